@@ -1,0 +1,35 @@
+import type { CreateWorkspaceBody, Workspace } from '../../contract/workspaces.ts';
+import { type Db, inTransaction } from '../../data/db.ts';
+import { newId } from '../../data/ids.ts';
+import { insertMembership, insertWorkspace } from '../../data/workspaces.repo.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Actor } from '../actor.ts';
+import { presentWorkspace } from './present.ts';
+
+/** Seats of a new workspace (SPEC §4.6). */
+export const DEFAULT_SEATS = 5;
+
+/** Any signed-in user creates a workspace and becomes its first Super Admin, using one seat. */
+export async function createWorkspace(
+  deps: { db: Db; clock: Clock },
+  actor: Actor,
+  input: CreateWorkspaceBody,
+): Promise<Workspace> {
+  const now = deps.clock.now();
+  const row = {
+    id: newId(now),
+    name: input.name,
+    require_approval: 0,
+    company_domain: null,
+    seat_limit: DEFAULT_SEATS,
+    seats_used: 1,
+    created_by: actor.userId,
+    created_at: now,
+    updated_at: now,
+  };
+  await inTransaction(deps.db, async (tx) => {
+    await insertWorkspace(tx, row);
+    await insertMembership(tx, row.id, actor.userId, 'super_admin', now);
+  });
+  return presentWorkspace(row, 'super_admin');
+}

@@ -1,0 +1,16 @@
+import type { Role } from '../../contract/roles.ts';
+import type { Workspace } from '../../contract/workspaces.ts';
+import type { WorkspaceRow } from '../../data/workspaces.repo.ts';
+
+export function presentWorkspace(row: WorkspaceRow, role: Role): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    requireApproval: row.require_approval === 1,
+    companyDomain: row.company_domain,
+    seats: row.seat_limit,
+    seatsUsed: row.seats_used,
+    role,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}

@@ -1,0 +1,5 @@
+export * from './common.ts';
+export * from './errors.ts';
+export * from './me.ts';
+export * from './roles.ts';
+export * from './workspaces.ts';

@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../contract/errors.ts';
+import type { Auth } from '../../infra/auth.ts';
+import { problem, sendProblem } from '../problem.ts';
+
+/** Better Auth's error codes, turned into ours (problem+json like every other route). */
+function codeFor(status: number, betterAuthCode: string): ErrorCode {
+  if (betterAuthCode.startsWith('USER_ALREADY_EXISTS')) return 'email_taken';
+  if (betterAuthCode === 'INVALID_EMAIL_OR_PASSWORD' || betterAuthCode === 'INVALID_PASSWORD')
+    return 'invalid_credentials';
+  if (betterAuthCode === 'EMAIL_NOT_VERIFIED') return 'email_not_verified';
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'internal';
+  return 'validation';
+}
+
+const fieldOf: Record<string, string> = {
+  INVALID_EMAIL: 'email',
+  PASSWORD_TOO_SHORT: 'password',
+  PASSWORD_TOO_LONG: 'password',
+  INVALID_TOKEN: 'token',
+};
+
+function normalizeBody(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const b = body as Record<string, unknown>;
+  if (typeof b.email === 'string') return { ...b, email: b.email.trim().toLowerCase() };
+  return b;
+}
+
+/**
+ * Mounts Better Auth at /api/auth. Requests go through Fastify (body limits, CSRF guard, rate
+ * limits, logging) and are handed to Better Auth as web Requests; its JSON errors come back as
+ * problem+json with our codes.
+ */
+export function authRoutes(
+  app: FastifyInstance,
+  deps: { auth: Auth; publicUrl: string; signInRateLimit: number },
+) {
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v === undefined) continue;
+      headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    }
+    const url = new URL(req.url, `${req.protocol}://${req.host}`);
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const body = hasBody ? JSON.stringify(normalizeBody(req.body ?? {})) : undefined;
+    if (hasBody) headers.set('content-type', 'application/json');
+    headers.delete('content-length');
+    const res = await deps.auth.handler(new Request(url, { method: req.method, headers, body }));
+
+    const cookies = res.headers.getSetCookie();
+    if (cookies.length) reply.header('set-cookie', cookies);
+    for (const [k, v] of res.headers) {
+      if (k !== 'set-cookie' && k !== 'content-length' && k !== 'content-encoding') reply.header(k, v);
+    }
+    const text = await res.text();
+    if (res.status >= 400) {
+      let parsed: { code?: string; message?: string } = {};
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      const baCode = parsed.code ?? '';
+      const code = codeFor(res.status, baCode);
+      const field = fieldOf[baCode];
+      const detail = parsed.message || 'Request refused';
+      const status = code === 'email_taken' ? 409 : res.status;
+      return sendProblem(
+        reply,
+        problem(code, detail, field ? [{ path: field, message: detail }] : undefined, status),
+      );
+    }
+    return reply.status(res.status).send(text);
+  };
+
+  const limited = (max: number, timeWindow: number) => ({
+    rateLimit: {
+      max,
+      timeWindow,
+      keyGenerator: (req: FastifyRequest) => {
+        const email = (req.body as { email?: unknown } | undefined)?.email;
+        return `${req.routeOptions.url}|${req.ip}|${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
+      },
+    },
+  });
+
+  // Guessing passwords and sending mail are rate limited per client and email.
+  app.post('/api/auth/sign-in/email', { config: limited(deps.signInRateLimit, 60_000) }, handler);
+  app.post('/api/auth/sign-up/email', { config: limited(10, 60_000) }, handler);
+  app.post('/api/auth/request-password-reset', { config: limited(5, 15 * 60_000) }, handler);
+  app.post('/api/auth/send-verification-email', { config: limited(5, 15 * 60_000) }, handler);
+  app.route({ method: ['GET', 'POST'], url: '/api/auth/*', handler });
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createWorkspace } from '../../app/workspaces/create-workspace.ts';
+import { deleteWorkspace } from '../../app/workspaces/delete-workspace.ts';
+import { getWorkspace } from '../../app/workspaces/get-workspace.ts';
+import { listWorkspaces } from '../../app/workspaces/list-workspaces.ts';
+import { updateWorkspace } from '../../app/workspaces/update-workspace.ts';
+import {
+  CreateWorkspaceBody,
+  DeleteWorkspaceBody,
+  UpdateWorkspaceBody,
+  Workspace,
+  WorkspaceList,
+  WorkspaceParams,
+} from '../../contract/workspaces.ts';
+import type { Db } from '../../data/db.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Authenticator } from '../authenticate.ts';
+
+export function workspaceRoutes(app: FastifyInstance, deps: { db: Db; clock: Clock; authn: Authenticator }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['workspaces'];
+
+  r.post(
+    '/api/workspaces',
+    {
+      schema: {
+        tags,
+        summary: 'Create a workspace (you become its Super Admin)',
+        body: CreateWorkspaceBody,
+        response: { 201: Workspace },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await createWorkspace(deps, await deps.authn.actor(req), req.body)),
+  );
+
+  r.get(
+    '/api/workspaces',
+    { schema: { tags, summary: 'The workspaces you belong to', response: { 200: WorkspaceList } } },
+    async (req) => listWorkspaces(deps, await deps.authn.actor(req)),
+  );
+
+  r.get(
+    '/api/workspaces/:ws',
+    { schema: { tags, summary: 'One workspace', params: WorkspaceParams, response: { 200: Workspace } } },
+    async (req) => getWorkspace(deps, await deps.authn.workspaceActor(req, req.params.ws)),
+  );
+
+  r.patch(
+    '/api/workspaces/:ws',
+    {
+      schema: {
+        tags,
+        summary: 'Change workspace settings (Super Admin)',
+        params: WorkspaceParams,
+        body: UpdateWorkspaceBody,
+        response: { 200: Workspace },
+      },
+    },
+    async (req) => updateWorkspace(deps, await deps.authn.workspaceActor(req, req.params.ws), req.body),
+  );
+
+  r.delete(
+    '/api/workspaces/:ws',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a workspace and everything in it (Super Admin, typed confirmation)',
+        params: WorkspaceParams,
+        body: DeleteWorkspaceBody,
+        response: { 204: z.null().describe('Deleted') },
+      },
+    },
+    async (req, reply) => {
+      await deleteWorkspace(deps, await deps.authn.workspaceActor(req, req.params.ws), req.body);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Db } from '../data/db.ts';
+import type { Auth } from '../infra/auth.ts';
+import type { Clock } from '../infra/clock.ts';
+import type { Authenticator } from './authenticate.ts';
+import { createCsrfGuard } from './csrf.ts';
+import { errorHandler, problem, sendProblem } from './problem.ts';
+import { authRoutes } from './routes/auth.ts';
+import { devMailboxRoutes } from './routes/dev-mailbox.ts';
+import { healthRoutes } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
+import { workspaceRoutes } from './routes/workspaces.ts';
+
+export interface ServerDeps {
+  db: Db;
+  clock: Clock;
+  auth: Auth;
+  authn: Authenticator;
+  publicUrl: string;
+  production: boolean;
+  logLevel: string;
+  signInRateLimit: number;
+  /** Built SPA to serve, when present. */
+  webDist: string | null;
+  /** Extra routes (benchmarks register their baseline here). */
+  extraRoutes?: (app: FastifyInstance) => void;
+}
+
+/** Query strings may carry one-time tokens (verification, reset): never log them. */
+function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: deps.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      serializers: {
+        req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+      },
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 256 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: deps.publicUrl.startsWith('https://') ? [] : null,
+      },
+    },
+    hsts: deps.publicUrl.startsWith('https://'),
+  });
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    errorResponseBuilder: (_req, ctx) => {
+      const err = new Error(`Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`) as Error & {
+        statusCode: number;
+      };
+      err.statusCode = 429;
+      return err;
+    },
+  });
+  app.addHook('onRequest', createCsrfGuard(deps.publicUrl, deps.authn.hasSessionCookie));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Troupe API',
+        version: '1',
+        description:
+          'Workspaces, members, sharing and share pages. Errors are RFC 9457 problem+json with a stable `code`. ' +
+          'Authenticate with the session cookie (browser) or `Authorization: Bearer <API key>`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'troupe.session_token' },
+          apiKey: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  healthRoutes(app, deps);
+  authRoutes(app, deps);
+  meRoutes(app, deps);
+  workspaceRoutes(app, deps);
+  if (!deps.production) devMailboxRoutes(app, deps);
+  deps.extraRoutes?.(app);
+
+  const index = deps.webDist ? join(deps.webDist, 'index.html') : null;
+  if (deps.webDist && index && existsSync(index)) {
+    await app.register(fastifyStatic, {
+      root: deps.webDist,
+      wildcard: false,
+      index: false,
+      setHeaders: (res, path) => {
+        // Vite names built assets by content hash: cache them for good; never cache the page itself.
+        res.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+    });
+    app.get('/', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/dev/');
+    if (!isApi && req.method === 'GET' && index && existsSync(index)) {
+      // Client-side routes of the single-page app.
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return sendProblem(reply, problem('not_found', `No route for ${req.method} ${path}`));
+  });
+  return app;
+}

@@ -1,0 +1,94 @@
+import { hash, verify } from '@node-rs/argon2';
+import { betterAuth } from 'better-auth';
+import { getMigrations } from 'better-auth/db/migration';
+import type { Db, Dialect } from '../data/db.ts';
+
+export const AUTH_COOKIE_PREFIX = 'troupe';
+
+export interface AuthMail {
+  to: string;
+  name: string;
+  url: string;
+}
+
+export interface AuthDeps {
+  db: Db;
+  dialect: Dialect;
+  secret: string;
+  publicUrl: string;
+  sendVerificationEmail(mail: AuthMail): Promise<void>;
+  sendResetPasswordEmail(mail: AuthMail): Promise<void>;
+}
+
+// argon2id with OWASP's minimum profile (19 MiB, 2 passes, 1 lane).
+const argon2Options = {
+  algorithm: 2 /* Argon2id */,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
+/**
+ * Better Auth owns identity: sign-up, sign-in, sign-out, sessions, email verification, password reset.
+ * It shares our Kysely instance (and so our SQLite connection or PostgreSQL pool).
+ * The per-request session check does not go through it: see http/auth.ts.
+ */
+export function createAuth(deps: AuthDeps) {
+  const secure = deps.publicUrl.startsWith('https://');
+  return betterAuth({
+    appName: 'Troupe',
+    baseURL: deps.publicUrl,
+    basePath: '/api/auth',
+    secret: deps.secret,
+    database: { db: deps.db, type: deps.dialect, transaction: true },
+    telemetry: { enabled: false },
+    // Sign-in and mail-sending routes are rate limited by Fastify (http/routes/auth.ts), with one store for all.
+    rateLimit: { enabled: false },
+    trustedOrigins: (request) => {
+      const host = request?.headers.get('host');
+      return [deps.publicUrl, host ? `${secure ? 'https' : 'http'}://${host}` : null];
+    },
+    advanced: {
+      cookiePrefix: AUTH_COOKIE_PREFIX,
+      useSecureCookies: secure,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
+    },
+    session: {
+      expiresIn: 60 * 60 * 24 * 30,
+      updateAge: 60 * 60 * 24,
+      // No cookie cache: every request checks the session row, so sign-out takes effect at once.
+      cookieCache: { enabled: false },
+    },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      password: {
+        hash: (password) => hash(password, argon2Options),
+        verify: ({ hash: stored, password }) => verify(stored, password),
+      },
+      sendResetPassword: async ({ user, url }) => {
+        await deps.sendResetPasswordEmail({ to: user.email, name: user.name, url });
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      expiresIn: 60 * 60 * 24,
+      sendVerificationEmail: async ({ user, url }) => {
+        await deps.sendVerificationEmail({ to: user.email, name: user.name, url });
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Creates or updates Better Auth's own tables (user, session, account, verification). */
+export async function migrateAuth(auth: Auth): Promise<void> {
+  const { runMigrations } = await getMigrations(auth.options);
+  await runMigrations();
+}

@@ -1,0 +1,100 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
+import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
+import { type DataSource, openPostgres, openSqlite } from './data/db.ts';
+import { migrateToLatest } from './data/migrations.ts';
+import { insertMail } from './data/outbox.repo.ts';
+import { createAuthenticator } from './http/authenticate.ts';
+import { buildServer } from './http/server.ts';
+import { createSessionCookieReader } from './http/session-cookie.ts';
+import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
+import { type Clock, systemClock } from './infra/clock.ts';
+import type { Config } from './infra/config.ts';
+import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
+
+export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export interface Troupe {
+  server: FastifyInstance;
+  data: DataSource;
+  mailer: Mailer;
+  outbox: OutboxWorker;
+  close(): Promise<void>;
+}
+
+export interface TroupeOptions {
+  clock?: Clock;
+  /** Defaults to SMTP when SMTP_URL is set, else the dev mailbox. */
+  mailer?: Mailer;
+  /** Outbox polling period; tests make it short. */
+  outboxIntervalMs?: number;
+  /** Start the outbox worker in this process (default true). */
+  runOutboxWorker?: boolean;
+  extraRoutes?: (app: FastifyInstance) => void;
+}
+
+/** Wires config -> data -> infra -> app -> http. Migrations run before anything serves. */
+export async function createTroupe(config: Config, opts: TroupeOptions = {}): Promise<Troupe> {
+  const clock = opts.clock ?? systemClock;
+  const data = config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(config.sqlitePath);
+  const { db, dialect } = data;
+
+  let outbox: OutboxWorker | null = null;
+  const enqueue = async (mail: Parameters<typeof insertMail>[1]) => {
+    await insertMail(db, mail, clock.now());
+    outbox?.nudge();
+  };
+  const auth = createAuth({
+    db,
+    dialect,
+    secret: config.authSecret,
+    publicUrl: config.publicUrl,
+    sendVerificationEmail: ({ to, name, url }) => enqueue(verificationMail(to, name, url)),
+    sendResetPasswordEmail: ({ to, name, url }) => enqueue(resetPasswordMail(to, name, url)),
+  });
+  await migrateAuth(auth);
+  await migrateToLatest(db);
+
+  const secure = config.publicUrl.startsWith('https://');
+  const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
+  const authn = createAuthenticator({
+    db,
+    clock,
+    readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
+  });
+  const server = await buildServer({
+    db,
+    clock,
+    auth,
+    authn,
+    publicUrl: config.publicUrl,
+    production: config.production,
+    logLevel: config.logLevel,
+    signInRateLimit: config.signInRateLimit,
+    webDist: WEB_DIST,
+    extraRoutes: opts.extraRoutes,
+  });
+
+  const mailer =
+    opts.mailer ??
+    (config.smtpUrl
+      ? createSmtpMailer(config.smtpUrl, config.mailFrom)
+      : createDevMailer((line) => server.log.info(line)));
+  const worker = startOutboxWorker({ db, dialect, mailer, clock, log: server.log }, opts.outboxIntervalMs);
+  if (opts.runOutboxWorker !== false) outbox = worker;
+  else await worker.stop();
+
+  return {
+    server,
+    data,
+    mailer,
+    outbox: worker,
+    async close() {
+      await server.close();
+      await worker.stop();
+      mailer.close();
+      await data.close();
+    },
+  };
+}
