@@ -23,10 +23,21 @@ const built = join(root, 'web/dist/index.html');
 const sources = Math.max(newestMtime(join(root, 'web')), newestMtime(join(root, 'src/contract')));
 if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   console.log('Building the web app (web/ changed since the last build)…');
-  const res = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const res = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 

@@ -1,0 +1,168 @@
+/**
+ * The two-dialect test harness. Every database test runs on a fresh SQLite file and, when
+ * TEST_DATABASE_URL is set, on a PostgreSQL database created for that test and dropped after.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import type { Clock } from '../src/infra/clock.ts';
+import { type Config, loadConfig } from '../src/infra/config.ts';
+import type { Mailer } from '../src/infra/mailer.ts';
+import { createTroupe, type Troupe } from '../src/troupe.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** The dialects this run covers: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export const dialects: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+export class FakeClock implements Clock {
+  constructor(public t = Date.now()) {}
+  now() {
+    return this.t;
+  }
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+/** A scratch database of the given dialect; `drop()` removes it. */
+export async function scratchDatabase(
+  dialect: DialectName,
+): Promise<{ url: string; dir: string; drop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'troupe-test-'));
+  if (dialect === 'sqlite') {
+    return {
+      url: `sqlite:${join(dir, 'test.sqlite')}`,
+      dir,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `troupe_t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    dir,
+    async drop() {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const ORIGIN = 'http://localhost:3000';
+
+export interface TestApp {
+  troupe: Troupe;
+  config: Config;
+  clock: FakeClock;
+  dialect: DialectName;
+  /** A request as a browser on our own page would send it (Origin set, JSON body). */
+  request(opts: {
+    method: string;
+    url: string;
+    cookie?: string | null;
+    body?: unknown;
+    headers?: Record<string, string>;
+  }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(
+  dialect: DialectName,
+  opts: { mailer?: Mailer; env?: Record<string, string>; runOutboxWorker?: boolean; clock?: FakeClock } = {},
+): Promise<TestApp> {
+  const scratch = await scratchDatabase(dialect);
+  const config = loadConfig({
+    DATA_DIR: scratch.dir,
+    DATABASE_URL: scratch.url,
+    PUBLIC_URL: ORIGIN,
+    AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    ...opts.env,
+  });
+  const clock = opts.clock ?? new FakeClock();
+  const troupe = await createTroupe(config, {
+    clock,
+    mailer: opts.mailer,
+    runOutboxWorker: opts.runOutboxWorker ?? false,
+    outboxIntervalMs: 50,
+  });
+  await troupe.server.ready();
+  return {
+    troupe,
+    config,
+    clock,
+    dialect,
+    request({ method, url, cookie, body, headers }) {
+      return troupe.server.inject({
+        method: method as 'GET',
+        url,
+        headers: {
+          origin: ORIGIN,
+          ...(cookie ? { cookie } : {}),
+          ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+    },
+    async close() {
+      await troupe.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** The session cookie from a response's Set-Cookie, as a Cookie header value. */
+export function sessionCookie(res: LightMyRequestResponse): string {
+  const raw = res.headers['set-cookie'];
+  const all = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  const found = all.find((c) => c.includes('session_token='));
+  if (!found) throw new Error(`no session cookie in response ${res.statusCode}: ${res.body}`);
+  return found.split(';')[0] as string;
+}
+
+let seq = 0;
+/** A unique, valid email for a test user. */
+export function uniqueEmail(prefix = 'user'): string {
+  seq += 1;
+  return `${prefix}-${seq}-${randomBytes(3).toString('hex')}@example.com`;
+}
+
+export async function signUp(
+  app: TestApp,
+  user: { email?: string; name?: string; password?: string } = {},
+): Promise<{ cookie: string; userId: string; email: string }> {
+  const email = user.email ?? uniqueEmail();
+  const res = await app.request({
+    method: 'POST',
+    url: '/api/auth/sign-up/email',
+    body: { email, name: user.name ?? 'Test User', password: user.password ?? 'correct horse battery' },
+  });
+  if (res.statusCode !== 200) throw new Error(`sign-up failed ${res.statusCode}: ${res.body}`);
+  return { cookie: sessionCookie(res), userId: res.json().user.id, email: res.json().user.email };
+}
+
+export async function createWorkspace(
+  app: TestApp,
+  cookie: string,
+  name = 'Studio',
+): Promise<{ id: string; name: string }> {
+  const res = await app.request({ method: 'POST', url: '/api/workspaces', cookie, body: { name } });
+  if (res.statusCode !== 201) throw new Error(`create workspace failed ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
