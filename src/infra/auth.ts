@@ -42,6 +42,7 @@ export function createAuth(deps: AuthDeps) {
     secret: deps.secret,
     database: { db: deps.db, type: deps.dialect, transaction: true },
     telemetry: { enabled: false },
+    logger: { level: 'error' },
     // Sign-in and mail-sending routes are rate limited by Fastify (http/routes/auth.ts), with one store for all.
     rateLimit: { enabled: false },
     trustedOrigins: (request) => {

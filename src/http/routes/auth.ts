@@ -1,4 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AuthUser,
+  RequestPasswordResetBody,
+  ResetPasswordBody,
+  SendVerificationBody,
+  SignInBody,
+  SignUpBody,
+} from '../../contract/auth.ts';
 import type { ErrorCode } from '../../contract/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
 import { problem, sendProblem } from '../problem.ts';
@@ -24,13 +34,6 @@ const fieldOf: Record<string, string> = {
   INVALID_TOKEN: 'token',
 };
 
-function normalizeBody(body: unknown): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-  const b = body as Record<string, unknown>;
-  if (typeof b.email === 'string') return { ...b, email: b.email.trim().toLowerCase() };
-  return b;
-}
-
 /**
  * Mounts Better Auth at /api/auth. Requests go through Fastify (body limits, CSRF guard, rate
  * limits, logging) and are handed to Better Auth as web Requests; its JSON errors come back as
@@ -48,7 +51,8 @@ export function authRoutes(
     }
     const url = new URL(req.url, `${req.protocol}://${req.host}`);
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-    const body = hasBody ? JSON.stringify(normalizeBody(req.body ?? {})) : undefined;
+    // Bodies of the documented routes were validated (emails trimmed and lower-cased) by their zod schema.
+    const body = hasBody ? JSON.stringify(req.body ?? {}) : undefined;
     if (hasBody) headers.set('content-type', 'application/json');
     headers.delete('content-length');
     const res = await deps.auth.handler(new Request(url, { method: req.method, headers, body }));
@@ -74,7 +78,10 @@ export function authRoutes(
         problem(code, detail, field ? [{ path: field, message: detail }] : undefined, status),
       );
     }
-    return reply.status(res.status).send(text);
+    return reply
+      .status(res.status)
+      .serializer((x: string) => x)
+      .send(text);
   };
 
   const limited = (max: number, timeWindow: number) => ({
@@ -88,10 +95,79 @@ export function authRoutes(
     },
   });
 
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['accounts'];
+  const ok = { 200: z.looseObject({}) };
   // Guessing passwords and sending mail are rate limited per client and email.
-  app.post('/api/auth/sign-in/email', { config: limited(deps.signInRateLimit, 60_000) }, handler);
-  app.post('/api/auth/sign-up/email', { config: limited(10, 60_000) }, handler);
-  app.post('/api/auth/request-password-reset', { config: limited(5, 15 * 60_000) }, handler);
-  app.post('/api/auth/send-verification-email', { config: limited(5, 15 * 60_000) }, handler);
-  app.route({ method: ['GET', 'POST'], url: '/api/auth/*', handler });
+  r.post(
+    '/api/auth/sign-up/email',
+    {
+      schema: {
+        tags,
+        summary: 'Create an account; signs in and sends the verification email',
+        body: SignUpBody,
+        response: { 200: z.looseObject({ user: AuthUser }) },
+      },
+      config: limited(10, 60_000),
+    },
+    handler,
+  );
+  r.post(
+    '/api/auth/sign-in/email',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in; sets the session cookie',
+        body: SignInBody,
+        response: { 200: z.looseObject({ user: AuthUser }) },
+      },
+      config: limited(deps.signInRateLimit, 60_000),
+    },
+    handler,
+  );
+  r.post(
+    '/api/auth/sign-out',
+    { schema: { tags, summary: 'Sign out (ends this session)', response: ok } },
+    handler,
+  );
+  r.post(
+    '/api/auth/send-verification-email',
+    {
+      schema: {
+        tags,
+        summary: 'Send the verification email again',
+        body: SendVerificationBody,
+        response: ok,
+      },
+      config: limited(5, 15 * 60_000),
+    },
+    handler,
+  );
+  r.post(
+    '/api/auth/request-password-reset',
+    {
+      schema: {
+        tags,
+        summary: 'Email a password reset link (answers 200 whether or not the account exists)',
+        body: RequestPasswordResetBody,
+        response: ok,
+      },
+      config: limited(5, 15 * 60_000),
+    },
+    handler,
+  );
+  r.post(
+    '/api/auth/reset-password',
+    {
+      schema: {
+        tags,
+        summary: 'Set a new password with the emailed token; ends all sessions',
+        body: ResetPasswordBody,
+        response: ok,
+      },
+    },
+    handler,
+  );
+  // Everything else Better Auth serves (verify-email and reset-password links, get-session, ...).
+  app.route({ method: ['GET', 'POST'], url: '/api/auth/*', schema: { hide: true }, handler });
 }
