@@ -1,0 +1,26 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createSessionCookieReader } from './session-cookie.ts';
+
+const secret = 'a-secret-of-enough-length-for-hmac';
+const sign = (token: string, key = secret) =>
+  encodeURIComponent(`${token}.${createHmac('sha256', key).update(token).digest('base64')}`);
+const read = createSessionCookieReader('troupe.session_token', secret);
+
+describe('session cookie reader', () => {
+  it('returns the token of a correctly signed cookie among others', () => {
+    expect(read(`a=1; troupe.session_token=${sign('tok123')}; b=2`)).toBe('tok123');
+    expect(read(`troupe.session_token=${sign('tok123')}`)).toBe('tok123');
+  });
+  it.each([
+    ['no header', undefined],
+    ['no cookie', 'a=1'],
+    ['signed with another key', `troupe.session_token=${sign('tok123', 'another-secret-another-secret-xx')}`],
+    ['unsigned', 'troupe.session_token=tok123'],
+    ['truncated signature', `troupe.session_token=${sign('tok123').slice(0, -6)}`],
+    ['bad encoding', 'troupe.session_token=%E0%A4%A'],
+    ['look-alike name', `xtroupe.session_token=${sign('tok123')}`],
+  ])('refuses %s', (_what, header) => {
+    expect(read(header)).toBeNull();
+  });
+});

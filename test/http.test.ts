@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, signUp, startTestApp, type TestApp } from './harness.ts';
+
+describe.each(dialects)('http surface on %s', (dialect) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp(dialect);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers unknown API routes with a problem+json 404', async () => {
+    const res = await app.request({ method: 'GET', url: '/api/nope' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      title: 'Not Found',
+      type: expect.stringContaining('not-found'),
+    });
+    expect(res.json().requestId).toBe(res.headers['x-request-id']);
+  });
+
+  it('keeps a caller-supplied request id and makes one otherwise', async () => {
+    const given = await app.request({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'abc-123' },
+    });
+    expect(given.headers['x-request-id']).toBe('abc-123');
+    const made = await app.request({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\n' },
+    });
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves liveness and readiness', async () => {
+    expect((await app.request({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await app.request({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+  });
+
+  it('sends security headers', async () => {
+    const res = await app.request({ method: 'GET', url: '/api/me' });
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('publishes an OpenAPI document covering the API, and a docs page', async () => {
+    const res = await app.request({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/api/me',
+      '/api/workspaces',
+      '/api/workspaces/{ws}',
+      '/api/auth/sign-up/email',
+      '/api/auth/sign-in/email',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(doc.paths['/api/workspaces'].post.requestBody).toBeDefined();
+    const docs = await app.request({ method: 'GET', url: '/api/docs' });
+    expect([200, 302]).toContain(docs.statusCode);
+  });
+
+  it('refuses bodies over the size limit with 413', async () => {
+    const { cookie } = await signUp(app);
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/workspaces',
+      cookie,
+      body: { name: 'x'.repeat(300_000) },
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().code).toBe('payload_too_large');
+  });
+
+  it('refuses a non-JSON body on JSON routes with 415', async () => {
+    const { cookie } = await signUp(app);
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/workspaces',
+      cookie,
+      body: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().code).toBe('unsupported_media_type');
+  });
+
+  it('serves the dev mailbox outside production', async () => {
+    const { email } = await signUp(app);
+    const page = await app.request({ method: 'GET', url: '/dev/mailbox' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(email);
+    const json = (await app.request({ method: 'GET', url: '/dev/mailbox.json' })).json();
+    const mail = json.mails.find((m: { to: string }) => m.to === email);
+    expect(mail).toMatchObject({ subject: 'Verify your email for Troupe' });
+    expect(mail.links[0]).toContain('/api/auth/verify-email?token=');
+  });
+});
+
+describe('production mode', () => {
+  it('has no dev mailbox', async () => {
+    const app = await startTestApp('sqlite', { env: { NODE_ENV: 'production' } });
+    try {
+      expect((await app.request({ method: 'GET', url: '/dev/mailbox' })).statusCode).toBe(404);
+      expect((await app.request({ method: 'GET', url: '/dev/mailbox.json' })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('marks the session cookie Secure behind an https PUBLIC_URL', async () => {
+    const app = await startTestApp('sqlite', { env: { PUBLIC_URL: 'https://troupe.example.com' } });
+    try {
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/auth/sign-up/email',
+        body: { email: 'sec@example.com', password: 'long enough pw', name: 'Sec' },
+        headers: { origin: 'https://troupe.example.com' },
+      });
+      expect(res.statusCode).toBe(200);
+      const cookie = String(res.headers['set-cookie']);
+      expect(cookie).toContain('__Secure-troupe.session_token=');
+      expect(cookie).toMatch(/; Secure/);
+      const me = await app.request({
+        method: 'GET',
+        url: '/api/me',
+        cookie: cookie.split(';')[0],
+      });
+      expect(me.statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
