@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
 import { type DataSource, openPostgres, openSqlite } from './data/db.ts';
+import { newId } from './data/ids.ts';
 import { migrateToLatest } from './data/migrations.ts';
 import { insertMail } from './data/outbox.repo.ts';
 import { createAuthenticator } from './http/authenticate.ts';
@@ -12,6 +13,7 @@ import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
 import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
+import { createLocalPaymentProvider } from './infra/payments.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -65,7 +67,10 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   });
   const server = await buildServer({
     db,
+    dialect,
     clock,
+    payments: createLocalPaymentProvider(() => newId(clock.now())),
+    mailQueued: () => outbox?.nudge(),
     auth,
     authn,
     publicUrl: config.publicUrl,

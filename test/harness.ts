@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
+import type { Role } from '../src/contract/roles.ts';
+import { claimSeat, insertMembership } from '../src/data/members.repo.ts';
+import { sortKey } from '../src/domain/members.ts';
 import type { Clock } from '../src/infra/clock.ts';
 import { type Config, loadConfig } from '../src/infra/config.ts';
 import type { Mailer } from '../src/infra/mailer.ts';
@@ -165,4 +168,23 @@ export async function createWorkspace(
   const res = await app.request({ method: 'POST', url: '/api/workspaces', cookie, body: { name } });
   if (res.statusCode !== 201) throw new Error(`create workspace failed ${res.statusCode}: ${res.body}`);
   return res.json();
+}
+
+/** Makes an existing user a member directly (seat permitting), skipping the invitation flow. */
+export async function addMember(
+  app: TestApp,
+  workspaceId: string,
+  user: { userId: string; email: string; name?: string },
+  role: Role,
+): Promise<void> {
+  const db = app.troupe.data.db;
+  await db.transaction().execute(async (tx) => {
+    if (!(await claimSeat(tx, workspaceId))) throw new Error('no free seat');
+    const name = user.name ?? 'Test User';
+    await insertMembership(
+      tx,
+      { workspaceId, userId: user.userId, role, email: user.email, name, sortKey: sortKey(name, user.email) },
+      app.clock.now(),
+    );
+  });
 }

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertMembership } from '../src/data/workspaces.repo.ts';
-import { createWorkspace, dialects, signUp, startTestApp, type TestApp } from './harness.ts';
+import { addMember, createWorkspace, dialects, signUp, startTestApp, type TestApp } from './harness.ts';
 
 describe.each(dialects)('workspaces on %s', (dialect) => {
   let app: TestApp;
@@ -20,13 +19,6 @@ describe.each(dialects)('workspaces on %s', (dialect) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
-
-  /** Adds an existing user to a workspace directly (invitations arrive with the members issue). */
-  const addMember = (
-    workspaceId: string,
-    userId: string,
-    role: 'developer' | 'creator' | 'viewer' | 'super_admin',
-  ) => insertMembership(app.troupe.data.db, workspaceId, userId, role, Date.now());
 
   it('creates a workspace whose creator is its Super Admin, with 5 seats and one used', async () => {
     const ann = await signUp(app, { name: 'Ann' });
@@ -146,7 +138,7 @@ describe.each(dialects)('workspaces on %s', (dialect) => {
     const ws = await createWorkspace(app, ann.cookie, 'Studio');
     for (const role of ['developer', 'creator', 'viewer'] as const) {
       const other = await signUp(app);
-      await addMember(ws.id, other.userId, role);
+      await addMember(app, ws.id, other, role);
       const get = await app.request({ method: 'GET', url: `/api/workspaces/${ws.id}`, cookie: other.cookie });
       expect(get.json().role).toBe(role);
       const res = await app.request({

@@ -8,21 +8,31 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Db } from '../data/db.ts';
+import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
+import type { PaymentProvider } from '../infra/payments.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { billingRoutes } from './routes/billing.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
+import { invitationRoutes } from './routes/invitations.ts';
 import { meRoutes } from './routes/me.ts';
+import { memberRoutes } from './routes/members.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
 export interface ServerDeps {
   db: Db;
+  dialect: Dialect;
   clock: Clock;
+  payments: PaymentProvider;
+  /** Tells the outbox worker that mail is waiting. */
+  mailQueued(): void;
   auth: Auth;
   authn: Authenticator;
   publicUrl: string;
@@ -120,6 +130,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   authRoutes(app, deps);
   meRoutes(app, deps);
   workspaceRoutes(app, deps);
+  memberRoutes(app, deps);
+  invitationRoutes(app, deps);
+  billingRoutes(app, deps);
+  apiKeyRoutes(app, deps);
+  auditRoutes(app, deps);
   if (!deps.production) devMailboxRoutes(app, deps);
   deps.extraRoutes?.(app);
 
@@ -141,7 +156,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    const isApi = path.startsWith('/api/') || path === '/api' || path.startsWith('/dev/');
+    const isApi =
+      path.startsWith('/api/') || path === '/api' || path.startsWith('/dev/') || path.startsWith('/assets/');
     if (!isApi && req.method === 'GET' && index && existsSync(index)) {
       // Client-side routes of the single-page app.
       return reply.header('cache-control', 'no-cache').sendFile('index.html');

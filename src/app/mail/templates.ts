@@ -43,3 +43,20 @@ export function resetPasswordMail(to: string, name: string, url: string): Outgoi
     url,
   );
 }
+
+export function invitationMail(
+  to: string,
+  inviter: string,
+  workspace: string,
+  roleLabel: string,
+  url: string,
+): OutgoingMail {
+  return actionMail(
+    to,
+    `${inviter} invited you to ${workspace} on Troupe`,
+    'Hi,',
+    `${inviter} invited you to join the workspace "${workspace}" on Troupe as ${roleLabel}. Troupe is where the team makes and shares videos. The invitation works for 7 days.`,
+    'Accept the invitation',
+    url,
+  );
+}

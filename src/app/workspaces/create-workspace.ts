@@ -1,7 +1,9 @@
 import type { CreateWorkspaceBody, Workspace } from '../../contract/workspaces.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
-import { insertMembership, insertWorkspace } from '../../data/workspaces.repo.ts';
+import { insertMembership } from '../../data/members.repo.ts';
+import { insertWorkspace } from '../../data/workspaces.repo.ts';
+import { sortKey } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { presentWorkspace } from './present.ts';
@@ -29,7 +31,18 @@ export async function createWorkspace(
   };
   await inTransaction(deps.db, async (tx) => {
     await insertWorkspace(tx, row);
-    await insertMembership(tx, row.id, actor.userId, 'super_admin', now);
+    await insertMembership(
+      tx,
+      {
+        workspaceId: row.id,
+        userId: actor.userId,
+        role: 'super_admin',
+        email: actor.email,
+        name: actor.name,
+        sortKey: sortKey(actor.name, actor.email),
+      },
+      now,
+    );
   });
   return presentWorkspace(row, 'super_admin');
 }

@@ -1,0 +1,28 @@
+import type { Billing } from '../../contract/members.ts';
+import { listSeatPurchases } from '../../data/billing.repo.ts';
+import type { Db } from '../../data/db.ts';
+import { findWorkspace } from '../../data/workspaces.repo.ts';
+import { notFound } from '../../domain/errors.ts';
+import { authorize, type WorkspaceActor } from '../actor.ts';
+
+export async function getBilling(deps: { db: Db }, actor: WorkspaceActor): Promise<Billing> {
+  authorize(actor, 'billing:manage');
+  const [ws, purchases] = await Promise.all([
+    findWorkspace(deps.db, actor.workspaceId),
+    listSeatPurchases(deps.db, actor.workspaceId, 100),
+  ]);
+  if (!ws) throw notFound('Workspace');
+  return {
+    seats: ws.seat_limit,
+    seatsUsed: ws.seats_used,
+    purchases: purchases.map((p) => ({
+      id: p.id,
+      actor: { id: p.actor_id, name: p.actor_name ?? 'Former member' },
+      seatsBefore: p.seats_before,
+      seatsAfter: p.seats_after,
+      provider: p.provider,
+      reference: p.provider_ref,
+      createdAt: new Date(p.created_at).toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,78 @@
+import type { Billing } from '../../contract/members.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { insertSeatPurchase, setSeatLimit } from '../../data/billing.repo.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
+import { newId } from '../../data/ids.ts';
+import { lockWorkspace } from '../../data/members.repo.ts';
+import { findWorkspace } from '../../data/workspaces.repo.ts';
+import { DomainError, notFound } from '../../domain/errors.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { PaymentProvider } from '../../infra/payments.ts';
+import { authorize, type WorkspaceActor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
+import { getBilling } from './get-billing.ts';
+
+/**
+ * Sets the workspace's seat count (SPEC §4.6). More seats are charged through the payment provider
+ * first; fewer are allowed down to the seats in use, never below. Every change is recorded with
+ * who, when, before and after, in the same transaction as the change.
+ */
+export async function setSeats(
+  deps: { db: Db; dialect: Dialect; clock: Clock; payments: PaymentProvider },
+  actor: WorkspaceActor,
+  input: { seats: number },
+): Promise<Billing> {
+  authorize(actor, 'billing:manage');
+  const ws = actor.workspaceId;
+  const current = await findWorkspace(deps.db, ws);
+  if (!current) throw notFound('Workspace');
+  const tooFew = (used: number) =>
+    new DomainError('conflict', `${used} seats are in use: remove members before going below ${used}`, [
+      { path: 'seats', message: `Must be at least ${used}, the seats in use` },
+    ]);
+  if (input.seats < current.seats_used) throw tooFew(current.seats_used);
+  if (input.seats === current.seat_limit) return getBilling(deps, actor);
+
+  const charge =
+    input.seats > current.seat_limit
+      ? await deps.payments.chargeSeats({
+          workspaceId: ws,
+          actorId: actor.userId,
+          from: current.seat_limit,
+          to: input.seats,
+        })
+      : { reference: 'reduction' };
+
+  await inTransaction(deps.db, async (tx) => {
+    if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
+    const before = await findWorkspace(tx, ws);
+    if (!before) throw notFound('Workspace');
+    const now = deps.clock.now();
+    if (!(await setSeatLimit(tx, ws, input.seats, now))) throw tooFew(before.seats_used);
+    await insertSeatPurchase(tx, {
+      id: newId(now),
+      workspace_id: ws,
+      actor_id: actor.userId,
+      seats_before: before.seat_limit,
+      seats_after: input.seats,
+      provider: deps.payments.name,
+      provider_ref: charge.reference,
+      created_at: now,
+    });
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'seats.change',
+          target: { type: 'workspace', id: ws, label: before.name },
+          before: { seats: before.seat_limit },
+          after: { seats: input.seats },
+        },
+      ],
+      now,
+    );
+  });
+  return getBilling(deps, actor);
+}

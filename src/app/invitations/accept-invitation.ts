@@ -1,0 +1,82 @@
+import type { Role } from '../../contract/roles.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { type Db, inTransaction } from '../../data/db.ts';
+import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
+import { claimSeat, findMembership, insertMembership } from '../../data/members.repo.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { sortKey } from '../../domain/members.ts';
+import type { Clock } from '../../infra/clock.ts';
+import { hashToken } from '../../infra/tokens.ts';
+import type { Actor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
+import { deadInvitation } from './preview-invitation.ts';
+
+/**
+ * Accepts an invitation (SPEC §4.2): signed in as the invited, verified address; a live token; a
+ * free seat. The claim, the seat and the membership are one transaction: the claim is a conditional
+ * update (one winner per token), the seat a conditional increment (never past the seat count).
+ */
+export async function acceptInvitation(deps: { db: Db; clock: Clock }, actor: Actor, token: string) {
+  const tokenHash = hashToken(token);
+  const inv = await findInvitationByTokenHash(deps.db, tokenHash);
+  if (!inv || inv.status !== 'pending' || inv.expires_at <= deps.clock.now())
+    throw deadInvitation(inv?.status);
+  if (inv.email !== actor.email) {
+    throw new DomainError(
+      'email_mismatch',
+      `This invitation is for ${inv.email}, but you are signed in as ${actor.email}. Sign in with the invited address.`,
+    );
+  }
+  if (!actor.emailVerified) {
+    throw new DomainError(
+      'email_not_verified',
+      `Verify ${actor.email} first: open the link we emailed you, then accept again.`,
+    );
+  }
+  const ws = inv.workspace_id;
+  return inTransaction(deps.db, async (tx) => {
+    const now = deps.clock.now();
+    const claimed = await claimInvitation(tx, tokenHash, actor.userId, now);
+    if (!claimed) throw deadInvitation('accepted');
+    const role = claimed.role as Role;
+    const existing = await findMembership(tx, ws, actor.userId);
+    if (!existing) {
+      if (!(await claimSeat(tx, ws))) {
+        throw new DomainError(
+          'no_seats',
+          `${inv.workspace_name} has no free seat. Ask a Super Admin to add seats.`,
+        );
+      }
+      await insertMembership(
+        tx,
+        {
+          workspaceId: ws,
+          userId: actor.userId,
+          role,
+          email: actor.email,
+          name: actor.name,
+          sortKey: sortKey(actor.name, actor.email),
+        },
+        now,
+      );
+    }
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'invitation.accept',
+          target: { type: 'invitation', id: claimed.id, label: claimed.email },
+          after: { role: existing ? existing.role : role },
+        },
+      ],
+      now,
+    );
+    return {
+      workspace: { id: ws, name: inv.workspace_name },
+      role: existing ? existing.role : role,
+      status: 'active' as const,
+    };
+  });
+}

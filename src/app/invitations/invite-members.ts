@@ -1,0 +1,135 @@
+import type { InviteBody, InviteResult } from '../../contract/members.ts';
+import { roleLabels } from '../../contract/roles.ts';
+import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
+import { newId } from '../../data/ids.ts';
+import {
+  findMemberEmails,
+  findPendingInvitations,
+  type InvitationRow,
+  insertInvitations,
+  renewInvitation,
+} from '../../data/invitations.repo.ts';
+import { lockWorkspace } from '../../data/members.repo.ts';
+import { insertMails, type OutgoingMail } from '../../data/outbox.repo.ts';
+import { findWorkspace } from '../../data/workspaces.repo.ts';
+import { DomainError, invalid, notFound } from '../../domain/errors.ts';
+import { INVITATION_TTL_MS, MAX_INVITES_PER_CALL, parseEmailList } from '../../domain/members.ts';
+import type { Clock } from '../../infra/clock.ts';
+import { hashToken, newToken } from '../../infra/tokens.ts';
+import { authorize, type WorkspaceActor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
+import { invitationMail } from '../mail/templates.ts';
+
+export interface InvitationDeps {
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  publicUrl: string;
+  /** Tell the outbox worker that mail is waiting (after commit). */
+  mailQueued(): void;
+}
+
+export const acceptUrl = (publicUrl: string, token: string) => `${publicUrl}/invite/${token}`;
+
+/**
+ * Invites up to 100 addresses with one role (SPEC §4.2). One invalid address rejects the call;
+ * members and live invitations are reported back, not duplicated; an expired invitation is renewed.
+ * Invitation rows, their emails (outbox) and the audit entries are written in one transaction.
+ */
+export async function inviteMembers(
+  deps: InvitationDeps,
+  actor: WorkspaceActor,
+  input: InviteBody,
+): Promise<InviteResult> {
+  authorize(actor, 'members:manage');
+  const { valid, invalid: bad } = parseEmailList(input.emails);
+  if (bad.length > 0) {
+    throw new DomainError(
+      'validation',
+      `Not valid email address${bad.length > 1 ? 'es' : ''}: ${bad.join(', ')}`,
+      bad.map((e) => ({ path: 'emails', message: `${e} is not a valid email address` })),
+    );
+  }
+  if (valid.length === 0) throw invalid('emails', 'Enter at least one email address');
+  if (valid.length > MAX_INVITES_PER_CALL)
+    throw invalid('emails', `At most ${MAX_INVITES_PER_CALL} addresses at a time`);
+
+  const ws = actor.workspaceId;
+  const result = await inTransaction(deps.db, async (tx) => {
+    // One invitation call at a time per workspace: no duplicate live invitations under concurrency.
+    if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
+    const workspace = await findWorkspace(tx, ws);
+    if (!workspace) throw notFound('Workspace');
+    const now = deps.clock.now();
+    const expiresAt = now + INVITATION_TTL_MS;
+    const members = await findMemberEmails(tx, ws, valid);
+    const pending = new Map((await findPendingInvitations(tx, ws, valid)).map((i) => [i.email, i]));
+
+    const results: InviteResult['results'] = [];
+    const rows: InvitationRow[] = [];
+    const mails: OutgoingMail[] = [];
+    const audit: AuditEntry[] = [];
+    const mailFor = (email: string, token: string) =>
+      invitationMail(
+        email,
+        actor.name,
+        workspace.name,
+        roleLabels[input.role],
+        acceptUrl(deps.publicUrl, token),
+      );
+
+    for (const email of valid) {
+      const live = pending.get(email);
+      if (members.has(email)) {
+        results.push({ email, outcome: 'already_member' });
+      } else if (live && live.expires_at > now) {
+        results.push({ email, outcome: 'already_invited', invitationId: live.id });
+      } else if (live) {
+        const token = newToken();
+        await renewInvitation(tx, ws, live.id, hashToken(token), expiresAt, now, input.role);
+        mails.push(mailFor(email, token));
+        audit.push({
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'invitation.resend',
+          target: { type: 'invitation', id: live.id, label: email },
+          before: { role: live.role, expiresAt: live.expires_at },
+          after: { role: input.role, expiresAt },
+        });
+        results.push({ email, outcome: 'invited', invitationId: live.id });
+      } else {
+        const token = newToken();
+        const id = newId(now);
+        rows.push({
+          id,
+          workspace_id: ws,
+          email,
+          role: input.role,
+          token_hash: hashToken(token),
+          status: 'pending',
+          expires_at: expiresAt,
+          invited_by: actor.userId,
+          accepted_by: null,
+          created_at: now,
+          updated_at: now,
+        });
+        mails.push(mailFor(email, token));
+        audit.push({
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'invitation.create',
+          target: { type: 'invitation', id, label: email },
+          after: { role: input.role },
+        });
+        results.push({ email, outcome: 'invited', invitationId: id });
+      }
+    }
+    await insertInvitations(tx, rows);
+    await insertMails(tx, mails, now);
+    await insertAuditEvents(tx, audit, now);
+    return { results };
+  });
+  deps.mailQueued();
+  return result;
+}

@@ -1,0 +1,63 @@
+import type { MemberRow } from '../../contract/members.ts';
+import type { Role } from '../../contract/roles.ts';
+import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
+import {
+  countSuperAdmins,
+  findMembership,
+  lockWorkspace,
+  updateMembershipRole,
+} from '../../data/members.repo.ts';
+import { notFound } from '../../domain/errors.ts';
+import { assertKeepsASuperAdmin } from '../../domain/members.ts';
+import { can } from '../../domain/roles.ts';
+import type { Clock } from '../../infra/clock.ts';
+import { authorize, type WorkspaceActor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
+
+/** A Super Admin gives a member another role. The last Super Admin cannot be demoted. */
+export async function changeMemberRole(
+  deps: { db: Db; dialect: Dialect; clock: Clock },
+  actor: WorkspaceActor,
+  input: { userId: string; role: Role },
+): Promise<MemberRow> {
+  authorize(actor, 'members:manage');
+  const ws = actor.workspaceId;
+  return inTransaction(deps.db, async (tx) => {
+    if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
+    const target = await findMembership(tx, ws, input.userId);
+    if (!target) throw notFound('Member');
+    const now = deps.clock.now();
+    if (target.role !== input.role) {
+      if (target.role === 'super_admin') {
+        assertKeepsASuperAdmin(await countSuperAdmins(tx, ws), target.role, input.role);
+      }
+      await updateMembershipRole(tx, ws, input.userId, input.role);
+      // A key acts with its owner's current role; below Developer it dies for good (no revival on re-promotion).
+      if (!can(input.role, 'api:access')) await revokeApiKeysOfUser(tx, ws, input.userId, now);
+      await insertAuditEvents(
+        tx,
+        [
+          {
+            workspaceId: ws,
+            actor: actorRef(actor),
+            action: 'member.role_change',
+            target: { type: 'user', id: input.userId, label: target.email },
+            before: { role: target.role },
+            after: { role: input.role },
+          },
+        ],
+        now,
+      );
+    }
+    return {
+      userId: input.userId,
+      email: target.email,
+      name: target.name,
+      role: input.role,
+      status: 'active',
+      createdAt: new Date(target.created_at).toISOString(),
+    };
+  });
+}

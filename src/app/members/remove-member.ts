@@ -1,0 +1,55 @@
+import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
+import {
+  countSuperAdmins,
+  deleteMembership,
+  findMembership,
+  lockWorkspace,
+  releaseSeat,
+} from '../../data/members.repo.ts';
+import { notFound } from '../../domain/errors.ts';
+import { assertKeepsASuperAdmin } from '../../domain/members.ts';
+import type { Clock } from '../../infra/clock.ts';
+import { authorize, requireMember, type WorkspaceActor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
+
+/**
+ * Removes a member (Super Admins), or leaves (anyone, with their own id). The seat is freed, their
+ * API keys for the workspace are revoked, and their next request to it is refused. The last
+ * Super Admin can do neither.
+ */
+export async function removeMember(
+  deps: { db: Db; dialect: Dialect; clock: Clock },
+  actor: WorkspaceActor,
+  input: { userId: string },
+): Promise<void> {
+  const leaving = input.userId === actor.userId;
+  if (leaving) requireMember(actor);
+  else authorize(actor, 'members:manage');
+  const ws = actor.workspaceId;
+  await inTransaction(deps.db, async (tx) => {
+    if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
+    const target = await findMembership(tx, ws, input.userId);
+    if (!target) throw notFound('Member');
+    if (target.role === 'super_admin')
+      assertKeepsASuperAdmin(await countSuperAdmins(tx, ws), target.role, null);
+    const now = deps.clock.now();
+    await deleteMembership(tx, ws, input.userId);
+    await releaseSeat(tx, ws);
+    await revokeApiKeysOfUser(tx, ws, input.userId, now);
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: leaving ? 'member.leave' : 'member.remove',
+          target: { type: 'user', id: input.userId, label: target.email },
+          before: { role: target.role },
+        },
+      ],
+      now,
+    );
+  });
+}

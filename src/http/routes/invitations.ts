@@ -1,0 +1,116 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { acceptInvitation } from '../../app/invitations/accept-invitation.ts';
+import { type InvitationDeps, inviteMembers } from '../../app/invitations/invite-members.ts';
+import { previewInvitation } from '../../app/invitations/preview-invitation.ts';
+import { resendInvitation } from '../../app/invitations/resend-invitation.ts';
+import { revokeInvitation } from '../../app/invitations/revoke-invitation.ts';
+import {
+  AcceptResult,
+  Invitation,
+  InvitationParams,
+  InvitationPreview,
+  InviteBody,
+  InviteResult,
+  TokenParams,
+} from '../../contract/members.ts';
+import { WorkspaceParams } from '../../contract/workspaces.ts';
+import type { Authenticator } from '../authenticate.ts';
+
+export function invitationRoutes(app: FastifyInstance, deps: InvitationDeps & { authn: Authenticator }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['invitations'];
+  // Inviting sends mail: limited per client and workspace. Tokens: limited per client against guessing.
+  const inviteLimit = {
+    rateLimit: {
+      max: 30,
+      timeWindow: 10 * 60_000,
+      keyGenerator: (req: FastifyRequest) => `invite|${req.ip}|${(req.params as { ws?: string }).ws ?? ''}`,
+    },
+  };
+  const tokenLimit = {
+    rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `token|${req.ip}` },
+  };
+
+  r.post(
+    '/api/workspaces/:ws/invitations',
+    {
+      schema: {
+        tags,
+        summary: 'Invite up to 100 addresses with one role (Super Admin)',
+        description:
+          '`emails` is an array, or one string of addresses separated by commas, spaces, semicolons or newlines. One invalid address rejects the whole call (400, each bad one named). Existing members and live invitations are reported, not duplicated; an expired invitation is renewed.',
+        params: WorkspaceParams,
+        body: InviteBody,
+        response: { 201: InviteResult },
+      },
+      config: inviteLimit,
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await inviteMembers(deps, await deps.authn.workspaceActor(req, req.params.ws), req.body)),
+  );
+
+  r.post(
+    '/api/workspaces/:ws/invitations/:id/resend',
+    {
+      schema: {
+        tags,
+        summary: 'Send an invitation again: new link, 7 more days; the old link stops working',
+        params: InvitationParams,
+        response: { 200: Invitation },
+      },
+      config: inviteLimit,
+    },
+    async (req) =>
+      resendInvitation(deps, await deps.authn.workspaceActor(req, req.params.ws), { id: req.params.id }),
+  );
+
+  r.delete(
+    '/api/workspaces/:ws/invitations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an invitation',
+        params: InvitationParams,
+        response: { 204: z.null().describe('Revoked') },
+      },
+    },
+    async (req, reply) => {
+      await revokeInvitation(deps, await deps.authn.workspaceActor(req, req.params.ws), {
+        id: req.params.id,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/invitations/:token',
+    {
+      schema: {
+        tags,
+        summary: 'What an invitation link is for (no sign-in needed); 410 when used, revoked or expired',
+        params: TokenParams,
+        response: { 200: InvitationPreview },
+      },
+      config: tokenLimit,
+    },
+    async (req) => previewInvitation(deps, req.params.token),
+  );
+
+  r.post(
+    '/api/invitations/:token/accept',
+    {
+      schema: {
+        tags,
+        summary: 'Accept: signed in as the invited, verified address, with a free seat',
+        params: TokenParams,
+        response: { 200: AcceptResult },
+      },
+      config: tokenLimit,
+    },
+    async (req) => acceptInvitation(deps, await deps.authn.actor(req), req.params.token),
+  );
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { changeMemberRole } from '../../app/members/change-member-role.ts';
+import { listMembers } from '../../app/members/list-members.ts';
+import { removeMember } from '../../app/members/remove-member.ts';
+import {
+  MemberParams,
+  MemberRow,
+  MembersPage,
+  MembersQuery,
+  UpdateMemberBody,
+} from '../../contract/members.ts';
+import { WorkspaceParams } from '../../contract/workspaces.ts';
+import type { Db, Dialect } from '../../data/db.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Authenticator } from '../authenticate.ts';
+
+export function memberRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; dialect: Dialect; clock: Clock; authn: Authenticator },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['members'];
+
+  r.get(
+    '/api/workspaces/:ws/members',
+    {
+      schema: {
+        tags,
+        summary: 'The members view: members, invitations and join requests, by name, searchable',
+        description:
+          'Every member sees the active members; Super Admins also see invitations (`invite_sent`, `invite_expired`) and join requests (`requested`). Keyset-paginated: pass `nextCursor` back as `cursor`.',
+        params: WorkspaceParams,
+        querystring: MembersQuery,
+        response: { 200: MembersPage },
+      },
+    },
+    async (req) => listMembers(deps, await deps.authn.workspaceActor(req, req.params.ws), req.query),
+  );
+
+  r.patch(
+    '/api/workspaces/:ws/members/:userId',
+    {
+      schema: {
+        tags,
+        summary: "Change a member's role (Super Admin)",
+        params: MemberParams,
+        body: UpdateMemberBody,
+        response: { 200: MemberRow },
+      },
+    },
+    async (req) =>
+      changeMemberRole(deps, await deps.authn.workspaceActor(req, req.params.ws), {
+        userId: req.params.userId,
+        role: req.body.role,
+      }),
+  );
+
+  r.delete(
+    '/api/workspaces/:ws/members/:userId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a member (Super Admin), or leave with your own id',
+        params: MemberParams,
+        response: { 204: z.null().describe('Removed') },
+      },
+    },
+    async (req, reply) => {
+      await removeMember(deps, await deps.authn.workspaceActor(req, req.params.ws), {
+        userId: req.params.userId,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,101 @@
+import { Button, Paper, Stack, Text, ThemeIcon } from '@mantine/core';
+import { IconCircleCheck, IconMailForward } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
+import { safeNext, withNext } from '../../lib/safe-next.ts';
+import { AuthLayout } from './auth-layout.tsx';
+import { DevMailboxLink } from './dev-mailbox-link.tsx';
+import { useResendVerification } from './hooks.ts';
+import { useMe } from './use-me.ts';
+
+const RESEND_COOLDOWN_S = 30;
+
+/** After sign-up: "check your inbox", with a resend button (rate-limited on the client too). */
+export function VerifyEmailPage() {
+  const [params] = useSearchParams();
+  const next = params.get('next');
+  const location = useLocation();
+  const me = useMe();
+  const stateEmail = (location.state as { email?: string } | null)?.email;
+  const email = me.data?.email ?? stateEmail ?? params.get('email') ?? '';
+  const resend = useResendVerification();
+
+  // After a resend, wait a little before offering another (the server rate-limits too).
+  const [cooldown, setCooldown] = useState(0);
+  useEffect(() => {
+    if (cooldown <= 0) return;
+    const t = setTimeout(() => setCooldown((s) => s - 1), 1000);
+    return () => clearTimeout(t);
+  }, [cooldown]);
+
+  if (me.data?.emailVerified) {
+    return (
+      <AuthLayout documentTitle="Email verified" title="You're verified">
+        <Paper withBorder p="xl">
+          <Stack align="center" ta="center" gap="md">
+            <ThemeIcon size={56} radius="xl" color="teal" variant="light">
+              <IconCircleCheck size={30} />
+            </ThemeIcon>
+            <Text>
+              <b>{me.data.email}</b> is confirmed. You're all set.
+            </Text>
+            <Button component={Link} to={safeNext(next)} size="md" fullWidth>
+              Continue to Troupe
+            </Button>
+          </Stack>
+        </Paper>
+      </AuthLayout>
+    );
+  }
+
+  return (
+    <AuthLayout documentTitle="Verify your email" title="Verify your email">
+      <Paper withBorder p="xl">
+        <Stack align="center" ta="center" gap="md">
+          <ThemeIcon size={56} radius="xl" variant="light">
+            <IconMailForward size={28} />
+          </ThemeIcon>
+          <Text>
+            {email ? (
+              <>
+                Check your inbox at <b>{email}</b>.
+              </>
+            ) : (
+              'Check your inbox.'
+            )}{' '}
+            We sent you a link to verify your email address.
+          </Text>
+          <Text size="sm" c="dimmed">
+            It can take a minute to arrive. Look in your spam folder if you can't find it.
+          </Text>
+          {me.data ? (
+            <Button component={Link} to={safeNext(next)} size="md" fullWidth>
+              Continue to Troupe
+            </Button>
+          ) : (
+            <Button component={Link} to={withNext('/sign-in', next)} size="md" fullWidth>
+              Sign in
+            </Button>
+          )}
+          {email ? (
+            <Button
+              variant="default"
+              fullWidth
+              size="md"
+              loading={resend.isPending}
+              disabled={cooldown > 0}
+              onClick={() =>
+                resend.mutate(email, {
+                  onSuccess: () => setCooldown(RESEND_COOLDOWN_S),
+                })
+              }
+            >
+              {cooldown > 0 ? `Resend email (${cooldown}s)` : 'Resend email'}
+            </Button>
+          ) : null}
+        </Stack>
+      </Paper>
+      <DevMailboxLink />
+    </AuthLayout>
+  );
+}

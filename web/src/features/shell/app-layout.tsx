@@ -1,0 +1,136 @@
+import {
+  Anchor,
+  AppShell,
+  Burger,
+  Container,
+  Divider,
+  Group,
+  NavLink,
+  ScrollArea,
+  Text,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconBell, IconSettings, IconUsers, IconVideo } from '@tabler/icons-react';
+import { useEffect } from 'react';
+import { Link, Outlet, useLocation } from 'react-router-dom';
+import { Logo } from '../../ui/logo.tsx';
+import { useSignedInUser } from '../auth/use-me.ts';
+import { CreateWorkspaceModal } from '../workspaces/create-workspace-modal.tsx';
+import { useWorkspace } from '../workspaces/hooks.ts';
+import { SeatsMeter } from '../workspaces/seats.tsx';
+import { useActiveWorkspaceId } from '../workspaces/workspace-context.ts';
+import classes from './shell.module.css';
+import { UserMenu } from './user-menu.tsx';
+import { VerifyBanner } from './verify-banner.tsx';
+import { WorkspaceSwitcher } from './workspace-switcher.tsx';
+
+const navItems = [
+  { path: 'members', label: 'Members', icon: IconUsers, adminOnly: false },
+  { path: 'library', label: 'Library', icon: IconVideo, adminOnly: false },
+  { path: 'notifications', label: 'Notifications', icon: IconBell, adminOnly: false },
+  { path: 'settings', label: 'Settings', icon: IconSettings, adminOnly: true },
+] as const;
+
+/** The signed-in frame: header (brand, workspace switcher, user menu), navbar, verify banner. */
+export function AppLayout() {
+  const me = useSignedInUser();
+  const location = useLocation();
+  const activeId = useActiveWorkspaceId();
+  const workspace = useWorkspace(activeId ?? undefined).data;
+  const role = me.workspaces.find((w) => w.id === activeId)?.role ?? workspace?.role;
+  const [navOpened, nav] = useDisclosure(false);
+  const [createOpened, createModal] = useDisclosure(false);
+
+  // Close the mobile navbar after navigating.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on route change by design
+  useEffect(() => nav.close(), [location.pathname]);
+
+  const hasNavbar = Boolean(activeId);
+
+  return (
+    <AppShell
+      header={{ height: 64 }}
+      navbar={{
+        width: 248,
+        breakpoint: 'sm',
+        collapsed: { mobile: !navOpened || !hasNavbar, desktop: !hasNavbar },
+      }}
+      padding={0}
+    >
+      <AppShell.Header>
+        <div className={classes.header}>
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+            {hasNavbar ? (
+              <Burger
+                opened={navOpened}
+                onClick={nav.toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label="Toggle navigation"
+              />
+            ) : null}
+            <Anchor component={Link} to="/" underline="never" c="inherit" visibleFrom="xs">
+              <Logo size={28} />
+            </Anchor>
+            <Divider orientation="vertical" my={14} visibleFrom="xs" />
+            <WorkspaceSwitcher onCreate={createModal.open} />
+          </Group>
+          <UserMenu />
+        </div>
+      </AppShell.Header>
+
+      {hasNavbar && activeId ? (
+        <AppShell.Navbar p="md" aria-label="Workspace">
+          <AppShell.Section grow component={ScrollArea}>
+            <Text
+              size="xs"
+              fw={600}
+              c="dimmed"
+              tt="uppercase"
+              px="sm"
+              mb={8}
+              style={{ letterSpacing: '0.04em' }}
+            >
+              Workspace
+            </Text>
+            {navItems
+              .filter((item) => !item.adminOnly || role === 'super_admin')
+              .map(({ path, label, icon: Icon }) => {
+                const to = `/w/${activeId}/${path}`;
+                const active = location.pathname === to || location.pathname.startsWith(`${to}/`);
+                return (
+                  <NavLink
+                    key={path}
+                    component={Link}
+                    to={to}
+                    label={label}
+                    leftSection={<Icon size={18} stroke={1.7} />}
+                    active={active}
+                    aria-current={active ? 'page' : undefined}
+                    className={classes.navLink}
+                  />
+                );
+              })}
+          </AppShell.Section>
+          {workspace ? (
+            <AppShell.Section className={classes.seats}>
+              <Text size="xs" fw={600} mb={6}>
+                Seats
+              </Text>
+              <SeatsMeter seats={workspace.seats} seatsUsed={workspace.seatsUsed} width="100%" />
+            </AppShell.Section>
+          ) : null}
+        </AppShell.Navbar>
+      ) : null}
+
+      <AppShell.Main className={classes.main}>
+        <Container size="lg" py={{ base: 'lg', sm: 36 }} px={{ base: 'md', sm: 'xl' }}>
+          <VerifyBanner />
+          <Outlet />
+        </Container>
+      </AppShell.Main>
+
+      <CreateWorkspaceModal opened={createOpened} onClose={createModal.close} />
+    </AppShell>
+  );
+}

@@ -1,0 +1,233 @@
+/**
+ * Typed fetch client for the Troupe API (same origin, cookie session).
+ *
+ * Every failure is thrown as an `ApiError` built from the server's RFC 9457 problem+json body,
+ * so components can show `detail` and put per-field `errors` next to the matching inputs.
+ */
+import type { z } from 'zod';
+import {
+  type AuthUser,
+  type CreateWorkspaceBody,
+  type DeleteWorkspaceBody,
+  type ErrorCode,
+  errorCodes,
+  type FieldIssue,
+  type Me,
+  type Problem,
+  type RequestPasswordResetBody,
+  type ResetPasswordBody,
+  type SendVerificationBody,
+  type SignInBody,
+  type SignUpBody,
+  type UpdateWorkspaceBody,
+  type Workspace,
+  type WorkspaceList,
+} from '../../../src/contract/index.ts';
+
+/** Error codes the client itself produces, on top of the server's closed `ErrorCode` union. */
+export type ClientErrorCode = 'network' | 'unknown';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode | ClientErrorCode;
+  readonly detail: string;
+  readonly fieldErrors: Record<string, string>;
+  readonly requestId: string | undefined;
+
+  constructor(init: {
+    status: number;
+    code: ErrorCode | ClientErrorCode;
+    detail: string;
+    title?: string;
+    errors?: FieldIssue[];
+    requestId?: string;
+  }) {
+    super(init.detail);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.detail = init.detail;
+    this.requestId = init.requestId;
+    this.fieldErrors = {};
+    for (const issue of init.errors ?? []) {
+      const field = fieldName(issue.path);
+      if (field && !(field in this.fieldErrors)) this.fieldErrors[field] = issue.message;
+    }
+  }
+
+  /** True when the caller is signed out (or the session expired). */
+  get isUnauthenticated(): boolean {
+    return this.status === 401;
+  }
+}
+
+/** `body.name`, `/name`, `name` and `["name"]`-style paths all map to the form field `name`. */
+function fieldName(path: string | undefined): string {
+  if (!path) return '';
+  const parts = String(path)
+    .split(/[./[\]]+/)
+    .filter(Boolean);
+  return parts[parts.length - 1] ?? '';
+}
+
+/** Better Auth's native error codes, in case one reaches us without being mapped to a problem. */
+const betterAuthCodes: Record<string, ErrorCode> = {
+  USER_ALREADY_EXISTS: 'email_taken',
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: 'email_taken',
+  INVALID_EMAIL_OR_PASSWORD: 'invalid_credentials',
+  INVALID_PASSWORD: 'invalid_credentials',
+  EMAIL_NOT_VERIFIED: 'email_not_verified',
+  PASSWORD_TOO_SHORT: 'validation',
+  PASSWORD_TOO_LONG: 'validation',
+  INVALID_EMAIL: 'validation',
+  INVALID_TOKEN: 'validation',
+};
+
+function isErrorCode(code: string): code is ErrorCode {
+  return (errorCodes as readonly string[]).includes(code);
+}
+
+const statusCodes: Record<number, ErrorCode> = {
+  400: 'validation',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+const fallbackDetail: Record<number, string> = {
+  401: 'Please sign in to continue.',
+  403: "You don't have permission to do that.",
+  404: "We couldn't find what you were looking for.",
+  429: 'Too many attempts. Please wait a moment and try again.',
+};
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let body: Partial<Problem> & { message?: string; code?: string } = {};
+  try {
+    const text = await res.text();
+    if (text) body = JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy error page, say): fall back to the status below.
+  }
+  const rawCode = typeof body.code === 'string' ? body.code : '';
+  const code: ErrorCode | ClientErrorCode =
+    betterAuthCodes[rawCode] ??
+    (isErrorCode(rawCode) ? rawCode : undefined) ??
+    statusCodes[res.status] ??
+    (res.status >= 500 ? 'internal' : 'unknown');
+  const detail =
+    body.detail ||
+    body.message ||
+    body.title ||
+    fallbackDetail[res.status] ||
+    (res.status >= 500
+      ? 'Something went wrong on our side. Please try again.'
+      : `Request failed (${res.status}${res.statusText ? ` ${res.statusText}` : ''}).`);
+  return new ApiError({
+    status: res.status,
+    code,
+    detail,
+    errors: Array.isArray(body.errors) ? body.errors : undefined,
+    requestId: body.requestId,
+  });
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body ?? {});
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError({
+      status: 0,
+      code: 'network',
+      detail: "Can't reach Troupe. Check your connection and try again.",
+    });
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** What sign-up / sign-in answer (Better Auth): the account, and a session token we don't need. */
+export interface AuthResult {
+  user: z.infer<typeof AuthUser>;
+  token?: string | null;
+}
+type Body<S extends z.ZodType> = z.input<S>;
+
+/** Where the server sends the browser after the email links (see the routes in router.tsx). */
+export const VERIFIED_PATH = '/verified';
+export const RESET_PASSWORD_PATH = '/reset-password';
+
+export const DEV_MAILBOX_URL = '/dev/mailbox';
+
+const ws = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
+
+export const api = {
+  auth: {
+    signUp: (body: Omit<Body<typeof SignUpBody>, 'callbackURL'>) =>
+      request<AuthResult>('POST', '/api/auth/sign-up/email', { ...body, callbackURL: VERIFIED_PATH }),
+    signIn: (body: Body<typeof SignInBody>) => request<AuthResult>('POST', '/api/auth/sign-in/email', body),
+    signOut: () => request<unknown>('POST', '/api/auth/sign-out', {}),
+    sendVerificationEmail: (email: string) => {
+      const body: Body<typeof SendVerificationBody> = { email, callbackURL: VERIFIED_PATH };
+      return request<unknown>('POST', '/api/auth/send-verification-email', body);
+    },
+    requestPasswordReset: (email: string) => {
+      const body: Body<typeof RequestPasswordResetBody> = { email, redirectTo: RESET_PASSWORD_PATH };
+      return request<unknown>('POST', '/api/auth/request-password-reset', body);
+    },
+    resetPassword: (body: Body<typeof ResetPasswordBody>) =>
+      request<unknown>('POST', '/api/auth/reset-password', body),
+  },
+  me: () => request<Me>('GET', '/api/me'),
+  workspaces: {
+    list: (cursor?: string | null) =>
+      request<WorkspaceList>(
+        'GET',
+        cursor ? `/api/workspaces?cursor=${encodeURIComponent(cursor)}` : '/api/workspaces',
+      ),
+    get: (id: string) => request<Workspace>('GET', ws(id)),
+    create: (body: CreateWorkspaceBody) => request<Workspace>('POST', '/api/workspaces', body),
+    update: (id: string, body: UpdateWorkspaceBody) => request<Workspace>('PATCH', ws(id), body),
+    remove: (id: string, body: DeleteWorkspaceBody) => request<void>('DELETE', ws(id), body),
+  },
+  dev: {
+    /** The dev mailbox exists only in development (200); production answers 404. */
+    mailboxAvailable: async (): Promise<boolean> => {
+      try {
+        const res = await fetch(DEV_MAILBOX_URL, { credentials: 'same-origin', cache: 'no-store' });
+        if (!res.ok) return false;
+        // Guard against a host that answers every path with this app's index.html.
+        return !(await res.text()).includes('id="root"');
+      } catch {
+        return false;
+      }
+    },
+  },
+};
+
+/** Turns any thrown value into a sentence fit for a notification or an alert. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    // Server errors ask to quote the request id: make sure there is one to quote.
+    return error.status >= 500 && error.requestId && !error.detail.includes(error.requestId)
+      ? `${error.detail} (request id ${error.requestId})`
+      : error.detail;
+  }
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong. Please try again.';
+}

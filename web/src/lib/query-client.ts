@@ -1,0 +1,26 @@
+import { QueryCache, QueryClient } from '@tanstack/react-query';
+import { ApiError } from './api.ts';
+import { queryKeys } from './query-keys.ts';
+
+export const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({
+    onError: (error, query) => {
+      // A session that expired mid-use: re-check who we are; the auth guard then sends the
+      // browser to the sign-in page (and back here afterwards).
+      if (error instanceof ApiError && error.isUnauthenticated && query.queryKey[0] !== queryKeys.me[0]) {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+      }
+    },
+  }),
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      // Client errors (401, 403, 404, ...) will not fix themselves; network and 5xx might.
+      retry: (failures, error) => {
+        if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
+        return failures < 2;
+      },
+    },
+    mutations: { retry: false },
+  },
+});

@@ -1,0 +1,62 @@
+import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { ForgotPasswordPage } from './features/auth/forgot-password-page.tsx';
+import { RequireAuth } from './features/auth/require-auth.tsx';
+import { ResetPasswordPage } from './features/auth/reset-password-page.tsx';
+import { SignInPage } from './features/auth/sign-in-page.tsx';
+import { SignUpPage } from './features/auth/sign-up-page.tsx';
+import { VerifiedPage } from './features/auth/verified-page.tsx';
+import { VerifyEmailPage } from './features/auth/verify-email-page.tsx';
+import { LibraryPage } from './features/library/library-page.tsx';
+import { MembersPage } from './features/members/members-page.tsx';
+import { NotificationsPage } from './features/notifications/notifications-page.tsx';
+import { SettingsPage } from './features/settings/settings-page.tsx';
+import { AppLayout } from './features/shell/app-layout.tsx';
+import { ManageWorkspacesPage } from './features/workspaces/manage-workspaces-page.tsx';
+import { RootRedirect } from './features/workspaces/root-redirect.tsx';
+import { WorkspaceGate } from './features/workspaces/workspace-gate.tsx';
+import { NotFoundPage } from './not-found-page.tsx';
+import { RouteError } from './route-error.tsx';
+
+/**
+ * Signed out: /sign-up, /sign-in, /forgot-password, /reset-password, /verified, /verify-email.
+ * Signed in (else /sign-in?next=...): /, /workspaces, /w/:wsId/{members,library,notifications,settings}.
+ */
+export const router = createBrowserRouter([
+  { path: '/sign-up', element: <SignUpPage />, errorElement: <RouteError /> },
+  { path: '/sign-in', element: <SignInPage />, errorElement: <RouteError /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage />, errorElement: <RouteError /> },
+  { path: '/reset-password', element: <ResetPasswordPage />, errorElement: <RouteError /> },
+  { path: '/verified', element: <VerifiedPage />, errorElement: <RouteError /> },
+  { path: '/verify-email', element: <VerifyEmailPage />, errorElement: <RouteError /> },
+  {
+    element: <RequireAuth />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          {
+            errorElement: <RouteError inline />,
+            children: [
+              { index: true, element: <RootRedirect /> },
+              { path: 'workspaces', element: <ManageWorkspacesPage /> },
+              {
+                path: 'w/:wsId',
+                element: <WorkspaceGate />,
+                children: [
+                  { index: true, element: <Navigate to="members" replace /> },
+                  { path: 'members', element: <MembersPage /> },
+                  { path: 'library', element: <LibraryPage /> },
+                  { path: 'notifications', element: <NotificationsPage /> },
+                  { path: 'settings', element: <SettingsPage /> },
+                  { path: '*', element: <Navigate to="members" replace /> },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  { path: '*', element: <NotFoundPage /> },
+]);

@@ -1,0 +1,39 @@
+import { createTheme, type MantineColorsTuple } from '@mantine/core';
+
+/** Troupe violet: the brand colour (#6240e9 at shade 6). */
+const brand: MantineColorsTuple = [
+  '#f2efff',
+  '#e1dbfd',
+  '#c0b3f7',
+  '#9d88f2',
+  '#7f63ed',
+  '#6c4bea',
+  '#6240e9',
+  '#5233d0',
+  '#4829ba',
+  '#3c22a4',
+];
+
+const fontStack =
+  'Inter, ui-sans-serif, system-ui, -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+
+export const theme = createTheme({
+  primaryColor: 'brand',
+  primaryShade: { light: 6, dark: 5 },
+  colors: { brand },
+  fontFamily: fontStack,
+  headings: { fontFamily: fontStack, fontWeight: '650' },
+  defaultRadius: 'md',
+  cursorType: 'pointer',
+  components: {
+    Button: { defaultProps: { radius: 'md' } },
+    Badge: { defaultProps: { radius: 'sm' } },
+    Paper: { defaultProps: { radius: 'lg' } },
+    Card: { defaultProps: { radius: 'lg' } },
+    Modal: {
+      defaultProps: { radius: 'lg', centered: true, overlayProps: { backgroundOpacity: 0.45, blur: 2 } },
+    },
+    Menu: { defaultProps: { radius: 'md', shadow: 'lg' } },
+    Tooltip: { defaultProps: { openDelay: 300 } },
+  },
+});
