@@ -188,3 +188,79 @@ export async function addMember(
     );
   });
 }
+
+/** Marks a user's email verified, as following the emailed link would. */
+export async function verifyEmail(app: TestApp, userId: string): Promise<void> {
+  await app.troupe.data.db
+    .updateTable('user')
+    .set({ emailVerified: app.dialect === 'sqlite' ? 1 : true })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** The invitation token in the newest invitation mail to `email`. */
+export async function invitationToken(app: TestApp, email: string): Promise<string> {
+  const mail = await app.troupe.data.db
+    .selectFrom('mail_outbox')
+    .select(['text_body'])
+    .where('to_address', '=', email)
+    .where('subject', 'like', '%invited you%')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const token = mail?.text_body.match(/\/invite\/([A-Za-z0-9_-]+)/)?.[1];
+  if (!token) throw new Error(`no invitation mail to ${email}`);
+  return token;
+}
+
+/** Invites `emails` as `role` and returns the HTTP response. */
+export function invite(
+  app: TestApp,
+  cookie: string,
+  workspaceId: string,
+  emails: string[] | string,
+  role = 'creator',
+) {
+  return app.request({
+    method: 'POST',
+    url: `/api/workspaces/${workspaceId}/invitations`,
+    cookie,
+    body: { emails, role },
+  });
+}
+
+export async function setSeats(
+  app: TestApp,
+  cookie: string,
+  workspaceId: string,
+  seats: number,
+): Promise<void> {
+  const res = await app.request({
+    method: 'POST',
+    url: `/api/workspaces/${workspaceId}/billing/seats`,
+    cookie,
+    body: { seats },
+  });
+  if (res.statusCode !== 200) throw new Error(`set seats failed ${res.statusCode}: ${res.body}`);
+}
+
+/** A verified user who accepted an invitation to the workspace with `role`. */
+export async function joinAs(
+  app: TestApp,
+  adminCookie: string,
+  workspaceId: string,
+  role: Role,
+  name = 'Member',
+): Promise<{ cookie: string; userId: string; email: string }> {
+  const user = await signUp(app, { name });
+  await verifyEmail(app, user.userId);
+  const res = await invite(app, adminCookie, workspaceId, [user.email], role);
+  if (res.statusCode !== 201) throw new Error(`invite failed ${res.statusCode}: ${res.body}`);
+  const token = await invitationToken(app, user.email);
+  const accept = await app.request({
+    method: 'POST',
+    url: `/api/invitations/${token}/accept`,
+    cookie: user.cookie,
+  });
+  if (accept.statusCode !== 200) throw new Error(`accept failed ${accept.statusCode}: ${accept.body}`);
+  return user;
+}
