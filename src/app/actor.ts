@@ -1,4 +1,6 @@
 import type { Role } from '../contract/roles.ts';
+import type { Conn } from '../data/db.ts';
+import { findMembership } from '../data/members.repo.ts';
 import { DomainError } from '../domain/errors.ts';
 import { type Capability, can } from '../domain/roles.ts';
 
@@ -32,4 +34,14 @@ export function authorize(actor: WorkspaceActor, capability: Capability): Role {
 export function requireMember(actor: WorkspaceActor): Role {
   if (actor.role === null) throw new DomainError('not_found', 'Workspace not found');
   return actor.role;
+}
+
+/**
+ * Authorization again, inside the transaction and under the workspace lock, for changes whose
+ * rights could have been taken away between the request's first check and the lock (two Super
+ * Admins demoting each other at the same moment).
+ */
+export async function reauthorize(tx: Conn, actor: WorkspaceActor, capability: Capability): Promise<Role> {
+  const current = await findMembership(tx, actor.workspaceId, actor.userId);
+  return authorize({ ...actor, role: current?.role ?? null }, capability);
 }

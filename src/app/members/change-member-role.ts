@@ -13,7 +13,7 @@ import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
 import { can } from '../../domain/roles.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import { authorize, reauthorize, type WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 
 /** A Super Admin gives a member another role. The last Super Admin cannot be demoted. */
@@ -26,6 +26,7 @@ export async function changeMemberRole(
   const ws = actor.workspaceId;
   return inTransaction(deps.db, async (tx) => {
     if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
+    await reauthorize(tx, actor, 'members:manage');
     const target = await findMembership(tx, ws, input.userId);
     if (!target) throw notFound('Member');
     const now = deps.clock.now();

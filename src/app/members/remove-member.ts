@@ -11,7 +11,7 @@ import {
 import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { authorize, requireMember, type WorkspaceActor } from '../actor.ts';
+import { authorize, reauthorize, requireMember, type WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 
 /**
@@ -30,6 +30,7 @@ export async function removeMember(
   const ws = actor.workspaceId;
   await inTransaction(deps.db, async (tx) => {
     if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
+    if (!leaving) await reauthorize(tx, actor, 'members:manage');
     const target = await findMembership(tx, ws, input.userId);
     if (!target) throw notFound('Member');
     if (target.role === 'super_admin')
