@@ -1,4 +1,5 @@
 import type { UpdateWorkspaceBody, Workspace } from '../../contract/workspaces.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import {
   findWorkspace,
@@ -10,6 +11,7 @@ import { companyDomainProblem } from '../../domain/company-domain.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import { authorize, type WorkspaceActor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
 import { presentWorkspace } from './present.ts';
 
 /** Workspace settings (SPEC §2): Super Admins only. */
@@ -33,7 +35,27 @@ export async function updateWorkspace(
       }
       patch.company_domain = input.companyDomain;
     }
-    await updateWorkspaceRow(tx, actor.workspaceId, patch, deps.clock.now());
+    const before = await findWorkspace(tx, actor.workspaceId);
+    if (!before) throw notFound('Workspace');
+    const now = deps.clock.now();
+    await updateWorkspaceRow(tx, actor.workspaceId, patch, now);
+    const changed = (Object.keys(patch) as (keyof WorkspacePatch)[]).filter((k) => patch[k] !== before[k]);
+    if (changed.length > 0) {
+      await insertAuditEvents(
+        tx,
+        [
+          {
+            workspaceId: actor.workspaceId,
+            actor: actorRef(actor),
+            action: 'workspace.update',
+            target: { type: 'workspace', id: actor.workspaceId, label: before.name },
+            before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+            after: Object.fromEntries(changed.map((k) => [k, patch[k]])),
+          },
+        ],
+        now,
+      );
+    }
     return findWorkspace(tx, actor.workspaceId);
   });
   if (!row) throw notFound('Workspace');

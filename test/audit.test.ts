@@ -1,0 +1,174 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createWorkspace,
+  dialects,
+  invite,
+  joinAs,
+  setSeats,
+  signUp,
+  startTestApp,
+  type TestApp,
+} from './harness.ts';
+
+describe.each(dialects)('audit log on %s', (dialect) => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await startTestApp(dialect);
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('records every member, invitation, seat and key change with actor, target, before and after', async () => {
+    const admin = await signUp(app, { name: 'Ada', email: 'ada@example.com' });
+    const ws = await createWorkspace(app, admin.cookie);
+    await setSeats(app, admin.cookie, ws.id, 10);
+    const bob = await joinAs(app, admin.cookie, ws.id, 'developer', 'Bob');
+    await invite(app, admin.cookie, ws.id, ['x@example.com']);
+    const view = (
+      await app.request({ method: 'GET', url: `/api/workspaces/${ws.id}/members`, cookie: admin.cookie })
+    ).json();
+    const invId = view.members.find((m: { email: string }) => m.email === 'x@example.com').invitationId;
+    await app.request({
+      method: 'POST',
+      url: `/api/workspaces/${ws.id}/invitations/${invId}/resend`,
+      cookie: admin.cookie,
+    });
+    await app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${ws.id}/invitations/${invId}`,
+      cookie: admin.cookie,
+    });
+    await app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${ws.id}/members/${bob.userId}`,
+      cookie: admin.cookie,
+      body: { role: 'creator' },
+    });
+    const key = (
+      await app.request({
+        method: 'POST',
+        url: `/api/workspaces/${ws.id}/api-keys`,
+        cookie: admin.cookie,
+        body: { name: 'CI' },
+      })
+    ).json();
+    await app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${ws.id}/api-keys/${key.id}`,
+      cookie: admin.cookie,
+    });
+    await app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${ws.id}/members/${bob.userId}`,
+      cookie: admin.cookie,
+    });
+    const vic = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Vic');
+    await app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${ws.id}/members/${vic.userId}`,
+      cookie: vic.cookie,
+    });
+
+    const res = await app.request({
+      method: 'GET',
+      url: `/api/workspaces/${ws.id}/audit?limit=100`,
+      cookie: admin.cookie,
+    });
+    expect(res.statusCode).toBe(200);
+    const actions = res
+      .json()
+      .events.map((e: { action: string }) => e.action)
+      .reverse();
+    expect(actions).toEqual([
+      'seats.change',
+      'invitation.create',
+      'invitation.accept',
+      'invitation.create',
+      'invitation.resend',
+      'invitation.revoke',
+      'member.role_change',
+      'api_key.create',
+      'api_key.revoke',
+      'member.remove',
+      'invitation.create',
+      'invitation.accept',
+      'member.leave',
+    ]);
+    const roleChange = res.json().events.find((e: { action: string }) => e.action === 'member.role_change');
+    expect(roleChange).toMatchObject({
+      actor: { id: admin.userId, label: 'Ada <ada@example.com>' },
+      target: { type: 'user', id: bob.userId },
+      before: { role: 'developer' },
+      after: { role: 'creator' },
+    });
+
+    const filtered = (
+      await app.request({
+        method: 'GET',
+        url: `/api/workspaces/${ws.id}/audit?action=member.leave`,
+        cookie: admin.cookie,
+      })
+    ).json();
+    expect(filtered.events).toHaveLength(1);
+    expect(filtered.events[0].actor.id).toBe(vic.userId);
+    const byActor = (
+      await app.request({
+        method: 'GET',
+        url: `/api/workspaces/${ws.id}/audit?actorId=${vic.userId}`,
+        cookie: admin.cookie,
+      })
+    ).json();
+    expect(byActor.events.map((e: { action: string }) => e.action).sort()).toEqual([
+      'invitation.accept',
+      'member.leave',
+    ]);
+
+    const page1 = (
+      await app.request({
+        method: 'GET',
+        url: `/api/workspaces/${ws.id}/audit?limit=5`,
+        cookie: admin.cookie,
+      })
+    ).json();
+    const page2 = (
+      await app.request({
+        method: 'GET',
+        url: `/api/workspaces/${ws.id}/audit?limit=5&cursor=${page1.nextCursor}`,
+        cookie: admin.cookie,
+      })
+    ).json();
+    expect(page1.events).toHaveLength(5);
+    expect(page2.events[0].id < page1.events[4].id).toBe(true);
+    expect(
+      (
+        await app.request({
+          method: 'GET',
+          url: `/api/workspaces/${ws.id}/audit?action=nope`,
+          cookie: admin.cookie,
+        })
+      ).statusCode,
+    ).toBe(400);
+  });
+
+  it('writes no audit entry when the change is refused', async () => {
+    const admin = await signUp(app);
+    const ws = await createWorkspace(app, admin.cookie);
+    await app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${ws.id}/members/${admin.userId}`,
+      cookie: admin.cookie,
+      body: { role: 'viewer' },
+    });
+    await app.request({
+      method: 'POST',
+      url: `/api/workspaces/${ws.id}/invitations`,
+      cookie: admin.cookie,
+      body: { emails: ['bad'], role: 'viewer' },
+    });
+    const events = (
+      await app.request({ method: 'GET', url: `/api/workspaces/${ws.id}/audit`, cookie: admin.cookie })
+    ).json().events;
+    expect(events).toEqual([]);
+  });
+});
