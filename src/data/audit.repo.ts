@@ -1,0 +1,55 @@
+import type { AuditAction } from '../contract/members.ts';
+import type { Conn } from './db.ts';
+import { newId } from './ids.ts';
+
+export interface AuditEntry {
+  workspaceId: string;
+  actor: { id: string | null; label: string };
+  action: AuditAction;
+  target: { type: string; id: string | null; label: string };
+  before?: unknown;
+  after?: unknown;
+}
+
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/** Records what changed, who changed it and when. Call it in the transaction of the change. */
+export async function insertAuditEvents(conn: Conn, entries: AuditEntry[], now: number): Promise<void> {
+  if (entries.length === 0) return;
+  await conn
+    .insertInto('audit_events')
+    .values(
+      entries.map((e) => ({
+        id: newId(now),
+        workspace_id: e.workspaceId,
+        actor_id: e.actor.id,
+        actor_label: e.actor.label,
+        action: e.action,
+        target_type: e.target.type,
+        target_id: e.target.id,
+        target_label: e.target.label,
+        before: json(e.before),
+        after: json(e.after),
+        created_at: now,
+      })),
+    )
+    .execute();
+}
+
+/** Newest first, keyset by id (ids sort by time). */
+export async function listAuditEvents(
+  conn: Conn,
+  workspaceId: string,
+  q: { beforeId: string | null; action: AuditAction | null; actorId: string | null; limit: number },
+) {
+  return conn
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .$if(q.beforeId !== null, (b) => b.where('id', '<', q.beforeId as string))
+    .$if(q.action !== null, (b) => b.where('action', '=', q.action as string))
+    .$if(q.actorId !== null, (b) => b.where('actor_id', '=', q.actorId as string))
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+}

@@ -1,0 +1,125 @@
+import type { Role } from '../contract/roles.ts';
+import type { Conn } from './db.ts';
+import type { InvitationsTable } from './schema.ts';
+
+export type InvitationRow = InvitationsTable;
+
+/** Which of `emails` already belong to active members of the workspace. */
+export async function findMemberEmails(conn: Conn, workspaceId: string, emails: string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await conn
+    .selectFrom('memberships')
+    .select('email')
+    .where('workspace_id', '=', workspaceId)
+    .where('email', 'in', emails)
+    .execute();
+  return new Set(rows.map((r) => r.email));
+}
+
+/** The live (pending) invitations of the workspace for `emails`, expired or not. */
+export async function findPendingInvitations(conn: Conn, workspaceId: string, emails: string[]): Promise<InvitationRow[]> {
+  if (emails.length === 0) return [];
+  return conn
+    .selectFrom('invitations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'pending')
+    .where('email', 'in', emails)
+    .execute();
+}
+
+export async function insertInvitations(conn: Conn, rows: InvitationRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await conn.insertInto('invitations').values(rows).execute();
+}
+
+export async function findInvitation(conn: Conn, workspaceId: string, id: string): Promise<InvitationRow | undefined> {
+  return conn
+    .selectFrom('invitations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The invitation a token stands for, with its workspace and inviter, for the accept page. */
+export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
+  return conn
+    .selectFrom('invitations as i')
+    .innerJoin('workspaces as w', 'w.id', 'i.workspace_id')
+    .leftJoin('user as u', 'u.id', 'i.invited_by')
+    .select([
+      'i.id',
+      'i.workspace_id',
+      'i.email',
+      'i.role',
+      'i.status',
+      'i.expires_at',
+      'i.invited_by',
+      'w.name as workspace_name',
+      'u.name as inviter_name',
+      'u.email as inviter_email',
+    ])
+    .where('i.token_hash', '=', tokenHash)
+    .executeTakeFirst() as Promise<
+    | {
+        id: string;
+        workspace_id: string;
+        email: string;
+        role: Role;
+        status: InvitationRow['status'];
+        expires_at: number;
+        invited_by: string | null;
+        workspace_name: string;
+        inviter_name: string | null;
+        inviter_email: string | null;
+      }
+    | undefined
+  >;
+}
+
+/**
+ * The invitation claim (DESIGN: one place): only a pending, unexpired invitation with this token
+ * turns `accepted`, once. Run it in the transaction that inserts the membership.
+ */
+export async function claimInvitation(conn: Conn, tokenHash: string, userId: string, now: number) {
+  return conn
+    .updateTable('invitations')
+    .set({ status: 'accepted', accepted_by: userId, updated_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', now)
+    .returning(['id', 'workspace_id', 'email', 'role', 'invited_by'])
+    .executeTakeFirst();
+}
+
+/** Resend: a new token and a new expiry; the old token stops working at once. */
+export async function renewInvitation(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  tokenHash: string,
+  expiresAt: number,
+  now: number,
+  role?: Role,
+): Promise<boolean> {
+  const res = await conn
+    .updateTable('invitations')
+    .set({ token_hash: tokenHash, expires_at: expiresAt, updated_at: now, ...(role ? { role } : {}) })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function revokeInvitation(conn: Conn, workspaceId: string, id: string, now: number): Promise<boolean> {
+  const res = await conn
+    .updateTable('invitations')
+    .set({ status: 'revoked', updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

@@ -1,0 +1,239 @@
+import { sql } from 'kysely';
+import type { Role } from '../contract/roles.ts';
+import type { Conn, Dialect } from './db.ts';
+
+export interface NewMembership {
+  workspaceId: string;
+  userId: string;
+  role: Role;
+  email: string;
+  name: string;
+  sortKey: string;
+}
+
+export async function insertMembership(conn: Conn, m: NewMembership, now: number): Promise<void> {
+  await conn
+    .insertInto('memberships')
+    .values({
+      workspace_id: m.workspaceId,
+      user_id: m.userId,
+      role: m.role,
+      email: m.email,
+      name: m.name,
+      sort_key: m.sortKey,
+      created_at: now,
+    })
+    .execute();
+}
+
+export async function findMembership(conn: Conn, workspaceId: string, userId: string) {
+  return conn
+    .selectFrom('memberships')
+    .select(['user_id', 'role', 'email', 'name', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst() as Promise<{ user_id: string; role: Role; email: string; name: string; created_at: number } | undefined>;
+}
+
+export async function findMembershipByEmail(conn: Conn, workspaceId: string, email: string) {
+  return conn
+    .selectFrom('memberships')
+    .select(['user_id', 'role'])
+    .where('workspace_id', '=', workspaceId)
+    .where('email', '=', email)
+    .executeTakeFirst();
+}
+
+/**
+ * Takes the workspace's write lock for the rest of the transaction: a row lock on PostgreSQL.
+ * On SQLite every transaction already runs alone (one connection, serialized by the driver).
+ */
+export async function lockWorkspace(conn: Conn, dialect: Dialect, workspaceId: string): Promise<boolean> {
+  if (dialect === 'postgres') {
+    const row = await conn.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().executeTakeFirst();
+    return row !== undefined;
+  }
+  const row = await conn.selectFrom('workspaces').select('id').where('id', '=', workspaceId).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function countSuperAdmins(conn: Conn, workspaceId: string): Promise<number> {
+  const row = await conn
+    .selectFrom('memberships')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'super_admin')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function updateMembershipRole(conn: Conn, workspaceId: string, userId: string, role: Role): Promise<void> {
+  await conn
+    .updateTable('memberships')
+    .set({ role })
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+export async function deleteMembership(conn: Conn, workspaceId: string, userId: string): Promise<boolean> {
+  const res = await conn
+    .deleteFrom('memberships')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+/** The seat invariant (SPEC §4.6), in one statement: false when no seat is free. */
+export async function claimSeat(conn: Conn, workspaceId: string): Promise<boolean> {
+  const res = await conn
+    .updateTable('workspaces')
+    .set({ seats_used: sql`seats_used + 1` })
+    .where('id', '=', workspaceId)
+    .whereRef('seats_used', '<', 'seat_limit')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function releaseSeat(conn: Conn, workspaceId: string): Promise<void> {
+  await conn
+    .updateTable('workspaces')
+    .set({ seats_used: sql`seats_used - 1` })
+    .where('id', '=', workspaceId)
+    .where('seats_used', '>', 0)
+    .execute();
+}
+
+/** Keeps the copies of a user's name in their memberships and join requests current. */
+export async function refreshMemberName(conn: Conn, userId: string, name: string, sortKey: string): Promise<void> {
+  await conn.updateTable('memberships').set({ name, sort_key: sortKey }).where('user_id', '=', userId).execute();
+  await conn
+    .updateTable('join_requests')
+    .set({ name, sort_key: sortKey })
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export interface MembersViewRow {
+  kind: 'member' | 'invitation' | 'request';
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  sort_key: string;
+  row_key: string;
+  created_at: number;
+  expires_at: number | null;
+}
+
+export interface MembersViewQuery {
+  /** Lower-cased search text, matched anywhere in the name or email. */
+  q: string | null;
+  after: { sortKey: string; rowKey: string } | null;
+  limit: number;
+  /** Leave out invitations and join requests (for callers who may not manage members). */
+  membersOnly: boolean;
+}
+
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The members view (SPEC §4.1): active members, live invitations and pending join requests of one
+ * workspace in one list, ordered by (sort_key, row_key), one keyset page. Each branch walks its own
+ * index from the cursor and stops at `limit + 1` rows, so a page costs the same at row 50 or 9,950.
+ */
+export async function listMembersView(conn: Conn, workspaceId: string, query: MembersViewQuery): Promise<MembersViewRow[]> {
+  const take = query.limit + 1;
+  const pattern = query.q ? likePattern(query.q) : null;
+  const after = query.after;
+
+  const members = conn
+    .selectFrom('memberships')
+    .select([
+      sql<string>`'member'`.as('kind'),
+      'user_id as id',
+      'email',
+      sql<string | null>`${sql.ref('name')}`.as('name'),
+      'role',
+      'sort_key',
+      sql<string>`'m:' || user_id`.as('row_key'),
+      'created_at',
+      sql<number | null>`cast(null as bigint)`.as('expires_at'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .$if(pattern !== null, (q) =>
+      q.where((e) => e.or([sql<boolean>`sort_key like ${pattern} escape '\\'`, sql<boolean>`email like ${pattern} escape '\\'`])),
+    )
+    .$if(after !== null, (q) =>
+      q
+        .where('sort_key', '>=', after?.sortKey as string)
+        .where((e) => e.or([e('sort_key', '>', after?.sortKey as string), e(sql`'m:' || user_id`, '>', after?.rowKey as string)])),
+    )
+    .orderBy('sort_key')
+    .orderBy('user_id')
+    .limit(take);
+
+  const invitations = conn
+    .selectFrom('invitations')
+    .select([
+      sql<string>`'invitation'`.as('kind'),
+      'id',
+      'email',
+      sql<string | null>`cast(null as text)`.as('name'),
+      'role',
+      'email as sort_key',
+      sql<string>`'i:' || id`.as('row_key'),
+      'created_at',
+      sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'pending')
+    .$if(pattern !== null, (q) => q.where(sql<boolean>`email like ${pattern} escape '\\'`))
+    .$if(after !== null, (q) =>
+      q
+        .where('email', '>=', after?.sortKey as string)
+        .where((e) => e.or([e('email', '>', after?.sortKey as string), e(sql`'i:' || id`, '>', after?.rowKey as string)])),
+    )
+    .orderBy('email')
+    .orderBy('id')
+    .limit(take);
+
+  const requests = conn
+    .selectFrom('join_requests')
+    .select([
+      sql<string>`'request'`.as('kind'),
+      'id',
+      'email',
+      sql<string | null>`${sql.ref('name')}`.as('name'),
+      'role',
+      'sort_key',
+      sql<string>`'r:' || id`.as('row_key'),
+      'created_at',
+      sql<number | null>`cast(null as bigint)`.as('expires_at'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'pending')
+    .$if(pattern !== null, (q) =>
+      q.where((e) => e.or([sql<boolean>`sort_key like ${pattern} escape '\\'`, sql<boolean>`email like ${pattern} escape '\\'`])),
+    )
+    .$if(after !== null, (q) =>
+      q
+        .where('sort_key', '>=', after?.sortKey as string)
+        .where((e) => e.or([e('sort_key', '>', after?.sortKey as string), e(sql`'r:' || id`, '>', after?.rowKey as string)])),
+    )
+    .orderBy('sort_key')
+    .orderBy('id')
+    .limit(take);
+
+  // SQLite allows ORDER BY/LIMIT in a compound select only in subqueries: wrap each branch.
+  if (query.membersOnly) return (await members.execute()) as MembersViewRow[];
+  const union = conn
+    .selectFrom(members.as('a'))
+    .selectAll()
+    .unionAll(conn.selectFrom(invitations.as('b')).selectAll())
+    .unionAll(conn.selectFrom(requests.as('c')).selectAll());
+  const rows = await conn.selectFrom(union.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take).execute();
+  return rows as MembersViewRow[];
+}

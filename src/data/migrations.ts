@@ -1,0 +1,191 @@
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+
+/**
+ * Troupe's own schema, one migration set for both dialects (Better Auth's tables are created
+ * before these by its `getMigrations`). Add a new entry for every change; never edit a shipped one.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: migrations run against the untyped schema of their day
+type AnyDb = Kysely<any>;
+
+const members: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('invitations')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('email', 'varchar(254)', (c) => c.notNull())
+      .addColumn('role', 'varchar(20)', (c) => c.notNull())
+      .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+      .addColumn('status', 'varchar(10)', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('invited_by', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('accepted_by', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addCheckConstraint('invitations_status', sql`status IN ('pending', 'accepted', 'revoked')`)
+      .addCheckConstraint('invitations_role', sql`role IN ('super_admin', 'developer', 'creator', 'viewer')`)
+      .execute();
+    // At most one live invitation per address and workspace.
+    await db.schema
+      .createIndex('invitations_pending_uniq')
+      .on('invitations')
+      .columns(['workspace_id', 'email'])
+      .unique()
+      .where(sql.ref('status'), '=', 'pending')
+      .execute();
+
+    await db.schema
+      .createTable('join_requests')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('email', 'varchar(254)', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('sort_key', 'text', (c) => c.notNull())
+      .addColumn('role', 'varchar(20)', (c) => c.notNull())
+      .addColumn('status', 'varchar(10)', (c) => c.notNull())
+      .addColumn('decided_by', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('decided_at', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addCheckConstraint('join_requests_status', sql`status IN ('pending', 'approved', 'denied')`)
+      .execute();
+    await db.schema
+      .createIndex('join_requests_pending_uniq')
+      .on('join_requests')
+      .columns(['workspace_id', 'user_id'])
+      .unique()
+      .where(sql.ref('status'), '=', 'pending')
+      .execute();
+
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('name', 'varchar(100)', (c) => c.notNull())
+      .addColumn('prefix', 'varchar(32)', (c) => c.notNull())
+      .addColumn('key_hash', 'varchar(64)', (c) => c.notNull().unique())
+      .addColumn('expires_at', 'bigint')
+      .addColumn('last_used_at', 'bigint')
+      .addColumn('revoked_at', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('api_keys_ws_idx').on('api_keys').columns(['workspace_id', 'user_id']).execute();
+
+    await db.schema
+      .createTable('seat_purchases')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('actor_id', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('seats_before', 'integer', (c) => c.notNull())
+      .addColumn('seats_after', 'integer', (c) => c.notNull())
+      .addColumn('provider', 'varchar(40)', (c) => c.notNull())
+      .addColumn('provider_ref', 'varchar(200)', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('seat_purchases_ws_idx').on('seat_purchases').columns(['workspace_id', 'id']).execute();
+
+    await db.schema
+      .createTable('audit_events')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('actor_id', 'varchar(64)')
+      .addColumn('actor_label', 'text', (c) => c.notNull())
+      .addColumn('action', 'varchar(40)', (c) => c.notNull())
+      .addColumn('target_type', 'varchar(20)', (c) => c.notNull())
+      .addColumn('target_id', 'varchar(64)')
+      .addColumn('target_label', 'text', (c) => c.notNull())
+      .addColumn('before', 'text')
+      .addColumn('after', 'text')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('audit_events_ws_idx').on('audit_events').columns(['workspace_id', 'id']).execute();
+    await db.schema
+      .createIndex('audit_events_ws_action_idx')
+      .on('audit_events')
+      .columns(['workspace_id', 'action', 'id'])
+      .execute();
+  },
+};
+
+const migrations: Record<string, Migration> = {
+  '0001_workspaces': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('workspaces')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(100)', (c) => c.notNull())
+        .addColumn('require_approval', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('company_domain', 'varchar(253)')
+        .addColumn('seat_limit', 'integer', (c) => c.notNull())
+        .addColumn('seats_used', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_by', 'varchar(64)', (c) => c.notNull().references('user.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addCheckConstraint('workspaces_seats_within_limit', sql`seats_used >= 0 AND seats_used <= seat_limit`)
+        .execute();
+
+      await db.schema
+        .createTable('memberships')
+        .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
+        .addColumn('role', 'varchar(20)', (c) => c.notNull())
+        // Copies of the user's email and name, kept so the members view sorts and searches with
+        // one index range per workspace (refreshed when the user renames themselves).
+        .addColumn('email', 'varchar(254)', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('sort_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('memberships_pk', ['workspace_id', 'user_id'])
+        .addCheckConstraint('memberships_role', sql`role IN ('super_admin', 'developer', 'creator', 'viewer')`)
+        .execute();
+      await db.schema.createIndex('memberships_user_idx').on('memberships').columns(['user_id']).execute();
+      await db.schema
+        .createIndex('memberships_sort_idx')
+        .on('memberships')
+        .columns(['workspace_id', 'sort_key', 'user_id'])
+        .execute();
+      await db.schema.createIndex('memberships_role_idx').on('memberships').columns(['workspace_id', 'role']).execute();
+    },
+  },
+  '0002_mail_outbox': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('mail_outbox')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('to_address', 'varchar(254)', (c) => c.notNull())
+        .addColumn('subject', 'varchar(300)', (c) => c.notNull())
+        .addColumn('text_body', 'text', (c) => c.notNull())
+        .addColumn('html_body', 'text', (c) => c.notNull())
+        .addColumn('status', 'varchar(10)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_at', 'bigint')
+        .addColumn('sent_at', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('mail_outbox_due_idx')
+        .on('mail_outbox')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+    },
+  },
+  '0003_members': members,
+};
+
+
+export async function migrateToLatest(db: AnyDb): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'troupe_migrations',
+    migrationLockTableName: 'troupe_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,118 @@
+import { sql } from 'kysely';
+import type { Conn, Dialect } from './db.ts';
+import { newId } from './ids.ts';
+import type { MailOutboxTable } from './schema.ts';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type OutboxRow = MailOutboxTable & { attempts: number };
+
+/** Writes mails to the outbox in one statement. Call it with the transaction of the change that causes them. */
+export async function insertMails(conn: Conn, mails: OutgoingMail[], now: number): Promise<void> {
+  if (mails.length === 0) return;
+  await conn
+    .insertInto('mail_outbox')
+    .values(
+      mails.map((mail) => ({
+        id: newId(now),
+        to_address: mail.to,
+        subject: mail.subject,
+        text_body: mail.text,
+        html_body: mail.html,
+        status: 'pending' as const,
+        next_attempt_at: now,
+        claimed_at: null,
+        sent_at: null,
+        last_error: null,
+        created_at: now,
+      })),
+    )
+    .execute();
+}
+
+export const insertMail = (conn: Conn, mail: OutgoingMail, now: number) => insertMails(conn, [mail], now);
+
+/**
+ * Atomically moves up to `limit` due rows from `pending` to `sending` and returns them.
+ * Two workers never claim the same row: on PostgreSQL the candidates are locked with
+ * FOR UPDATE SKIP LOCKED; SQLite has one writer at a time, so the single UPDATE is atomic.
+ */
+export async function claimDueMail(conn: Conn, dialect: Dialect, now: number, limit: number): Promise<OutboxRow[]> {
+  const due = conn
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .$if(dialect === 'postgres', (q) => q.forUpdate().skipLocked());
+  return (await conn
+    .updateTable('mail_outbox')
+    .set({ status: 'sending', claimed_at: now, attempts: sql`attempts + 1` })
+    .where('id', 'in', due)
+    .where('status', '=', 'pending')
+    .returningAll()
+    .execute()) as OutboxRow[];
+}
+
+export async function markMailSent(conn: Conn, id: string, now: number): Promise<void> {
+  await conn
+    .updateTable('mail_outbox')
+    .set({ status: 'sent', sent_at: now, last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+export async function markMailFailed(
+  conn: Conn,
+  id: string,
+  error: string,
+  retryAt: number | null,
+): Promise<void> {
+  await conn
+    .updateTable('mail_outbox')
+    .set(
+      retryAt === null
+        ? { status: 'failed', last_error: error.slice(0, 2000) }
+        : { status: 'pending', next_attempt_at: retryAt, last_error: error.slice(0, 2000) },
+    )
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/**
+ * Rows left in `sending` by a worker that died mid-send. The mail may or may not have gone out;
+ * at-most-once delivery means they are marked failed, never sent again.
+ */
+export async function failAbandonedMail(conn: Conn, claimedBefore: number): Promise<number> {
+  const res = await conn
+    .updateTable('mail_outbox')
+    .set({ status: 'failed', last_error: 'worker stopped during delivery; not retried to avoid a duplicate' })
+    .where('status', '=', 'sending')
+    .where('claimed_at', '<', claimedBefore)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export async function listRecentMail(conn: Conn, limit: number): Promise<OutboxRow[]> {
+  return (await conn
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()) as OutboxRow[];
+}
+
+export async function findMail(conn: Conn, id: string): Promise<OutboxRow | undefined> {
+  return (await conn.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst()) as
+    | OutboxRow
+    | undefined;
+}

@@ -1,0 +1,148 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Tables as Kysely sees them. Better Auth owns `user`, `session`, `account`, `verification`
+ * (camelCase columns, created by its own migrations); Troupe's tables are snake_case.
+ * Times in Troupe's tables are epoch milliseconds (bigint), booleans are 0/1 integers:
+ * the same values on SQLite and PostgreSQL, so one query path serves both.
+ */
+export interface UserTable {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: boolean | number;
+  image: string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+}
+
+export interface SessionTable {
+  id: string;
+  token: string;
+  userId: string;
+  expiresAt: Date | string;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  require_approval: number;
+  company_domain: string | null;
+  seat_limit: number;
+  seats_used: number;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: string;
+  email: string;
+  name: string;
+  sort_key: string;
+  created_at: number;
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked';
+
+export interface InvitationsTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  status: InvitationStatus;
+  expires_at: number;
+  invited_by: string | null;
+  accepted_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JoinRequestsTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  email: string;
+  name: string;
+  sort_key: string;
+  role: string;
+  status: 'pending' | 'approved' | 'denied';
+  decided_by: string | null;
+  decided_at: number | null;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface SeatPurchasesTable {
+  id: string;
+  workspace_id: string;
+  actor_id: string | null;
+  seats_before: number;
+  seats_after: number;
+  provider: string;
+  provider_ref: string;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  workspace_id: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  target_label: string;
+  before: string | null;
+  after: string | null;
+  created_at: number;
+}
+
+export type MailStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface MailOutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: MailStatus;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  claimed_at: number | null;
+  sent_at: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  user: UserTable;
+  session: SessionTable;
+  workspaces: WorkspacesTable;
+  memberships: MembershipsTable;
+  mail_outbox: MailOutboxTable;
+  invitations: InvitationsTable;
+  join_requests: JoinRequestsTable;
+  api_keys: ApiKeysTable;
+  seat_purchases: SeatPurchasesTable;
+  audit_events: AuditEventsTable;
+}

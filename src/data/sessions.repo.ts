@@ -1,0 +1,70 @@
+import type { Role } from '../contract/roles.ts';
+import type { Conn } from './db.ts';
+
+export interface SessionFacts {
+  userId: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  expiresAt: number;
+  /** The caller's role in the addressed workspace, or null when they are not a member. */
+  role: Role | null;
+}
+
+const asBool = (v: boolean | number) => v === true || v === 1;
+const asMs = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(v));
+
+/**
+ * One indexed lookup per request: the session by its (unique) token, its user, and, when a
+ * workspace is addressed, the caller's membership there. Better Auth owns the session rows;
+ * deleting one (sign-out, revocation) is seen by the very next request.
+ */
+export async function findSession(conn: Conn, token: string, workspaceId: string | null): Promise<SessionFacts | null> {
+  const row = await conn
+    .selectFrom('session as s')
+    .innerJoin('user as u', 'u.id', 's.userId')
+    // No workspace addressed: the join matches nothing and role is null.
+    .leftJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId ?? ''))
+    .select(['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified', 'm.role'])
+    .where('s.token', '=', token)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    userId: row.userId,
+    email: row.email,
+    name: row.name,
+    emailVerified: asBool(row.emailVerified),
+    expiresAt: asMs(row.expiresAt),
+    role: (row.role ?? null) as Role | null,
+  };
+}
+
+export interface MeRow extends Omit<SessionFacts, 'role'> {
+  workspaces: { id: string; name: string; role: Role }[];
+}
+
+/** The signed-in user and all their workspaces, in one query (one row per membership). */
+export async function findSessionWithWorkspaces(conn: Conn, token: string): Promise<MeRow | null> {
+  const rows = await conn
+    .selectFrom('session as s')
+    .innerJoin('user as u', 'u.id', 's.userId')
+    .leftJoin('memberships as m', 'm.user_id', 's.userId')
+    .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select(['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified', 'w.id as wsId', 'w.name as wsName', 'm.role'])
+    .where('s.token', '=', token)
+    .orderBy('w.name')
+    .orderBy('w.id')
+    .execute();
+  const first = rows[0];
+  if (!first) return null;
+  return {
+    userId: first.userId,
+    email: first.email,
+    name: first.name,
+    emailVerified: asBool(first.emailVerified),
+    expiresAt: asMs(first.expiresAt),
+    workspaces: rows
+      .filter((r) => r.wsId !== null && r.wsName !== null && r.role !== null)
+      .map((r) => ({ id: r.wsId as string, name: r.wsName as string, role: r.role as Role })),
+  };
+}
