@@ -30,7 +30,11 @@ export async function listApiKeys(conn: Conn, workspaceId: string, ownerId: stri
     .execute();
 }
 
-export async function findApiKey(conn: Conn, workspaceId: string, id: string): Promise<ApiKeyRow | undefined> {
+export async function findApiKey(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+): Promise<ApiKeyRow | undefined> {
   return conn
     .selectFrom('api_keys')
     .selectAll()
@@ -40,7 +44,12 @@ export async function findApiKey(conn: Conn, workspaceId: string, id: string): P
     .executeTakeFirst();
 }
 
-export async function revokeApiKey(conn: Conn, workspaceId: string, id: string, now: number): Promise<boolean> {
+export async function revokeApiKey(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  now: number,
+): Promise<boolean> {
   const res = await conn
     .updateTable('api_keys')
     .set({ revoked_at: now })
@@ -72,7 +81,9 @@ export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<Api
     .selectFrom('api_keys as k')
     .innerJoin('user as u', 'u.id', 'k.user_id')
     .innerJoin('workspaces as w', 'w.id', 'k.workspace_id')
-    .leftJoin('memberships as m', (j) => j.onRef('m.workspace_id', '=', 'k.workspace_id').onRef('m.user_id', '=', 'k.user_id'))
+    .leftJoin('memberships as m', (j) =>
+      j.onRef('m.workspace_id', '=', 'k.workspace_id').onRef('m.user_id', '=', 'k.user_id'),
+    )
     .select([
       'w.name as workspace_name',
       'k.id',
@@ -108,7 +119,12 @@ export async function touchApiKey(conn: Conn, id: string, now: number): Promise<
   await conn.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
 }
 
-export async function revokeApiKeysOfUser(conn: Conn, workspaceId: string, userId: string, now: number): Promise<void> {
+export async function revokeApiKeysOfUser(
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+  now: number,
+): Promise<void> {
   await conn
     .updateTable('api_keys')
     .set({ revoked_at: now })

@@ -26,7 +26,12 @@ export async function listSeatPurchases(conn: Conn, workspaceId: string, limit: 
 }
 
 /** Sets the seat count, never below the seats in use (checked in the same statement). */
-export async function setSeatLimit(conn: Conn, workspaceId: string, seats: number, now: number): Promise<boolean> {
+export async function setSeatLimit(
+  conn: Conn,
+  workspaceId: string,
+  seats: number,
+  now: number,
+): Promise<boolean> {
   const res = await conn
     .updateTable('workspaces')
     .set({ seat_limit: seats, updated_at: now })

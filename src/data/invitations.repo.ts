@@ -5,7 +5,11 @@ import type { InvitationsTable } from './schema.ts';
 export type InvitationRow = InvitationsTable;
 
 /** Which of `emails` already belong to active members of the workspace. */
-export async function findMemberEmails(conn: Conn, workspaceId: string, emails: string[]): Promise<Set<string>> {
+export async function findMemberEmails(
+  conn: Conn,
+  workspaceId: string,
+  emails: string[],
+): Promise<Set<string>> {
   if (emails.length === 0) return new Set();
   const rows = await conn
     .selectFrom('memberships')
@@ -17,7 +21,11 @@ export async function findMemberEmails(conn: Conn, workspaceId: string, emails: 
 }
 
 /** The live (pending) invitations of the workspace for `emails`, expired or not. */
-export async function findPendingInvitations(conn: Conn, workspaceId: string, emails: string[]): Promise<InvitationRow[]> {
+export async function findPendingInvitations(
+  conn: Conn,
+  workspaceId: string,
+  emails: string[],
+): Promise<InvitationRow[]> {
   if (emails.length === 0) return [];
   return conn
     .selectFrom('invitations')
@@ -33,7 +41,11 @@ export async function insertInvitations(conn: Conn, rows: InvitationRow[]): Prom
   await conn.insertInto('invitations').values(rows).execute();
 }
 
-export async function findInvitation(conn: Conn, workspaceId: string, id: string): Promise<InvitationRow | undefined> {
+export async function findInvitation(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+): Promise<InvitationRow | undefined> {
   return conn
     .selectFrom('invitations')
     .selectAll()
@@ -113,7 +125,12 @@ export async function renewInvitation(
   return Number(res.numUpdatedRows) === 1;
 }
 
-export async function revokeInvitation(conn: Conn, workspaceId: string, id: string, now: number): Promise<boolean> {
+export async function revokeInvitation(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  now: number,
+): Promise<boolean> {
   const res = await conn
     .updateTable('invitations')
     .set({ status: 'revoked', updated_at: now })

@@ -32,7 +32,9 @@ export async function findMembership(conn: Conn, workspaceId: string, userId: st
     .select(['user_id', 'role', 'email', 'name', 'created_at'])
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId)
-    .executeTakeFirst() as Promise<{ user_id: string; role: Role; email: string; name: string; created_at: number } | undefined>;
+    .executeTakeFirst() as Promise<
+    { user_id: string; role: Role; email: string; name: string; created_at: number } | undefined
+  >;
 }
 
 export async function findMembershipByEmail(conn: Conn, workspaceId: string, email: string) {
@@ -50,10 +52,19 @@ export async function findMembershipByEmail(conn: Conn, workspaceId: string, ema
  */
 export async function lockWorkspace(conn: Conn, dialect: Dialect, workspaceId: string): Promise<boolean> {
   if (dialect === 'postgres') {
-    const row = await conn.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().executeTakeFirst();
+    const row = await conn
+      .selectFrom('workspaces')
+      .select('id')
+      .where('id', '=', workspaceId)
+      .forUpdate()
+      .executeTakeFirst();
     return row !== undefined;
   }
-  const row = await conn.selectFrom('workspaces').select('id').where('id', '=', workspaceId).executeTakeFirst();
+  const row = await conn
+    .selectFrom('workspaces')
+    .select('id')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -67,7 +78,12 @@ export async function countSuperAdmins(conn: Conn, workspaceId: string): Promise
   return Number(row.n);
 }
 
-export async function updateMembershipRole(conn: Conn, workspaceId: string, userId: string, role: Role): Promise<void> {
+export async function updateMembershipRole(
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+  role: Role,
+): Promise<void> {
   await conn
     .updateTable('memberships')
     .set({ role })
@@ -106,8 +122,17 @@ export async function releaseSeat(conn: Conn, workspaceId: string): Promise<void
 }
 
 /** Keeps the copies of a user's name in their memberships and join requests current. */
-export async function refreshMemberName(conn: Conn, userId: string, name: string, sortKey: string): Promise<void> {
-  await conn.updateTable('memberships').set({ name, sort_key: sortKey }).where('user_id', '=', userId).execute();
+export async function refreshMemberName(
+  conn: Conn,
+  userId: string,
+  name: string,
+  sortKey: string,
+): Promise<void> {
+  await conn
+    .updateTable('memberships')
+    .set({ name, sort_key: sortKey })
+    .where('user_id', '=', userId)
+    .execute();
   await conn
     .updateTable('join_requests')
     .set({ name, sort_key: sortKey })
@@ -144,7 +169,11 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
  * workspace in one list, ordered by (sort_key, row_key), one keyset page. Each branch walks its own
  * index from the cursor and stops at `limit + 1` rows, so a page costs the same at row 50 or 9,950.
  */
-export async function listMembersView(conn: Conn, workspaceId: string, query: MembersViewQuery): Promise<MembersViewRow[]> {
+export async function listMembersView(
+  conn: Conn,
+  workspaceId: string,
+  query: MembersViewQuery,
+): Promise<MembersViewRow[]> {
   const take = query.limit + 1;
   const pattern = query.q ? likePattern(query.q) : null;
   const after = query.after;
@@ -164,12 +193,22 @@ export async function listMembersView(conn: Conn, workspaceId: string, query: Me
     ])
     .where('workspace_id', '=', workspaceId)
     .$if(pattern !== null, (q) =>
-      q.where((e) => e.or([sql<boolean>`sort_key like ${pattern} escape '\\'`, sql<boolean>`email like ${pattern} escape '\\'`])),
+      q.where((e) =>
+        e.or([
+          sql<boolean>`sort_key like ${pattern} escape '\\'`,
+          sql<boolean>`email like ${pattern} escape '\\'`,
+        ]),
+      ),
     )
     .$if(after !== null, (q) =>
       q
         .where('sort_key', '>=', after?.sortKey as string)
-        .where((e) => e.or([e('sort_key', '>', after?.sortKey as string), e(sql`'m:' || user_id`, '>', after?.rowKey as string)])),
+        .where((e) =>
+          e.or([
+            e('sort_key', '>', after?.sortKey as string),
+            e(sql`'m:' || user_id`, '>', after?.rowKey as string),
+          ]),
+        ),
     )
     .orderBy('sort_key')
     .orderBy('user_id')
@@ -194,7 +233,9 @@ export async function listMembersView(conn: Conn, workspaceId: string, query: Me
     .$if(after !== null, (q) =>
       q
         .where('email', '>=', after?.sortKey as string)
-        .where((e) => e.or([e('email', '>', after?.sortKey as string), e(sql`'i:' || id`, '>', after?.rowKey as string)])),
+        .where((e) =>
+          e.or([e('email', '>', after?.sortKey as string), e(sql`'i:' || id`, '>', after?.rowKey as string)]),
+        ),
     )
     .orderBy('email')
     .orderBy('id')
@@ -216,12 +257,22 @@ export async function listMembersView(conn: Conn, workspaceId: string, query: Me
     .where('workspace_id', '=', workspaceId)
     .where('status', '=', 'pending')
     .$if(pattern !== null, (q) =>
-      q.where((e) => e.or([sql<boolean>`sort_key like ${pattern} escape '\\'`, sql<boolean>`email like ${pattern} escape '\\'`])),
+      q.where((e) =>
+        e.or([
+          sql<boolean>`sort_key like ${pattern} escape '\\'`,
+          sql<boolean>`email like ${pattern} escape '\\'`,
+        ]),
+      ),
     )
     .$if(after !== null, (q) =>
       q
         .where('sort_key', '>=', after?.sortKey as string)
-        .where((e) => e.or([e('sort_key', '>', after?.sortKey as string), e(sql`'r:' || id`, '>', after?.rowKey as string)])),
+        .where((e) =>
+          e.or([
+            e('sort_key', '>', after?.sortKey as string),
+            e(sql`'r:' || id`, '>', after?.rowKey as string),
+          ]),
+        ),
     )
     .orderBy('sort_key')
     .orderBy('id')
@@ -234,6 +285,12 @@ export async function listMembersView(conn: Conn, workspaceId: string, query: Me
     .selectAll()
     .unionAll(conn.selectFrom(invitations.as('b')).selectAll())
     .unionAll(conn.selectFrom(requests.as('c')).selectAll());
-  const rows = await conn.selectFrom(union.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take).execute();
+  const rows = await conn
+    .selectFrom(union.as('u'))
+    .selectAll()
+    .orderBy('sort_key')
+    .orderBy('row_key')
+    .limit(take)
+    .execute();
   return rows as MembersViewRow[];
 }

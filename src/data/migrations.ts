@@ -12,7 +12,9 @@ const members: Migration = {
     await db.schema
       .createTable('invitations')
       .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
       .addColumn('email', 'varchar(254)', (c) => c.notNull())
       .addColumn('role', 'varchar(20)', (c) => c.notNull())
       .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
@@ -37,7 +39,9 @@ const members: Migration = {
     await db.schema
       .createTable('join_requests')
       .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
       .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
       .addColumn('email', 'varchar(254)', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
@@ -60,7 +64,9 @@ const members: Migration = {
     await db.schema
       .createTable('api_keys')
       .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
       .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
       .addColumn('name', 'varchar(100)', (c) => c.notNull())
       .addColumn('prefix', 'varchar(32)', (c) => c.notNull())
@@ -70,12 +76,18 @@ const members: Migration = {
       .addColumn('revoked_at', 'bigint')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('api_keys_ws_idx').on('api_keys').columns(['workspace_id', 'user_id']).execute();
+    await db.schema
+      .createIndex('api_keys_ws_idx')
+      .on('api_keys')
+      .columns(['workspace_id', 'user_id'])
+      .execute();
 
     await db.schema
       .createTable('seat_purchases')
       .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
       .addColumn('actor_id', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
       .addColumn('seats_before', 'integer', (c) => c.notNull())
       .addColumn('seats_after', 'integer', (c) => c.notNull())
@@ -83,12 +95,18 @@ const members: Migration = {
       .addColumn('provider_ref', 'varchar(200)', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('seat_purchases_ws_idx').on('seat_purchases').columns(['workspace_id', 'id']).execute();
+    await db.schema
+      .createIndex('seat_purchases_ws_idx')
+      .on('seat_purchases')
+      .columns(['workspace_id', 'id'])
+      .execute();
 
     await db.schema
       .createTable('audit_events')
       .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
-      .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
       .addColumn('actor_id', 'varchar(64)')
       .addColumn('actor_label', 'text', (c) => c.notNull())
       .addColumn('action', 'varchar(40)', (c) => c.notNull())
@@ -99,7 +117,11 @@ const members: Migration = {
       .addColumn('after', 'text')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('audit_events_ws_idx').on('audit_events').columns(['workspace_id', 'id']).execute();
+    await db.schema
+      .createIndex('audit_events_ws_idx')
+      .on('audit_events')
+      .columns(['workspace_id', 'id'])
+      .execute();
     await db.schema
       .createIndex('audit_events_ws_action_idx')
       .on('audit_events')
@@ -122,12 +144,17 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_by', 'varchar(64)', (c) => c.notNull().references('user.id'))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addCheckConstraint('workspaces_seats_within_limit', sql`seats_used >= 0 AND seats_used <= seat_limit`)
+        .addCheckConstraint(
+          'workspaces_seats_within_limit',
+          sql`seats_used >= 0 AND seats_used <= seat_limit`,
+        )
         .execute();
 
       await db.schema
         .createTable('memberships')
-        .addColumn('workspace_id', 'varchar(64)', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+        .addColumn('workspace_id', 'varchar(64)', (c) =>
+          c.notNull().references('workspaces.id').onDelete('cascade'),
+        )
         .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
         .addColumn('role', 'varchar(20)', (c) => c.notNull())
         // Copies of the user's email and name, kept so the members view sorts and searches with
@@ -137,7 +164,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('sort_key', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('memberships_pk', ['workspace_id', 'user_id'])
-        .addCheckConstraint('memberships_role', sql`role IN ('super_admin', 'developer', 'creator', 'viewer')`)
+        .addCheckConstraint(
+          'memberships_role',
+          sql`role IN ('super_admin', 'developer', 'creator', 'viewer')`,
+        )
         .execute();
       await db.schema.createIndex('memberships_user_idx').on('memberships').columns(['user_id']).execute();
       await db.schema
@@ -145,7 +175,11 @@ const migrations: Record<string, Migration> = {
         .on('memberships')
         .columns(['workspace_id', 'sort_key', 'user_id'])
         .execute();
-      await db.schema.createIndex('memberships_role_idx').on('memberships').columns(['workspace_id', 'role']).execute();
+      await db.schema
+        .createIndex('memberships_role_idx')
+        .on('memberships')
+        .columns(['workspace_id', 'role'])
+        .execute();
     },
   },
   '0002_mail_outbox': {
@@ -174,7 +208,6 @@ const migrations: Record<string, Migration> = {
   },
   '0003_members': members,
 };
-
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {
   const migrator = new Migrator({

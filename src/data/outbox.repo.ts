@@ -42,7 +42,12 @@ export const insertMail = (conn: Conn, mail: OutgoingMail, now: number) => inser
  * Two workers never claim the same row: on PostgreSQL the candidates are locked with
  * FOR UPDATE SKIP LOCKED; SQLite has one writer at a time, so the single UPDATE is atomic.
  */
-export async function claimDueMail(conn: Conn, dialect: Dialect, now: number, limit: number): Promise<OutboxRow[]> {
+export async function claimDueMail(
+  conn: Conn,
+  dialect: Dialect,
+  now: number,
+  limit: number,
+): Promise<OutboxRow[]> {
   const due = conn
     .selectFrom('mail_outbox')
     .select('id')

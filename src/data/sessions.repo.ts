@@ -19,12 +19,18 @@ const asMs = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse
  * workspace is addressed, the caller's membership there. Better Auth owns the session rows;
  * deleting one (sign-out, revocation) is seen by the very next request.
  */
-export async function findSession(conn: Conn, token: string, workspaceId: string | null): Promise<SessionFacts | null> {
+export async function findSession(
+  conn: Conn,
+  token: string,
+  workspaceId: string | null,
+): Promise<SessionFacts | null> {
   const row = await conn
     .selectFrom('session as s')
     .innerJoin('user as u', 'u.id', 's.userId')
     // No workspace addressed: the join matches nothing and role is null.
-    .leftJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId ?? ''))
+    .leftJoin('memberships as m', (j) =>
+      j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId ?? ''),
+    )
     .select(['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified', 'm.role'])
     .where('s.token', '=', token)
     .executeTakeFirst();
@@ -50,7 +56,16 @@ export async function findSessionWithWorkspaces(conn: Conn, token: string): Prom
     .innerJoin('user as u', 'u.id', 's.userId')
     .leftJoin('memberships as m', 'm.user_id', 's.userId')
     .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
-    .select(['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified', 'w.id as wsId', 'w.name as wsName', 'm.role'])
+    .select([
+      's.userId',
+      's.expiresAt',
+      'u.email',
+      'u.name',
+      'u.emailVerified',
+      'w.id as wsId',
+      'w.name as wsName',
+      'm.role',
+    ])
     .where('s.token', '=', token)
     .orderBy('w.name')
     .orderBy('w.id')

@@ -12,7 +12,10 @@ export async function findWorkspace(conn: Conn, workspaceId: string): Promise<Wo
   return conn.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst();
 }
 
-export async function listWorkspacesOfUser(conn: Conn, userId: string): Promise<(WorkspaceRow & { role: Role })[]> {
+export async function listWorkspacesOfUser(
+  conn: Conn,
+  userId: string,
+): Promise<(WorkspaceRow & { role: Role })[]> {
   const rows = await conn
     .selectFrom('memberships as m')
     .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')

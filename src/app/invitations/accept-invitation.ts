@@ -9,7 +9,7 @@ import type { Clock } from '../../infra/clock.ts';
 import { hashToken } from '../../infra/tokens.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
-import { deadInvitation } from './preview-invitation.ts';
+import { deadInvitation, liveInvitation } from './preview-invitation.ts';
 
 /**
  * Accepts an invitation (SPEC §4.2): signed in as the invited, verified address; a live token; a
@@ -18,9 +18,7 @@ import { deadInvitation } from './preview-invitation.ts';
  */
 export async function acceptInvitation(deps: { db: Db; clock: Clock }, actor: Actor, token: string) {
   const tokenHash = hashToken(token);
-  const inv = await findInvitationByTokenHash(deps.db, tokenHash);
-  if (!inv || inv.status !== 'pending' || inv.expires_at <= deps.clock.now())
-    throw deadInvitation(inv?.status);
+  const inv = liveInvitation(await findInvitationByTokenHash(deps.db, tokenHash), deps.clock.now());
   if (inv.email !== actor.email) {
     throw new DomainError(
       'email_mismatch',

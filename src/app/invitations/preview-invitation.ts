@@ -18,14 +18,21 @@ export function deadInvitation(status: string | undefined): DomainError {
   return new DomainError('invite_expired', detail);
 }
 
+/** The invitation if its token still works (pending and unexpired); else the 410 that says why. */
+export function liveInvitation<T extends { status: string; expires_at: number }>(
+  inv: T | undefined,
+  now: number,
+): T {
+  if (inv?.status !== 'pending' || inv.expires_at <= now) throw deadInvitation(inv?.status);
+  return inv;
+}
+
 /** What the accept page shows before anyone signs in: workspace, inviter, role, address. */
 export async function previewInvitation(
   deps: { db: Db; clock: Clock },
   token: string,
 ): Promise<InvitationPreview> {
-  const inv = await findInvitationByTokenHash(deps.db, hashToken(token));
-  if (!inv || inv.status !== 'pending' || inv.expires_at <= deps.clock.now())
-    throw deadInvitation(inv?.status);
+  const inv = liveInvitation(await findInvitationByTokenHash(deps.db, hashToken(token)), deps.clock.now());
   return {
     workspace: { id: inv.workspace_id, name: inv.workspace_name },
     inviter:

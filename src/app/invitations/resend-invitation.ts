@@ -20,7 +20,7 @@ export async function resendInvitation(deps: InvitationDeps, actor: WorkspaceAct
   const out = await inTransaction(deps.db, async (tx) => {
     const inv = await findInvitation(tx, ws, input.id);
     const workspace = await findWorkspace(tx, ws);
-    if (!inv || inv.status !== 'pending' || !workspace) throw notFound('Invitation');
+    if (inv?.status !== 'pending' || !workspace) throw notFound('Invitation');
     const now = deps.clock.now();
     const token = newToken();
     const expiresAt = now + INVITATION_TTL_MS;

@@ -1,0 +1,130 @@
+import { expect, type Page, test } from '@playwright/test';
+import { createWorkspace, signUp, uniqueEmail, verifyEmail } from './helpers.ts';
+
+const row = (page: Page, email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
+
+test('a Super Admin manages invitations, seats, API keys and reads the audit log', async ({
+  page,
+}, testInfo) => {
+  const shot = (step: string) =>
+    page.screenshot({ path: testInfo.outputPath(`${step}.png`), fullPage: true });
+  const admin = { name: 'Hedy Admin', email: uniqueEmail('hedy') };
+  const invitee = uniqueEmail('margaret');
+
+  const wsId = await test.step('set up', async () => {
+    await signUp(page, admin);
+    await verifyEmail(page, admin.email);
+    await page.goto('/workspaces');
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    return createWorkspace(page, `Admin Co ${Date.now()}`);
+  });
+
+  await test.step('bad addresses are named and nothing is sent', async () => {
+    await page.getByTestId('invite-button').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Email addresses').fill(`${invitee} not-an-email; also@bad`);
+    await expect(dialog.getByTestId('invite-count')).toHaveText('1 address · 2 not valid');
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await expect(dialog.getByTestId('invite-error')).toContainText(
+      'not-an-email is not a valid email address',
+    );
+    await expect(dialog.getByTestId('invite-error')).toContainText('also@bad is not a valid email address');
+    await shot('01-bad-addresses');
+    await dialog.getByLabel('Email addresses').fill(invitee);
+    await dialog.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Creator' }).click();
+    await dialog.getByRole('button', { name: 'Send invitation' }).click();
+    await expect(dialog.getByTestId('invite-result')).toContainText('Invited');
+    await dialog.getByRole('button', { name: 'Invite more' }).click();
+    await dialog.getByLabel('Email addresses').fill(`${invitee}, ${admin.email}`);
+    await dialog.getByRole('button', { name: 'Send 2 invitations' }).click();
+    await expect(dialog.locator(`[data-email="${invitee}"]`)).toContainText('Already invited');
+    await expect(dialog.locator(`[data-email="${admin.email}"]`)).toContainText('Already a member');
+    await shot('02-already');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(row(page, invitee)).toContainText('Creator');
+  });
+
+  await test.step('resend and revoke an invitation', async () => {
+    await row(page, invitee).getByTestId('member-menu').click();
+    await page.getByRole('menuitem', { name: 'Resend invitation' }).click();
+    await expect(page.getByText('Invitation sent again')).toBeVisible();
+    await row(page, invitee).getByTestId('member-menu').click();
+    await page.getByRole('menuitem', { name: 'Revoke invitation' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect(row(page, invitee)).toHaveCount(0);
+  });
+
+  await test.step('the last Super Admin can neither step down nor leave', async () => {
+    await row(page, admin.email).getByLabel(`Role of ${admin.email}`).click();
+    await page.getByRole('option', { name: 'Viewer' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Become Viewer' }).click();
+    await expect(page.getByText('at least one Super Admin').first()).toBeVisible();
+    await row(page, admin.email).getByTestId('member-menu').click();
+    await page.getByRole('menuitem', { name: 'Leave workspace' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Leave workspace' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('at least one Super Admin');
+    await shot('03-last-admin');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  await test.step('buy seats', async () => {
+    await page.getByRole('link', { name: 'Manage seats' }).click();
+    await expect(page).toHaveURL(new RegExp(`/w/${wsId}/billing$`));
+    const input = page.getByLabel('Total seats');
+    await input.fill('0');
+    await expect(page.getByTestId('seats-diff')).toHaveText('−5 seats');
+    await page.getByRole('button', { name: 'Remove 5 seats' }).click();
+    await expect(page.getByText('Keep at least 1 seat.')).toBeVisible();
+    await input.fill('8');
+    await expect(page.getByTestId('seats-diff')).toHaveText('+3 seats');
+    await page.getByRole('button', { name: 'Buy 3 seats' }).click();
+    await expect(page.getByTestId('billing-seats')).toHaveText('1 of 8 seats used');
+    await expect(page.getByTestId('purchase-row')).toHaveCount(1);
+    await expect(page.getByTestId('purchase-row')).toContainText('5 → 8');
+    await shot('04-billing');
+  });
+
+  const key = await test.step('create an API key, shown once, that works', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByTestId('create-key-button').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('CI uploads');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    const value = (await dialog.getByTestId('created-key').textContent())?.trim() ?? '';
+    expect(value.length).toBeGreaterThan(20);
+    await shot('05-key-shown-once');
+    await dialog.getByRole('button', { name: "I've copied it" }).click();
+    await expect(page.getByTestId('api-key-row')).toHaveCount(1);
+    await expect(page.getByTestId('api-key-row')).toContainText('CI uploads');
+    const res = await page.request.get('/api/me', { headers: { Authorization: `Bearer ${value}` } });
+    expect(res.status()).toBe(200);
+    expect(((await res.json()) as { email: string }).email).toBe(admin.email);
+    return value;
+  });
+
+  await test.step('revoke it', async () => {
+    await page.getByRole('button', { name: 'Revoke CI uploads' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await expect(page.getByTestId('api-key-row')).toHaveCount(0);
+    const res = await page.request.get('/api/me', { headers: { Authorization: `Bearer ${key}` } });
+    expect(res.status()).toBe(401);
+  });
+
+  await test.step('the audit log has it all, newest first, and filters', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const rows = page.getByTestId('audit-row');
+    await expect(rows.first()).toHaveAttribute('data-action', 'api_key.revoke');
+    for (const action of ['api_key.create', 'seats.change', 'invitation.revoke', 'invitation.resend']) {
+      await expect(page.locator(`[data-testid="audit-row"][data-action="${action}"]`)).toHaveCount(1);
+    }
+    await shot('06-audit-log');
+    await page.getByRole('combobox', { name: 'Action' }).click();
+    await page.getByRole('option', { name: 'Changed the seats' }).click();
+    await expect(rows).toHaveCount(1);
+    await expect(rows).toContainText('5');
+    await expect(rows).toContainText('8');
+    await shot('07-audit-filtered');
+  });
+});
