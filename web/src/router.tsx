@@ -1,4 +1,6 @@
 import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { ApiKeysPage } from './features/api-keys/api-keys-page.tsx';
+import { AuditPage } from './features/audit/audit-page.tsx';
 import { ForgotPasswordPage } from './features/auth/forgot-password-page.tsx';
 import { RequireAuth } from './features/auth/require-auth.tsx';
 import { ResetPasswordPage } from './features/auth/reset-password-page.tsx';
@@ -6,6 +8,8 @@ import { SignInPage } from './features/auth/sign-in-page.tsx';
 import { SignUpPage } from './features/auth/sign-up-page.tsx';
 import { VerifiedPage } from './features/auth/verified-page.tsx';
 import { VerifyEmailPage } from './features/auth/verify-email-page.tsx';
+import { BillingPage } from './features/billing/billing-page.tsx';
+import { AcceptInvitePage } from './features/invitations/accept-invite-page.tsx';
 import { LibraryPage } from './features/library/library-page.tsx';
 import { MembersPage } from './features/members/members-page.tsx';
 import { NotificationsPage } from './features/notifications/notifications-page.tsx';
@@ -19,7 +23,9 @@ import { RouteError } from './route-error.tsx';
 
 /**
  * Signed out: /sign-up, /sign-in, /forgot-password, /reset-password, /verified, /verify-email.
- * Signed in (else /sign-in?next=...): /, /workspaces, /w/:wsId/{members,library,notifications,settings}.
+ * Either: /invite/:token (an invitation; leads to sign-up / sign-in and back, or to accepting).
+ * Signed in (else /sign-in?next=...): /, /workspaces,
+ * /w/:wsId/{members,library,notifications,api-keys,billing,audit,settings}.
  */
 export const router = createBrowserRouter([
   { path: '/sign-up', element: <SignUpPage />, errorElement: <RouteError /> },
@@ -28,6 +34,7 @@ export const router = createBrowserRouter([
   { path: '/reset-password', element: <ResetPasswordPage />, errorElement: <RouteError /> },
   { path: '/verified', element: <VerifiedPage />, errorElement: <RouteError /> },
   { path: '/verify-email', element: <VerifyEmailPage />, errorElement: <RouteError /> },
+  { path: '/invite/:token', element: <AcceptInvitePage />, errorElement: <RouteError /> },
   {
     element: <RequireAuth />,
     errorElement: <RouteError />,
@@ -48,6 +55,9 @@ export const router = createBrowserRouter([
                   { path: 'members', element: <MembersPage /> },
                   { path: 'library', element: <LibraryPage /> },
                   { path: 'notifications', element: <NotificationsPage /> },
+                  { path: 'api-keys', element: <ApiKeysPage /> },
+                  { path: 'billing', element: <BillingPage /> },
+                  { path: 'audit', element: <AuditPage /> },
                   { path: 'settings', element: <SettingsPage /> },
                   { path: '*', element: <Navigate to="members" replace /> },
                 ],

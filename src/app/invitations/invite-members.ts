@@ -94,8 +94,8 @@ export async function inviteMembers(
           actor: actorRef(actor),
           action: 'invitation.resend',
           target: { type: 'invitation', id: live.id, label: email },
-          before: { role: live.role, expiresAt: live.expires_at },
-          after: { role: input.role, expiresAt },
+          before: { role: live.role, expiresAt: new Date(live.expires_at).toISOString() },
+          after: { role: input.role, expiresAt: new Date(expiresAt).toISOString() },
         });
         results.push({ email, outcome: 'invited', invitationId: live.id });
       } else {

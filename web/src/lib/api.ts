@@ -6,16 +6,31 @@
  */
 import type { z } from 'zod';
 import {
+  type AcceptResult,
+  type ApiKey,
+  type ApiKeyList,
+  type AuditAction,
+  type AuditPage,
   type AuthUser,
+  type Billing,
+  type CreateApiKeyBody,
+  type CreatedApiKey,
   type CreateWorkspaceBody,
   type DeleteWorkspaceBody,
   type ErrorCode,
   errorCodes,
   type FieldIssue,
+  type Invitation,
+  type InvitationPreview,
+  type InviteBody,
+  type InviteResult,
   type Me,
+  type MemberRow,
+  type MembersPage,
   type Problem,
   type RequestPasswordResetBody,
   type ResetPasswordBody,
+  type Role,
   type SendVerificationBody,
   type SignInBody,
   type SignUpBody,
@@ -32,6 +47,8 @@ export class ApiError extends Error {
   readonly code: ErrorCode | ClientErrorCode;
   readonly detail: string;
   readonly fieldErrors: Record<string, string>;
+  /** Every field issue the server sent (several may share a field, e.g. each bad invite address). */
+  readonly issues: FieldIssue[];
   readonly requestId: string | undefined;
 
   constructor(init: {
@@ -49,6 +66,7 @@ export class ApiError extends Error {
     this.detail = init.detail;
     this.requestId = init.requestId;
     this.fieldErrors = {};
+    this.issues = init.errors ?? [];
     for (const issue of init.errors ?? []) {
       const field = fieldName(issue.path);
       if (field && !(field in this.fieldErrors)) this.fieldErrors[field] = issue.message;
@@ -176,14 +194,25 @@ export const DEV_MAILBOX_URL = '/dev/mailbox';
 
 const ws = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
 
+/** Builds `?a=1&b=2` from the defined, non-empty values (or '' when there are none). */
+function query(params: Record<string, string | number | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
 export const api = {
   auth: {
-    signUp: (body: Omit<Body<typeof SignUpBody>, 'callbackURL'>) =>
-      request<AuthResult>('POST', '/api/auth/sign-up/email', { ...body, callbackURL: VERIFIED_PATH }),
+    /** `callbackURL`: where the verification link lands (a path on this site; default /verified). */
+    signUp: (body: Omit<Body<typeof SignUpBody>, 'callbackURL'>, callbackURL: string = VERIFIED_PATH) =>
+      request<AuthResult>('POST', '/api/auth/sign-up/email', { ...body, callbackURL }),
     signIn: (body: Body<typeof SignInBody>) => request<AuthResult>('POST', '/api/auth/sign-in/email', body),
     signOut: () => request<unknown>('POST', '/api/auth/sign-out', {}),
-    sendVerificationEmail: (email: string) => {
-      const body: Body<typeof SendVerificationBody> = { email, callbackURL: VERIFIED_PATH };
+    sendVerificationEmail: (email: string, callbackURL: string = VERIFIED_PATH) => {
+      const body: Body<typeof SendVerificationBody> = { email, callbackURL };
       return request<unknown>('POST', '/api/auth/send-verification-email', body);
     },
     requestPasswordReset: (email: string) => {
@@ -204,6 +233,51 @@ export const api = {
     create: (body: CreateWorkspaceBody) => request<Workspace>('POST', '/api/workspaces', body),
     update: (id: string, body: UpdateWorkspaceBody) => request<Workspace>('PATCH', ws(id), body),
     remove: (id: string, body: DeleteWorkspaceBody) => request<void>('DELETE', ws(id), body),
+  },
+  members: {
+    list: (wsId: string, params: { q?: string; cursor?: string | null; limit?: number } = {}) =>
+      request<MembersPage>('GET', `${ws(wsId)}/members${query(params)}`),
+    setRole: (wsId: string, userId: string, role: Role) =>
+      request<MemberRow>('PATCH', `${ws(wsId)}/members/${encodeURIComponent(userId)}`, { role }),
+    /** Removes a member; with your own id, leaves the workspace. */
+    remove: (wsId: string, userId: string) =>
+      request<void>('DELETE', `${ws(wsId)}/members/${encodeURIComponent(userId)}`),
+  },
+  invitations: {
+    create: (wsId: string, body: z.input<typeof InviteBody>) =>
+      request<InviteResult>('POST', `${ws(wsId)}/invitations`, body),
+    resend: (wsId: string, id: string) =>
+      request<z.infer<typeof Invitation>>('POST', `${ws(wsId)}/invitations/${encodeURIComponent(id)}/resend`),
+    revoke: (wsId: string, id: string) =>
+      request<void>('DELETE', `${ws(wsId)}/invitations/${encodeURIComponent(id)}`),
+    preview: (token: string) =>
+      request<InvitationPreview>('GET', `/api/invitations/${encodeURIComponent(token)}`),
+    accept: (token: string) =>
+      request<z.infer<typeof AcceptResult>>('POST', `/api/invitations/${encodeURIComponent(token)}/accept`),
+  },
+  billing: {
+    get: (wsId: string) => request<Billing>('GET', `${ws(wsId)}/billing`),
+    /** `seats` is the new total, not the difference. */
+    setSeats: (wsId: string, seats: number) =>
+      request<Billing>('POST', `${ws(wsId)}/billing/seats`, { seats }),
+  },
+  apiKeys: {
+    list: (wsId: string) => request<z.infer<typeof ApiKeyList>>('GET', `${ws(wsId)}/api-keys`),
+    create: (wsId: string, body: z.input<typeof CreateApiKeyBody>) =>
+      request<z.infer<typeof CreatedApiKey>>('POST', `${ws(wsId)}/api-keys`, body),
+    revoke: (wsId: string, keyId: ApiKey['id']) =>
+      request<void>('DELETE', `${ws(wsId)}/api-keys/${encodeURIComponent(keyId)}`),
+  },
+  audit: {
+    list: (
+      wsId: string,
+      params: {
+        cursor?: string | null;
+        action?: AuditAction | null;
+        actorId?: string | null;
+        limit?: number;
+      },
+    ) => request<z.infer<typeof AuditPage>>('GET', `${ws(wsId)}/audit${query(params)}`),
   },
   dev: {
     /** The dev mailbox exists only in development (200); production answers 404. */

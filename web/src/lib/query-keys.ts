@@ -4,4 +4,15 @@ export const queryKeys = {
   workspaces: ['workspaces'] as const,
   workspace: (id: string) => ['workspace', id] as const,
   devMailbox: ['dev-mailbox'] as const,
+  /** Every members query of a workspace (any search), for invalidation. */
+  membersOf: (wsId: string) => ['members', wsId] as const,
+  members: (wsId: string, q: string) => ['members', wsId, q] as const,
+  /** The short list the audit log's actor filter offers. */
+  memberOptions: (wsId: string) => ['members', wsId, '#options'] as const,
+  billing: (wsId: string) => ['billing', wsId] as const,
+  apiKeys: (wsId: string) => ['api-keys', wsId] as const,
+  auditOf: (wsId: string) => ['audit', wsId] as const,
+  audit: (wsId: string, action: string | null, actorId: string | null) =>
+    ['audit', wsId, action ?? '', actorId ?? ''] as const,
+  invitation: (token: string) => ['invitation', token] as const,
 };

@@ -18,3 +18,22 @@ export function signInPathFor(location: { pathname: string; search: string; hash
 export function withNext(path: string, next: string | null): string {
   return next ? `${path}?next=${encodeURIComponent(next)}` : path;
 }
+
+/** An auth page link that keeps `?next=` and pre-fills `?email=` (e.g. from an invitation). */
+export function authLink(path: string, params: { next?: string | null; email?: string | null }): string {
+  const search = new URLSearchParams();
+  if (params.next) search.set('next', params.next);
+  if (params.email) search.set('email', params.email);
+  const text = search.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/**
+ * Where an emailed verification link should bring the person back to: the page they were heading
+ * for (an invitation, say) when it is a safe path on this site, else the plain "verified" page.
+ */
+export function verificationCallback(next: string | null | undefined, fallback: string): string {
+  if (!next) return fallback;
+  const safe = safeNext(next, fallback);
+  return safe.length <= 500 && !/\s/.test(safe) ? safe : fallback;
+}

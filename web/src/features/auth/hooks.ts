@@ -15,9 +15,10 @@ export function useDevMailbox(): boolean {
   return data === true;
 }
 
-export function useResendVerification() {
+/** Sends the verification email again; its link lands on `callbackURL` (default: /verified). */
+export function useResendVerification(callbackURL?: string) {
   return useMutation({
-    mutationFn: (email: string) => api.auth.sendVerificationEmail(email),
+    mutationFn: (email: string) => api.auth.sendVerificationEmail(email, callbackURL),
     onSuccess: (_data, email) => notifySuccess('Verification email sent', `Check your inbox at ${email}.`),
     onError: (error) => notifyError(error, "Couldn't send the email"),
   });

@@ -3,9 +3,9 @@ import { IconAlertCircle, IconMailExclamation } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import { ApiError, api } from '../../lib/api.ts';
+import { ApiError, api, VERIFIED_PATH } from '../../lib/api.ts';
 import { type FieldErrors, serverErrors, validate } from '../../lib/form.ts';
-import { safeNext, withNext } from '../../lib/safe-next.ts';
+import { authLink, safeNext, verificationCallback } from '../../lib/safe-next.ts';
 import { PasswordField } from '../../ui/password-field.tsx';
 import { AuthLayout } from './auth-layout.tsx';
 import { useResendVerification } from './hooks.ts';
@@ -19,11 +19,12 @@ export function SignInPage() {
   const queryClient = useQueryClient();
   const me = useMe();
 
-  const [email, setEmail] = useState('');
+  const prefilledEmail = params.get('email') ?? '';
+  const [email, setEmail] = useState(prefilledEmail);
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<ApiError | null>(null);
-  const resend = useResendVerification();
+  const resend = useResendVerification(verificationCallback(next, VERIFIED_PATH));
 
   const signIn = useMutation({
     mutationFn: api.auth.signIn,
@@ -62,7 +63,7 @@ export function SignInPage() {
       footer={
         <>
           New to Troupe?{' '}
-          <Anchor component={Link} to={withNext('/sign-up', next)} fw={600}>
+          <Anchor component={Link} to={authLink('/sign-up', { next, email: email.trim() })} fw={600}>
             Create an account
           </Anchor>
         </>
@@ -110,7 +111,7 @@ export function SignInPage() {
               setErrors(({ email: _, ...rest }) => rest);
             }}
             error={errors.email}
-            autoFocus
+            autoFocus={!prefilledEmail}
           />
           <div>
             <PasswordField
@@ -124,6 +125,7 @@ export function SignInPage() {
                 setErrors(({ password: _, ...rest }) => rest);
               }}
               error={errors.password}
+              autoFocus={Boolean(prefilledEmail)}
             />
             <Group justify="flex-end" mt={6}>
               <Anchor component={Link} to="/forgot-password" size="sm">

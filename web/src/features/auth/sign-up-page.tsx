@@ -3,10 +3,10 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import { ApiError, api } from '../../lib/api.ts';
+import { ApiError, api, VERIFIED_PATH } from '../../lib/api.ts';
 import { type FieldErrors, serverErrors, validate } from '../../lib/form.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
-import { safeNext, withNext } from '../../lib/safe-next.ts';
+import { authLink, safeNext, verificationCallback } from '../../lib/safe-next.ts';
 import { PasswordField } from '../../ui/password-field.tsx';
 import { AuthLayout } from './auth-layout.tsx';
 import { SignUpForm } from './schemas.ts';
@@ -15,20 +15,26 @@ import { useMe } from './use-me.ts';
 export function SignUpPage() {
   const [params] = useSearchParams();
   const next = params.get('next');
+  const prefilledEmail = params.get('email') ?? '';
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const me = useMe();
 
-  const [values, setValues] = useState({ name: '', email: '', password: '' });
+  const [values, setValues] = useState({ name: '', email: prefilledEmail, password: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [emailTaken, setEmailTaken] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
 
   const signUp = useMutation({
-    mutationFn: api.auth.signUp,
+    // The verification link brings the person back to where they were heading (an invitation, say).
+    mutationFn: (body: Parameters<typeof api.auth.signUp>[0]) =>
+      api.auth.signUp(body, verificationCallback(next, VERIFIED_PATH)),
     onSuccess: async (_result, body) => {
       queryClient.removeQueries();
-      await navigate(withNext('/verify-email', next), { replace: true, state: { email: body.email } });
+      await navigate(authLink('/verify-email', { next, email: body.email }), {
+        replace: true,
+        state: { email: body.email },
+      });
       void queryClient.invalidateQueries({ queryKey: queryKeys.me });
     },
     onError: (error) => {
@@ -74,7 +80,7 @@ export function SignUpPage() {
       footer={
         <>
           Already have an account?{' '}
-          <Anchor component={Link} to={withNext('/sign-in', next)} fw={600}>
+          <Anchor component={Link} to={authLink('/sign-in', { next, email: values.email.trim() })} fw={600}>
             Sign in
           </Anchor>
         </>
@@ -112,7 +118,12 @@ export function SignUpPage() {
                   {emailTaken ? (
                     <>
                       {' '}
-                      <Anchor component={Link} to={withNext('/sign-in', next)} size="xs" fw={600}>
+                      <Anchor
+                        component={Link}
+                        to={authLink('/sign-in', { next, email: values.email.trim() })}
+                        size="xs"
+                        fw={600}
+                      >
                         Sign in instead
                       </Anchor>
                     </>

@@ -2,7 +2,8 @@ import { Button, Paper, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconCircleCheck, IconMailForward } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router-dom';
-import { safeNext, withNext } from '../../lib/safe-next.ts';
+import { VERIFIED_PATH } from '../../lib/api.ts';
+import { authLink, safeNext, verificationCallback } from '../../lib/safe-next.ts';
 import { AuthLayout } from './auth-layout.tsx';
 import { DevMailboxLink } from './dev-mailbox-link.tsx';
 import { useResendVerification } from './hooks.ts';
@@ -18,7 +19,10 @@ export function VerifyEmailPage() {
   const me = useMe();
   const stateEmail = (location.state as { email?: string } | null)?.email;
   const email = me.data?.email ?? stateEmail ?? params.get('email') ?? '';
-  const resend = useResendVerification();
+  const resend = useResendVerification(verificationCallback(next, VERIFIED_PATH));
+  const target = safeNext(next);
+  // Coming from an invitation: say where "continue" goes.
+  const continueLabel = target.startsWith('/invite/') ? 'Continue to your invitation' : 'Continue to Troupe';
 
   // After a resend, wait a little before offering another (the server rate-limits too).
   const [cooldown, setCooldown] = useState(0);
@@ -39,8 +43,8 @@ export function VerifyEmailPage() {
             <Text>
               <b>{me.data.email}</b> is confirmed. You're all set.
             </Text>
-            <Button component={Link} to={safeNext(next)} size="md" fullWidth>
-              Continue to Troupe
+            <Button component={Link} to={target} size="md" fullWidth>
+              {continueLabel}
             </Button>
           </Stack>
         </Paper>
@@ -68,12 +72,17 @@ export function VerifyEmailPage() {
           <Text size="sm" c="dimmed">
             It can take a minute to arrive. Look in your spam folder if you can't find it.
           </Text>
+          {target.startsWith('/invite/') ? (
+            <Text size="sm" c="dimmed">
+              The link brings you back to your invitation, ready to accept.
+            </Text>
+          ) : null}
           {me.data ? (
-            <Button component={Link} to={safeNext(next)} size="md" fullWidth>
-              Continue to Troupe
+            <Button component={Link} to={target} size="md" fullWidth>
+              {continueLabel}
             </Button>
           ) : (
-            <Button component={Link} to={withNext('/sign-in', next)} size="md" fullWidth>
+            <Button component={Link} to={authLink('/sign-in', { next, email })} size="md" fullWidth>
               Sign in
             </Button>
           )}

@@ -1,28 +1,279 @@
-import { useDocumentTitle } from '@mantine/hooks';
-import { IconUsers } from '@tabler/icons-react';
-import { ComingSoon } from '../../ui/coming-soon.tsx';
+import {
+  ActionIcon,
+  Anchor,
+  Avatar,
+  Badge,
+  Button,
+  EmptyState,
+  Group,
+  Paper,
+  Skeleton,
+  Table,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useDebouncedValue, useDisclosure, useDocumentTitle } from '@mantine/hooks';
+import { IconMailPlus, IconSearch, IconUserSearch, IconX } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { type MemberRow, type MemberStatus, memberStatusLabels } from '../../../../src/contract/index.ts';
+import { formatDate, isPast } from '../../lib/dates.ts';
+import { ErrorState } from '../../ui/error-state.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
+import { useSignedInUser } from '../auth/use-me.ts';
+import { seatsLabel } from '../workspaces/seats.tsx';
 import { useCurrentWorkspace } from '../workspaces/workspace-context.ts';
+import { useMembers } from './hooks.ts';
+import { InviteModal } from './invite-modal.tsx';
+import { MemberActions, RoleCell } from './member-actions.tsx';
+import classes from './members-page.module.css';
 
+const statusColors: Record<MemberStatus, string> = {
+  active: 'teal',
+  invite_sent: 'blue',
+  invite_expired: 'orange',
+  requested: 'grape',
+};
+
+/** A row's stable key: the member, invitation or join request it stands for. */
+export function rowKey(row: MemberRow): string {
+  return row.userId ?? row.invitationId ?? row.joinRequestId ?? row.email;
+}
+
+/** The members view (SPEC §4.1): members for everyone; invitations and requests for Super Admins. */
 export function MembersPage() {
   const workspace = useCurrentWorkspace();
+  const me = useSignedInUser();
   useDocumentTitle(`Members · ${workspace.name} · Troupe`);
+  const isAdmin = workspace.role === 'super_admin';
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search.trim(), 250);
+  const [inviteOpened, inviteModal] = useDisclosure(false);
+  const query = useMembers(workspace.id, q);
+  const rows = query.data?.pages.flatMap((p) => p.members) ?? [];
+  const first = query.data?.pages[0];
+  const seats = first?.seats ?? workspace.seats;
+  const seatsUsed = first?.seatsUsed ?? workspace.seatsUsed;
+  const searching = search.trim() !== q || (query.isFetching && !query.isFetchingNextPage);
+
   return (
     <>
       <PageHeader
         title="Members"
-        description={`Everyone in ${workspace.name}, their role and their status.`}
+        description={
+          isAdmin
+            ? `Everyone in ${workspace.name}: members, pending invitations and join requests.`
+            : `Everyone in ${workspace.name}.`
+        }
+        actions={
+          isAdmin ? (
+            <Button
+              leftSection={<IconMailPlus size={16} />}
+              onClick={inviteModal.open}
+              data-testid="invite-button"
+            >
+              Invite members
+            </Button>
+          ) : null
+        }
       />
-      <ComingSoon
-        icon={<IconUsers size={28} stroke={1.6} />}
-        title="Your team will appear here"
-        description="One list of active members, pending invitations and join requests, sortable and searchable."
-        bullets={[
-          'Invite teammates by email, or share an invite link',
-          'See who is Active, who has an Invite Sent, and who Requested to join',
-          'Approve or deny join requests and change roles',
-        ]}
-      />
+
+      <Group justify="space-between" gap="md" mb="md" wrap="wrap">
+        <TextInput
+          placeholder="Search by name or email"
+          aria-label="Search members"
+          leftSection={<IconSearch size={16} />}
+          rightSection={
+            search ? (
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                size="sm"
+                aria-label="Clear search"
+                onClick={() => setSearch('')}
+              >
+                <IconX size={14} />
+              </ActionIcon>
+            ) : null
+          }
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={{ base: '100%', xs: 320 }}
+          maxLength={100}
+        />
+        <Group gap="xs">
+          <Text size="sm" fw={500} data-testid="seat-count" c={seatsUsed >= seats ? 'orange.8' : undefined}>
+            {seatsLabel(seatsUsed, seats)}
+          </Text>
+          {isAdmin ? (
+            <Anchor component={Link} to={`/w/${workspace.id}/billing`} size="sm">
+              {seatsUsed >= seats ? 'Add seats' : 'Manage seats'}
+            </Anchor>
+          ) : null}
+        </Group>
+      </Group>
+
+      {query.isPending ? (
+        <Paper withBorder aria-busy="true" aria-label="Loading members">
+          {[0, 1, 2, 3].map((i) => (
+            <Group key={i} p="md" gap="md" wrap="nowrap" className={classes.skeletonRow}>
+              <Skeleton height={36} circle />
+              <div style={{ flex: 1 }}>
+                <Skeleton height={12} width="30%" mb={8} />
+                <Skeleton height={10} width="45%" />
+              </div>
+              <Skeleton height={24} width={110} />
+              <Skeleton height={22} width={90} />
+            </Group>
+          ))}
+        </Paper>
+      ) : query.isError && rows.length === 0 ? (
+        <Paper withBorder>
+          <ErrorState
+            error={query.error}
+            title="We couldn't load the members"
+            onRetry={() => void query.refetch()}
+          />
+        </Paper>
+      ) : rows.length === 0 ? (
+        <Paper withBorder p={{ base: 'lg', sm: 48 }}>
+          <EmptyState
+            variant="light"
+            icon={<IconUserSearch size={26} stroke={1.6} />}
+            title={q ? `No one matches “${q}”` : 'No members yet'}
+            description={q ? 'Try part of a name or an email address.' : undefined}
+          />
+        </Paper>
+      ) : (
+        <>
+          <Paper withBorder style={{ overflow: 'hidden' }} aria-busy={searching}>
+            <Table.ScrollContainer minWidth={720} type="native">
+              <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover className={classes.table}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th w={190}>Role</Table.Th>
+                    <Table.Th w={150}>Status</Table.Th>
+                    <Table.Th w={56}>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {rows.map((row) => (
+                    <MemberTableRow
+                      key={rowKey(row)}
+                      row={row}
+                      isSelf={row.userId === me.id}
+                      isAdmin={isAdmin}
+                      workspaceId={workspace.id}
+                      workspaceName={workspace.name}
+                    />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+          {query.hasNextPage ? (
+            <Group justify="center" mt="lg">
+              <Button
+                variant="default"
+                loading={query.isFetchingNextPage}
+                onClick={() => void query.fetchNextPage()}
+              >
+                Load more
+              </Button>
+            </Group>
+          ) : null}
+        </>
+      )}
+
+      {isAdmin ? (
+        <InviteModal
+          workspaceId={workspace.id}
+          workspaceName={workspace.name}
+          opened={inviteOpened}
+          onClose={inviteModal.close}
+        />
+      ) : null}
     </>
   );
+}
+
+function MemberTableRow({
+  row,
+  isSelf,
+  isAdmin,
+  workspaceId,
+  workspaceName,
+}: {
+  row: MemberRow;
+  isSelf: boolean;
+  isAdmin: boolean;
+  workspaceId: string;
+  workspaceName: string;
+}) {
+  const invitation = Boolean(row.invitationId);
+  const display = row.name?.trim() || row.email;
+  return (
+    <Table.Tr data-testid="member-row" data-email={row.email} data-status={row.status}>
+      <Table.Td>
+        <Group gap="sm" wrap="nowrap">
+          <Avatar
+            name={invitation ? undefined : display}
+            color={invitation ? 'gray' : 'initials'}
+            radius="xl"
+            size={36}
+            variant={invitation ? 'outline' : undefined}
+          />
+          <div style={{ minWidth: 0 }}>
+            <Group gap={6} wrap="nowrap">
+              <Text size="sm" fw={600} truncate="end">
+                {display}
+              </Text>
+              {isSelf ? (
+                <Badge size="xs" variant="outline" color="gray" tt="none" style={{ flex: 'none' }}>
+                  You
+                </Badge>
+              ) : null}
+            </Group>
+            <Text size="xs" c="dimmed" truncate="end">
+              {invitation ? invitationNote(row) : row.email}
+            </Text>
+          </div>
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <RoleCell row={row} isAdmin={isAdmin} isSelf={isSelf} workspaceId={workspaceId} />
+      </Table.Td>
+      <Table.Td>
+        <Badge
+          variant="light"
+          color={statusColors[row.status]}
+          tt="none"
+          fw={600}
+          data-testid="member-status"
+        >
+          {memberStatusLabels[row.status]}
+        </Badge>
+      </Table.Td>
+      <Table.Td>
+        <MemberActions
+          row={row}
+          isSelf={isSelf}
+          isAdmin={isAdmin}
+          workspaceId={workspaceId}
+          workspaceName={workspaceName}
+        />
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function invitationNote(row: MemberRow): string {
+  if (!row.expiresAt) return 'Invitation';
+  return isPast(row.expiresAt)
+    ? `Invitation expired ${formatDate(row.expiresAt)}`
+    : `Invited · link expires ${formatDate(row.expiresAt)}`;
 }

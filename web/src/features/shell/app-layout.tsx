@@ -10,7 +10,6 @@ import {
   Text,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBell, IconSettings, IconUsers, IconVideo } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { Logo } from '../../ui/logo.tsx';
@@ -19,17 +18,41 @@ import { CreateWorkspaceModal } from '../workspaces/create-workspace-modal.tsx';
 import { useWorkspace } from '../workspaces/hooks.ts';
 import { SeatsMeter } from '../workspaces/seats.tsx';
 import { useActiveWorkspaceId } from '../workspaces/workspace-context.ts';
+import { canOpenSection, type NavSection, navSections } from './nav.ts';
 import classes from './shell.module.css';
 import { UserMenu } from './user-menu.tsx';
 import { VerifyBanner } from './verify-banner.tsx';
 import { WorkspaceSwitcher } from './workspace-switcher.tsx';
 
-const navItems = [
-  { path: 'members', label: 'Members', icon: IconUsers, adminOnly: false },
-  { path: 'library', label: 'Library', icon: IconVideo, adminOnly: false },
-  { path: 'notifications', label: 'Notifications', icon: IconBell, adminOnly: false },
-  { path: 'settings', label: 'Settings', icon: IconSettings, adminOnly: true },
+const navGroups = [
+  { group: 'workspace', title: 'Workspace' },
+  { group: 'admin', title: 'Administration' },
 ] as const;
+
+function SectionLink({
+  section,
+  workspaceId,
+  pathname,
+}: {
+  section: NavSection;
+  workspaceId: string;
+  pathname: string;
+}) {
+  const to = `/w/${workspaceId}/${section.path}`;
+  const active = pathname === to || pathname.startsWith(`${to}/`);
+  const Icon = section.icon;
+  return (
+    <NavLink
+      component={Link}
+      to={to}
+      label={section.label}
+      leftSection={<Icon size={18} stroke={1.7} />}
+      active={active}
+      aria-current={active ? 'page' : undefined}
+      className={classes.navLink}
+    />
+  );
+}
 
 /** The signed-in frame: header (brand, workspace switcher, user menu), navbar, verify banner. */
 export function AppLayout() {
@@ -82,35 +105,33 @@ export function AppLayout() {
       {hasNavbar && activeId ? (
         <AppShell.Navbar p="md" aria-label="Workspace">
           <AppShell.Section grow component={ScrollArea}>
-            <Text
-              size="xs"
-              fw={600}
-              c="dimmed"
-              tt="uppercase"
-              px="sm"
-              mb={8}
-              style={{ letterSpacing: '0.04em' }}
-            >
-              Workspace
-            </Text>
-            {navItems
-              .filter((item) => !item.adminOnly || role === 'super_admin')
-              .map(({ path, label, icon: Icon }) => {
-                const to = `/w/${activeId}/${path}`;
-                const active = location.pathname === to || location.pathname.startsWith(`${to}/`);
-                return (
-                  <NavLink
-                    key={path}
-                    component={Link}
-                    to={to}
-                    label={label}
-                    leftSection={<Icon size={18} stroke={1.7} />}
-                    active={active}
-                    aria-current={active ? 'page' : undefined}
-                    className={classes.navLink}
-                  />
-                );
-              })}
+            {navGroups.map(({ group, title }) => {
+              const items = navSections.filter((s) => s.group === group && canOpenSection(s, role));
+              if (items.length === 0) return null;
+              return (
+                <div key={group} className={classes.navGroup}>
+                  <Text
+                    size="xs"
+                    fw={600}
+                    c="dimmed"
+                    tt="uppercase"
+                    px="sm"
+                    mb={8}
+                    style={{ letterSpacing: '0.04em' }}
+                  >
+                    {title}
+                  </Text>
+                  {items.map((item) => (
+                    <SectionLink
+                      key={item.path}
+                      section={item}
+                      workspaceId={activeId}
+                      pathname={location.pathname}
+                    />
+                  ))}
+                </div>
+              );
+            })}
           </AppShell.Section>
           {workspace ? (
             <AppShell.Section className={classes.seats}>

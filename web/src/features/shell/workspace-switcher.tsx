@@ -7,9 +7,8 @@ import { useSignedInUser } from '../auth/use-me.ts';
 import { useWorkspace } from '../workspaces/hooks.ts';
 import { WorkspaceAvatar } from '../workspaces/workspace-avatar.tsx';
 import { useActiveWorkspaceId } from '../workspaces/workspace-context.ts';
+import { canOpenSection, findSection } from './nav.ts';
 import classes from './shell.module.css';
-
-const sections = ['members', 'library', 'notifications', 'settings'] as const;
 
 /** The header's workspace switcher: the current workspace and role; every workspace; manage / create. */
 export function WorkspaceSwitcher({ onCreate }: { onCreate: () => void }) {
@@ -18,7 +17,7 @@ export function WorkspaceSwitcher({ onCreate }: { onCreate: () => void }) {
   const activeId = useActiveWorkspaceId();
   const fetched = useWorkspace(activeId ?? undefined).data;
   const sectionMatch = useMatch('/w/:wsId/:section/*');
-  const section = sections.find((s) => s === sectionMatch?.params.section);
+  const section = findSection(sectionMatch?.params.section);
 
   const active: WorkspaceSummary | undefined =
     me.workspaces.find((w) => w.id === activeId) ??
@@ -27,8 +26,8 @@ export function WorkspaceSwitcher({ onCreate }: { onCreate: () => void }) {
   const switchTo = (workspace: WorkspaceSummary) => {
     setLastWorkspace(me.id, workspace.id);
     // Stay on the same page in the other workspace, unless it is one the new role can't see.
-    const keep = section && (section !== 'settings' || workspace.role === 'super_admin');
-    void navigate(`/w/${workspace.id}${keep ? `/${section}` : ''}`);
+    const keep = section && canOpenSection(section, workspace.role);
+    void navigate(`/w/${workspace.id}${keep ? `/${section.path}` : ''}`);
   };
 
   return (
