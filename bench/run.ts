@@ -113,7 +113,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 async function scratchDatabase(
   dialect: DialectName,
-): Promise<{ url: string; dataDir: string; label: string }> {
+): Promise<{ url: string; dataDir: string; label: string; pgName: string | null }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'troupe-bench-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   if (dialect === 'sqlite') {
@@ -202,7 +202,18 @@ async function startServer(
       LOG_LEVEL: 'silent',
       AUTH_SECRET,
       NODE_ENV: 'production',
-      BENCH_MAX_SECONDS: String(Math.ceil(600 + 4 * options.rounds * (options.durationS + 2) * 2)),
+      // A bound on the child's life, should this process die without killing it: twice the plan.
+      BENCH_MAX_SECONDS: String(
+        Math.ceil(
+          120 +
+            2 *
+              (2 * options.warmupS +
+                options.connections.length *
+                  options.routes.length *
+                  options.rounds *
+                  (options.durationS + 1)),
+        ),
+      ),
     },
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -1,5 +1,6 @@
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
+import { reusable } from './reusable-query.ts';
 import type { ApiKeysTable } from './schema.ts';
 
 export type ApiKeyRow = ApiKeysTable;
@@ -75,9 +76,8 @@ export interface ApiKeyFacts {
   workspaceName: string;
 }
 
-/** One indexed lookup: the key by its hash, its owner, and the owner's current membership. */
-export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<ApiKeyFacts | null> {
-  const row = await conn
+const apiKeyQuery = reusable((conn: Conn, keyHash: string) =>
+  conn
     .selectFrom('api_keys as k')
     .innerJoin('user as u', 'u.id', 'k.user_id')
     .innerJoin('workspaces as w', 'w.id', 'k.workspace_id')
@@ -97,8 +97,12 @@ export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<Api
       'u.emailVerified',
       'm.role',
     ])
-    .where('k.key_hash', '=', keyHash)
-    .executeTakeFirst();
+    .where('k.key_hash', '=', keyHash),
+);
+
+/** One indexed lookup per request: the key by its hash, its owner, and the owner's current membership. */
+export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<ApiKeyFacts | null> {
+  const row = (await apiKeyQuery(conn, keyHash)).rows[0];
   if (!row) return null;
   return {
     keyId: row.id,

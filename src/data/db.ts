@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type SqliteDatabase,
+  SqliteDialect,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -27,8 +35,69 @@ export function openSqlite(path: string): DataSource {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query it runs, and preparing (parsing and planning) costs
+ * more than running a small indexed query. A statement can be run again, and Kysely runs one query
+ * at a time on the connection, so each distinct SQL text is prepared once; beyond `max` texts the
+ * least recently used is dropped.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 200): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql);
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
+}
+
+/**
+ * SQL texts sent to PostgreSQL as named prepared statements, planned once per connection instead
+ * of on every call. Only for small, fixed, hot queries (the per-request session lookups mark theirs
+ * with `runsPrepared`); every other query keeps Kysely's unnamed statements.
+ */
+const preparedNames = new Map<string, string>();
+
+/** Marks one SQL text to run as a named prepared statement on PostgreSQL (no effect on SQLite). */
+export function runsPrepared(sqlText: string): void {
+  if (!preparedNames.has(sqlText)) preparedNames.set(sqlText, `troupe_${preparedNames.size + 1}`);
+}
+
+/** The pg pool as Kysely sees it, sending the `runsPrepared` texts as named statements. */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let kc = wrapped.get(client);
+      if (!kc) {
+        kc = {
+          // biome-ignore lint/suspicious/noExplicitAny: forwards both of pg's query overloads
+          query: ((text: any, values?: readonly unknown[]) => {
+            const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
+            if (name) return client.query({ name, text, values: values as unknown[] });
+            return values === undefined ? client.query(text) : client.query(text, values as unknown[]);
+          }) as PostgresPoolClient['query'],
+          release: (destroy) => client.release(destroy),
+        };
+        wrapped.set(client, kc);
+      }
+      return kc;
+    },
+    end: () => pool.end(),
+  };
 }
 
 export function openPostgres(url: string, max = 10): DataSource {
@@ -36,7 +105,7 @@ export function openPostgres(url: string, max = 10): DataSource {
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Nothing to do here.
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 

@@ -1,5 +1,6 @@
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
+import { reusable } from './reusable-query.ts';
 
 export interface SessionFacts {
   userId: string;
@@ -14,6 +15,39 @@ export interface SessionFacts {
 const asBool = (v: boolean | number) => v === true || v === 1;
 const asMs = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(v));
 
+const sessionQuery = reusable((conn: Conn, token: string, workspaceId: string) =>
+  conn
+    .selectFrom('session as s')
+    .innerJoin('user as u', 'u.id', 's.userId')
+    // No workspace addressed: the join matches nothing and role is null.
+    .leftJoin('memberships as m', (j) =>
+      j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId),
+    )
+    .select(['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified', 'm.role'])
+    .where('s.token', '=', token),
+);
+
+const meQuery = reusable((conn: Conn, token: string) =>
+  conn
+    .selectFrom('session as s')
+    .innerJoin('user as u', 'u.id', 's.userId')
+    .leftJoin('memberships as m', 'm.user_id', 's.userId')
+    .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select([
+      's.userId',
+      's.expiresAt',
+      'u.email',
+      'u.name',
+      'u.emailVerified',
+      'w.id as wsId',
+      'w.name as wsName',
+      'm.role',
+    ])
+    .where('s.token', '=', token)
+    .orderBy('w.name')
+    .orderBy('w.id'),
+);
+
 /**
  * One indexed lookup per request: the session by its (unique) token, its user, and, when a
  * workspace is addressed, the caller's membership there. Better Auth owns the session rows;
@@ -24,16 +58,7 @@ export async function findSession(
   token: string,
   workspaceId: string | null,
 ): Promise<SessionFacts | null> {
-  const row = await conn
-    .selectFrom('session as s')
-    .innerJoin('user as u', 'u.id', 's.userId')
-    // No workspace addressed: the join matches nothing and role is null.
-    .leftJoin('memberships as m', (j) =>
-      j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId ?? ''),
-    )
-    .select(['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified', 'm.role'])
-    .where('s.token', '=', token)
-    .executeTakeFirst();
+  const row = (await sessionQuery(conn, token, workspaceId ?? '')).rows[0];
   if (!row) return null;
   return {
     userId: row.userId,
@@ -51,25 +76,7 @@ export interface MeRow extends Omit<SessionFacts, 'role'> {
 
 /** The signed-in user and all their workspaces, in one query (one row per membership). */
 export async function findSessionWithWorkspaces(conn: Conn, token: string): Promise<MeRow | null> {
-  const rows = await conn
-    .selectFrom('session as s')
-    .innerJoin('user as u', 'u.id', 's.userId')
-    .leftJoin('memberships as m', 'm.user_id', 's.userId')
-    .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
-    .select([
-      's.userId',
-      's.expiresAt',
-      'u.email',
-      'u.name',
-      'u.emailVerified',
-      'w.id as wsId',
-      'w.name as wsName',
-      'm.role',
-    ])
-    .where('s.token', '=', token)
-    .orderBy('w.name')
-    .orderBy('w.id')
-    .execute();
+  const { rows } = await meQuery(conn, token);
   const first = rows[0];
   if (!first) return null;
   return {

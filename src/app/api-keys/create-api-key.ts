@@ -43,7 +43,10 @@ export async function createApiKey(
           actor: actorRef(actor),
           action: 'api_key.create',
           target: { type: 'api_key', id: row.id, label: `${row.name} (${row.prefix}…)` },
-          after: { name: row.name, expiresAt: row.expires_at ? new Date(row.expires_at).toISOString() : null },
+          after: {
+            name: row.name,
+            expiresAt: row.expires_at ? new Date(row.expires_at).toISOString() : null,
+          },
         },
       ],
       now,
