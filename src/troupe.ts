@@ -4,8 +4,10 @@ import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.t
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
 import { type DataSource, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
+import { refreshMemberName } from './data/members.repo.ts';
 import { migrateToLatest } from './data/migrations.ts';
 import { insertMail } from './data/outbox.repo.ts';
+import { sortKey } from './domain/members.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { buildServer } from './http/server.ts';
 import { createSessionCookieReader } from './http/session-cookie.ts';
@@ -54,6 +56,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     publicUrl: config.publicUrl,
     sendVerificationEmail: ({ to, name, url }) => enqueue(verificationMail(to, name, url)),
     sendResetPasswordEmail: ({ to, name, url }) => enqueue(resetPasswordMail(to, name, url)),
+    userRenamed: (user) => refreshMemberName(db, user.id, user.name, sortKey(user.name, user.email)),
   });
   await migrateAuth(auth);
   await migrateToLatest(db);

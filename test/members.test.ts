@@ -177,6 +177,19 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
     ).toBe(404);
   });
 
+  it('keeps the members view in step when someone changes their name', async () => {
+    const bob = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Bob');
+    const res = await req('POST', '/api/auth/update-user', bob.cookie, { name: 'Aaron' });
+    expect(res.statusCode).toBe(200);
+    const view = (await req('GET', `/api/workspaces/${ws.id}/members?q=aaron`, admin.cookie)).json();
+    expect(view.members.map((m: { name: string }) => m.name)).toEqual(['Aaron']);
+    const all = (await req('GET', `/api/workspaces/${ws.id}/members`, admin.cookie)).json();
+    expect(all.members[0].name).toBe('Aaron'); // sorts first now
+    const tooLong = await req('POST', '/api/auth/update-user', bob.cookie, { name: 'x'.repeat(101) });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().errors[0].path).toBe('name');
+  });
+
   it('lets any member leave', async () => {
     const vic = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Vic');
     expect(

@@ -34,3 +34,5 @@ export const AuthUser = z.object({
   name: z.string(),
   emailVerified: z.boolean(),
 });
+
+export const UpdateUserBody = z.strictObject({ name: Name });

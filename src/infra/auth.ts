@@ -18,6 +18,8 @@ export interface AuthDeps {
   publicUrl: string;
   sendVerificationEmail(mail: AuthMail): Promise<void>;
   sendResetPasswordEmail(mail: AuthMail): Promise<void>;
+  /** After a user changes their name: Troupe keeps copies of it for sorting and search. */
+  userRenamed(user: { id: string; name: string; email: string }): Promise<void>;
 }
 
 // argon2id with OWASP's minimum profile (19 MiB, 2 passes, 1 lane).
@@ -73,6 +75,15 @@ export function createAuth(deps: AuthDeps) {
       },
       sendResetPassword: async ({ user, url }) => {
         await deps.sendResetPasswordEmail({ to: user.email, name: user.name, url });
+      },
+    },
+    databaseHooks: {
+      user: {
+        update: {
+          after: async (user) => {
+            await deps.userRenamed({ id: user.id, name: user.name, email: user.email });
+          },
+        },
       },
     },
     emailVerification: {

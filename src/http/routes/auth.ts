@@ -8,6 +8,7 @@ import {
   SendVerificationBody,
   SignInBody,
   SignUpBody,
+  UpdateUserBody,
 } from '../../contract/auth.ts';
 import type { ErrorCode } from '../../contract/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
@@ -166,6 +167,11 @@ export function authRoutes(
         response: ok,
       },
     },
+    handler,
+  );
+  r.post(
+    '/api/auth/update-user',
+    { schema: { tags, summary: 'Change your name', body: UpdateUserBody, response: ok } },
     handler,
   );
   // Everything else Better Auth serves (verify-email and reset-password links, get-session, ...).
