@@ -10,6 +10,8 @@ export interface Actor {
   email: string;
   name: string;
   emailVerified: boolean;
+  /** Set for API keys: the one workspace the key works in. */
+  keyWorkspaceId?: string;
 }
 
 export interface WorkspaceActor extends Actor {

@@ -149,6 +149,10 @@ export const auditActions = [
   'api_key.create',
   'api_key.revoke',
   'workspace.update',
+  'item.access_change',
+  'item.grant',
+  'item.grant_remove',
+  'items.hand_over',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -294,3 +294,24 @@ export async function listMembersView(
     .execute();
   return rows as MembersViewRow[];
 }
+
+export async function listSuperAdmins(conn: Conn, workspaceId: string) {
+  return conn
+    .selectFrom('memberships')
+    .select(['user_id', 'name', 'email', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'super_admin')
+    .orderBy('created_at')
+    .orderBy('user_id')
+    .execute();
+}
+
+export async function listMembersByIds(conn: Conn, workspaceId: string, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  return conn
+    .selectFrom('memberships')
+    .select(['user_id', 'name', 'email', 'role'])
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', 'in', userIds)
+    .execute();
+}

@@ -130,6 +130,67 @@ const members: Migration = {
   },
 };
 
+const items: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('items')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('kind', 'varchar(10)', (c) => c.notNull())
+      .addColumn('title', 'varchar(200)', (c) => c.notNull())
+      // Folders first, then by title, case-insensitively.
+      .addColumn('kind_rank', 'integer', (c) => c.notNull())
+      .addColumn('title_key', 'varchar(200)', (c) => c.notNull())
+      .addColumn('parent_id', 'varchar(64)', (c) => c.references('items.id').onDelete('cascade'))
+      .addColumn('owner_id', 'varchar(64)', (c) => c.notNull().references('user.id'))
+      .addColumn('general_access', 'varchar(10)', (c) => c.notNull())
+      .addColumn('workspace_permission', 'varchar(4)', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addCheckConstraint('items_kind', sql`kind IN ('folder', 'draft', 'video', 'avatar', 'voice')`)
+      .addCheckConstraint('items_general_access', sql`general_access IN ('only_me', 'selected', 'workspace')`)
+      .addCheckConstraint('items_workspace_permission', sql`workspace_permission IN ('view', 'edit')`)
+      .execute();
+    await db.schema
+      .createIndex('items_by_name_idx')
+      .on('items')
+      .columns(['workspace_id', 'parent_id', 'kind_rank', 'title_key', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('items_by_date_idx')
+      .on('items')
+      .columns(['workspace_id', 'parent_id', 'created_at', 'id'])
+      .execute();
+    await db.schema.createIndex('items_parent_idx').on('items').columns(['parent_id']).execute();
+    await db.schema
+      .createIndex('items_owner_idx')
+      .on('items')
+      .columns(['workspace_id', 'owner_id'])
+      .execute();
+
+    await db.schema
+      .createTable('item_grants')
+      .addColumn('item_id', 'varchar(64)', (c) => c.notNull().references('items.id').onDelete('cascade'))
+      .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('permission', 'varchar(4)', (c) => c.notNull())
+      .addColumn('granted_by', 'varchar(64)')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('item_grants_pk', ['item_id', 'user_id'])
+      .addCheckConstraint('item_grants_permission', sql`permission IN ('view', 'edit')`)
+      .execute();
+    await db.schema
+      .createIndex('item_grants_user_idx')
+      .on('item_grants')
+      .columns(['workspace_id', 'user_id', 'created_at', 'item_id'])
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -207,6 +268,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0003_members': members,
+  '0004_items': items,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

@@ -134,6 +134,30 @@ export interface MailOutboxTable {
   created_at: number;
 }
 
+export interface ItemsTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  title: string;
+  kind_rank: number;
+  title_key: string;
+  parent_id: string | null;
+  owner_id: string;
+  general_access: string;
+  workspace_permission: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ItemGrantsTable {
+  item_id: string;
+  user_id: string;
+  workspace_id: string;
+  permission: string;
+  granted_by: string | null;
+  created_at: number;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -145,4 +169,6 @@ export interface Database {
   api_keys: ApiKeysTable;
   seat_purchases: SeatPurchasesTable;
   audit_events: AuditEventsTable;
+  items: ItemsTable;
+  item_grants: ItemGrantsTable;
 }

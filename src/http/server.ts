@@ -22,6 +22,7 @@ import { billingRoutes } from './routes/billing.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { itemRoutes } from './routes/items.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
@@ -135,6 +136,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   billingRoutes(app, deps);
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
+  itemRoutes(app, deps);
   if (!deps.production) devMailboxRoutes(app, deps);
   deps.extraRoutes?.(app);
 

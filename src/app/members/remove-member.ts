@@ -1,10 +1,12 @@
 import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
+import { handOverItems } from '../../data/items.repo.ts';
 import {
   countSuperAdmins,
   deleteMembership,
   findMembership,
+  listSuperAdmins,
   lockWorkspace,
   releaseSeat,
 } from '../../data/members.repo.ts';
@@ -39,6 +41,11 @@ export async function removeMember(
     await deleteMembership(tx, ws, input.userId);
     await releaseSeat(tx, ws);
     await revokeApiKeysOfUser(tx, ws, input.userId, now);
+    // Their items pass to the Super Admin who removed them; when they leave, to the longest-serving one.
+    const heir = leaving
+      ? (await listSuperAdmins(tx, ws)).find((a) => a.user_id !== input.userId)
+      : { user_id: actor.userId, email: actor.email };
+    const handedOver = heir ? await handOverItems(tx, ws, input.userId, heir.user_id, now) : 0;
     await insertAuditEvents(
       tx,
       [
@@ -49,6 +56,18 @@ export async function removeMember(
           target: { type: 'user', id: input.userId, label: target.email },
           before: { role: target.role },
         },
+        ...(heir && handedOver > 0
+          ? [
+              {
+                workspaceId: ws,
+                actor: actorRef(actor),
+                action: 'items.hand_over' as const,
+                target: { type: 'user', id: heir.user_id, label: heir.email },
+                before: { ownerId: input.userId, ownerEmail: target.email },
+                after: { ownerId: heir.user_id, items: handedOver },
+              },
+            ]
+          : []),
       ],
       now,
     );

@@ -1,0 +1,62 @@
+import type { Item, ItemKind } from '../../contract/items.ts';
+import { MAX_DEPTH } from '../../data/access.repo.ts';
+import { type Db, inTransaction } from '../../data/db.ts';
+import { newId } from '../../data/ids.ts';
+import { insertItem, kindRank, titleKey } from '../../data/items.repo.ts';
+import { invalid } from '../../domain/errors.ts';
+import type { Clock } from '../../infra/clock.ts';
+import { authorize, type WorkspaceActor } from '../actor.ts';
+import { loadItemFor, presentItem } from './item-access.ts';
+
+/**
+ * Creates a folder, draft, video, avatar or voice (everyone but Viewers). Inside a folder it needs
+ * edit access to the folder. New items are `selected` (only the people added): private until shared.
+ */
+export async function createItem(
+  deps: { db: Db; clock: Clock },
+  actor: WorkspaceActor,
+  input: { kind: ItemKind; title: string; parentId?: string | null },
+): Promise<Item> {
+  authorize(actor, 'content:create');
+  return inTransaction(deps.db, async (tx) => {
+    if (input.parentId) {
+      const { loaded } = await loadItemFor(tx, actor, input.parentId, 'item:edit', 'Folder');
+      if (loaded.item.workspaceId !== actor.workspaceId)
+        throw invalid('parentId', 'The folder is in another workspace');
+      if (loaded.item.kind !== 'folder') throw invalid('parentId', 'Items can only be put in folders');
+      if (loaded.chain.length >= MAX_DEPTH)
+        throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
+    }
+    const now = deps.clock.now();
+    const row = {
+      id: newId(now),
+      workspace_id: actor.workspaceId,
+      kind: input.kind,
+      title: input.title,
+      kind_rank: kindRank(input.kind),
+      title_key: titleKey(input.title),
+      parent_id: input.parentId ?? null,
+      owner_id: actor.userId,
+      general_access: 'selected',
+      workspace_permission: 'view',
+      created_at: now,
+      updated_at: now,
+    };
+    await insertItem(tx, row);
+    return presentItem(
+      {
+        id: row.id,
+        workspaceId: row.workspace_id,
+        kind: input.kind,
+        title: row.title,
+        parentId: row.parent_id,
+        ownerId: row.owner_id,
+        generalAccess: 'selected',
+        workspacePermission: 'view',
+        createdAt: now,
+        updatedAt: now,
+      },
+      'edit',
+    );
+  });
+}

@@ -1,0 +1,136 @@
+import type { AccessReason, ItemAccess } from '../../contract/items.ts';
+import type { Role } from '../../contract/roles.ts';
+import { listGrantsOn } from '../../data/access.repo.ts';
+import type { Db } from '../../data/db.ts';
+import { listMembersByIds, listSuperAdmins } from '../../data/members.repo.ts';
+import { type ChainLink, effectivePermission } from '../../domain/access.ts';
+import type { Actor } from '../actor.ts';
+import { loadItemFor } from './item-access.ts';
+
+interface Person {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  reasons: AccessReason[];
+}
+
+/**
+ * "Who has access" (SPEC §5): everyone with access to the item and why: owner, Super Admins,
+ * direct grants, grants inherited from folders, folder owners, and workspace-wide access (one
+ * entry for the whole workspace). Each person's permission comes from the same decision as every
+ * check, so a Viewer granted edit shows as view-only.
+ */
+export async function getItemAccess(deps: { db: Db }, actor: Actor, id: string): Promise<ItemAccess> {
+  const { loaded } = await loadItemFor(deps.db, actor, id, 'item:view');
+  const ws = loaded.item.workspaceId;
+  const item = loaded.item;
+  const dormant = item.generalAccess === 'only_me';
+
+  // The part of the chain that passes access down: up to and including the nearest only_me ancestor.
+  const reach: typeof loaded.chain = [];
+  for (let i = 0; i < loaded.chain.length; i++) {
+    const link = loaded.chain[i] as (typeof loaded.chain)[number];
+    reach.push(link);
+    if (i > 0 && link.generalAccess === 'only_me') break;
+  }
+  const [grants, admins] = await Promise.all([
+    listGrantsOn(
+      deps.db,
+      ws,
+      reach.map((l) => l.id),
+    ),
+    listSuperAdmins(deps.db, ws),
+  ]);
+
+  const people = new Map<string, Person>();
+  const add = (p: Omit<Person, 'reasons'>, reason: AccessReason) => {
+    const entry = people.get(p.userId) ?? { ...p, reasons: [] };
+    entry.reasons.push(reason);
+    people.set(p.userId, entry);
+  };
+  const folderOf = (link: ChainLink) => ({ id: link.id, title: link.title });
+
+  for (const a of admins)
+    add(
+      { userId: a.user_id, name: a.name, email: a.email, role: 'super_admin' },
+      { kind: 'super_admin', permission: 'edit', folder: null },
+    );
+  const ownerInfo = await listMembersByIds(deps.db, ws, [...new Set(reach.map((l) => l.ownerId))]);
+
+  const owner = ownerInfo.find((o) => o.user_id === item.ownerId);
+  if (owner)
+    add(
+      { userId: owner.user_id, name: owner.name, email: owner.email, role: owner.role as Role },
+      { kind: 'owner', permission: 'edit', folder: null },
+    );
+  if (!dormant) {
+    reach.forEach((link, i) => {
+      if (i === 0) return;
+      const o = ownerInfo.find((x) => x.user_id === link.ownerId);
+      if (o)
+        add(
+          { userId: o.user_id, name: o.name, email: o.email, role: o.role as Role },
+          { kind: 'folder_owner', permission: 'edit', folder: folderOf(link) },
+        );
+    });
+    for (const g of grants) {
+      if (g.role === null) continue; // no longer a member: no access
+      const index = reach.findIndex((l) => l.id === g.itemId);
+      const stopped = index > 0 && reach[index]?.generalAccess === 'only_me';
+      if (stopped) continue;
+      add(
+        { userId: g.userId, name: g.name, email: g.email, role: g.role },
+        index === 0
+          ? { kind: 'direct', permission: g.permission, folder: null }
+          : { kind: 'inherited', permission: g.permission, folder: folderOf(reach[index] as ChainLink) },
+      );
+    }
+  }
+
+  // Each person's effective permission, from their own facts on the chain.
+  const grantsOf = new Map<string, Map<string, 'view' | 'edit'>>();
+  for (const g of grants) {
+    const m = grantsOf.get(g.userId) ?? new Map();
+    m.set(g.itemId, g.permission);
+    grantsOf.set(g.userId, m);
+  }
+  const result = [...people.values()].map((p) => {
+    const mine = grantsOf.get(p.userId);
+    const chain = loaded.chain.map((l) => ({ ...l, grant: mine?.get(l.id) ?? null }));
+    const permission = effectivePermission({ member: { userId: p.userId, role: p.role }, chain });
+    const granted = p.reasons.some((r) => r.permission === 'edit');
+    return {
+      ...p,
+      permission: permission === 'edit' ? ('edit' as const) : ('view' as const),
+      viewerCapped: p.role === 'viewer' && granted,
+    };
+  });
+
+  // Workspace-wide access: the strongest level set on the item or a folder it inherits from.
+  const open = dormant ? [] : reach.filter((l) => l.generalAccess === 'workspace');
+  const strongest = open.find((l) => l.workspacePermission === 'edit') ?? open[0];
+  const workspace: ItemAccess['workspace'] = strongest
+    ? {
+        permission: strongest.workspacePermission,
+        folder: strongest.id === item.id ? null : folderOf(strongest),
+      }
+    : null;
+
+  const direct = grants.filter((g) => g.itemId === item.id && g.role !== null);
+  return {
+    itemId: item.id,
+    generalAccess: item.generalAccess,
+    workspacePermission: item.workspacePermission,
+    grants: direct.map((g) => ({
+      userId: g.userId,
+      name: g.name,
+      email: g.email,
+      role: g.role as Role,
+      permission: g.permission,
+    })),
+    people: result,
+    workspace,
+    grantsDormant: dormant,
+  };
+}

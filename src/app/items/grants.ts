@@ -1,0 +1,87 @@
+import type { ItemAccess, Permission } from '../../contract/items.ts';
+import { listGrantsOn } from '../../data/access.repo.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { type Db, inTransaction } from '../../data/db.ts';
+import { deleteGrant, upsertGrant } from '../../data/items.repo.ts';
+import { findMembership } from '../../data/members.repo.ts';
+import { invalid, notFound } from '../../domain/errors.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Actor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
+import { getItemAccess } from './get-item-access.ts';
+import { loadItemFor } from './item-access.ts';
+
+/**
+ * Shares an item with one member at view or edit (or changes their level). Only those who may
+ * share (owner, Super Admins, editors; never Viewers) can, and only with members of the workspace.
+ * Sharing needs edit access, so nobody grants more than they hold.
+ */
+export async function putGrant(
+  deps: { db: Db; clock: Clock },
+  actor: Actor,
+  input: { itemId: string; userId: string; permission: Permission },
+): Promise<ItemAccess> {
+  await inTransaction(deps.db, async (tx) => {
+    const { loaded } = await loadItemFor(tx, actor, input.itemId, 'item:share');
+    const ws = loaded.item.workspaceId;
+    const grantee = await findMembership(tx, ws, input.userId);
+    if (!grantee) throw invalid('userId', 'Items can only be shared with members of this workspace');
+    const now = deps.clock.now();
+    const before =
+      (await listGrantsOn(tx, ws, [input.itemId])).find((g) => g.userId === input.userId)?.permission ?? null;
+    await upsertGrant(
+      tx,
+      {
+        itemId: input.itemId,
+        userId: input.userId,
+        workspaceId: ws,
+        permission: input.permission,
+        grantedBy: actor.userId,
+      },
+      now,
+    );
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'item.grant',
+          target: { type: 'item', id: input.itemId, label: `${loaded.item.title} → ${grantee.email}` },
+          before: before ? { userId: input.userId, permission: before } : null,
+          after: { userId: input.userId, permission: input.permission },
+        },
+      ],
+      now,
+    );
+  });
+  return getItemAccess(deps, actor, input.itemId);
+}
+
+/** Removes one member's grant on the item (sharers only). */
+export async function removeGrant(
+  deps: { db: Db; clock: Clock },
+  actor: Actor,
+  input: { itemId: string; userId: string },
+): Promise<ItemAccess> {
+  await inTransaction(deps.db, async (tx) => {
+    const { loaded } = await loadItemFor(tx, actor, input.itemId, 'item:share');
+    const ws = loaded.item.workspaceId;
+    if (!(await deleteGrant(tx, ws, input.itemId, input.userId))) throw notFound('Grant');
+    const now = deps.clock.now();
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'item.grant_remove',
+          target: { type: 'item', id: input.itemId, label: loaded.item.title },
+          before: { userId: input.userId },
+        },
+      ],
+      now,
+    );
+  });
+  return getItemAccess(deps, actor, input.itemId);
+}

@@ -1,0 +1,111 @@
+import type { ItemList } from '../../contract/items.ts';
+import { loadChains } from '../../data/access.repo.ts';
+import type { Db } from '../../data/db.ts';
+import { type ItemSort, type ListedItem, listChildren, listSharedWith } from '../../data/items.repo.ts';
+import { type ChainLink, effectivePermission } from '../../domain/access.ts';
+import { invalid } from '../../domain/errors.ts';
+import { requireMember, type WorkspaceActor } from '../actor.ts';
+import { decodeCursor, encodeCursor } from '../members/cursor.ts';
+import { loadItemFor, presentItem } from './item-access.ts';
+
+const rankOf = { none: 0, view: 1, edit: 2 } as const;
+
+function asLink(item: ListedItem): ChainLink {
+  return {
+    id: item.id,
+    title: item.title,
+    ownerId: item.ownerId,
+    generalAccess: item.generalAccess,
+    workspacePermission: item.workspacePermission,
+    grant: item.grant,
+  };
+}
+
+/**
+ * The library root, a folder, or "shared with me": exactly the items the caller can view, each
+ * with their permission, one page at a time. A folder page is two small queries: the folder's
+ * chain (what it passes down to everything inside), then the page filtered by that in SQL.
+ */
+export async function listItems(
+  deps: { db: Db },
+  actor: WorkspaceActor,
+  input: { parentId?: string; view: 'folder' | 'shared'; sort: ItemSort; cursor?: string; limit: number },
+): Promise<ItemList> {
+  const role = requireMember(actor);
+  const member = { userId: actor.userId, role };
+  const ws = actor.workspaceId;
+
+  if (input.view === 'shared') {
+    const after = input.cursor ? decodeCursor(input.cursor, 2) : null;
+    const rows = await listSharedWith(deps.db, ws, actor.userId, {
+      after: after ? [Number(after[0]), after[1] as string] : null,
+      limit: input.limit,
+    });
+    const page = rows.slice(0, input.limit);
+    // Their permissions need their whole chains: one set-based query for the page.
+    const chains = await loadChains(
+      deps.db,
+      page.map((r) => r.id),
+      actor.userId,
+    );
+    const last = page[page.length - 1];
+    return {
+      items: page.flatMap((r) => {
+        const loaded = chains.get(r.id);
+        const p = loaded ? effectivePermission({ member, chain: loaded.chain }) : 'none';
+        return p === 'none' ? [] : [presentItem(r, p)];
+      }),
+      nextCursor: rows.length > input.limit && last ? encodeCursor([String(last.grantedAt), last.id]) : null,
+    };
+  }
+
+  let parentChain: ChainLink[] = [];
+  if (input.parentId) {
+    const { loaded } = await loadItemFor(deps.db, actor, input.parentId, 'item:view', 'Folder');
+    if (loaded.item.workspaceId !== ws) throw invalid('parentId', 'The folder is in another workspace');
+    if (loaded.item.kind !== 'folder') throw invalid('parentId', 'Not a folder');
+    parentChain = loaded.chain;
+  }
+  // What a child with nothing of its own gets from the folder: the same decision, for a stand-in.
+  const standIn: ChainLink = {
+    id: '',
+    title: '',
+    ownerId: '',
+    generalAccess: 'selected',
+    workspacePermission: 'view',
+    grant: null,
+  };
+  const inherited = rankOf[effectivePermission({ member, chain: [standIn, ...parentChain] })];
+
+  const arity = input.sort === 'name' ? 3 : 2;
+  const raw = input.cursor ? decodeCursor(input.cursor, arity) : null;
+  const after = raw
+    ? input.sort === 'name'
+      ? [Number(raw[0]), raw[1] as string, raw[2] as string]
+      : [Number(raw[0]), raw[1] as string]
+    : null;
+  const rows = await listChildren(deps.db, ws, input.parentId ?? null, {
+    userId: actor.userId,
+    seesAll: role === 'super_admin',
+    inherited,
+    sort: input.sort,
+    after,
+    limit: input.limit,
+  });
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => {
+      const p = effectivePermission({ member, chain: [asLink(r), ...parentChain] });
+      return presentItem(r, p);
+    }),
+    nextCursor:
+      rows.length > input.limit && last
+        ? encodeCursor(
+            input.sort === 'name'
+              ? [String(last.kindRank), last.titleKey, last.id]
+              : [String(last.createdAt), last.id],
+          )
+        : null,
+  };
+}

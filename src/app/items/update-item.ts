@@ -1,0 +1,49 @@
+import type { Item } from '../../contract/items.ts';
+import { MAX_DEPTH } from '../../data/access.repo.ts';
+import { type Db, inTransaction } from '../../data/db.ts';
+import { titleKey, updateItem as updateItemRow } from '../../data/items.repo.ts';
+import { invalid } from '../../domain/errors.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Actor } from '../actor.ts';
+import { loadItemFor, permissionOn, presentItem } from './item-access.ts';
+
+/**
+ * Renames and/or moves an item. Needs edit access to it; a move also needs edit access to the
+ * target folder, which must be a folder of the same workspace and not the item or inside it.
+ * What the item inherits changes at once: inheritance is read from the tree on every check.
+ */
+export async function updateItem(
+  deps: { db: Db; clock: Clock },
+  actor: Actor,
+  id: string,
+  input: { title?: string; parentId?: string | null },
+): Promise<Item> {
+  return inTransaction(deps.db, async (tx) => {
+    const { loaded } = await loadItemFor(tx, actor, id, 'item:edit');
+    const ws = loaded.item.workspaceId;
+    const patch: Parameters<typeof updateItemRow>[3] = {};
+    if (input.title !== undefined) {
+      patch.title = input.title;
+      patch.title_key = titleKey(input.title);
+    }
+    if (input.parentId !== undefined && input.parentId !== loaded.item.parentId) {
+      if (input.parentId !== null) {
+        if (input.parentId === id) throw invalid('parentId', 'An item cannot be moved into itself');
+        const target = await loadItemFor(tx, actor, input.parentId, 'item:edit', 'Folder');
+        if (target.loaded.item.workspaceId !== ws)
+          throw invalid('parentId', 'Items can only move within their workspace');
+        if (target.loaded.item.kind !== 'folder')
+          throw invalid('parentId', 'Items can only be moved into folders');
+        if (target.loaded.chain.some((link) => link.id === id)) {
+          throw invalid('parentId', 'A folder cannot be moved into its own subfolder');
+        }
+        if (target.loaded.chain.length >= MAX_DEPTH)
+          throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
+      }
+      patch.parent_id = input.parentId;
+    }
+    await updateItemRow(tx, ws, id, patch, deps.clock.now());
+    const { loaded: after } = await loadItemFor(tx, actor, id, 'item:view');
+    return presentItem(after.item, permissionOn(actor, after));
+  });
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { Id } from './common.ts';
+import { Role } from './roles.ts';
+
+export const itemKinds = ['folder', 'draft', 'video', 'avatar', 'voice'] as const;
+export const ItemKind = z.enum(itemKinds);
+export type ItemKind = z.infer<typeof ItemKind>;
+
+export const generalAccessLevels = ['only_me', 'selected', 'workspace'] as const;
+export const GeneralAccess = z.enum(generalAccessLevels);
+export type GeneralAccess = z.infer<typeof GeneralAccess>;
+
+/** What can be granted. */
+export const Permission = z.enum(['view', 'edit']);
+export type Permission = z.infer<typeof Permission>;
+
+/** What a member ends up with on an item. */
+export const EffectivePermission = z.enum(['none', 'view', 'edit']);
+export type EffectivePermission = z.infer<typeof EffectivePermission>;
+
+export const Abilities = z.object({
+  edit: z.boolean(),
+  share: z.boolean(),
+  delete: z.boolean(),
+  move: z.boolean(),
+});
+export type Abilities = z.infer<typeof Abilities>;
+
+const ItemTitle = z.string().trim().min(1, 'Must not be empty').max(200, 'Must be at most 200 characters');
+
+export const Item = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  kind: ItemKind,
+  title: z.string(),
+  parentId: z.string().nullable(),
+  ownerId: z.string(),
+  generalAccess: GeneralAccess,
+  workspacePermission: Permission,
+  permission: Permission.describe("The caller's effective permission"),
+  abilities: Abilities,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Item = z.infer<typeof Item>;
+
+export const ItemList = z.object({ items: z.array(Item), nextCursor: z.string().nullable() });
+export type ItemList = z.infer<typeof ItemList>;
+
+export const CreateItemBody = z.strictObject({
+  kind: ItemKind,
+  title: ItemTitle,
+  parentId: Id.nullable()
+    .optional()
+    .describe('A folder of the same workspace; omitted or null: the library root'),
+});
+
+export const UpdateItemBody = z
+  .strictObject({
+    title: ItemTitle.optional(),
+    parentId: Id.nullable().optional().describe('Move into this folder (null: the root)'),
+  })
+  .refine((b) => b.title !== undefined || b.parentId !== undefined, { message: 'Nothing to change' });
+
+export const ItemsQuery = z.object({
+  parentId: Id.optional().describe('List this folder; omitted: the library root'),
+  view: z.enum(['folder', 'shared']).default('folder').describe('`shared`: items shared with you by others'),
+  sort: z.enum(['name', 'date']).default('name'),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const ItemParams = z.object({ id: Id });
+export const GrantParams = z.object({ id: Id, userId: Id });
+export const GrantBody = z.strictObject({ permission: Permission });
+
+export const UpdateAccessBody = z
+  .strictObject({ generalAccess: GeneralAccess.optional(), workspacePermission: Permission.optional() })
+  .refine((b) => b.generalAccess !== undefined || b.workspacePermission !== undefined, {
+    message: 'Nothing to change',
+  });
+
+export const accessReasons = [
+  'owner',
+  'super_admin',
+  'direct',
+  'inherited',
+  'folder_owner',
+  'workspace',
+] as const;
+export const AccessReason = z.object({
+  kind: z.enum(accessReasons),
+  permission: Permission,
+  /** The folder the access comes from, for inherited grants, folder ownership and workspace access. */
+  folder: z.object({ id: z.string(), title: z.string() }).nullable(),
+});
+export type AccessReason = z.infer<typeof AccessReason>;
+
+export const AccessPerson = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: Role,
+  permission: Permission.describe('Effective permission (a Viewer is always view)'),
+  viewerCapped: z.boolean().describe('Granted edit, but a Viewer can only view'),
+  reasons: z.array(AccessReason),
+});
+
+export const ItemAccess = z.object({
+  itemId: z.string(),
+  generalAccess: GeneralAccess,
+  workspacePermission: Permission,
+  /** Grants made on this item itself (what the share dialog edits). */
+  grants: z.array(
+    z.object({ userId: z.string(), name: z.string(), email: z.string(), role: Role, permission: Permission }),
+  ),
+  /** Everyone with access and why, besides workspace-wide access. */
+  people: z.array(AccessPerson),
+  /** Workspace-wide access that reaches this item, if any. */
+  workspace: z
+    .object({ permission: Permission, folder: z.object({ id: z.string(), title: z.string() }).nullable() })
+    .nullable(),
+  /** True when the item is `only_me`: grants are kept but dormant. */
+  grantsDormant: z.boolean(),
+});
+export type ItemAccess = z.infer<typeof ItemAccess>;

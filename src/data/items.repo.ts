@@ -1,0 +1,219 @@
+import { sql } from 'kysely';
+import type { Permission } from '../contract/items.ts';
+import { type ItemRecord, toItemRecord } from './access.repo.ts';
+import type { Conn } from './db.ts';
+import type { ItemsTable } from './schema.ts';
+
+export type ItemRow = ItemsTable;
+
+export const kindRank = (kind: string) => (kind === 'folder' ? 0 : 1);
+export const titleKey = (title: string) => title.toLowerCase();
+
+export async function insertItem(conn: Conn, row: ItemRow): Promise<void> {
+  await conn.insertInto('items').values(row).execute();
+}
+
+export async function updateItem(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  patch: Partial<
+    Pick<
+      ItemRow,
+      'title' | 'title_key' | 'parent_id' | 'general_access' | 'workspace_permission' | 'owner_id'
+    >
+  >,
+  now: number,
+): Promise<void> {
+  await conn
+    .updateTable('items')
+    .set({ ...patch, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Deletes the item; a folder's contents go with it (ON DELETE CASCADE down the tree). */
+export async function deleteItem(conn: Conn, workspaceId: string, id: string): Promise<void> {
+  await conn.deleteFrom('items').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+export interface ListedItem extends ItemRecord {
+  grant: Permission | null;
+  /** Sort values for the cursor. */
+  kindRank: number;
+  titleKey: string;
+  grantedAt: number | null;
+}
+
+export type ItemSort = 'name' | 'date';
+
+export interface ChildrenQuery {
+  userId: string;
+  /** Super Admins see everything. */
+  seesAll: boolean;
+  /** What every child inherits from the folder's chain (0 none, 1 view, 2 edit). */
+  inherited: number;
+  sort: ItemSort;
+  /** name: [kindRank, titleKey, id]; date: [createdAt, id]. */
+  after: (string | number)[] | null;
+  limit: number;
+}
+
+const listedColumns = [
+  'i.id',
+  'i.workspace_id',
+  'i.kind',
+  'i.title',
+  'i.parent_id',
+  'i.owner_id',
+  'i.general_access',
+  'i.workspace_permission',
+  'i.created_at',
+  'i.updated_at',
+  'i.kind_rank',
+  'i.title_key',
+  'g.permission as grant_permission',
+] as const;
+
+function toListed(r: ItemRow & { grant_permission: string | null; granted_at?: number | null }): ListedItem {
+  return {
+    ...toItemRecord(r),
+    grant: (r.grant_permission as Permission | null) ?? null,
+    kindRank: r.kind_rank,
+    titleKey: r.title_key,
+    grantedAt: r.granted_at ?? null,
+  };
+}
+
+/**
+ * One page of a folder's children (or the root's items) that the member can view, in one query.
+ * Visible (SPEC §5): the member owns it, or it is not `only_me` and something reaches it: what the
+ * folder passes down (`inherited`), their own grant on it, or its workspace-wide level.
+ */
+export async function listChildren(
+  conn: Conn,
+  workspaceId: string,
+  parentId: string | null,
+  q: ChildrenQuery,
+) {
+  const rows = await conn
+    .selectFrom('items as i')
+    .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', q.userId))
+    .select(listedColumns)
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.parent_id', parentId === null ? 'is' : '=', parentId)
+    .$if(!q.seesAll, (b) =>
+      b.where((e) =>
+        e.or([
+          e('i.owner_id', '=', q.userId),
+          e.and([
+            e('i.general_access', '<>', 'only_me'),
+            q.inherited > 0
+              ? sql<boolean>`1 = 1`
+              : e.or([e('g.permission', 'is not', null), e('i.general_access', '=', 'workspace')]),
+          ]),
+        ]),
+      ),
+    )
+    .$if(q.sort === 'name' && q.after !== null, (b) => {
+      const [rank, key, id] = q.after as [number, string, string];
+      return b.where(sql<boolean>`(i.kind_rank, i.title_key, i.id) > (${rank}, ${key}, ${id})`);
+    })
+    .$if(q.sort === 'date' && q.after !== null, (b) => {
+      const [at, id] = q.after as [number, string];
+      return b.where(sql<boolean>`(i.created_at, i.id) < (${at}, ${id})`);
+    })
+    .$if(q.sort === 'name', (b) => b.orderBy('i.kind_rank').orderBy('i.title_key').orderBy('i.id'))
+    .$if(q.sort === 'date', (b) => b.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc'))
+    .limit(q.limit + 1)
+    .execute();
+  return rows.map((r) => toListed(r as never));
+}
+
+/**
+ * "Shared with me": items others shared with the member directly, newest share first. A direct
+ * grant on an item that is not `only_me` always lets its grantee view it.
+ */
+export async function listSharedWith(
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+  q: { after: [number, string] | null; limit: number },
+) {
+  const rows = await conn
+    .selectFrom('item_grants as g')
+    .innerJoin('items as i', 'i.id', 'g.item_id')
+    .select([...listedColumns, 'g.created_at as granted_at'])
+    .where('g.workspace_id', '=', workspaceId)
+    .where('g.user_id', '=', userId)
+    .where('i.owner_id', '<>', userId)
+    .where('i.general_access', '<>', 'only_me')
+    .$if(q.after !== null, (b) => {
+      const [at, id] = q.after as [number, string];
+      return b.where(sql<boolean>`(g.created_at, g.item_id) < (${at}, ${id})`);
+    })
+    .orderBy('g.created_at', 'desc')
+    .orderBy('g.item_id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+  return rows.map((r) => toListed(r as never));
+}
+
+export async function upsertGrant(
+  conn: Conn,
+  g: { itemId: string; userId: string; workspaceId: string; permission: Permission; grantedBy: string },
+  now: number,
+): Promise<void> {
+  await conn
+    .insertInto('item_grants')
+    .values({
+      item_id: g.itemId,
+      user_id: g.userId,
+      workspace_id: g.workspaceId,
+      permission: g.permission,
+      granted_by: g.grantedBy,
+      created_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['item_id', 'user_id']).doUpdateSet({ permission: g.permission, granted_by: g.grantedBy }),
+    )
+    .execute();
+}
+
+export async function deleteGrant(
+  conn: Conn,
+  workspaceId: string,
+  itemId: string,
+  userId: string,
+): Promise<boolean> {
+  const res = await conn
+    .deleteFrom('item_grants')
+    .where('workspace_id', '=', workspaceId)
+    .where('item_id', '=', itemId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+/** A removed member's items pass to `toUserId`; their grants in the workspace end. Returns items moved. */
+export async function handOverItems(
+  conn: Conn,
+  workspaceId: string,
+  fromUserId: string,
+  toUserId: string,
+  now: number,
+) {
+  const res = await conn
+    .updateTable('items')
+    .set({ owner_id: toUserId, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('owner_id', '=', fromUserId)
+    .executeTakeFirst();
+  await conn
+    .deleteFrom('item_grants')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', fromUserId)
+    .execute();
+  return Number(res.numUpdatedRows);
+}

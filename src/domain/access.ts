@@ -1,0 +1,65 @@
+import type { Abilities, EffectivePermission, GeneralAccess, Permission } from '../contract/items.ts';
+import type { Role } from '../contract/roles.ts';
+
+/** Typed actions on items: a misspelt action fails to compile. */
+export type ItemAction = 'item:view' | 'item:edit' | 'item:share' | 'item:delete' | 'item:move';
+
+/** One item of the chain from an item up to the library root, with the member's grant on it. */
+export interface ChainLink {
+  id: string;
+  title: string;
+  ownerId: string;
+  generalAccess: GeneralAccess;
+  workspacePermission: Permission;
+  /** The member's own grant on this item, if any. */
+  grant: Permission | null;
+}
+
+/** Everything the decision needs: who asks, and the item followed by its ancestors, nearest first. */
+export interface AccessFacts {
+  member: { userId: string; role: Role } | null;
+  chain: ChainLink[];
+}
+
+const rank = { none: 0, view: 1, edit: 2 } as const;
+const byRank: EffectivePermission[] = ['none', 'view', 'edit'];
+
+/**
+ * The member's effective permission on chain[0] (SPEC §5):
+ * 1. not an active member -> none; 2. Super Admin or owner -> edit; 3. only_me -> none;
+ * 4. the highest of the grants on the item and its ancestors, edit for owning an ancestor, and the
+ *    workspace-wide level of the item and its ancestors, walking up until the nearest only_me
+ *    ancestor (whose ownership still counts, but not its grants or workspace level, nor anything above);
+ * 5. a Viewer gets at most view.
+ */
+export function effectivePermission(facts: AccessFacts): EffectivePermission {
+  const { member, chain } = facts;
+  const item = chain[0];
+  if (!member || !item) return 'none';
+  if (member.role === 'super_admin' || item.ownerId === member.userId) return cap(member.role, 'edit');
+  if (item.generalAccess === 'only_me') return 'none';
+  let level = 0;
+  for (let i = 0; i < chain.length; i++) {
+    const link = chain[i] as ChainLink;
+    if (i > 0 && link.ownerId === member.userId) level = 2;
+    if (i > 0 && link.generalAccess === 'only_me') break;
+    if (link.grant) level = Math.max(level, rank[link.grant]);
+    if (link.generalAccess === 'workspace') level = Math.max(level, rank[link.workspacePermission]);
+  }
+  return cap(member.role, byRank[level] as EffectivePermission);
+}
+
+function cap(role: Role, p: EffectivePermission): EffectivePermission {
+  return role === 'viewer' && p === 'edit' ? 'view' : p;
+}
+
+/** What the member may do with the item. The abilities map and every check come from here. */
+export function abilitiesFor(permission: EffectivePermission): Abilities {
+  const edit = permission === 'edit';
+  return { edit, share: edit, delete: edit, move: edit };
+}
+
+export function allows(permission: EffectivePermission, action: ItemAction): boolean {
+  if (action === 'item:view') return permission !== 'none';
+  return permission === 'edit';
+}

@@ -1,0 +1,169 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createItem } from '../../app/items/create-item.ts';
+import { deleteItem } from '../../app/items/delete-item.ts';
+import { getItem } from '../../app/items/get-item.ts';
+import { getItemAccess } from '../../app/items/get-item-access.ts';
+import { putGrant, removeGrant } from '../../app/items/grants.ts';
+import { listItems } from '../../app/items/list-items.ts';
+import { updateItem } from '../../app/items/update-item.ts';
+import { updateItemAccess } from '../../app/items/update-item-access.ts';
+import {
+  CreateItemBody,
+  GrantBody,
+  GrantParams,
+  Item,
+  ItemAccess,
+  ItemList,
+  ItemParams,
+  ItemsQuery,
+  UpdateAccessBody,
+  UpdateItemBody,
+} from '../../contract/items.ts';
+import { WorkspaceParams } from '../../contract/workspaces.ts';
+import type { Db } from '../../data/db.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Authenticator } from '../authenticate.ts';
+
+export function itemRoutes(app: FastifyInstance, deps: { db: Db; clock: Clock; authn: Authenticator }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['library'];
+  const sharing = ['sharing'];
+
+  r.post(
+    '/api/workspaces/:ws/items',
+    {
+      schema: {
+        tags,
+        summary: 'Create a folder, draft, video, avatar or voice (not Viewers); in a folder you can edit',
+        params: WorkspaceParams,
+        body: CreateItemBody,
+        response: { 201: Item },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await createItem(deps, await deps.authn.workspaceActor(req, req.params.ws), req.body)),
+  );
+
+  r.get(
+    '/api/workspaces/:ws/items',
+    {
+      schema: {
+        tags,
+        summary: 'The items you can view: the root, a folder (`parentId`) or shared with you (`view=shared`)',
+        description:
+          'Each item carries your `permission` and `abilities`. Folders first, then by name (or newest first with `sort=date`).',
+        params: WorkspaceParams,
+        querystring: ItemsQuery,
+        response: { 200: ItemList },
+      },
+    },
+    async (req) => listItems(deps, await deps.authn.workspaceActor(req, req.params.ws), req.query),
+  );
+
+  r.get(
+    '/api/items/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One item with your permission; 404 if you cannot view it',
+        params: ItemParams,
+        response: { 200: Item },
+      },
+    },
+    async (req) => getItem(deps, await deps.authn.actor(req), req.params.id),
+  );
+
+  r.patch(
+    '/api/items/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename and/or move (edit access to the item and to the target folder)',
+        params: ItemParams,
+        body: UpdateItemBody,
+        response: { 200: Item },
+      },
+    },
+    async (req) => updateItem(deps, await deps.authn.actor(req), req.params.id, req.body),
+  );
+
+  r.delete(
+    '/api/items/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete (a folder with everything in it)',
+        params: ItemParams,
+        response: { 204: z.null().describe('Deleted') },
+      },
+    },
+    async (req, reply) => {
+      await deleteItem(deps, await deps.authn.actor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/items/:id/access',
+    {
+      schema: {
+        tags: sharing,
+        summary: 'Who has access and why',
+        params: ItemParams,
+        response: { 200: ItemAccess },
+      },
+    },
+    async (req) => getItemAccess(deps, await deps.authn.actor(req), req.params.id),
+  );
+
+  r.patch(
+    '/api/items/:id/access',
+    {
+      schema: {
+        tags: sharing,
+        summary: 'General access: only_me, selected or workspace (at view or edit)',
+        params: ItemParams,
+        body: UpdateAccessBody,
+        response: { 200: ItemAccess },
+      },
+    },
+    async (req) => updateItemAccess(deps, await deps.authn.actor(req), req.params.id, req.body),
+  );
+
+  r.put(
+    '/api/items/:id/grants/:userId',
+    {
+      schema: {
+        tags: sharing,
+        summary: 'Share with a member at view or edit',
+        params: GrantParams,
+        body: GrantBody,
+        response: { 200: ItemAccess },
+      },
+    },
+    async (req) =>
+      putGrant(deps, await deps.authn.actor(req), {
+        itemId: req.params.id,
+        userId: req.params.userId,
+        permission: req.body.permission,
+      }),
+  );
+
+  r.delete(
+    '/api/items/:id/grants/:userId',
+    {
+      schema: {
+        tags: sharing,
+        summary: "Remove a member's grant",
+        params: GrantParams,
+        response: { 200: ItemAccess },
+      },
+    },
+    async (req) =>
+      removeGrant(deps, await deps.authn.actor(req), { itemId: req.params.id, userId: req.params.userId }),
+  );
+}

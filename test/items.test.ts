@@ -1,0 +1,238 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createWorkspace,
+  dialects,
+  joinAs,
+  setSeats,
+  signUp,
+  startTestApp,
+  type TestApp,
+} from './harness.ts';
+
+describe.each(dialects)('library and sharing on %s', (dialect) => {
+  let app: TestApp;
+  let admin: Awaited<ReturnType<typeof signUp>>;
+  let ws: { id: string; name: string };
+  let creator: Awaited<ReturnType<typeof signUp>>;
+  let other: Awaited<ReturnType<typeof signUp>>;
+  let viewer: Awaited<ReturnType<typeof signUp>>;
+  beforeEach(async () => {
+    app = await startTestApp(dialect);
+    admin = await signUp(app, { name: 'Ada Admin' });
+    ws = await createWorkspace(app, admin.cookie, 'Studio');
+    await setSeats(app, admin.cookie, ws.id, 10);
+    creator = await joinAs(app, admin.cookie, ws.id, 'creator', 'Cara Creator');
+    other = await joinAs(app, admin.cookie, ws.id, 'creator', 'Otto Other');
+    viewer = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Vic Viewer');
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const req = (method: string, url: string, cookie: string, body?: unknown) =>
+    app.request({ method, url, cookie, body });
+  const create = async (cookie: string, kind: string, title: string, parentId?: string) => {
+    const res = await req('POST', `/api/workspaces/${ws.id}/items`, cookie, {
+      kind,
+      title,
+      ...(parentId ? { parentId } : {}),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: string; permission: string; abilities: Record<string, boolean> };
+  };
+  const list = async (cookie: string, query = '') =>
+    (await req('GET', `/api/workspaces/${ws.id}/items${query}`, cookie)).json() as {
+      items: { id: string; title: string; permission: string }[];
+      nextCursor: string | null;
+    };
+  const share = (cookie: string, itemId: string, userId: string, permission: string) =>
+    req('PUT', `/api/items/${itemId}/grants/${userId}`, cookie, { permission });
+
+  it('creates items owned by their creator, private until shared', async () => {
+    const folder = await create(creator.cookie, 'folder', 'Campaign');
+    expect(folder).toMatchObject({
+      permission: 'edit',
+      abilities: { edit: true, share: true, delete: true, move: true },
+    });
+    const draft = await create(creator.cookie, 'draft', 'Intro', folder.id);
+    expect((await req('GET', `/api/items/${draft.id}`, creator.cookie)).json()).toMatchObject({
+      parentId: folder.id,
+      ownerId: creator.userId,
+      generalAccess: 'selected',
+    });
+    // Others in the workspace do not see it; the Super Admin does.
+    expect((await req('GET', `/api/items/${draft.id}`, other.cookie)).statusCode).toBe(404);
+    expect((await list(other.cookie)).items).toEqual([]);
+    expect((await req('GET', `/api/items/${draft.id}`, admin.cookie)).json().permission).toBe('edit');
+    expect((await list(admin.cookie)).items.map((i) => i.title)).toEqual(['Campaign']);
+  });
+
+  it('refuses Viewers creating (403) and outsiders anything (404)', async () => {
+    const res = await req('POST', `/api/workspaces/${ws.id}/items`, viewer.cookie, {
+      kind: 'draft',
+      title: 'x',
+    });
+    expect(res.statusCode).toBe(403);
+    const outsider = await signUp(app);
+    const item = await create(creator.cookie, 'draft', 'Secret');
+    await req('PATCH', `/api/items/${item.id}/access`, creator.cookie, {
+      generalAccess: 'workspace',
+      workspacePermission: 'edit',
+    });
+    expect((await req('GET', `/api/items/${item.id}`, outsider.cookie)).statusCode).toBe(404);
+    expect((await req('GET', `/api/workspaces/${ws.id}/items`, outsider.cookie)).statusCode).toBe(404);
+    expect((await req('GET', '/api/items/01unknownitem', creator.cookie)).statusCode).toBe(404);
+  });
+
+  it('shares a folder: access flows down, a Viewer stays view-only and the dialog says why', async () => {
+    const folder = await create(creator.cookie, 'folder', 'Shared folder');
+    const draft = await create(creator.cookie, 'draft', 'Draft inside', folder.id);
+    expect((await share(creator.cookie, folder.id, other.userId, 'edit')).statusCode).toBe(200);
+    const viewerShare = await share(creator.cookie, folder.id, viewer.userId, 'edit');
+    expect(viewerShare.statusCode).toBe(200);
+
+    const asOther = await req('GET', `/api/items/${draft.id}`, other.cookie);
+    expect(asOther.json()).toMatchObject({ permission: 'edit', abilities: { edit: true, share: true } });
+    expect(
+      (await req('PATCH', `/api/items/${draft.id}`, other.cookie, { title: 'Edited by Otto' })).statusCode,
+    ).toBe(200);
+
+    const asViewer = await req('GET', `/api/items/${draft.id}`, viewer.cookie);
+    expect(asViewer.json()).toMatchObject({
+      permission: 'view',
+      abilities: { edit: false, share: false, delete: false, move: false },
+    });
+    expect((await req('PATCH', `/api/items/${draft.id}`, viewer.cookie, { title: 'nope' })).statusCode).toBe(
+      403,
+    );
+    expect((await share(viewer.cookie, draft.id, other.userId, 'view')).statusCode).toBe(403);
+
+    const access = (await req('GET', `/api/items/${draft.id}/access`, creator.cookie)).json();
+    const vic = access.people.find((p: { userId: string }) => p.userId === viewer.userId);
+    expect(vic).toMatchObject({ permission: 'view', viewerCapped: true, role: 'viewer' });
+    expect(vic.reasons).toEqual([
+      { kind: 'inherited', permission: 'edit', folder: { id: folder.id, title: 'Shared folder' } },
+    ]);
+    const owner = access.people.find((p: { userId: string }) => p.userId === creator.userId);
+    expect(owner.reasons[0].kind).toBe('owner');
+    expect(access.people.find((p: { userId: string }) => p.userId === admin.userId).reasons[0].kind).toBe(
+      'super_admin',
+    );
+
+    // Shared folder shows in "shared with me", the draft inside does not (it came with the folder).
+    expect((await list(other.cookie, '?view=shared')).items.map((i) => i.title)).toEqual(['Shared folder']);
+    expect((await list(other.cookie, `?parentId=${folder.id}`)).items.map((i) => i.title)).toEqual([
+      'Edited by Otto',
+    ]);
+  });
+
+  it('lets nobody grant more than they hold, and only to members', async () => {
+    const item = await create(creator.cookie, 'video', 'Cut');
+    await share(creator.cookie, item.id, other.userId, 'view');
+    const res = await share(other.cookie, item.id, viewer.userId, 'edit');
+    expect(res.statusCode).toBe(403);
+    const outsider = await signUp(app);
+    const bad = await share(creator.cookie, item.id, outsider.userId, 'view');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('userId');
+    expect((await share(creator.cookie, item.id, other.userId, 'owner')).statusCode).toBe(400);
+  });
+
+  it('general access: workspace view/edit, only me, and dormant grants', async () => {
+    const item = await create(creator.cookie, 'draft', 'Open draft');
+    await share(creator.cookie, item.id, other.userId, 'edit');
+    await req('PATCH', `/api/items/${item.id}/access`, creator.cookie, {
+      generalAccess: 'workspace',
+      workspacePermission: 'view',
+    });
+    expect((await req('GET', `/api/items/${item.id}`, viewer.cookie)).json().permission).toBe('view');
+    const only = await req('PATCH', `/api/items/${item.id}/access`, creator.cookie, {
+      generalAccess: 'only_me',
+    });
+    expect(only.json()).toMatchObject({ grantsDormant: true, workspace: null });
+    expect((await req('GET', `/api/items/${item.id}`, other.cookie)).statusCode).toBe(404);
+    expect((await req('GET', `/api/items/${item.id}`, admin.cookie)).json().permission).toBe('edit');
+    await req('PATCH', `/api/items/${item.id}/access`, creator.cookie, { generalAccess: 'selected' });
+    expect((await req('GET', `/api/items/${item.id}`, other.cookie)).json().permission).toBe('edit');
+    expect(
+      (await req('PATCH', `/api/items/${item.id}/access`, creator.cookie, { generalAccess: 'public' }))
+        .statusCode,
+    ).toBe(400);
+  });
+
+  it('moves items: needs edit on both ends, no cycles, same workspace, and inheritance follows at once', async () => {
+    const a = await create(creator.cookie, 'folder', 'A');
+    const b = await create(creator.cookie, 'folder', 'B', a.id);
+    const c = await create(creator.cookie, 'folder', 'C', b.id);
+    const draft = await create(creator.cookie, 'draft', 'D');
+    const move = (id: string, parentId: string | null, cookie = creator.cookie) =>
+      req('PATCH', `/api/items/${id}`, cookie, { parentId });
+
+    const cycle = await move(a.id, c.id);
+    expect(cycle.statusCode).toBe(400);
+    expect(cycle.json().detail).toContain('own subfolder');
+    expect((await move(a.id, a.id)).statusCode).toBe(400);
+    expect((await move(draft.id, draft.id)).statusCode).toBe(400);
+    const notFolder = await create(creator.cookie, 'video', 'V');
+    expect((await move(draft.id, notFolder.id)).statusCode).toBe(400);
+
+    const otherWs = await createWorkspace(app, admin.cookie, 'Elsewhere');
+    const foreign = await req('POST', `/api/workspaces/${otherWs.id}/items`, admin.cookie, {
+      kind: 'folder',
+      title: 'Foreign',
+    });
+    expect((await move(draft.id, foreign.json().id, admin.cookie)).statusCode).toBe(400);
+
+    await share(creator.cookie, c.id, other.userId, 'view');
+    expect((await req('GET', `/api/items/${draft.id}`, other.cookie)).statusCode).toBe(404);
+    expect((await move(draft.id, c.id)).statusCode).toBe(200);
+    expect((await req('GET', `/api/items/${draft.id}`, other.cookie)).json().permission).toBe('view');
+    // Otto has view on C: he cannot move things out of it.
+    expect((await move(draft.id, null, other.cookie)).statusCode).toBe(403);
+    expect((await move(draft.id, null)).statusCode).toBe(200);
+    expect((await req('GET', `/api/items/${draft.id}`, other.cookie)).statusCode).toBe(404);
+  });
+
+  it('deletes a folder with its contents', async () => {
+    const f = await create(creator.cookie, 'folder', 'F');
+    const inner = await create(creator.cookie, 'draft', 'Inner', f.id);
+    expect((await req('DELETE', `/api/items/${f.id}`, other.cookie)).statusCode).toBe(404);
+    expect((await req('DELETE', `/api/items/${f.id}`, creator.cookie)).statusCode).toBe(204);
+    expect((await req('GET', `/api/items/${inner.id}`, admin.cookie)).statusCode).toBe(404);
+  });
+
+  it('pages and sorts listings: folders first by name, or newest first', async () => {
+    for (const t of ['delta', 'Alpha', 'charlie', 'Bravo', 'echo']) await create(creator.cookie, 'draft', t);
+    await create(creator.cookie, 'folder', 'Zulu folder');
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await list(creator.cookie, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((i) => i.title));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['Zulu folder', 'Alpha', 'Bravo', 'charlie', 'delta', 'echo']);
+    app.clock.advance(1);
+    await create(creator.cookie, 'draft', 'newest');
+    const byDate = await list(creator.cookie, '?sort=date&limit=2');
+    expect(byDate.items[0]?.title).toBe('newest');
+    const next = await list(creator.cookie, `?sort=date&limit=2&cursor=${byDate.nextCursor}`);
+    expect(next.items).toHaveLength(2);
+    expect((await req('GET', `/api/workspaces/${ws.id}/items?cursor=bad`, creator.cookie)).statusCode).toBe(
+      400,
+    );
+  });
+
+  it('hands a removed member’s items to the Super Admin who removed them', async () => {
+    const item = await create(creator.cookie, 'draft', 'Orphan');
+    await share(creator.cookie, item.id, other.userId, 'view');
+    expect(
+      (await req('DELETE', `/api/workspaces/${ws.id}/members/${creator.userId}`, admin.cookie)).statusCode,
+    ).toBe(204);
+    expect((await req('GET', `/api/items/${item.id}`, admin.cookie)).json().ownerId).toBe(admin.userId);
+    const audit = (
+      await req('GET', `/api/workspaces/${ws.id}/audit?action=items.hand_over`, admin.cookie)
+    ).json();
+    expect(audit.events[0]).toMatchObject({ after: { ownerId: admin.userId, items: 1 } });
+  });
+});
