@@ -3,6 +3,7 @@ import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
 import type { Role } from '../contract/roles.ts';
 import type { ChainLink } from '../domain/access.ts';
 import type { Conn } from './db.ts';
+import { reusable } from './reusable-query.ts';
 
 /** One item as loaded with its chain. */
 export interface ItemRecord {
@@ -78,20 +79,13 @@ export function toItemRecord(r: {
  * ancestors up to the root (a recursive CTE over `parent_id`: inheritance is resolved in SQL, never
  * copied down the tree), the member's grant on each, and the member's role in the workspace.
  */
-export async function loadChains(
-  conn: Conn,
-  itemIds: string[],
-  userId: string,
-): Promise<Map<string, LoadedChain>> {
-  const out = new Map<string, LoadedChain>();
-  if (itemIds.length === 0) return out;
-  const { rows } = await sql<ChainRow>`
+const chainSql = (itemIds: string[], userId: string) => sql<ChainRow>`
     WITH RECURSIVE chain(start_id, id, parent_id, depth) AS (
       SELECT id, id, parent_id, 0 FROM items WHERE id IN (${sql.join(itemIds)})
       UNION ALL
       SELECT c.start_id, i.id, i.parent_id, c.depth + 1
       FROM items i JOIN chain c ON i.id = c.parent_id
-      WHERE c.depth < ${MAX_DEPTH}
+      WHERE c.depth < ${sql.lit(MAX_DEPTH)}
     )
     SELECT c.start_id, c.depth, i.id, i.workspace_id, i.kind, i.title, i.parent_id, i.owner_id,
            i.general_access, i.workspace_permission, i.created_at, i.updated_at,
@@ -100,7 +94,25 @@ export async function loadChains(
     JOIN items i ON i.id = c.id
     LEFT JOIN item_grants g ON g.item_id = i.id AND g.user_id = ${userId}
     LEFT JOIN memberships m ON m.workspace_id = i.workspace_id AND m.user_id = ${userId}
-    ORDER BY c.start_id, c.depth`.execute(conn);
+    ORDER BY c.start_id, c.depth`;
+
+/** One item's chain (every item read): compiled once and run as a prepared statement. */
+const singleChain = reusable((conn: Conn, itemId: string, userId: string) => {
+  const raw = chainSql([itemId], userId);
+  return { compile: () => raw.compile(conn) };
+});
+
+export async function loadChains(
+  conn: Conn,
+  itemIds: string[],
+  userId: string,
+): Promise<Map<string, LoadedChain>> {
+  const out = new Map<string, LoadedChain>();
+  if (itemIds.length === 0) return out;
+  const { rows } =
+    itemIds.length === 1
+      ? await singleChain(conn, itemIds[0] as string, userId)
+      : await chainSql(itemIds, userId).execute(conn);
   for (const r of rows) {
     const record = toItemRecord(r);
     const link = {

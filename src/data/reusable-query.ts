@@ -8,7 +8,9 @@ import { type Conn, runsPrepared } from './db.ts';
  * the arguments go, then run with the real arguments (on PostgreSQL as a named prepared statement).
  * Every parameter of the query must come from an argument.
  */
-export function reusable<A extends string[], R>(build: (conn: Conn, ...args: A) => Compilable<R>) {
+export function reusable<A extends string[], R>(
+  build: (conn: Conn, ...args: A) => Pick<Compilable<R>, 'compile'>,
+) {
   const compiled = new WeakMap<Conn, { query: CompiledQuery<R>; slots: number[] }>();
   return (conn: Conn, ...args: A) => {
     let entry = compiled.get(conn);
