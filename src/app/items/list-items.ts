@@ -37,6 +37,8 @@ export async function listItems(
 
   if (input.view === 'shared') {
     const after = input.cursor ? decodeCursor(input.cursor, 2) : null;
+    if (after && !Number.isFinite(Number(after[0])))
+      throw invalid('cursor', 'Not a cursor this API gave out');
     const rows = await listSharedWith(deps.db, ws, actor.userId, {
       after: after ? [Number(after[0]), after[1] as string] : null,
       limit: input.limit,
