@@ -126,6 +126,15 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
     ]);
   });
 
+  it('answers a sharing change that takes away the caller’s own access, and applies it', async () => {
+    const item = await create(creator.cookie, 'draft', 'Handed over');
+    await share(creator.cookie, item.id, other.userId, 'edit');
+    const res = await req('DELETE', `/api/items/${item.id}/grants/${other.userId}`, other.cookie);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().grants).toEqual([]);
+    expect((await req('GET', `/api/items/${item.id}`, other.cookie)).statusCode).toBe(404);
+  });
+
   it('lets nobody grant more than they hold, and only to members', async () => {
     const item = await create(creator.cookie, 'video', 'Cut');
     await share(creator.cookie, item.id, other.userId, 'view');

@@ -69,3 +69,34 @@ export async function createWorkspace(page: Page, name: string): Promise<string>
   if (!id) throw new Error(`no workspace id in ${page.url()}`);
   return id;
 }
+
+/** From the members page (a Super Admin): invites `emails` with the role of that label ("Creator"). */
+export async function inviteMembers(page: Page, emails: string[], roleLabel: string) {
+  await page.getByTestId('invite-button').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Email addresses').fill(emails.join(', '));
+  await dialog.getByRole('combobox', { name: 'Role' }).click();
+  await page.getByRole('option', { name: roleLabel, exact: true }).click();
+  await dialog
+    .getByRole('button', {
+      name: emails.length > 1 ? `Send ${emails.length} invitations` : 'Send invitation',
+    })
+    .click();
+  await expect(dialog.getByTestId('invite-result')).toHaveCount(emails.length);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/**
+ * Signed out, in its own browser context: opens the invitation mailed to `person`, creates the
+ * account from it, verifies through the mailbox and accepts; lands on the workspace's members page.
+ */
+export async function joinFromInvitation(page: Page, person: { name: string; email: string }) {
+  const link = await mailLink(page.request, person.email, /\/invite\/[A-Za-z0-9_-]+$/);
+  await page.goto(link);
+  await page.getByRole('link', { name: 'Create account' }).click();
+  await signUp(page, person, false);
+  await verifyEmail(page, person.email);
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(page).toHaveURL(/\/w\/[^/]+\/members$/);
+}

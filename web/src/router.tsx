@@ -10,6 +10,7 @@ import { VerifiedPage } from './features/auth/verified-page.tsx';
 import { VerifyEmailPage } from './features/auth/verify-email-page.tsx';
 import { BillingPage } from './features/billing/billing-page.tsx';
 import { AcceptInvitePage } from './features/invitations/accept-invite-page.tsx';
+import { ItemPage } from './features/library/item-page.tsx';
 import { LibraryPage } from './features/library/library-page.tsx';
 import { MembersPage } from './features/members/members-page.tsx';
 import { NotificationsPage } from './features/notifications/notifications-page.tsx';
@@ -25,7 +26,8 @@ import { RouteError } from './route-error.tsx';
  * Signed out: /sign-up, /sign-in, /forgot-password, /reset-password, /verified, /verify-email.
  * Either: /invite/:token (an invitation; leads to sign-up / sign-in and back, or to accepting).
  * Signed in (else /sign-in?next=...): /, /workspaces,
- * /w/:wsId/{members,library,notifications,api-keys,billing,audit,settings}.
+ * /w/:wsId/{members,library,notifications,api-keys,billing,audit,settings},
+ * /w/:wsId/library/folders/:folderId, /w/:wsId/library/items/:itemId (an item's link).
  */
 export const router = createBrowserRouter([
   { path: '/sign-up', element: <SignUpPage />, errorElement: <RouteError /> },
@@ -54,6 +56,8 @@ export const router = createBrowserRouter([
                   { index: true, element: <Navigate to="members" replace /> },
                   { path: 'members', element: <MembersPage /> },
                   { path: 'library', element: <LibraryPage /> },
+                  { path: 'library/folders/:folderId', element: <LibraryPage /> },
+                  { path: 'library/items/:itemId', element: <ItemPage /> },
                   { path: 'notifications', element: <NotificationsPage /> },
                   { path: 'api-keys', element: <ApiKeysPage /> },
                   { path: 'billing', element: <BillingPage /> },

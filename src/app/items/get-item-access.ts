@@ -1,7 +1,7 @@
 import type { AccessReason, ItemAccess } from '../../contract/items.ts';
 import type { Role } from '../../contract/roles.ts';
-import { listGrantsOn } from '../../data/access.repo.ts';
-import type { Db } from '../../data/db.ts';
+import { type LoadedChain, listGrantsOn } from '../../data/access.repo.ts';
+import type { Conn, Db } from '../../data/db.ts';
 import { listMembersByIds, listSuperAdmins } from '../../data/members.repo.ts';
 import { type ChainLink, effectivePermission } from '../../domain/access.ts';
 import type { Actor } from '../actor.ts';
@@ -23,6 +23,14 @@ interface Person {
  */
 export async function getItemAccess(deps: { db: Db }, actor: Actor, id: string): Promise<ItemAccess> {
   const { loaded } = await loadItemFor(deps.db, actor, id, 'item:view');
+  return describeAccess(deps.db, loaded);
+}
+
+/**
+ * The access list of an already-authorized item. Sharing changes answer with it even when the
+ * change took the caller's own access away (they were allowed to make it).
+ */
+export async function describeAccess(db: Conn, loaded: LoadedChain): Promise<ItemAccess> {
   const ws = loaded.item.workspaceId;
   const item = loaded.item;
   const dormant = item.generalAccess === 'only_me';
@@ -36,11 +44,11 @@ export async function getItemAccess(deps: { db: Db }, actor: Actor, id: string):
   }
   const [grants, admins] = await Promise.all([
     listGrantsOn(
-      deps.db,
+      db,
       ws,
       reach.map((l) => l.id),
     ),
-    listSuperAdmins(deps.db, ws),
+    listSuperAdmins(db, ws),
   ]);
 
   const people = new Map<string, Person>();
@@ -56,7 +64,7 @@ export async function getItemAccess(deps: { db: Db }, actor: Actor, id: string):
       { userId: a.user_id, name: a.name, email: a.email, role: 'super_admin' },
       { kind: 'super_admin', permission: 'edit', folder: null },
     );
-  const ownerInfo = await listMembersByIds(deps.db, ws, [...new Set(reach.map((l) => l.ownerId))]);
+  const ownerInfo = await listMembersByIds(db, ws, [...new Set(reach.map((l) => l.ownerId))]);
 
   const owner = ownerInfo.find((o) => o.user_id === item.ownerId);
   if (owner)

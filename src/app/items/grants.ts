@@ -8,8 +8,8 @@ import { invalid, notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
-import { getItemAccess } from './get-item-access.ts';
-import { loadItemFor } from './item-access.ts';
+import { describeAccess } from './get-item-access.ts';
+import { loadItemFor, reload } from './item-access.ts';
 
 /**
  * Shares an item with one member at view or edit (or changes their level). Only those who may
@@ -21,7 +21,7 @@ export async function putGrant(
   actor: Actor,
   input: { itemId: string; userId: string; permission: Permission },
 ): Promise<ItemAccess> {
-  await inTransaction(deps.db, async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     const { loaded } = await loadItemFor(tx, actor, input.itemId, 'item:share');
     const ws = loaded.item.workspaceId;
     const grantee = await findMembership(tx, ws, input.userId);
@@ -49,13 +49,13 @@ export async function putGrant(
           action: 'item.grant',
           target: { type: 'item', id: input.itemId, label: `${loaded.item.title} → ${grantee.email}` },
           before: before ? { userId: input.userId, permission: before } : null,
-          after: { userId: input.userId, permission: input.permission },
+          after: { userId: input.userId, email: grantee.email, permission: input.permission },
         },
       ],
       now,
     );
+    return describeAccess(tx, await reload(tx, input.itemId, actor.userId));
   });
-  return getItemAccess(deps, actor, input.itemId);
 }
 
 /** Removes one member's grant on the item (sharers only). */
@@ -64,7 +64,7 @@ export async function removeGrant(
   actor: Actor,
   input: { itemId: string; userId: string },
 ): Promise<ItemAccess> {
-  await inTransaction(deps.db, async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     const { loaded } = await loadItemFor(tx, actor, input.itemId, 'item:share');
     const ws = loaded.item.workspaceId;
     if (!(await deleteGrant(tx, ws, input.itemId, input.userId))) throw notFound('Grant');
@@ -82,6 +82,6 @@ export async function removeGrant(
       ],
       now,
     );
+    return describeAccess(tx, await reload(tx, input.itemId, actor.userId));
   });
-  return getItemAccess(deps, actor, input.itemId);
 }

@@ -59,3 +59,10 @@ export async function loadItemFor(
   }
   return { loaded, permission, role };
 }
+
+/** The item's chain again after a change, without an access check (the caller was just authorized). */
+export async function reload(conn: Conn, itemId: string, userId: string): Promise<LoadedChain> {
+  const loaded = (await loadChains(conn, [itemId], userId)).get(itemId);
+  if (!loaded) throw new DomainError('not_found', 'Item not found');
+  return loaded;
+}

@@ -5,8 +5,8 @@ import { updateItem } from '../../data/items.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
-import { getItemAccess } from './get-item-access.ts';
-import { loadItemFor } from './item-access.ts';
+import { describeAccess } from './get-item-access.ts';
+import { loadItemFor, reload } from './item-access.ts';
 
 /** General access: only me / only people added / anyone in the workspace at view or edit. Sharers only. */
 export async function updateItemAccess(
@@ -15,7 +15,7 @@ export async function updateItemAccess(
   id: string,
   input: { generalAccess?: GeneralAccess; workspacePermission?: Permission },
 ): Promise<ItemAccess> {
-  await inTransaction(deps.db, async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     const { loaded } = await loadItemFor(tx, actor, id, 'item:share');
     const item = loaded.item;
     const now = deps.clock.now();
@@ -38,6 +38,6 @@ export async function updateItemAccess(
       ],
       now,
     );
+    return describeAccess(tx, await reload(tx, id, actor.userId));
   });
-  return getItemAccess(deps, actor, id);
 }

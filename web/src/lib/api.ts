@@ -15,18 +15,24 @@ import {
   type Billing,
   type CreateApiKeyBody,
   type CreatedApiKey,
+  type CreateItemBody,
   type CreateWorkspaceBody,
   type DeleteWorkspaceBody,
   type ErrorCode,
   errorCodes,
   type FieldIssue,
+  type GeneralAccess,
   type Invitation,
   type InvitationPreview,
   type InviteBody,
   type InviteResult,
+  type Item,
+  type ItemAccess,
+  type ItemList,
   type Me,
   type MemberRow,
   type MembersPage,
+  type Permission,
   type Problem,
   type RequestPasswordResetBody,
   type ResetPasswordBody,
@@ -193,6 +199,16 @@ export const RESET_PASSWORD_PATH = '/reset-password';
 export const DEV_MAILBOX_URL = '/dev/mailbox';
 
 const ws = (id: string) => `/api/workspaces/${encodeURIComponent(id)}`;
+const item = (id: string) => `/api/items/${encodeURIComponent(id)}`;
+
+/** Which items a library listing shows: the root (no `parentId`), a folder, or "shared with me". */
+export interface ItemListParams {
+  parentId?: string | null;
+  view?: 'folder' | 'shared';
+  sort?: 'name' | 'date';
+  cursor?: string | null;
+  limit?: number;
+}
 
 /** Builds `?a=1&b=2` from the defined, non-empty values (or '' when there are none). */
 function query(params: Record<string, string | number | null | undefined>): string {
@@ -278,6 +294,25 @@ export const api = {
         limit?: number;
       },
     ) => request<z.infer<typeof AuditPage>>('GET', `${ws(wsId)}/audit${query(params)}`),
+  },
+  items: {
+    list: (wsId: string, params: ItemListParams) =>
+      request<ItemList>('GET', `${ws(wsId)}/items${query({ ...params })}`),
+    create: (wsId: string, body: z.input<typeof CreateItemBody>) =>
+      request<Item>('POST', `${ws(wsId)}/items`, body),
+    get: (id: string) => request<Item>('GET', item(id)),
+    /** Rename (`title`) and/or move (`parentId`; null = the library root). */
+    update: (id: string, body: { title?: string; parentId?: string | null }) =>
+      request<Item>('PATCH', item(id), body),
+    /** Deletes the item; a folder goes with everything in it. */
+    remove: (id: string) => request<void>('DELETE', item(id)),
+    access: (id: string) => request<ItemAccess>('GET', `${item(id)}/access`),
+    updateAccess: (id: string, body: { generalAccess?: GeneralAccess; workspacePermission?: Permission }) =>
+      request<ItemAccess>('PATCH', `${item(id)}/access`, body),
+    grant: (id: string, userId: string, permission: Permission) =>
+      request<ItemAccess>('PUT', `${item(id)}/grants/${encodeURIComponent(userId)}`, { permission }),
+    removeGrant: (id: string, userId: string) =>
+      request<ItemAccess>('DELETE', `${item(id)}/grants/${encodeURIComponent(userId)}`),
   },
   dev: {
     /** The dev mailbox exists only in development (200); production answers 404. */

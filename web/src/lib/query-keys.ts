@@ -15,4 +15,14 @@ export const queryKeys = {
   audit: (wsId: string, action: string | null, actorId: string | null) =>
     ['audit', wsId, action ?? '', actorId ?? ''] as const,
   invitation: (token: string) => ['invitation', token] as const,
+  /** Everything about library items (lists, items, trails, access), for invalidation. */
+  items: ['items'] as const,
+  itemList: (wsId: string, view: 'folder' | 'shared', parentId: string | null, sort: 'name' | 'date') =>
+    ['items', 'list', wsId, view, parentId ?? '', sort] as const,
+  item: (id: string) => ['items', 'one', id] as const,
+  /** An item and its ancestors that the caller can see (breadcrumbs). */
+  itemTrail: (id: string) => ['items', 'trail', id] as const,
+  itemAccess: (id: string) => ['items', 'access', id] as const,
+  /** The share dialog's people search (under `membersOf`, so member changes refresh it). */
+  memberSearch: (wsId: string, q: string) => ['members', wsId, '#search', q] as const,
 };

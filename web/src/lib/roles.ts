@@ -14,3 +14,8 @@ export const roleOptions = roles.map((role) => ({ value: role, label: roleLabels
 export function isRole(value: string | null): value is Role {
   return value !== null && (roles as readonly string[]).includes(value);
 }
+
+/** SPEC §3: everyone but Viewers creates content (folders, drafts, videos, avatars, voices). */
+export function canCreateContent(role: Role | undefined): boolean {
+  return role !== undefined && role !== 'viewer';
+}

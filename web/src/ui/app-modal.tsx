@@ -1,6 +1,9 @@
 import { Modal, type ModalProps } from '@mantine/core';
 import { useEffect } from 'react';
 
+/** How many AppModals are open (a confirmation can open on top of a dialog). */
+let openCount = 0;
+
 /**
  * Mantine's Modal, plus what a native modal dialog does: while it is open, the page behind it
  * (#root; the modal itself is portalled to <body>) is hidden from assistive technology, so
@@ -12,8 +15,12 @@ export function AppModal(props: ModalProps) {
     if (!opened) return;
     const root = document.getElementById('root');
     if (!root) return;
+    openCount += 1;
     root.setAttribute('aria-hidden', 'true');
-    return () => root.removeAttribute('aria-hidden');
+    return () => {
+      openCount -= 1;
+      if (openCount === 0) root.removeAttribute('aria-hidden');
+    };
   }, [opened]);
   return <Modal {...props} />;
 }

@@ -15,6 +15,10 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'api_key.create': 'Created an API key',
   'api_key.revoke': 'Revoked an API key',
   'workspace.update': 'Updated the settings',
+  'item.access_change': 'Changed general access',
+  'item.grant': 'Shared an item',
+  'item.grant_remove': 'Removed someone from an item',
+  'items.hand_over': 'Handed over items',
 };
 
 export const auditActionOptions = auditActions.map((a) => ({ value: a, label: auditActionLabels[a] }));
@@ -28,6 +32,8 @@ export function actionColor(action: AuditAction): string {
   if (action.startsWith('invitation.')) return 'blue';
   if (action.startsWith('api_key.')) return 'cyan';
   if (action === 'seats.change') return 'teal';
+  if (action === 'item.grant_remove') return 'orange';
+  if (action.startsWith('item.') || action.startsWith('items.')) return 'grape';
   return 'brand';
 }
 
@@ -43,6 +49,7 @@ function fieldLabel(key: string): string {
 function formatValue(key: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (key === 'role' && typeof value === 'string' && isRole(value)) return roleLabels[value];
+  if (typeof value === 'string' && key in accessValueLabels) return accessValueLabels[key]?.[value] ?? value;
   if (/At$/.test(key) && (typeof value === 'number' || typeof value === 'string')) {
     return formatDateTime(value) || String(value);
   }
@@ -50,6 +57,13 @@ function formatValue(key: string, value: unknown): string {
   if (typeof value === 'string' || typeof value === 'number') return String(value);
   return JSON.stringify(value);
 }
+
+/** Sharing values in words (audit entries of items). */
+const accessValueLabels: Record<string, Record<string, string>> = {
+  generalAccess: { only_me: 'Only me', selected: 'Only people added', workspace: 'Anyone in the workspace' },
+  workspacePermission: { view: 'Can view', edit: 'Can edit' },
+  permission: { view: 'Can view', edit: 'Can edit' },
+};
 
 export interface FieldChange {
   key: string;

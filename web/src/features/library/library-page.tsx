@@ -1,25 +1,410 @@
-import { useDocumentTitle } from '@mantine/hooks';
-import { IconVideo } from '@tabler/icons-react';
-import { ComingSoon } from '../../ui/coming-soon.tsx';
+import {
+  Anchor,
+  Button,
+  EmptyState,
+  Group,
+  Menu,
+  Paper,
+  SegmentedControl,
+  Select,
+  Skeleton,
+  Table,
+  Text,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useDocumentTitle, useLocalStorage } from '@mantine/hooks';
+import {
+  IconChevronDown,
+  IconFolderOff,
+  IconFolderQuestion,
+  IconInbox,
+  IconPlus,
+  IconShare,
+} from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import type { Item, ItemKind } from '../../../../src/contract/index.ts';
+import { ApiError } from '../../lib/api.ts';
+import { formatDate, formatDateTime } from '../../lib/dates.ts';
+import { canCreateContent } from '../../lib/roles.ts';
+import { ErrorState } from '../../ui/error-state.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { useCurrentWorkspace } from '../workspaces/workspace-context.ts';
+import { generalAccessLabel } from './access-text.ts';
+import { CreateItemModal } from './create-item-modal.tsx';
+import { type LibrarySort, type LibraryView, useItems, useItemTrail } from './hooks.ts';
+import { ItemMenu } from './item-menu.tsx';
+import { KindGlyph, KindIcon, kindLabels, newItemKinds } from './kinds.tsx';
+import classes from './library.module.css';
+import { LibraryBreadcrumbs, parentPath } from './library-breadcrumbs.tsx';
+import { itemPath, libraryPath, openPath, sharedPath } from './links.ts';
+import { PermissionBadge } from './permission-badge.tsx';
+import { ShareDialog } from './share-dialog.tsx';
 
+const sortOptions = [
+  { value: 'name', label: 'Name' },
+  { value: 'date', label: 'Date created' },
+];
+
+const isNotFound = (error: unknown) =>
+  error instanceof ApiError && (error.status === 404 || error.status === 403 || error.status === 400);
+
+/**
+ * The library (SPEC §5): `/library` (my library: the root), `/library?view=shared` (shared with
+ * me) and `/library/folders/:folderId`. `?item=<id>` highlights an item of the listing.
+ */
 export function LibraryPage() {
+  const { folderId } = useParams();
+  return <LibraryListing key={folderId ?? 'top'} folderId={folderId} />;
+}
+
+function LibraryListing({ folderId }: { folderId: string | undefined }) {
   const workspace = useCurrentWorkspace();
-  useDocumentTitle(`Library · ${workspace.name} · Troupe`);
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const view: LibraryView = !folderId && params.get('view') === 'shared' ? 'shared' : 'folder';
+  const highlight = params.get('item');
+  const [sort, setSort] = useLocalStorage<LibrarySort>({
+    key: 'troupe:library-sort',
+    defaultValue: 'name',
+    getInitialValueInEffect: false,
+  });
+  const trail = useItemTrail(folderId);
+  const folder = trail.data?.item ?? null;
+  const list = useItems(workspace.id, { view, parentId: folderId ?? null, sort });
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const [creating, setCreating] = useState<ItemKind | null>(null);
+  const [sharingFolder, setSharingFolder] = useState(false);
+
+  const title = folder ? folder.title : view === 'shared' ? 'Shared with me' : 'Library';
+  useDocumentTitle(`${title} · ${workspace.name} · Troupe`);
+  const heading = folderId ? (folder?.title ?? '…') : 'Library';
+
+  if (folderId && (isNotFound(trail.error) || isNotFound(list.error))) {
+    return (
+      <EmptyState
+        py={80}
+        size="lg"
+        variant="light"
+        icon={<IconFolderQuestion size={28} stroke={1.6} />}
+        title="Folder not found"
+        description="It doesn't exist any more, or it isn't shared with you."
+      >
+        <EmptyState.Actions>
+          <Button component={Link} to={libraryPath(workspace.id)}>
+            Go to your library
+          </Button>
+          <Button component={Link} to={sharedPath(workspace.id)} variant="default">
+            Shared with me
+          </Button>
+        </EmptyState.Actions>
+      </EmptyState>
+    );
+  }
+  if (folder && folder.kind !== 'folder') return <Navigate to={itemPath(workspace.id, folder.id)} replace />;
+  if (folderId && trail.isError && !trail.data) {
+    return <ErrorState error={trail.error} onRetry={() => void trail.refetch()} />;
+  }
+
+  const canCreate =
+    canCreateContent(workspace.role) && view === 'folder' && (!folderId || Boolean(folder?.abilities.edit));
+
+  const description = folderId
+    ? folder
+      ? folder.abilities.edit
+        ? 'You can edit this folder and what is in it.'
+        : 'You can view this folder and what is in it.'
+      : undefined
+    : view === 'shared'
+      ? 'Items others shared with you directly, most recently shared first.'
+      : `Folders, drafts, videos, avatars and voices in ${workspace.name} that you can open.`;
+
   return (
     <>
-      <PageHeader title="Library" description={`Folders, drafts and videos in ${workspace.name}.`} />
-      <ComingSoon
-        icon={<IconVideo size={28} stroke={1.6} />}
-        title="Your team's videos will live here"
-        description="Everything you can see in this workspace, organised in folders and shared with exactly the right people."
-        bullets={[
-          'Create folders, drafts, videos, avatars and voices',
-          'Share with specific teammates, or with the whole workspace, to view or edit',
-          'Publish finished videos to the web, with captions and an optional password',
-        ]}
+      <LibraryBreadcrumbs
+        workspaceId={workspace.id}
+        top={view === 'shared' ? 'shared' : 'library'}
+        trail={folderId ? trail.data : undefined}
+        loading={Boolean(folderId) && trail.isPending}
       />
+      <PageHeader
+        title={heading}
+        icon={folderId ? <KindIcon kind="folder" size={44} /> : undefined}
+        badge={folder ? <PermissionBadge permission={folder.permission} size="lg" /> : undefined}
+        description={description}
+        actions={
+          <>
+            {folder ? (
+              <>
+                <Button
+                  variant="default"
+                  leftSection={<IconShare size={16} />}
+                  onClick={() => setSharingFolder(true)}
+                >
+                  {folder.abilities.share ? 'Share' : 'Who has access'}
+                </Button>
+                <ItemMenu
+                  item={folder}
+                  withOpen={false}
+                  onDeleted={() => trail.data && void navigate(parentPath(workspace.id, trail.data))}
+                />
+              </>
+            ) : null}
+            {canCreate ? <NewItemMenu onPick={setCreating} /> : null}
+          </>
+        }
+      />
+
+      <Group justify="space-between" gap="md" mb="md" wrap="wrap">
+        {folderId ? (
+          <div />
+        ) : (
+          <SegmentedControl
+            value={view}
+            onChange={(value) => setParams(value === 'shared' ? { view: 'shared' } : {})}
+            data={[
+              { value: 'folder', label: 'My library' },
+              { value: 'shared', label: 'Shared with me' },
+            ]}
+            aria-label="Library view"
+            data-testid="library-view"
+          />
+        )}
+        {view === 'folder' ? (
+          <Select
+            label="Sort by"
+            data={sortOptions}
+            value={sort}
+            onChange={(value) => (value === 'name' || value === 'date') && setSort(value)}
+            allowDeselect={false}
+            w={170}
+            size="sm"
+            styles={{
+              root: { display: 'flex', alignItems: 'center', gap: 8 },
+              label: { whiteSpace: 'nowrap' },
+            }}
+            data-testid="sort-select"
+          />
+        ) : null}
+      </Group>
+
+      {list.isPending ? (
+        <Paper withBorder aria-busy="true" aria-label="Loading items">
+          {[0, 1, 2, 3].map((i) => (
+            <Group key={i} p="md" gap="md" wrap="nowrap" className={classes.skeletonRow}>
+              <Skeleton height={34} width={34} />
+              <div style={{ flex: 1 }}>
+                <Skeleton height={12} width="35%" mb={8} />
+                <Skeleton height={10} width="15%" />
+              </div>
+              <Skeleton height={22} width={80} />
+              <Skeleton height={12} width={90} />
+            </Group>
+          ))}
+        </Paper>
+      ) : list.isError && items.length === 0 ? (
+        <Paper withBorder>
+          <ErrorState
+            error={list.error}
+            title="We couldn't load the library"
+            onRetry={() => void list.refetch()}
+          />
+        </Paper>
+      ) : items.length === 0 ? (
+        <Paper withBorder p={{ base: 'lg', sm: 48 }}>
+          <EmptyLibrary
+            view={view}
+            inFolder={Boolean(folderId)}
+            canCreate={canCreate}
+            onCreate={() => setCreating('folder')}
+          />
+        </Paper>
+      ) : (
+        <>
+          <Paper withBorder style={{ overflow: 'hidden' }}>
+            <Table.ScrollContainer minWidth={640} type="native">
+              <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover className={classes.table}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th w={130}>Your access</Table.Th>
+                    <Table.Th w={150}>Created</Table.Th>
+                    <Table.Th w={56}>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((item) => (
+                    <ItemRow
+                      key={item.id}
+                      item={item}
+                      workspaceName={workspace.name}
+                      highlighted={item.id === highlight}
+                    />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          </Paper>
+          {list.hasNextPage ? (
+            <Group justify="center" mt="lg">
+              <Button
+                variant="default"
+                loading={list.isFetchingNextPage}
+                onClick={() => void list.fetchNextPage()}
+              >
+                Load more
+              </Button>
+            </Group>
+          ) : null}
+        </>
+      )}
+
+      <CreateItemModal
+        workspaceId={workspace.id}
+        kind={creating}
+        parent={folder}
+        onClose={() => setCreating(null)}
+        onCreated={(item) => setParams({ item: item.id }, { replace: true })}
+      />
+      {sharingFolder && folder ? <ShareDialog item={folder} onClose={() => setSharingFolder(false)} /> : null}
     </>
+  );
+}
+
+function NewItemMenu({ onPick }: { onPick: (kind: ItemKind) => void }) {
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button
+          leftSection={<IconPlus size={16} />}
+          rightSection={<IconChevronDown size={14} />}
+          data-testid="new-item-button"
+        >
+          New
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown miw={180}>
+        {newItemKinds.map((kind) => (
+          <Menu.Item key={kind} leftSection={<KindGlyph kind={kind} />} onClick={() => onPick(kind)}>
+            {kindLabels[kind]}
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+function ItemRow({
+  item,
+  workspaceName,
+  highlighted,
+}: {
+  item: Item;
+  workspaceName: string;
+  highlighted: boolean;
+}) {
+  const ref = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    if (highlighted) ref.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }, [highlighted]);
+  const sharing =
+    item.generalAccess === 'selected' ? null : generalAccessLabel(item.generalAccess, workspaceName);
+  return (
+    <Table.Tr
+      ref={ref}
+      className={classes.row}
+      data-testid="library-item"
+      data-title={item.title}
+      data-kind={item.kind}
+      data-permission={item.permission}
+      data-highlighted={highlighted || undefined}
+    >
+      <Table.Td>
+        <Group gap="sm" wrap="nowrap">
+          <KindIcon kind={item.kind} />
+          <div style={{ minWidth: 0 }}>
+            <Anchor
+              component={Link}
+              to={openPath(item)}
+              className={classes.titleLink}
+              underline="hover"
+              size="sm"
+              display="block"
+              truncate="end"
+            >
+              {item.title}
+            </Anchor>
+            <Text size="xs" c="dimmed" truncate="end">
+              {kindLabels[item.kind]}
+              {sharing ? ` · ${sharing}` : ''}
+              {item.workspacePermission === 'edit' && item.generalAccess === 'workspace' ? ' can edit' : ''}
+            </Text>
+          </div>
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <PermissionBadge permission={item.permission} />
+      </Table.Td>
+      <Table.Td>
+        <Tooltip label={formatDateTime(item.createdAt)} withArrow>
+          <Text size="sm" c="dimmed" span>
+            {formatDate(item.createdAt)}
+          </Text>
+        </Tooltip>
+      </Table.Td>
+      <Table.Td>
+        <ItemMenu item={item} />
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function EmptyLibrary({
+  view,
+  inFolder,
+  canCreate,
+  onCreate,
+}: {
+  view: LibraryView;
+  inFolder: boolean;
+  canCreate: boolean;
+  onCreate: () => void;
+}) {
+  if (view === 'shared') {
+    return (
+      <EmptyState
+        variant="light"
+        icon={<IconInbox size={26} stroke={1.6} />}
+        title="Nothing has been shared with you yet"
+        description="When someone adds you to a folder, draft or video, it shows up here."
+      />
+    );
+  }
+  return (
+    <EmptyState
+      variant="light"
+      icon={<IconFolderOff size={26} stroke={1.6} />}
+      title={inFolder ? 'This folder is empty' : 'Your library is empty'}
+      description={
+        canCreate
+          ? inFolder
+            ? 'Add a folder, draft or video here with New.'
+            : 'Create a folder to organise your work, or start a draft.'
+          : inFolder
+            ? undefined
+            : 'Things shared with you and with the whole workspace appear here.'
+      }
+    >
+      {canCreate ? (
+        <EmptyState.Actions>
+          <Button variant="default" leftSection={<IconPlus size={16} />} onClick={onCreate}>
+            New folder
+          </Button>
+        </EmptyState.Actions>
+      ) : null}
+    </EmptyState>
   );
 }
