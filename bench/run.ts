@@ -4,7 +4,7 @@
  * (`node --import tsx bench/server.ts`), a real user with two workspaces, a warm-up, then
  * autocannon from this process at 50 and at 1 connection(s), baseline and /api/me back to back.
  * Prints a table and writes bench/results/latest.json. Loopback only; the child is killed by PID
- * and the scratch database removed, whatever happens.
+ * and the scratch database removed, whatever happens. Shared parts are in bench/lib.ts.
  *
  * Options (flag, or env):
  *   --dialect sqlite|postgres|both   BENCH_DIALECT      (default both)
@@ -20,22 +20,37 @@
  *                                                       bench/results/profiles/
  *   --out <file>                     BENCH_OUT          (default bench/results/latest.json)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import pg from 'pg';
+import {
+  checkClean,
+  cleanupAll,
+  createWorkspace,
+  DEFAULT_PG_ADMIN_URL,
+  type DialectName,
+  describeMeasurement,
+  dialectsOption,
+  interrupted,
+  type Measurement as LibMeasurement,
+  machineInfo,
+  measure,
+  measureWithCpu,
+  median,
+  positiveNumber,
+  printTable as printRows,
+  resultsDir,
+  round3,
+  type Server,
+  scratchDatabase,
+  signUp,
+  startServer,
+  stopServer,
+} from './lib.ts';
 
-type DialectName = 'sqlite' | 'postgres';
 type RouteName = 'baseline' | 'me';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const resultsDir = join(root, 'bench/results');
+type Measurement = LibMeasurement<RouteName>;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -55,19 +70,9 @@ const { values: flags } = parseArgs({
   strict: true,
 });
 
-function positiveNumber(name: string, raw: string | undefined, fallback: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`${name} must be a number in (0, ${max}]`);
-  return n;
-}
-
 const env = process.env;
-const dialectOpt = flags.dialect ?? env.BENCH_DIALECT ?? 'both';
-if (!['sqlite', 'postgres', 'both'].includes(dialectOpt))
-  throw new Error('--dialect: sqlite, postgres or both');
 const options = {
-  dialects: (dialectOpt === 'both' ? ['sqlite', 'postgres'] : [dialectOpt]) as DialectName[],
+  dialects: dialectsOption(flags.dialect ?? env.BENCH_DIALECT ?? 'both'),
   durationS: positiveNumber('--duration', flags.duration ?? env.BENCH_DURATION, 10, 300),
   warmupS: positiveNumber('--warmup', flags.warmup ?? env.BENCH_WARMUP, 3, 60),
   rounds: Math.round(positiveNumber('--rounds', flags.rounds ?? env.BENCH_ROUNDS, 3, 10)),
@@ -75,209 +80,24 @@ const options = {
     .split(',')
     .map((c) => Math.round(positiveNumber('--connections', c.trim(), 1, 500))),
   routes: (flags.routes ?? env.BENCH_ROUTES ?? 'baseline,me').split(',').map((r) => r.trim()) as RouteName[],
-  pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
   cpuProf: flags['cpu-prof'] ?? env.BENCH_CPU_PROF === '1',
   out: resolve(flags.out ?? env.BENCH_OUT ?? join(resultsDir, 'latest.json')),
 };
 if (options.routes.length === 0 || options.routes.some((r) => r !== 'baseline' && r !== 'me'))
   throw new Error('--routes: baseline, me or baseline,me');
 const THRESHOLD = 0.7;
-const AUTH_SECRET = 'troupe-bench-secret-not-for-production-0123456789';
-const PASSWORD = 'bench horse battery staple';
-
-// ---------------------------------------------------------------------------------------------
-// Cleanup: everything started is registered here and undone in reverse order, also on Ctrl-C.
-
-const cleanups: (() => Promise<void>)[] = [];
-async function cleanupAll() {
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    try {
-      await fn?.();
-    } catch (err) {
-      console.error('cleanup failed:', err);
-    }
-  }
-}
-let interrupted = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    interrupted = true;
-    console.error(`\n${sig}: stopping the server and removing the scratch database…`);
-    void cleanupAll().finally(() => process.exit(130));
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scratch database
-
-async function scratchDatabase(
-  dialect: DialectName,
-): Promise<{ url: string; dataDir: string; label: string; pgName: string | null }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'troupe-bench-'));
-  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  if (dialect === 'sqlite') {
-    const file = join(dataDir, 'bench.sqlite');
-    return { url: `sqlite:${file}`, dataDir, label: file, pgName: null };
-  }
-  const name = `troupe_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new URL(options.pgAdminUrl);
-  if (!/^postgres(ql)?:$/.test(admin.protocol)) throw new Error('--pg-admin-url must be a postgres:// URL');
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname))
-    throw new Error('--pg-admin-url must point at a loopback server');
-  const adminQuery = async (text: string) => {
-    const client = new pg.Client({ connectionString: options.pgAdminUrl });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await adminQuery(`CREATE DATABASE ${name}`);
-  cleanups.push(() => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  const url = new URL(options.pgAdminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), dataDir, label: `${url.host}/${name}`, pgName: name };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Server child process
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port ? ok(port) : fail(new Error('no port'))));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((ok) => {
-    const timer = setTimeout(() => ok(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      ok(true);
-    });
-  });
-}
-
-/** Kills the server by its PID: SIGTERM (graceful close), then SIGKILL after 10 s. */
-async function stopServer(child: ChildProcess) {
-  const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  process.kill(pid, 'SIGTERM');
-  if (await waitForExit(child, 10_000)) return;
-  console.error(`server ${pid} ignored SIGTERM; sending SIGKILL`);
-  process.kill(pid, 'SIGKILL');
-  await waitForExit(child, 5_000);
-}
-
-async function startServer(
-  dialect: DialectName,
-  db: { url: string; dataDir: string },
-): Promise<{ child: ChildProcess; port: number; pid: number }> {
-  const port = await freePort();
-  const nodeArgs = ['--import', 'tsx', 'bench/server.ts'];
-  if (options.cpuProf) {
-    // One directory per server: Node writes one profile per thread (main, and tsx's loader worker).
-    const dir = join(resultsDir, 'profiles', `${dialect}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    mkdirSync(dir, { recursive: true });
-    nodeArgs.unshift('--cpu-prof', '--cpu-prof-dir', dir);
-  }
-  const child = spawn(process.execPath, nodeArgs, {
-    cwd: root,
-    // A minimal environment: nothing from the caller's shell (SMTP_URL, NODE_ENV…) leaks in.
-    env: {
-      PATH: env.PATH,
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: db.dataDir,
-      LOG_LEVEL: 'silent',
-      AUTH_SECRET,
-      NODE_ENV: 'production',
-      // A bound on the child's life, should this process die without killing it: twice the plan.
-      BENCH_MAX_SECONDS: String(
-        Math.ceil(
-          120 +
-            2 *
-              (2 * options.warmupS +
-                options.connections.length *
-                  options.routes.length *
-                  options.rounds *
-                  (options.durationS + 1)),
-        ),
-      ),
-    },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not start bench/server.ts');
-  cleanups.push(() => stopServer(child));
-
-  await new Promise<void>((ok, fail) => {
-    let buffered = '';
-    const timer = setTimeout(() => fail(new Error('server did not become ready within 60 s')), 60_000);
-    const onData = (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      for (const line of buffered.split('\n').slice(0, -1)) {
-        try {
-          if (JSON.parse(line).ready) {
-            clearTimeout(timer);
-            child.stdout?.off('data', onData);
-            child.stdout?.resume(); // keep draining anything else it prints
-            ok();
-            return;
-          }
-        } catch {
-          // not our line
-        }
-      }
-      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited before it was ready (code ${code}, signal ${signal})`));
-    });
-  });
-  return { child, port, pid };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Data: a real user through the real sign-up route, and two workspaces.
 
-async function prepareData(base: string, origin: string): Promise<{ cookie: string; workspaceId: string }> {
+async function prepareData(server: Server): Promise<{ cookie: string; workspaceId: string }> {
   const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-  const signUp = await fetch(`${base}/api/auth/sign-up/email`, {
-    method: 'POST',
-    headers: { origin, 'content-type': 'application/json' },
-    body: JSON.stringify({ email, name: 'Bench User', password: PASSWORD }),
-  });
-  if (signUp.status !== 200) throw new Error(`sign-up failed ${signUp.status}: ${await signUp.text()}`);
-  const cookie = signUp.headers
-    .getSetCookie()
-    .find((c) => c.includes('session_token='))
-    ?.split(';')[0];
-  if (!cookie) throw new Error('sign-up returned no session cookie');
-
+  const { cookie } = await signUp(server, { email, name: 'Bench User' });
   const ids: string[] = [];
-  for (const name of ['Bench Studio', 'Bench Agency']) {
-    const res = await fetch(`${base}/api/workspaces`, {
-      method: 'POST',
-      headers: { origin, cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
-    if (res.status !== 201) throw new Error(`create workspace failed ${res.status}: ${await res.text()}`);
-    ids.push(((await res.json()) as { id: string }).id);
-  }
+  for (const name of ['Bench Studio', 'Bench Agency']) ids.push(await createWorkspace(server, cookie, name));
   const workspaceId = ids[0] as string;
+  const base = server.base;
 
   // Both routes answer what they should before anything is measured.
   const me = await fetch(`${base}/api/me`, { headers: { cookie } });
@@ -293,127 +113,6 @@ async function prepareData(base: string, origin: string): Promise<{ cookie: stri
 
 // ---------------------------------------------------------------------------------------------
 // Measurement
-
-interface Measurement {
-  route: RouteName;
-  path: string;
-  connections: number;
-  round: number;
-  durationS: number;
-  requests: number;
-  requestsPerSec: number;
-  latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  /** CPU time the server process used per request (user + system), from /proc; null elsewhere. */
-  serverCpuUsPerRequest: number | null;
-  /** PostgreSQL only: CPU time of the database's backend processes per request. */
-  dbCpuUsPerRequest: number | null;
-  /** 1-minute load average when the measurement started and ended (other work on the machine shows here). */
-  loadAvg: [number, number];
-}
-
-/** User + system CPU time of a process in microseconds (Linux /proc), or null. */
-function processCpuUs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-    return Number.isFinite(ticks) ? (ticks * 1e6) / CLOCK_TICKS : null;
-  } catch {
-    return null;
-  }
-}
-/** USER_HZ: 100 on every Linux that Node supports. */
-const CLOCK_TICKS = 100;
-
-/**
- * CPU time (µs) of each PostgreSQL backend serving `database` on this machine, by PID: backends
- * show as `postgres: <user> <database> <client> <state>` in /proc/<pid>/cmdline. Empty elsewhere.
- */
-function postgresBackendsCpuUs(database: string): Map<number, number> {
-  const found = new Map<number, number>();
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return found;
-  }
-  for (const pid of pids) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.startsWith('postgres: ') || !cmd.split(' ').includes(database)) continue;
-      const us = processCpuUs(Number(pid));
-      if (us !== null) found.set(Number(pid), us);
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return found;
-}
-
-/** CPU used between two `postgresBackendsCpuUs` readings (backends that started in between count whole). */
-function backendsCpuDeltaUs(before: Map<number, number>, after: Map<number, number>): number {
-  let sum = 0;
-  for (const [pid, us] of after) sum += us - (before.get(pid) ?? 0);
-  return sum;
-}
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
-}
-
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
-
-/**
- * One autocannon run. Latencies are recorded here from each response (microsecond resolution):
- * autocannon's own histogram counts whole milliseconds and has no p95.
- */
-function measure(
-  url: string,
-  cookie: string,
-  connections: number,
-  durationS: number,
-): Promise<
-  Omit<Measurement, 'route' | 'path' | 'round' | 'serverCpuUsPerRequest' | 'dbCpuUsPerRequest' | 'loadAvg'>
-> {
-  return new Promise((ok, fail) => {
-    const latencies: number[] = [];
-    const instance = autocannon(
-      { url, connections, duration: durationS, headers: { cookie }, timeout: 10 },
-      (err, result) => {
-        if (err) return fail(err);
-        const sorted = Float64Array.from(latencies).sort();
-        const sum = latencies.reduce((a, b) => a + b, 0);
-        const elapsedS = result.duration;
-        ok({
-          connections,
-          durationS: round3(elapsedS),
-          requests: result.requests.total,
-          requestsPerSec: Math.round(result.requests.total / elapsedS),
-          latencyMs: {
-            mean: round3(sum / latencies.length),
-            p50: round3(percentile(sorted, 50)),
-            p95: round3(percentile(sorted, 95)),
-            p99: round3(percentile(sorted, 99)),
-            max: round3(sorted[sorted.length - 1] ?? Number.NaN),
-          },
-          non2xx: result.non2xx,
-          errors: result.errors,
-          timeouts: result.timeouts,
-        });
-      },
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
-      latencies.push(responseTime);
-    });
-  });
-}
 
 interface DialectResult {
   dialect: DialectName;
@@ -436,28 +135,29 @@ interface DialectResult {
   meetsThreshold: boolean | null;
 }
 
-const median = <T>(items: T[], key: (t: T) => number): T => {
-  const sorted = [...items].sort((a, b) => key(a) - key(b));
-  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
-};
-
 async function benchDialect(dialect: DialectName): Promise<DialectResult> {
-  const db = await scratchDatabase(dialect);
-  const { child, port, pid } = await startServer(dialect, db);
-  const base = `http://127.0.0.1:${port}`;
-  const { cookie, workspaceId } = await prepareData(base, `http://localhost:${port}`);
+  const db = await scratchDatabase(dialect, options.pgAdminUrl);
+  const server = await startServer(dialect, db, {
+    cpuProf: options.cpuProf,
+    // Twice the plan.
+    maxSeconds:
+      120 +
+      2 *
+        (2 * options.warmupS +
+          options.connections.length * options.routes.length * options.rounds * (options.durationS + 1)),
+  });
+  const { child, pid, base } = server;
+  const { cookie, workspaceId } = await prepareData(server);
   const paths: Record<RouteName, string> = { baseline: `/bench/baseline/${workspaceId}`, me: '/api/me' };
   console.log(`\n${dialect}: server pid ${pid} on ${base}, database ${db.label}`);
-
-  const check = (m: { non2xx: number; errors: number; timeouts: number }, what: string) => {
-    if (m.non2xx || m.errors || m.timeouts)
-      throw new Error(`${what}: ${m.non2xx} non-2xx, ${m.errors} errors, ${m.timeouts} timeouts`);
-  };
 
   const warmupConnections = Math.max(...options.connections);
   for (const route of options.routes) {
     console.log(`  warm-up ${paths[route]} (${options.warmupS} s, ${warmupConnections} connections)`);
-    check(await measure(base + paths[route], cookie, warmupConnections, options.warmupS), `warm-up ${route}`);
+    checkClean(
+      await measure(base + paths[route], cookie, warmupConnections, options.warmupS),
+      `warm-up ${route}`,
+    );
   }
 
   const measurements: Measurement[] = [];
@@ -466,37 +166,17 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
       // Back to back; the order alternates between rounds so neither route always goes first.
       const order = round % 2 === 1 ? options.routes : [...options.routes].reverse();
       for (const route of order) {
-        if (interrupted) throw new Error('interrupted');
-        const load0 = loadavg()[0] ?? 0;
-        const db0 = db.pgName ? postgresBackendsCpuUs(db.pgName) : null;
-        const cpu0 = processCpuUs(pid);
-        const m = await measure(base + paths[route], cookie, connections, options.durationS);
-        const cpu1 = processCpuUs(pid);
-        const db1 = db.pgName ? postgresBackendsCpuUs(db.pgName) : null;
-        const dbCpuUsPerRequest =
-          db0 && db1 && db1.size > 0 && m.requests > 0
-            ? Math.round(backendsCpuDeltaUs(db0, db1) / m.requests)
-            : null;
-        check(m, `${route} at ${connections} connections`);
-        const serverCpuUsPerRequest =
-          cpu0 !== null && cpu1 !== null && m.requests > 0 ? Math.round((cpu1 - cpu0) / m.requests) : null;
-        const loadAvg: [number, number] = [round3(load0), round3(loadavg()[0] ?? 0)];
-        measurements.push({
+        if (interrupted()) throw new Error('interrupted');
+        const m = await measureWithCpu(server, db, {
           route,
           path: paths[route],
           round,
-          ...m,
-          serverCpuUsPerRequest,
-          dbCpuUsPerRequest,
-          loadAvg,
+          cookie,
+          connections,
+          durationS: options.durationS,
         });
-        console.log(
-          `  ${route.padEnd(8)} c=${String(connections).padStart(3)} round ${round}: ` +
-            `${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p95 ${m.latencyMs.p95} ms, p99 ${m.latencyMs.p99} ms, ` +
-            `server CPU ${serverCpuUsPerRequest ?? '?'} µs/req` +
-            (dbCpuUsPerRequest !== null ? `, db CPU ${dbCpuUsPerRequest} µs/req` : '') +
-            `, load ${loadAvg[0]}→${loadAvg[1]}`,
-        );
+        measurements.push(m);
+        console.log(describeMeasurement(m));
       }
     }
   }
@@ -586,13 +266,7 @@ function printTable(results: DialectResult[]) {
       }
     }
   }
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  const line = (row: string[]) =>
-    row.map((cell, i) => (i >= 3 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ');
-  console.log(`\n${line(rows[0] ?? [])}`);
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows.slice(1)) console.log(line(row));
-  console.log('');
+  printRows(rows, 3);
   for (const r of results) {
     if (r.ratioAt50 === null) continue;
     const at50 = r.summary.find((s) => s.connections === 50);
@@ -622,13 +296,7 @@ async function main() {
     date: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      totalMemGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-      platform: `${process.platform} ${process.arch}`,
-      node: process.version,
-    },
+    machine: machineInfo(),
     options: { ...options, out: undefined, threshold: THRESHOLD },
     results,
   };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
+import { reusable } from './reusable-query.ts';
 
 export interface NewMembership {
   workspaceId: string;
@@ -164,6 +165,131 @@ export interface MembersViewQuery {
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** Which optional parts a members view query has: each shape is one SQL text. */
+interface MembersViewShape {
+  search: boolean;
+  after: boolean;
+  membersOnly: boolean;
+}
+
+/**
+ * The members view query of one shape. Every value is an argument (`status = 'pending'` is part of
+ * the text: on SQLite a bound value the planner looks at, for the partial index, makes the
+ * statement prepare itself again on every run; on PostgreSQL only a literal matches the partial
+ * index in a generic plan).
+ */
+const membersViewBuilder =
+  (shape: MembersViewShape) =>
+  (conn: Conn, workspaceId: string, pattern: string, sortKey: string, rowKey: string, take: number) => {
+    const pending = sql.lit('pending' as const);
+    const members = conn
+      .selectFrom('memberships')
+      .select([
+        sql<string>`'member'`.as('kind'),
+        'user_id as id',
+        'email',
+        sql<string | null>`${sql.ref('name')}`.as('name'),
+        'role',
+        'sort_key',
+        sql<string>`'m:' || user_id`.as('row_key'),
+        'created_at',
+        sql<number | null>`cast(null as bigint)`.as('expires_at'),
+      ])
+      .where('workspace_id', '=', workspaceId)
+      .$if(shape.search, (q) =>
+        q.where((e) =>
+          e.or([
+            sql<boolean>`sort_key like ${pattern} escape '\\'`,
+            sql<boolean>`email like ${pattern} escape '\\'`,
+          ]),
+        ),
+      )
+      .$if(shape.after, (q) =>
+        q
+          .where('sort_key', '>=', sortKey)
+          .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
+      )
+      .orderBy('sort_key')
+      .orderBy('user_id')
+      .limit(take);
+    if (shape.membersOnly) return members;
+
+    const invitations = conn
+      .selectFrom('invitations')
+      .select([
+        sql<string>`'invitation'`.as('kind'),
+        'id',
+        'email',
+        sql<string | null>`cast(null as text)`.as('name'),
+        'role',
+        'email as sort_key',
+        sql<string>`'i:' || id`.as('row_key'),
+        'created_at',
+        sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
+      ])
+      .where('workspace_id', '=', workspaceId)
+      .where('status', '=', pending)
+      .$if(shape.search, (q) => q.where(sql<boolean>`email like ${pattern} escape '\\'`))
+      .$if(shape.after, (q) =>
+        q
+          .where('email', '>=', sortKey)
+          .where((e) => e.or([e('email', '>', sortKey), e(sql`'i:' || id`, '>', rowKey)])),
+      )
+      .orderBy('email')
+      .orderBy('id')
+      .limit(take);
+
+    const requests = conn
+      .selectFrom('join_requests')
+      .select([
+        sql<string>`'request'`.as('kind'),
+        'id',
+        'email',
+        sql<string | null>`${sql.ref('name')}`.as('name'),
+        'role',
+        'sort_key',
+        sql<string>`'r:' || id`.as('row_key'),
+        'created_at',
+        sql<number | null>`cast(null as bigint)`.as('expires_at'),
+      ])
+      .where('workspace_id', '=', workspaceId)
+      .where('status', '=', pending)
+      .$if(shape.search, (q) =>
+        q.where((e) =>
+          e.or([
+            sql<boolean>`sort_key like ${pattern} escape '\\'`,
+            sql<boolean>`email like ${pattern} escape '\\'`,
+          ]),
+        ),
+      )
+      .$if(shape.after, (q) =>
+        q
+          .where('sort_key', '>=', sortKey)
+          .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'r:' || id`, '>', rowKey)])),
+      )
+      .orderBy('sort_key')
+      .orderBy('id')
+      .limit(take);
+
+    // SQLite allows ORDER BY/LIMIT in a compound select only in subqueries: wrap each branch.
+    const union = conn
+      .selectFrom(members.as('a'))
+      .selectAll()
+      .unionAll(conn.selectFrom(invitations.as('b')).selectAll())
+      .unionAll(conn.selectFrom(requests.as('c')).selectAll());
+    return conn.selectFrom(union.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take);
+  };
+
+/**
+ * One compiled query per shape (8 at most). Without a search term it runs as a prepared statement
+ * on PostgreSQL (planned once per connection). With one it is planned for each term: the plan
+ * that suits a term matching a few rows (scan and sort) is not the one for a term matching many
+ * (walk the index in order until the page is full), and a prepared statement would settle on one.
+ */
+const membersViewQueries = new Map<string, ReturnType<typeof reusableMembersView>>();
+const reusableMembersView = (shape: MembersViewShape) =>
+  reusable(membersViewBuilder(shape), { prepared: !shape.search });
+
 /**
  * The members view (SPEC §4.1): active members, live invitations and pending join requests of one
  * workspace in one list, ordered by (sort_key, row_key), one keyset page. Each branch walks its own
@@ -174,124 +300,25 @@ export async function listMembersView(
   workspaceId: string,
   query: MembersViewQuery,
 ): Promise<MembersViewRow[]> {
-  const take = query.limit + 1;
-  const pattern = query.q ? likePattern(query.q) : null;
-  const after = query.after;
-
-  const members = conn
-    .selectFrom('memberships')
-    .select([
-      sql<string>`'member'`.as('kind'),
-      'user_id as id',
-      'email',
-      sql<string | null>`${sql.ref('name')}`.as('name'),
-      'role',
-      'sort_key',
-      sql<string>`'m:' || user_id`.as('row_key'),
-      'created_at',
-      sql<number | null>`cast(null as bigint)`.as('expires_at'),
-    ])
-    .where('workspace_id', '=', workspaceId)
-    .$if(pattern !== null, (q) =>
-      q.where((e) =>
-        e.or([
-          sql<boolean>`sort_key like ${pattern} escape '\\'`,
-          sql<boolean>`email like ${pattern} escape '\\'`,
-        ]),
-      ),
-    )
-    .$if(after !== null, (q) =>
-      q
-        .where('sort_key', '>=', after?.sortKey as string)
-        .where((e) =>
-          e.or([
-            e('sort_key', '>', after?.sortKey as string),
-            e(sql`'m:' || user_id`, '>', after?.rowKey as string),
-          ]),
-        ),
-    )
-    .orderBy('sort_key')
-    .orderBy('user_id')
-    .limit(take);
-
-  const invitations = conn
-    .selectFrom('invitations')
-    .select([
-      sql<string>`'invitation'`.as('kind'),
-      'id',
-      'email',
-      sql<string | null>`cast(null as text)`.as('name'),
-      'role',
-      'email as sort_key',
-      sql<string>`'i:' || id`.as('row_key'),
-      'created_at',
-      sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
-    ])
-    .where('workspace_id', '=', workspaceId)
-    .where('status', '=', 'pending')
-    .$if(pattern !== null, (q) => q.where(sql<boolean>`email like ${pattern} escape '\\'`))
-    .$if(after !== null, (q) =>
-      q
-        .where('email', '>=', after?.sortKey as string)
-        .where((e) =>
-          e.or([e('email', '>', after?.sortKey as string), e(sql`'i:' || id`, '>', after?.rowKey as string)]),
-        ),
-    )
-    .orderBy('email')
-    .orderBy('id')
-    .limit(take);
-
-  const requests = conn
-    .selectFrom('join_requests')
-    .select([
-      sql<string>`'request'`.as('kind'),
-      'id',
-      'email',
-      sql<string | null>`${sql.ref('name')}`.as('name'),
-      'role',
-      'sort_key',
-      sql<string>`'r:' || id`.as('row_key'),
-      'created_at',
-      sql<number | null>`cast(null as bigint)`.as('expires_at'),
-    ])
-    .where('workspace_id', '=', workspaceId)
-    .where('status', '=', 'pending')
-    .$if(pattern !== null, (q) =>
-      q.where((e) =>
-        e.or([
-          sql<boolean>`sort_key like ${pattern} escape '\\'`,
-          sql<boolean>`email like ${pattern} escape '\\'`,
-        ]),
-      ),
-    )
-    .$if(after !== null, (q) =>
-      q
-        .where('sort_key', '>=', after?.sortKey as string)
-        .where((e) =>
-          e.or([
-            e('sort_key', '>', after?.sortKey as string),
-            e(sql`'r:' || id`, '>', after?.rowKey as string),
-          ]),
-        ),
-    )
-    .orderBy('sort_key')
-    .orderBy('id')
-    .limit(take);
-
-  // SQLite allows ORDER BY/LIMIT in a compound select only in subqueries: wrap each branch.
-  if (query.membersOnly) return (await members.execute()) as MembersViewRow[];
-  const union = conn
-    .selectFrom(members.as('a'))
-    .selectAll()
-    .unionAll(conn.selectFrom(invitations.as('b')).selectAll())
-    .unionAll(conn.selectFrom(requests.as('c')).selectAll());
-  const rows = await conn
-    .selectFrom(union.as('u'))
-    .selectAll()
-    .orderBy('sort_key')
-    .orderBy('row_key')
-    .limit(take)
-    .execute();
+  const shape: MembersViewShape = {
+    search: Boolean(query.q),
+    after: query.after !== null,
+    membersOnly: query.membersOnly,
+  };
+  const key = `${+shape.search}${+shape.after}${+shape.membersOnly}`;
+  let run = membersViewQueries.get(key);
+  if (!run) {
+    run = reusableMembersView(shape);
+    membersViewQueries.set(key, run);
+  }
+  const { rows } = await run(
+    conn,
+    workspaceId,
+    query.q ? likePattern(query.q) : '',
+    query.after?.sortKey ?? '',
+    query.after?.rowKey ?? '',
+    query.limit + 1,
+  );
   return rows as MembersViewRow[];
 }
 

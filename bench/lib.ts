@@ -1,0 +1,489 @@
+/**
+ * What the benchmarks share (`bench/run.ts`, `bench/members.ts`): the scratch database, the server
+ * child process (`node --import tsx bench/server.ts`, killed by PID), sign-up through the real
+ * HTTP API, autocannon with per-response microsecond latencies, CPU time from /proc, and cleanup of
+ * everything started, also on Ctrl-C. Loopback only.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const resultsDir = join(root, 'bench/results');
+export const AUTH_SECRET = 'troupe-bench-secret-not-for-production-0123456789';
+export const PASSWORD = 'bench horse battery staple';
+export const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+export function positiveNumber(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`${name} must be a number in (0, ${max}]`);
+  return n;
+}
+
+export function dialectsOption(raw: string): DialectName[] {
+  if (!['sqlite', 'postgres', 'both'].includes(raw)) throw new Error('--dialect: sqlite, postgres or both');
+  return (raw === 'both' ? ['sqlite', 'postgres'] : [raw]) as DialectName[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup: everything started is registered here and undone in reverse order, also on Ctrl-C.
+
+const cleanups: (() => Promise<void>)[] = [];
+
+export function onCleanup(fn: () => Promise<void>): void {
+  cleanups.push(fn);
+}
+
+export async function cleanupAll(): Promise<void> {
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try {
+      await fn?.();
+    } catch (err) {
+      console.error('cleanup failed:', err);
+    }
+  }
+}
+
+let interruptedFlag = false;
+/** True once SIGINT/SIGTERM arrived (measurement loops stop at the next step). */
+export const interrupted = () => interruptedFlag;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    interruptedFlag = true;
+    console.error(`\n${sig}: stopping the server and removing the scratch database…`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scratch database
+
+export interface ScratchDb {
+  url: string;
+  dataDir: string;
+  label: string;
+  /** PostgreSQL: the scratch database's name; null on SQLite. */
+  pgName: string | null;
+}
+
+/** A PostgreSQL admin URL, checked to be postgres:// on loopback. */
+function checkedAdminUrl(adminUrl: string): URL {
+  const admin = new URL(adminUrl);
+  if (!/^postgres(ql)?:$/.test(admin.protocol)) throw new Error('--pg-admin-url must be a postgres:// URL');
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(admin.hostname))
+    throw new Error('--pg-admin-url must point at a loopback server');
+  return admin;
+}
+
+/**
+ * A SQLite file in a new temporary directory, or a PostgreSQL database `troupe_bench_<random>`
+ * created through the admin URL (never the admin database itself) and dropped WITH (FORCE) at cleanup.
+ */
+export async function scratchDatabase(dialect: DialectName, pgAdminUrl: string): Promise<ScratchDb> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'troupe-bench-'));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  if (dialect === 'sqlite') {
+    const file = join(dataDir, 'bench.sqlite');
+    return { url: `sqlite:${file}`, dataDir, label: file, pgName: null };
+  }
+  const name = `troupe_bench_${randomBytes(6).toString('hex')}`;
+  checkedAdminUrl(pgAdminUrl);
+  const adminQuery = async (text: string) => {
+    const client = new pg.Client({ connectionString: pgAdminUrl });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await adminQuery(`CREATE DATABASE ${name}`);
+  cleanups.push(() => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), dataDir, label: `${url.host}/${name}`, pgName: name };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server child process
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? ok(port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((ok) => {
+    const timer = setTimeout(() => ok(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      ok(true);
+    });
+  });
+}
+
+/** Kills the server by its PID: SIGTERM (graceful close), then SIGKILL after 10 s. */
+export async function stopServer(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  process.kill(pid, 'SIGTERM');
+  if (await waitForExit(child, 10_000)) return;
+  console.error(`server ${pid} ignored SIGTERM; sending SIGKILL`);
+  process.kill(pid, 'SIGKILL');
+  await waitForExit(child, 5_000);
+}
+
+export interface Server {
+  child: ChildProcess;
+  port: number;
+  pid: number;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** The Origin a browser on the app's own page sends: http://localhost:<port> */
+  origin: string;
+}
+
+/**
+ * `node --import tsx bench/server.ts` with its config in a minimal environment (nothing from the
+ * caller's shell leaks in), resolved once it prints its ready line. Stopped at cleanup.
+ */
+export async function startServer(
+  dialect: DialectName,
+  db: { url: string; dataDir: string },
+  opts: { cpuProf: boolean; maxSeconds: number },
+): Promise<Server> {
+  const port = await freePort();
+  const nodeArgs = ['--import', 'tsx', 'bench/server.ts'];
+  if (opts.cpuProf) {
+    // One directory per server: Node writes one profile per thread (main, and tsx's loader worker).
+    const dir = join(resultsDir, 'profiles', `${dialect}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    mkdirSync(dir, { recursive: true });
+    nodeArgs.unshift('--cpu-prof', '--cpu-prof-dir', dir);
+  }
+  const child = spawn(process.execPath, nodeArgs, {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: db.dataDir,
+      LOG_LEVEL: 'silent',
+      AUTH_SECRET,
+      NODE_ENV: 'production',
+      // A bound on the child's life, should this process die without killing it.
+      BENCH_MAX_SECONDS: String(Math.ceil(opts.maxSeconds)),
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not start bench/server.ts');
+  cleanups.push(() => stopServer(child));
+
+  await new Promise<void>((ok, fail) => {
+    let buffered = '';
+    const timer = setTimeout(() => fail(new Error('server did not become ready within 60 s')), 60_000);
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      for (const line of buffered.split('\n').slice(0, -1)) {
+        try {
+          if (JSON.parse(line).ready) {
+            clearTimeout(timer);
+            child.stdout?.off('data', onData);
+            child.stdout?.resume(); // keep draining anything else it prints
+            ok();
+            return;
+          }
+        } catch {
+          // not our line
+        }
+      }
+      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited before it was ready (code ${code}, signal ${signal})`));
+    });
+  });
+  return { child, port, pid, base: `http://127.0.0.1:${port}`, origin: `http://localhost:${port}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data through the real HTTP API
+
+/** A real user through `POST /api/auth/sign-up/email` (argon2id, Better Auth): its session cookie. */
+export async function signUp(
+  server: Server,
+  user: { email: string; name: string },
+): Promise<{ cookie: string; userId: string }> {
+  const signUpRes = await fetch(`${server.base}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { origin: server.origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email, name: user.name, password: PASSWORD }),
+  });
+  const text = await signUpRes.text();
+  if (signUpRes.status !== 200) throw new Error(`sign-up failed ${signUpRes.status}: ${text}`);
+  const cookie = signUpRes.headers
+    .getSetCookie()
+    .find((c) => c.includes('session_token='))
+    ?.split(';')[0];
+  if (!cookie) throw new Error('sign-up returned no session cookie');
+  const userId = (JSON.parse(text) as { user?: { id?: string } }).user?.id;
+  if (!userId) throw new Error(`sign-up returned no user id: ${text}`);
+  return { cookie, userId };
+}
+
+/** `POST /api/workspaces`: the new workspace's id. */
+export async function createWorkspace(server: Server, cookie: string, name: string): Promise<string> {
+  const res = await fetch(`${server.base}/api/workspaces`, {
+    method: 'POST',
+    headers: { origin: server.origin, cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (res.status !== 201) throw new Error(`create workspace failed ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement
+
+export interface LoadResult {
+  connections: number;
+  durationS: number;
+  requests: number;
+  requestsPerSec: number;
+  latencyMs: { mean: number; p50: number; p95: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface Measurement<R extends string = string> extends LoadResult {
+  route: R;
+  path: string;
+  round: number;
+  /** CPU time the server process used per request (user + system), from /proc; null elsewhere. */
+  serverCpuUsPerRequest: number | null;
+  /** PostgreSQL only: CPU time of the database's backend processes per request. */
+  dbCpuUsPerRequest: number | null;
+  /** 1-minute load average when the measurement started and ended (other work on the machine shows here). */
+  loadAvg: [number, number];
+}
+
+/** USER_HZ: 100 on every Linux that Node supports. */
+const CLOCK_TICKS = 100;
+
+/** User + system CPU time of a process in microseconds (Linux /proc), or null. */
+export function processCpuUs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    return Number.isFinite(ticks) ? (ticks * 1e6) / CLOCK_TICKS : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time (µs) of each PostgreSQL backend serving `database` on this machine, by PID: backends
+ * show as `postgres: <user> <database> <client> <state>` in /proc/<pid>/cmdline. Empty elsewhere.
+ */
+export function postgresBackendsCpuUs(database: string): Map<number, number> {
+  const found = new Map<number, number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return found;
+  }
+  for (const pid of pids) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres: ') || !cmd.split(' ').includes(database)) continue;
+      const us = processCpuUs(Number(pid));
+      if (us !== null) found.set(Number(pid), us);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** CPU used between two `postgresBackendsCpuUs` readings (backends that started in between count whole). */
+export function backendsCpuDeltaUs(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, us] of after) sum += us - (before.get(pid) ?? 0);
+  return sum;
+}
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+export const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** The middle item by `key` (the lower middle for an even count). */
+export const median = <T>(items: T[], key: (t: T) => number): T => {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
+};
+
+/** Mean, nearest-rank p50/p95/p99 and max of latencies in ms, rounded to the microsecond. */
+export function latencySummary(latencies: number[]): LoadResult['latencyMs'] {
+  const sorted = Float64Array.from(latencies).sort();
+  const sum = latencies.reduce((a, b) => a + b, 0);
+  return {
+    mean: round3(sum / latencies.length),
+    p50: round3(percentile(sorted, 50)),
+    p95: round3(percentile(sorted, 95)),
+    p99: round3(percentile(sorted, 99)),
+    max: round3(sorted[sorted.length - 1] ?? Number.NaN),
+  };
+}
+
+/**
+ * One autocannon run. Latencies are recorded here from each response (microsecond resolution):
+ * autocannon's own histogram counts whole milliseconds and has no p95.
+ */
+export function measure(
+  url: string,
+  cookie: string,
+  connections: number,
+  durationS: number,
+): Promise<LoadResult> {
+  return new Promise((ok, fail) => {
+    const latencies: number[] = [];
+    const instance = autocannon(
+      { url, connections, duration: durationS, headers: { cookie }, timeout: 10 },
+      (err, result) => {
+        if (err) return fail(err);
+        const elapsedS = result.duration;
+        ok({
+          connections,
+          durationS: round3(elapsedS),
+          requests: result.requests.total,
+          requestsPerSec: Math.round(result.requests.total / elapsedS),
+          latencyMs: latencySummary(latencies),
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+        });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+    });
+  });
+}
+
+/** Any non-2xx response, error or timeout aborts the run. */
+export function checkClean(m: { non2xx: number; errors: number; timeouts: number }, what: string): void {
+  if (m.non2xx || m.errors || m.timeouts)
+    throw new Error(`${what}: ${m.non2xx} non-2xx, ${m.errors} errors, ${m.timeouts} timeouts`);
+}
+
+/**
+ * `measure` plus the server's (and PostgreSQL backends') CPU per request and the load average
+ * around it; checked clean.
+ */
+export async function measureWithCpu<R extends string>(
+  server: { base: string; pid: number },
+  db: { pgName: string | null },
+  run: { route: R; path: string; round: number; cookie: string; connections: number; durationS: number },
+): Promise<Measurement<R>> {
+  const load0 = loadavg()[0] ?? 0;
+  const db0 = db.pgName ? postgresBackendsCpuUs(db.pgName) : null;
+  const cpu0 = processCpuUs(server.pid);
+  const m = await measure(server.base + run.path, run.cookie, run.connections, run.durationS);
+  const cpu1 = processCpuUs(server.pid);
+  const db1 = db.pgName ? postgresBackendsCpuUs(db.pgName) : null;
+  const dbCpuUsPerRequest =
+    db0 && db1 && db1.size > 0 && m.requests > 0
+      ? Math.round(backendsCpuDeltaUs(db0, db1) / m.requests)
+      : null;
+  checkClean(m, `${run.route} at ${run.connections} connections`);
+  const serverCpuUsPerRequest =
+    cpu0 !== null && cpu1 !== null && m.requests > 0 ? Math.round((cpu1 - cpu0) / m.requests) : null;
+  const loadAvg: [number, number] = [round3(load0), round3(loadavg()[0] ?? 0)];
+  return {
+    route: run.route,
+    path: run.path,
+    round: run.round,
+    ...m,
+    serverCpuUsPerRequest,
+    dbCpuUsPerRequest,
+    loadAvg,
+  };
+}
+
+/** One line per measurement, as the runs print them. */
+export function describeMeasurement(m: Measurement, label = m.route, width = 8): string {
+  return (
+    `  ${label.padEnd(width)} c=${String(m.connections).padStart(3)} round ${m.round}: ` +
+    `${m.requestsPerSec} req/s, p50 ${m.latencyMs.p50} ms, p95 ${m.latencyMs.p95} ms, p99 ${m.latencyMs.p99} ms, ` +
+    `server CPU ${m.serverCpuUsPerRequest ?? '?'} µs/req` +
+    (m.dbCpuUsPerRequest !== null ? `, db CPU ${m.dbCpuUsPerRequest} µs/req` : '') +
+    `, load ${m.loadAvg[0]}→${m.loadAvg[1]}`
+  );
+}
+
+/** Prints rows as an aligned table; columns from `rightFrom` on are right-aligned. */
+export function printTable(rows: string[][], rightFrom: number): void {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i >= rightFrom ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ');
+  console.log(`\n${line(rows[0] ?? [])}`);
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log('');
+}
+
+export function machineInfo() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${process.platform} ${process.arch}`,
+    node: process.version,
+  };
+}
+
+/** The checked-out commit and whether src/ differs from it (null outside a git checkout). */
+export function gitState(): { commit: string; srcChanged: boolean } | null {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      srcChanged: git('status', '--porcelain', 'src') !== '',
+    };
+  } catch {
+    return null;
+  }
+}
