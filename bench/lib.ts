@@ -168,7 +168,7 @@ export interface Server {
 export async function startServer(
   dialect: DialectName,
   db: { url: string; dataDir: string },
-  opts: { cpuProf: boolean; maxSeconds: number },
+  opts: { cpuProf: boolean; maxSeconds: number; env?: Record<string, string> },
 ): Promise<Server> {
   const port = await freePort();
   const nodeArgs = ['--import', 'tsx', 'bench/server.ts'];
@@ -191,6 +191,7 @@ export async function startServer(
       NODE_ENV: 'production',
       // A bound on the child's life, should this process die without killing it.
       BENCH_MAX_SECONDS: String(Math.ceil(opts.maxSeconds)),
+      ...opts.env,
     },
     stdio: ['pipe', 'pipe', 'inherit'],
   });

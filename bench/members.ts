@@ -27,6 +27,8 @@
  *   --invites <n>                    BENCH_INVITES      measured 100-address calls (default 20, at most 29:
  *                                                       the route allows 30 per 10 minutes)
  *   --pg-admin-url <url>             BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/test)
+ *   --page-cache on|off              BENCH_PAGE_CACHE   the server's members-page cache (default on; off
+ *                                                       sets MEMBERS_PAGE_CACHE_MB=0: every page from the database)
  *   --cpu-prof                       BENCH_CPU_PROF=1   server under --cpu-prof (bench/results/profiles/)
  *   --out <file>                     BENCH_OUT          (default bench/results/members.json)
  */
@@ -90,6 +92,7 @@ const { values: flags } = parseArgs({
     'deep-pages': { type: 'string' },
     invites: { type: 'string' },
     'pg-admin-url': { type: 'string' },
+    'page-cache': { type: 'string' },
     'cpu-prof': { type: 'boolean' },
     out: { type: 'string' },
   },
@@ -114,6 +117,7 @@ const options = {
   ),
   invites: Math.round(positiveNumber('--invites', flags.invites ?? env.BENCH_INVITES, 20, 29)),
   pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
+  pageCache: (flags['page-cache'] ?? env.BENCH_PAGE_CACHE ?? 'on') !== 'off',
   cpuProf: flags['cpu-prof'] ?? env.BENCH_CPU_PROF === '1',
   out: resolve(flags.out ?? env.BENCH_OUT ?? join(resultsDir, 'members.json')),
 };
@@ -328,7 +332,11 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
   const plannedS =
     options.routes.length * options.warmupS +
     options.connections.length * options.routes.length * options.rounds * (options.durationS + 1);
-  const server = await startServer(dialect, db, { cpuProf: options.cpuProf, maxSeconds: 300 + 2 * plannedS });
+  const server = await startServer(dialect, db, {
+    cpuProf: options.cpuProf,
+    maxSeconds: 300 + 2 * plannedS,
+    env: options.pageCache ? {} : { MEMBERS_PAGE_CACHE_MB: '0' },
+  });
   const { child, pid, base } = server;
   console.log(`\n${dialect}: server pid ${pid} on ${base}, database ${db.label}`);
   const { cookie, workspaceId, paths, dataset, totalRows } = await prepareData(dialect, server, db.url);

@@ -80,6 +80,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     production: config.production,
     logLevel: config.logLevel,
     signInRateLimit: config.signInRateLimit,
+    membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     webDist: WEB_DIST,
     extraRoutes: opts.extraRoutes,
   });

@@ -18,6 +18,11 @@ export interface WorkspaceActor extends Actor {
   workspaceId: string;
   /** null: not a member of the addressed workspace. */
   role: Role | null;
+  /**
+   * The workspace's members version, read with the caller's role (null when unknown): keys the
+   * members-page cache.
+   */
+  membersVersion: number | null;
 }
 
 /**

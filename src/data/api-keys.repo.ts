@@ -74,6 +74,8 @@ export interface ApiKeyFacts {
   /** The owner's current role in the key's workspace; null once they are removed. */
   role: Role | null;
   workspaceName: string;
+  /** The key's workspace's members version (see WorkspaceActor.membersVersion). */
+  membersVersion: number;
 }
 
 const apiKeyQuery = reusable((conn: Conn, keyHash: string) =>
@@ -86,6 +88,7 @@ const apiKeyQuery = reusable((conn: Conn, keyHash: string) =>
     )
     .select([
       'w.name as workspace_name',
+      'w.members_version',
       'k.id',
       'k.workspace_id',
       'k.user_id',
@@ -116,6 +119,7 @@ export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<Api
     lastUsedAt: row.last_used_at,
     role: (row.role ?? null) as Role | null,
     workspaceName: row.workspace_name,
+    membersVersion: row.members_version,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, Migrator, PostgresAdapter, sql } from 'kysely';
 
 /**
  * Troupe's own schema, one migration set for both dialects (Better Auth's tables are created
@@ -191,6 +191,72 @@ const items: Migration = {
   },
 };
 
+/** The tables whose rows the members view shows (SPEC §4.1), each with a workspace_id column. */
+const MEMBERS_VIEW_TABLES = ['memberships', 'invitations', 'join_requests'] as const;
+
+/**
+ * `workspaces.members_version`: a counter bumped in the same transaction as every change to what
+ * the members view shows (its three tables and the workspace's seats). Triggers, so that no code
+ * path can forget it: a members page cached under version v is exact for every reader who reads
+ * version v, on any node.
+ */
+const membersVersion: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .alterTable('workspaces')
+      .addColumn('members_version', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`
+        CREATE FUNCTION troupe_bump_members_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE workspaces SET members_version = members_version + 1
+            WHERE id = CASE WHEN TG_OP = 'INSERT' THEN NEW.workspace_id ELSE OLD.workspace_id END;
+          RETURN NULL;
+        END $$`.execute(db);
+      for (const table of MEMBERS_VIEW_TABLES) {
+        await sql`
+          CREATE TRIGGER ${sql.raw(`${table}_members_version`)}
+          AFTER INSERT OR UPDATE OR DELETE ON ${sql.table(table)}
+          FOR EACH ROW EXECUTE FUNCTION troupe_bump_members_version()`.execute(db);
+      }
+      await sql`
+        CREATE FUNCTION troupe_bump_members_version_on_seats() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.seat_limit <> OLD.seat_limit OR NEW.seats_used <> OLD.seats_used THEN
+            NEW.members_version := OLD.members_version + 1;
+          END IF;
+          RETURN NEW;
+        END $$`.execute(db);
+      await sql`
+        CREATE TRIGGER workspaces_members_version BEFORE UPDATE ON workspaces
+        FOR EACH ROW EXECUTE FUNCTION troupe_bump_members_version_on_seats()`.execute(db);
+    } else {
+      for (const table of MEMBERS_VIEW_TABLES) {
+        for (const [op, row] of [
+          ['INSERT', 'NEW'],
+          ['UPDATE', 'OLD'],
+          ['DELETE', 'OLD'],
+        ] as const) {
+          await sql`
+            CREATE TRIGGER ${sql.raw(`${table}_members_version_${op.toLowerCase()}`)}
+            AFTER ${sql.raw(op)} ON ${sql.table(table)}
+            BEGIN
+              UPDATE workspaces SET members_version = members_version + 1
+                WHERE id = ${sql.raw(row)}.workspace_id;
+            END`.execute(db);
+        }
+      }
+      await sql`
+        CREATE TRIGGER workspaces_members_version AFTER UPDATE OF seat_limit, seats_used ON workspaces
+        WHEN NEW.seat_limit <> OLD.seat_limit OR NEW.seats_used <> OLD.seats_used
+        BEGIN
+          UPDATE workspaces SET members_version = members_version + 1 WHERE id = NEW.id;
+        END`.execute(db);
+    }
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -269,6 +335,7 @@ const migrations: Record<string, Migration> = {
   },
   '0003_members': members,
   '0004_items': items,
+  '0005_members_version': membersVersion,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

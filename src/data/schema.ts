@@ -34,6 +34,11 @@ export interface WorkspacesTable {
   company_domain: string | null;
   seat_limit: number;
   seats_used: number;
+  /**
+   * Bumped by database triggers (migration 0005) in the same transaction as every change to the
+   * workspace's memberships, invitations, join requests or seats: everything the members view shows.
+   */
+  members_version: Generated<number>;
   created_by: string;
   created_at: number;
   updated_at: number;

@@ -10,6 +10,8 @@ export interface SessionFacts {
   expiresAt: number;
   /** The caller's role in the addressed workspace, or null when they are not a member. */
   role: Role | null;
+  /** The addressed workspace's members version (migration 0005) when the caller is a member. */
+  membersVersion: number | null;
 }
 
 const asBool = (v: boolean | number) => v === true || v === 1;
@@ -23,7 +25,16 @@ const sessionQuery = reusable((conn: Conn, token: string, workspaceId: string) =
     .leftJoin('memberships as m', (j) =>
       j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId),
     )
-    .select(['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified', 'm.role'])
+    .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .select([
+      's.userId',
+      's.expiresAt',
+      'u.email',
+      'u.name',
+      'u.emailVerified',
+      'm.role',
+      'w.members_version',
+    ])
     .where('s.token', '=', token),
 );
 
@@ -67,10 +78,11 @@ export async function findSession(
     emailVerified: asBool(row.emailVerified),
     expiresAt: asMs(row.expiresAt),
     role: (row.role ?? null) as Role | null,
+    membersVersion: row.members_version ?? null,
   };
 }
 
-export interface MeRow extends Omit<SessionFacts, 'role'> {
+export interface MeRow extends Omit<SessionFacts, 'role' | 'membersVersion'> {
   workspaces: { id: string; name: string; role: Role }[];
 }
 

@@ -1,10 +1,11 @@
+import type { Insertable, Selectable } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import type { WorkspacesTable } from './schema.ts';
 
-export type WorkspaceRow = WorkspacesTable;
+export type WorkspaceRow = Selectable<WorkspacesTable>;
 
-export async function insertWorkspace(conn: Conn, row: WorkspaceRow): Promise<void> {
+export async function insertWorkspace(conn: Conn, row: Insertable<WorkspacesTable>): Promise<void> {
   await conn.insertInto('workspaces').values(row).execute();
 }
 

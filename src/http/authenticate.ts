@@ -82,7 +82,13 @@ export function createAuthenticator(deps: {
       const key = await apiKey(req);
       if (key) {
         // A key belongs to one workspace: elsewhere its owner is treated as a stranger.
-        return { ...keyActor(key), workspaceId, role: key.workspaceId === workspaceId ? key.role : null };
+        const own = key.workspaceId === workspaceId;
+        return {
+          ...keyActor(key),
+          workspaceId,
+          role: own ? key.role : null,
+          membersVersion: own ? key.membersVersion : null,
+        };
       }
       const s = live(await findSession(deps.db, token(req), workspaceId));
       return {
@@ -92,6 +98,7 @@ export function createAuthenticator(deps: {
         emailVerified: s.emailVerified,
         workspaceId,
         role: s.role,
+        membersVersion: s.membersVersion,
       };
     },
     async me(req) {

@@ -40,6 +40,8 @@ export interface ServerDeps {
   production: boolean;
   logLevel: string;
   signInRateLimit: number;
+  /** Memory for cached members pages, in bytes (0: no cache). */
+  membersPageCacheBytes: number;
   /** Built SPA to serve, when present. */
   webDist: string | null;
   /** Extra routes (benchmarks register their baseline here). */

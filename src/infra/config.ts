@@ -19,6 +19,8 @@ export interface Config {
   logLevel: string;
   /** Sign-in attempts allowed per minute for one email from one client. */
   signInRateLimit: number;
+  /** Memory for cached members pages, in MiB (0: no cache). */
+  membersPageCacheMb: number;
 }
 
 const Env = z.object({
@@ -43,6 +45,7 @@ const Env = z.object({
   NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  MEMBERS_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(16),
 });
 
 export class ConfigError extends Error {}
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
   };
 }
 

@@ -1,4 +1,5 @@
-import type { MemberRow, MembersPage } from '../../contract/members.ts';
+import { z } from 'zod';
+import { type MemberRow, MembersPage } from '../../contract/members.ts';
 import type { Db } from '../../data/db.ts';
 import { listMembersView, type MembersViewRow } from '../../data/members.repo.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
@@ -6,6 +7,9 @@ import { notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import { requireMember, type WorkspaceActor } from '../actor.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { MembersPageCache } from './members-page-cache.ts';
+
+type ListInput = { q?: string; cursor?: string; limit: number };
 
 function present(row: MembersViewRow, now: number): MemberRow {
   const createdAt = new Date(row.created_at).toISOString();
@@ -48,27 +52,74 @@ function present(row: MembersViewRow, now: number): MemberRow {
 export async function listMembers(
   deps: { db: Db; clock: Clock },
   actor: WorkspaceActor,
-  input: { q?: string; cursor?: string; limit: number },
+  input: ListInput,
 ): Promise<MembersPage> {
-  const role = requireMember(actor);
+  return (await buildPage(deps, actor.workspaceId, requireMember(actor) !== 'super_admin', input)).page;
+}
+
+/**
+ * The members view as the JSON the route sends, from the page cache when the caller's request read
+ * the workspace's members version (sessions and API keys both do).
+ */
+export async function listMembersJson(
+  deps: { db: Db; clock: Clock; pages: MembersPageCache },
+  actor: WorkspaceActor,
+  input: ListInput,
+): Promise<string> {
+  const membersOnly = requireMember(actor) !== 'super_admin';
+  const key =
+    actor.membersVersion === null
+      ? null
+      : [
+          actor.workspaceId,
+          actor.membersVersion,
+          membersOnly ? 'm' : 'a',
+          input.limit,
+          input.q?.toLowerCase() ?? '',
+          input.cursor ?? '',
+        ].join('\u0000');
+  const hit = key === null ? undefined : deps.pages.get(key, deps.clock.now());
+  if (hit !== undefined) return hit;
+  const { page, validUntil } = await buildPage(deps, actor.workspaceId, membersOnly, input);
+  const body = JSON.stringify(z.encode(MembersPage, page));
+  if (key !== null) deps.pages.set(key, body, validUntil);
+  return body;
+}
+
+/** One page, and until when it stays exact without a change (the first pending invitation's expiry). */
+async function buildPage(
+  deps: { db: Db; clock: Clock },
+  workspaceId: string,
+  membersOnly: boolean,
+  input: ListInput,
+): Promise<{ page: MembersPage; validUntil: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, 2) : null;
   const [rows, ws] = await Promise.all([
-    listMembersView(deps.db, actor.workspaceId, {
+    listMembersView(deps.db, workspaceId, {
       q: input.q ? input.q.toLowerCase() : null,
       after: after ? { sortKey: after[0] as string, rowKey: after[1] as string } : null,
       limit: input.limit,
-      membersOnly: role !== 'super_admin',
+      membersOnly,
     }),
-    findWorkspace(deps.db, actor.workspaceId),
+    findWorkspace(deps.db, workspaceId),
   ]);
   if (!ws) throw notFound('Workspace');
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1];
+  const rowsOnPage = rows.slice(0, input.limit);
+  const last = rowsOnPage[rowsOnPage.length - 1];
   const now = deps.clock.now();
+  let validUntil = Number.POSITIVE_INFINITY;
+  for (const r of rowsOnPage) {
+    if (r.kind === 'invitation' && r.expires_at !== null && r.expires_at > now) {
+      validUntil = Math.min(validUntil, r.expires_at);
+    }
+  }
   return {
-    members: page.map((r) => present(r, now)),
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.sort_key, last.row_key]) : null,
-    seats: ws.seat_limit,
-    seatsUsed: ws.seats_used,
+    page: {
+      members: rowsOnPage.map((r) => present(r, now)),
+      nextCursor: rows.length > input.limit && last ? encodeCursor([last.sort_key, last.row_key]) : null,
+      seats: ws.seat_limit,
+      seatsUsed: ws.seats_used,
+    },
+    validUntil,
   };
 }

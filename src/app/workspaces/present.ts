@@ -2,7 +2,7 @@ import type { Role } from '../../contract/roles.ts';
 import type { Workspace } from '../../contract/workspaces.ts';
 import type { WorkspaceRow } from '../../data/workspaces.repo.ts';
 
-export function presentWorkspace(row: WorkspaceRow, role: Role): Workspace {
+export function presentWorkspace(row: Omit<WorkspaceRow, 'members_version'>, role: Role): Workspace {
   return {
     id: row.id,
     name: row.name,

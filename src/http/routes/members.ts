@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { changeMemberRole } from '../../app/members/change-member-role.ts';
-import { listMembers } from '../../app/members/list-members.ts';
+import { listMembersJson } from '../../app/members/list-members.ts';
+import { MembersPageCache } from '../../app/members/members-page-cache.ts';
 import { removeMember } from '../../app/members/remove-member.ts';
 import {
   MemberParams,
@@ -15,12 +16,14 @@ import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Db, Dialect } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { sendJson } from '../send-json.ts';
 
 export function memberRoutes(
   app: FastifyInstance,
-  deps: { db: Db; dialect: Dialect; clock: Clock; authn: Authenticator },
+  deps: { db: Db; dialect: Dialect; clock: Clock; authn: Authenticator; membersPageCacheBytes: number },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const pages = new MembersPageCache(deps.membersPageCacheBytes);
   const tags = ['members'];
 
   r.get(
@@ -36,7 +39,15 @@ export function memberRoutes(
         response: { 200: MembersPage },
       },
     },
-    async (req) => listMembers(deps, await deps.authn.workspaceActor(req, req.params.ws), req.query),
+    async (req, reply) =>
+      sendJson(
+        reply,
+        await listMembersJson(
+          { ...deps, pages },
+          await deps.authn.workspaceActor(req, req.params.ws),
+          req.query,
+        ),
+      ),
   );
 
   r.patch(

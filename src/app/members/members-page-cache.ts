@@ -1,0 +1,41 @@
+import { LRUCache } from 'lru-cache';
+
+/** One serialized members page and the time after which it is stale (an invitation on it expires). */
+interface CachedPage {
+  body: string;
+  validUntil: number;
+}
+
+/**
+ * Serialized members pages (GET /api/workspaces/:ws/members), kept in process memory and bounded in
+ * bytes (least recently used dropped first). Keys carry the workspace's members version, which the
+ * database bumps in the same transaction as every change the page shows (migration 0005) and which
+ * each request reads with its session: a page stored under version v is exact for every reader who
+ * read v, on any node, and a change makes the next request miss. Old versions age out.
+ */
+export class MembersPageCache {
+  readonly #lru: LRUCache<string, CachedPage> | null;
+
+  /** `maxBytes` 0 turns the cache off. */
+  constructor(maxBytes: number) {
+    this.#lru =
+      maxBytes > 0
+        ? new LRUCache<string, CachedPage>({
+            maxSize: maxBytes,
+            sizeCalculation: (p, k) => p.body.length + k.length,
+          })
+        : null;
+  }
+
+  get(key: string, now: number): string | undefined {
+    const hit = this.#lru?.get(key);
+    if (!hit) return undefined;
+    if (hit.validUntil > now) return hit.body;
+    this.#lru?.delete(key);
+    return undefined;
+  }
+
+  set(key: string, body: string, validUntil: number): void {
+    this.#lru?.set(key, { body, validUntil });
+  }
+}
