@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
-import { type DataSource, openPostgres, openSqlite } from './data/db.ts';
+import { type DataSource, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
 import { migrateToLatest } from './data/migrations.ts';
@@ -56,7 +56,8 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     publicUrl: config.publicUrl,
     sendVerificationEmail: ({ to, name, url }) => enqueue(verificationMail(to, name, url)),
     sendResetPasswordEmail: ({ to, name, url }) => enqueue(resetPasswordMail(to, name, url)),
-    userRenamed: (user) => refreshMemberName(db, user.id, user.name, sortKey(user.name, user.email)),
+    userRenamed: (user) =>
+      inTransaction(db, (tx) => refreshMemberName(tx, user.id, user.name, sortKey(user.name, user.email))),
   });
   await migrateAuth(auth);
   await migrateToLatest(db);

@@ -109,7 +109,27 @@ export function openPostgres(url: string, max = 10): DataSource {
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-/** Runs `fn` in one transaction: everything it writes lands together or not at all. */
-export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(fn);
+/**
+ * PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole
+ * and may simply run again. (Two transactions can lock the same workspace row and a member row in
+ * opposite orders, e.g. a rename while the person is being removed; PostgreSQL picks one to abort.)
+ */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 4;
+
+/**
+ * Runs `fn` in one transaction: everything it writes lands together or not at all. A transaction
+ * PostgreSQL aborted to break a deadlock is run again (up to 4 attempts, short random pauses), so
+ * `fn` must do nothing outside the transaction that cannot be repeated.
+ */
+export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+    }
+  }
 }

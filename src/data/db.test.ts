@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DataSource, inTransaction, openSqlite } from './db.ts';
+
+describe('inTransaction', () => {
+  let dir: string;
+  let data: DataSource;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
+    data = openSqlite(join(dir, 'db.sqlite'));
+    await sql`create table t (n integer)`.execute(data.db);
+  });
+  afterEach(async () => {
+    await data.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const rows = async () => (await sql<{ n: number }>`select n from t order by n`.execute(data.db)).rows;
+  const failure = (code: string) => Object.assign(new Error(code), { code });
+
+  it('runs a transaction PostgreSQL aborted for a deadlock again, with nothing of the failed try left', async () => {
+    let calls = 0;
+    const result = await inTransaction(data.db, async (tx) => {
+      calls++;
+      await sql`insert into t (n) values (${calls})`.execute(tx);
+      if (calls === 1) throw failure('40P01');
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(calls).toBe(2);
+    expect(await rows()).toEqual([{ n: 2 }]);
+  });
+
+  it('gives up after four attempts, and never retries other errors', async () => {
+    let calls = 0;
+    await expect(
+      inTransaction(data.db, async () => {
+        calls++;
+        throw failure('40001');
+      }),
+    ).rejects.toThrow('40001');
+    expect(calls).toBe(4);
+
+    calls = 0;
+    await expect(
+      inTransaction(data.db, async (tx) => {
+        calls++;
+        await sql`insert into t (n) values (1)`.execute(tx);
+        throw failure('23505');
+      }),
+    ).rejects.toThrow('23505');
+    expect(calls).toBe(1);
+    expect(await rows()).toEqual([]);
+  });
+});
