@@ -36,6 +36,8 @@ export interface TroupeOptions {
   /** Start the outbox worker in this process (default true). */
   runOutboxWorker?: boolean;
   extraRoutes?: (app: FastifyInstance) => void;
+  /** The built web app to serve (default web/dist). */
+  webDist?: string;
 }
 
 /** Wires config -> data -> infra -> app -> http. Migrations run before anything serves. */
@@ -82,7 +84,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     logLevel: config.logLevel,
     signInRateLimit: config.signInRateLimit,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
-    webDist: WEB_DIST,
+    webDist: opts.webDist ?? WEB_DIST,
     extraRoutes: opts.extraRoutes,
   });
 

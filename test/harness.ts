@@ -85,7 +85,13 @@ export interface TestApp {
 
 export async function startTestApp(
   dialect: DialectName,
-  opts: { mailer?: Mailer; env?: Record<string, string>; runOutboxWorker?: boolean; clock?: FakeClock } = {},
+  opts: {
+    mailer?: Mailer;
+    env?: Record<string, string>;
+    runOutboxWorker?: boolean;
+    clock?: FakeClock;
+    webDist?: string;
+  } = {},
 ): Promise<TestApp> {
   const scratch = await scratchDatabase(dialect);
   const config = loadConfig({
@@ -103,6 +109,7 @@ export async function startTestApp(
     mailer: opts.mailer,
     runOutboxWorker: opts.runOutboxWorker ?? false,
     outboxIntervalMs: 50,
+    webDist: opts.webDist,
   });
   await troupe.server.ready();
   return {

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, signUp, startTestApp, type TestApp } from './harness.ts';
 
@@ -139,6 +142,56 @@ describe('production mode', () => {
       expect(me.statusCode).toBe(200);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('the web app', () => {
+  it('serves a build made while the server runs, without a restart', async () => {
+    // A secret-looking file beside the build directory, which must never be reachable.
+    const base = mkdtempSync(join(tmpdir(), 'troupe-web-'));
+    writeFileSync(join(base, 'package.json'), '{"dependencies": {}}');
+    const dist = join(base, 'dist');
+    mkdirSync(dist);
+    const app = await startTestApp('sqlite', { webDist: dist });
+    try {
+      const get = (url: string) => app.request({ method: 'GET', url });
+      // Not built yet: no page, and the API's 404s stay problem+json.
+      expect((await get('/')).statusCode).toBe(404);
+      expect((await get('/members')).statusCode).toBe(404);
+
+      mkdirSync(join(dist, 'assets'));
+      writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Troupe</title>');
+      writeFileSync(join(dist, 'assets', 'app-abc123.js'), 'console.log(1)');
+      writeFileSync(join(dist, '.env'), 'SECRET=1');
+
+      const page = await get('/');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<title>Troupe</title>');
+      expect(page.headers['cache-control']).toBe('no-cache');
+      const asset = await get('/assets/app-abc123.js');
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      // Client-side routes get the page; unknown API and asset paths a problem+json 404.
+      expect((await get('/workspaces/x/members')).body).toContain('<title>Troupe</title>');
+      // Dotfiles in the build directory are never sent (the path falls through to the page).
+      expect((await get('/.env')).body).not.toContain('SECRET');
+      // Nothing outside the build directory either.
+      for (const url of [
+        '/assets/../../package.json',
+        '/..%2f..%2fpackage.json',
+        '/assets/..%2f..%2fpackage.json',
+      ]) {
+        expect((await get(url)).body, url).not.toContain('"dependencies"');
+      }
+      for (const url of ['/api/nope', '/assets/missing.js']) {
+        const res = await get(url);
+        expect(res.statusCode, url).toBe(404);
+        expect(res.headers['content-type'], url).toContain('application/problem+json');
+      }
+    } finally {
+      await app.close();
+      rmSync(base, { recursive: true, force: true });
     }
   });
 });

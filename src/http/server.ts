@@ -143,11 +143,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   deps.extraRoutes?.(app);
 
   const index = deps.webDist ? join(deps.webDist, 'index.html') : null;
-  if (deps.webDist && index && existsSync(index)) {
+  if (deps.webDist) {
+    // Files are looked up per request (wildcard), so a web build made while the server runs is
+    // served at once, without a restart.
     await app.register(fastifyStatic, {
       root: deps.webDist,
-      wildcard: false,
+      wildcard: true,
       index: false,
+      dotfiles: 'ignore',
       setHeaders: (res, path) => {
         // Vite names built assets by content hash: cache them for good; never cache the page itself.
         res.header(
