@@ -16,6 +16,7 @@ import { type Clock, systemClock } from './infra/clock.ts';
 import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
 import { createLocalPaymentProvider } from './infra/payments.ts';
+import { openRedis } from './infra/redis.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -66,6 +67,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
 
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
+  const redis = config.redisUrl ? openRedis(config.redisUrl) : null;
   const authn = createAuthenticator({
     db,
     clock,
@@ -84,9 +86,12 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     logLevel: config.logLevel,
     signInRateLimit: config.signInRateLimit,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
+    rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     webDist: opts.webDist ?? WEB_DIST,
     extraRoutes: opts.extraRoutes,
   });
+
+  redis?.on('error', (err) => server.log.warn({ err: String(err) }, 'redis: connection error'));
 
   const mailer =
     opts.mailer ??
@@ -107,6 +112,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
       await worker.stop();
       mailer.close();
       await data.close();
+      redis?.disconnect();
     },
   };
 }

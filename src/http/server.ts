@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
@@ -40,6 +41,8 @@ export interface ServerDeps {
   production: boolean;
   logLevel: string;
   signInRateLimit: number;
+  /** Rate-limit counters shared by every node, when Redis is configured; else in this process. */
+  rateLimitStore: { redis: Redis; keyPrefix: string } | null;
   /** Memory for cached members pages, in bytes (0: no cache). */
   membersPageCacheBytes: number;
   /** Built SPA to serve, when present. */
@@ -96,6 +99,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler',
+    // With Redis, a limit holds across nodes. Should Redis be unreachable, the limited routes
+    // (sign-in, sign-up, resets, invitations) fail rather than go unlimited; others are unaffected.
+    ...(deps.rateLimitStore
+      ? { redis: deps.rateLimitStore.redis, nameSpace: `${deps.rateLimitStore.keyPrefix}rate-limit:` }
+      : {}),
     errorResponseBuilder: (_req, ctx) => {
       const err = new Error(`Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`) as Error & {
         statusCode: number;

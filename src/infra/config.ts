@@ -21,6 +21,10 @@ export interface Config {
   signInRateLimit: number;
   /** Memory for cached members pages, in MiB (0: no cache). */
   membersPageCacheMb: number;
+  /** Shared store for rate-limit counters (several nodes); null: each process counts alone. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key Troupe writes. */
+  redisKeyPrefix: string;
 }
 
 const Env = z.object({
@@ -46,6 +50,11 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   MEMBERS_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(16),
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('troupe:'),
 });
 
 export class ConfigError extends Error {}
@@ -79,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
+    redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
   };
 }
 

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signUp, startTestApp, type TestApp } from './harness.ts';
+
+/**
+ * With REDIS_URL, rate-limit counters live in Redis and hold across nodes. Needs a real Redis:
+ * TEST_REDIS_URL (set by .ci/run; this machine runs one on 6379). Each test uses its own key
+ * prefix and deletes its keys.
+ */
+const redisUrl = process.env.TEST_REDIS_URL;
+
+describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
+  const apps: TestApp[] = [];
+  const prefix = `troupe-test-${randomBytes(6).toString('hex')}:`;
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+    const redis = new Redis(redisUrl as string);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+  const start = async () => {
+    const app = await startTestApp('sqlite', {
+      env: { SIGN_IN_RATE_LIMIT: '5', REDIS_URL: redisUrl as string, REDIS_KEY_PREFIX: prefix },
+    });
+    apps.push(app);
+    return app;
+  };
+  const signIn = (app: TestApp, email: string, password: string) =>
+    app.request({ method: 'POST', url: '/api/auth/sign-in/email', body: { email, password } });
+
+  it('counts sign-in attempts for one email and client across two servers', async () => {
+    const a = await start();
+    const b = await start();
+    const { email } = await signUp(a, { password: 'right password' });
+    const statuses: number[] = [];
+    for (const app of [a, b, a, b, a]) statuses.push((await signIn(app, email, 'wrong password')).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    // The sixth attempt is refused on either server: each alone has seen fewer than five.
+    const limited = await signIn(b, email, 'wrong password');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().code).toBe('rate_limited');
+    expect((await signIn(a, email, 'right password')).statusCode).toBe(429);
+    // The counters are Redis keys under the configured prefix.
+    const redis = new Redis(redisUrl as string);
+    try {
+      expect((await redis.keys(`${prefix}rate-limit:*`)).length).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
