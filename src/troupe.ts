@@ -62,7 +62,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     userRenamed: (user) =>
       inTransaction(db, (tx) => refreshMemberName(tx, user.id, user.name, sortKey(user.name, user.email))),
   });
-  await migrateAuth(auth);
+  await migrateAuth(auth, { db, dialect });
   await migrateToLatest(db);
 
   const secure = config.publicUrl.startsWith('https://');

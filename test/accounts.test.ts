@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listRecentMail } from '../src/data/outbox.repo.ts';
 import { dialects, sessionCookie, signUp, startTestApp, type TestApp, uniqueEmail } from './harness.ts';
@@ -204,5 +205,30 @@ describe.each(dialects)('accounts on %s', (dialect) => {
       .where('userId' as never, '=', userId as never)
       .executeTakeFirstOrThrow();
     expect(String((account as { password: string }).password)).toMatch(/^\$argon2id\$/);
+  });
+
+  it('stores session tokens only as SHA-256 hashes, and every session action still works', async () => {
+    const { userId, cookie } = await signUp(app, { password: 'right password' });
+    const rawToken = decodeURIComponent(cookie.split('=')[1] as string).split('.')[0] as string;
+    expect(rawToken.length).toBeGreaterThanOrEqual(32);
+    const stored = async () =>
+      (
+        await app.troupe.data.db
+          .selectFrom('session' as never)
+          .select(['token' as never])
+          .where('userId' as never, '=', userId as never)
+          .execute()
+      ).map((r) => String((r as { token: string }).token));
+    expect(await stored()).toEqual([createHash('sha256').update(rawToken).digest('hex')]);
+    // Our session check and Better Auth's own both find the session from the cookie.
+    expect((await app.request({ method: 'GET', url: '/api/me', cookie })).statusCode).toBe(200);
+    const viaBetterAuth = await app.request({ method: 'GET', url: '/api/auth/get-session', cookie });
+    expect(viaBetterAuth.json().user.id).toBe(userId);
+    // Sign-out finds and deletes it.
+    expect(
+      (await app.request({ method: 'POST', url: '/api/auth/sign-out', cookie, body: {} })).statusCode,
+    ).toBe(200);
+    expect(await stored()).toEqual([]);
+    expect((await app.request({ method: 'GET', url: '/api/me', cookie })).statusCode).toBe(401);
   });
 });

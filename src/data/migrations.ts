@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Kysely, type Migration, Migrator, PostgresAdapter, sql } from 'kysely';
 
 /**
@@ -257,6 +258,20 @@ const membersVersion: Migration = {
   },
 };
 
+/**
+ * Session tokens are stored only as SHA-256 hashes from now on (infra/session-token-hashing.ts):
+ * hash the tokens of the sessions that exist, so nobody is signed out by the upgrade.
+ */
+const hashedSessionTokens: Migration = {
+  async up(db: AnyDb) {
+    const rows = await db.selectFrom('session').select(['id', 'token']).execute();
+    for (const row of rows as { id: string; token: string }[]) {
+      const hashed = createHash('sha256').update(row.token).digest('hex');
+      await db.updateTable('session').set({ token: hashed }).where('id', '=', row.id).execute();
+    }
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -336,6 +351,7 @@ const migrations: Record<string, Migration> = {
   '0003_members': members,
   '0004_items': items,
   '0005_members_version': membersVersion,
+  '0006_hashed_session_tokens': hashedSessionTokens,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

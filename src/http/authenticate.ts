@@ -29,10 +29,11 @@ export function createAuthenticator(deps: {
   readSessionToken: (cookieHeader: string | undefined) => string | null;
   log?: { warn(obj: object, msg: string): void };
 }): Authenticator {
+  /** The session token from the signed cookie, as the session table stores it: hashed. */
   const token = (req: FastifyRequest) => {
     const t = deps.readSessionToken(req.headers.cookie);
     if (!t) throw unauthenticated();
-    return t;
+    return hashToken(t);
   };
   const live = <T extends { expiresAt: number }>(row: T | null): T => {
     if (!row || row.expiresAt <= deps.clock.now()) throw unauthenticated();

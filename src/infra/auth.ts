@@ -2,6 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { betterAuth } from 'better-auth';
 import { getMigrations } from 'better-auth/db/migration';
 import type { Db, Dialect } from '../data/db.ts';
+import { hashedSessionKyselyAdapter } from './session-token-hashing.ts';
 
 export const AUTH_COOKIE_PREFIX = 'troupe';
 
@@ -42,7 +43,8 @@ export function createAuth(deps: AuthDeps) {
     baseURL: deps.publicUrl,
     basePath: '/api/auth',
     secret: deps.secret,
-    database: { db: deps.db, type: deps.dialect, transaction: true },
+    // Session tokens are stored only as SHA-256 hashes (infra/session-token-hashing.ts).
+    database: hashedSessionKyselyAdapter(deps.db, { type: deps.dialect, transaction: true }),
     telemetry: { enabled: false },
     logger: { level: 'error' },
     // Sign-in and mail-sending routes are rate limited by Fastify (http/routes/auth.ts), with one store for all.
@@ -99,8 +101,14 @@ export function createAuth(deps: AuthDeps) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
-/** Creates or updates Better Auth's own tables (user, session, account, verification). */
-export async function migrateAuth(auth: Auth): Promise<void> {
-  const { runMigrations } = await getMigrations(auth.options);
+/**
+ * Creates or updates Better Auth's own tables (user, session, account, verification). Its migrator
+ * needs the Kysely instance itself, not the (wrapped) adapter.
+ */
+export async function migrateAuth(auth: Auth, db: { db: Db; dialect: Dialect }): Promise<void> {
+  const { runMigrations } = await getMigrations({
+    ...auth.options,
+    database: { db: db.db, type: db.dialect, transaction: true },
+  });
   await runMigrations();
 }
