@@ -224,6 +224,23 @@ describe.each(dialects)('accounts on %s', (dialect) => {
     expect((await app.request({ method: 'GET', url: '/api/me', cookie })).statusCode).toBe(200);
     const viaBetterAuth = await app.request({ method: 'GET', url: '/api/auth/get-session', cookie });
     expect(viaBetterAuth.json().user.id).toBe(userId);
+    // Routes that set the cookie again from the session they looked up (the verification link
+    // followed in the signed-in browser, a profile change) set one that works.
+    const { email } = (await app.request({ method: 'GET', url: '/api/me', cookie })).json();
+    const link = await linkFrom(email, /verify/i);
+    let reissued = 0;
+    for (const res of [
+      await app.request({ method: 'GET', url: link.pathname + link.search, cookie }),
+      await app.request({ method: 'POST', url: '/api/auth/update-user', cookie, body: { name: 'Renamed' } }),
+    ]) {
+      expect(res.statusCode).toBeLessThan(400);
+      if (String(res.headers['set-cookie'] ?? '').includes('session_token=')) {
+        reissued++;
+        const again = sessionCookie(res);
+        expect((await app.request({ method: 'GET', url: '/api/me', cookie: again })).statusCode).toBe(200);
+      }
+    }
+    expect(reissued).toBeGreaterThan(0);
     // Sign-out finds and deletes it.
     expect(
       (await app.request({ method: 'POST', url: '/api/auth/sign-out', cookie, body: {} })).statusCode,

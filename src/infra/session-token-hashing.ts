@@ -25,15 +25,50 @@ const hashFields = (row: unknown): unknown =>
     ? { ...row, [TOKEN_FIELD]: hashValue((row as Record<string, unknown>)[TOKEN_FIELD]) }
     : row;
 
+/** Raw token by its hash, for the tokens a call names (so rows read back can carry the raw one). */
+function rawByHash(input: { where?: unknown; data?: unknown; update?: unknown }): Map<string, string> {
+  const raws: string[] = [];
+  const collect = (v: unknown) => {
+    if (typeof v === 'string') raws.push(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+  };
+  if (Array.isArray(input.where)) {
+    for (const w of input.where as WhereClause[]) if (w?.field === TOKEN_FIELD) collect(w.value);
+  }
+  for (const row of [input.data, input.update]) {
+    if (row && typeof row === 'object') collect((row as Record<string, unknown>)[TOKEN_FIELD]);
+  }
+  return new Map(raws.map((raw) => [hashToken(raw), raw]));
+}
+
+/** Puts the caller's raw token back into rows (and rows nested one level down) that carry its hash. */
+function restoreRaw(result: unknown, raw: Map<string, string>): unknown {
+  if (raw.size === 0 || !result || typeof result !== 'object') return result;
+  if (Array.isArray(result)) return result.map((r) => restoreRaw(r, raw));
+  const row = result as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...row };
+  const token = row[TOKEN_FIELD];
+  if (typeof token === 'string' && raw.has(token)) out[TOKEN_FIELD] = raw.get(token);
+  for (const [k, v] of Object.entries(row)) {
+    if (v && typeof v === 'object' && !(v instanceof Date) && k !== TOKEN_FIELD) {
+      const t = (v as Record<string, unknown>)[TOKEN_FIELD];
+      if (typeof t === 'string' && raw.has(t)) out[k] = { ...(v as object), [TOKEN_FIELD]: raw.get(t) };
+    }
+  }
+  return out;
+}
+
 /**
  * Better Auth's database adapter with session tokens stored only as their SHA-256: the `session`
  * table's `token` column holds hashes, so a copy of the database (a leaked backup) holds no live
  * credential. Every session query Better Auth makes names the token in a `where` clause, or writes
- * it in `create`/`update` data: those values are hashed on the way in. `create` hands back the raw
- * token (Better Auth signs it into the cookie); rows read back carry the hash, which is not a
- * credential. Troupe's own session lookup (http/authenticate.ts) hashes the cookie's token the
- * same way. Better Auth (1.7) has no option for this; the wrapper depends only on the adapter
- * interface (`model`, `where`, `data`, `update`), which its tests below pin down.
+ * it in `create`/`update` data: those values are hashed on the way in, and rows coming back get the
+ * caller's raw token in place of its hash (Better Auth signs it into the cookie, also when it
+ * re-sets the cookie from a session it looked up). Rows found by other fields (a user's session
+ * list) carry the hash, which is not a credential. Troupe's own session lookup
+ * (http/authenticate.ts) hashes the cookie's token the same way. Better Auth (1.7) has no option
+ * for this; the wrapper depends only on the adapter interface (`model`, `where`, `data`,
+ * `update`).
  */
 export function withHashedSessionTokens(inner: Adapter): Adapter {
   return new Proxy(inner, {
@@ -57,12 +92,7 @@ export function withHashedSessionTokens(inner: Adapter): Adapter {
           ...('data' in input ? { data: hashFields(input.data) } : {}),
           ...('update' in input ? { update: hashFields(input.update) } : {}),
         };
-        const result = await value.apply(target, [rewritten, ...args.slice(1)]);
-        const raw = (input.data as Record<string, unknown> | undefined)?.[TOKEN_FIELD];
-        if (prop === 'create' && result && typeof result === 'object' && typeof raw === 'string') {
-          return { ...result, [TOKEN_FIELD]: raw };
-        }
-        return result;
+        return restoreRaw(await value.apply(target, [rewritten, ...args.slice(1)]), rawByHash(input));
       };
     },
   });
