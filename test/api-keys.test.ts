@@ -1,150 +1,137 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createWorkspace,
-  dialects,
-  joinAs,
-  setSeats,
-  signUp,
-  startTestApp,
-  type TestApp,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createWorkspace, dialects, joinAs, useAdminWorkspace } from './harness.ts';
 
 describe.each(dialects)('API keys on %s', (dialect) => {
-  let app: TestApp;
-  let admin: Awaited<ReturnType<typeof signUp>>;
-  let ws: { id: string; name: string };
-  beforeEach(async () => {
-    app = await startTestApp(dialect);
-    admin = await signUp(app, { name: 'Ada Admin' });
-    ws = await createWorkspace(app, admin.cookie, 'Studio');
-    await setSeats(app, admin.cookie, ws.id, 10);
-  });
-  afterEach(async () => {
-    await app.close();
-  });
+  const fx = useAdminWorkspace(dialect, { seats: 10 });
 
   const req = (method: string, url: string, cookie: string, body?: unknown) =>
-    app.request({ method, url, cookie, body });
+    fx.app.request({ method, url, cookie, body });
   const bearer = (key: string, url: string, method = 'GET', body?: unknown) =>
-    app.troupe.server.inject({
+    fx.app.troupe.server.inject({
       method: method as 'GET',
       url,
       headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { payload: JSON.stringify(body) } : {}),
     });
   const createKey = async (cookie: string, name = 'CI') => {
-    const res = await req('POST', `/api/workspaces/${ws.id}/api-keys`, cookie, { name });
+    const res = await req('POST', `/api/workspaces/${fx.ws.id}/api-keys`, cookie, { name });
     expect(res.statusCode).toBe(201);
     return res.json() as { id: string; key: string; prefix: string };
   };
 
   it('creates a key shown once, stored hashed, that calls the API as its owner', async () => {
-    const dev = await joinAs(app, admin.cookie, ws.id, 'developer', 'Dev');
+    const dev = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer', 'Dev');
     const created = await createKey(dev.cookie);
     expect(created.key).toMatch(/^trp_[A-Za-z0-9_-]{43}$/);
     expect(created.key.startsWith(created.prefix)).toBe(true);
-    const row = await app.troupe.data.db.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow();
+    const row = await fx.app.troupe.data.db.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow();
     expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(created.key);
 
     const me = await bearer(created.key, '/api/me');
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ id: dev.userId, workspaces: [{ id: ws.id, role: 'developer' }] });
-    expect((await bearer(created.key, `/api/workspaces/${ws.id}/members`)).statusCode).toBe(200);
+    expect(me.json()).toMatchObject({ id: dev.userId, workspaces: [{ id: fx.ws.id, role: 'developer' }] });
+    expect((await bearer(created.key, `/api/workspaces/${fx.ws.id}/members`)).statusCode).toBe(200);
     // Bearer calls carry no cookie: mutations need no Origin.
     expect((await bearer(created.key, '/api/workspaces', 'POST', { name: 'Via API' })).statusCode).toBe(201);
 
-    const list = (await req('GET', `/api/workspaces/${ws.id}/api-keys`, dev.cookie)).json();
+    const list = (await req('GET', `/api/workspaces/${fx.ws.id}/api-keys`, dev.cookie)).json();
     expect(list.apiKeys).toHaveLength(1);
     expect(list.apiKeys[0]).not.toHaveProperty('key');
     expect(list.apiKeys[0].lastUsedAt).not.toBeNull();
   });
 
   it('acts with the owner’s current role: a Developer key cannot manage members', async () => {
-    const dev = await joinAs(app, admin.cookie, ws.id, 'developer');
+    const dev = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer');
     const { key } = await createKey(dev.cookie);
-    expect((await bearer(key, `/api/workspaces/${ws.id}/billing`)).statusCode).toBe(403);
+    expect((await bearer(key, `/api/workspaces/${fx.ws.id}/billing`)).statusCode).toBe(403);
   });
 
   it('refuses Creators and Viewers (403) and keys on other workspaces (404)', async () => {
     for (const role of ['creator', 'viewer'] as const) {
-      const u = await joinAs(app, admin.cookie, ws.id, role);
+      const u = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, role);
       expect(
-        (await req('POST', `/api/workspaces/${ws.id}/api-keys`, u.cookie, { name: 'x' })).statusCode,
+        (await req('POST', `/api/workspaces/${fx.ws.id}/api-keys`, u.cookie, { name: 'x' })).statusCode,
       ).toBe(403);
-      expect((await req('GET', `/api/workspaces/${ws.id}/api-keys`, u.cookie)).statusCode).toBe(403);
+      expect((await req('GET', `/api/workspaces/${fx.ws.id}/api-keys`, u.cookie)).statusCode).toBe(403);
     }
-    const { key } = await createKey(admin.cookie);
-    const other = await createWorkspace(app, admin.cookie, 'Other');
+    const { key } = await createKey(fx.admin.cookie);
+    const other = await createWorkspace(fx.app, fx.admin.cookie, 'Other');
     expect((await bearer(key, `/api/workspaces/${other.id}`)).statusCode).toBe(404);
-    const otherKey = await req('POST', `/api/workspaces/${other.id}/api-keys`, admin.cookie, { name: 'y' });
+    const otherKey = await req('POST', `/api/workspaces/${other.id}/api-keys`, fx.admin.cookie, {
+      name: 'y',
+    });
     expect(
-      (await req('DELETE', `/api/workspaces/${ws.id}/api-keys/${otherKey.json().id}`, admin.cookie))
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/api-keys/${otherKey.json().id}`, fx.admin.cookie))
         .statusCode,
     ).toBe(404);
   });
 
   it('stops a key the moment its owner is demoted below Developer, and for good', async () => {
-    const dev = await joinAs(app, admin.cookie, ws.id, 'developer');
+    const dev = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer');
     const { key } = await createKey(dev.cookie);
-    await req('PATCH', `/api/workspaces/${ws.id}/members/${dev.userId}`, admin.cookie, { role: 'creator' });
+    await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${dev.userId}`, fx.admin.cookie, {
+      role: 'creator',
+    });
     const res = await bearer(key, '/api/me');
     expect(res.statusCode).toBe(401);
     expect(res.json().code).toBe('unauthenticated');
-    await req('PATCH', `/api/workspaces/${ws.id}/members/${dev.userId}`, admin.cookie, { role: 'developer' });
+    await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${dev.userId}`, fx.admin.cookie, {
+      role: 'developer',
+    });
     expect((await bearer(key, '/api/me')).statusCode).toBe(401);
   });
 
   it('stops a key the moment its owner is removed', async () => {
-    const dev = await joinAs(app, admin.cookie, ws.id, 'developer');
+    const dev = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer');
     const { key } = await createKey(dev.cookie);
-    expect((await bearer(key, `/api/workspaces/${ws.id}`)).statusCode).toBe(200);
-    await req('DELETE', `/api/workspaces/${ws.id}/members/${dev.userId}`, admin.cookie);
-    expect((await bearer(key, `/api/workspaces/${ws.id}`)).statusCode).toBe(401);
+    expect((await bearer(key, `/api/workspaces/${fx.ws.id}`)).statusCode).toBe(200);
+    await req('DELETE', `/api/workspaces/${fx.ws.id}/members/${dev.userId}`, fx.admin.cookie);
+    expect((await bearer(key, `/api/workspaces/${fx.ws.id}`)).statusCode).toBe(401);
   });
 
   it('revokes: owners their own, Super Admins anyone’s; Developers not others’', async () => {
-    const dev1 = await joinAs(app, admin.cookie, ws.id, 'developer');
-    const dev2 = await joinAs(app, admin.cookie, ws.id, 'developer');
+    const dev1 = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer');
+    const dev2 = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer');
     const k1 = await createKey(dev1.cookie);
     const k2 = await createKey(dev2.cookie);
-    expect((await req('GET', `/api/workspaces/${ws.id}/api-keys`, dev1.cookie)).json().apiKeys).toHaveLength(
-      1,
-    );
-    expect((await req('GET', `/api/workspaces/${ws.id}/api-keys`, admin.cookie)).json().apiKeys).toHaveLength(
-      2,
-    );
-    expect((await req('DELETE', `/api/workspaces/${ws.id}/api-keys/${k2.id}`, dev1.cookie)).statusCode).toBe(
-      403,
-    );
-    expect((await req('DELETE', `/api/workspaces/${ws.id}/api-keys/${k1.id}`, dev1.cookie)).statusCode).toBe(
-      204,
-    );
-    expect((await req('DELETE', `/api/workspaces/${ws.id}/api-keys/${k2.id}`, admin.cookie)).statusCode).toBe(
-      204,
-    );
+    expect(
+      (await req('GET', `/api/workspaces/${fx.ws.id}/api-keys`, dev1.cookie)).json().apiKeys,
+    ).toHaveLength(1);
+    expect(
+      (await req('GET', `/api/workspaces/${fx.ws.id}/api-keys`, fx.admin.cookie)).json().apiKeys,
+    ).toHaveLength(2);
+    expect(
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/api-keys/${k2.id}`, dev1.cookie)).statusCode,
+    ).toBe(403);
+    expect(
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/api-keys/${k1.id}`, dev1.cookie)).statusCode,
+    ).toBe(204);
+    expect(
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/api-keys/${k2.id}`, fx.admin.cookie)).statusCode,
+    ).toBe(204);
     expect((await bearer(k1.key, '/api/me')).statusCode).toBe(401);
     expect((await bearer(k2.key, '/api/me')).statusCode).toBe(401);
   });
 
   it('expires keys and refuses malformed or unknown ones', async () => {
-    const res = await req('POST', `/api/workspaces/${ws.id}/api-keys`, admin.cookie, {
+    const res = await req('POST', `/api/workspaces/${fx.ws.id}/api-keys`, fx.admin.cookie, {
       name: 'Short',
       expiresInDays: 1,
     });
     const { key } = res.json();
     expect((await bearer(key, '/api/me')).statusCode).toBe(200);
-    app.clock.advance(24 * 3600 * 1000 + 1);
+    fx.app.clock.advance(24 * 3600 * 1000 + 1);
     expect((await bearer(key, '/api/me')).statusCode).toBe(401);
     expect((await bearer('trp_unknown', '/api/me')).statusCode).toBe(401);
-    const malformed = await app.troupe.server.inject({
+    const malformed = await fx.app.troupe.server.inject({
       method: 'GET',
       url: '/api/me',
       headers: { authorization: 'Basic abc' },
     });
     expect(malformed.statusCode).toBe(401);
     expect(
-      (await req('POST', `/api/workspaces/${ws.id}/api-keys`, admin.cookie, { name: '' })).statusCode,
+      (await req('POST', `/api/workspaces/${fx.ws.id}/api-keys`, fx.admin.cookie, { name: '' })).statusCode,
     ).toBe(400);
   });
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
 import type { Role } from '../src/contract/roles.ts';
 import { claimSeat, insertMembership } from '../src/data/members.repo.ts';
 import { sortKey } from '../src/domain/members.ts';
@@ -270,4 +271,33 @@ export async function joinAs(
   });
   if (accept.statusCode !== 200) throw new Error(`accept failed ${accept.statusCode}: ${accept.body}`);
   return user;
+}
+
+export type SignedUp = Awaited<ReturnType<typeof signUp>>;
+
+/** What `useAdminWorkspace` sets up afresh for each test. */
+export interface AdminWorkspace {
+  app: TestApp;
+  /** "Ada Admin", Super Admin of `ws`. */
+  admin: SignedUp;
+  ws: { id: string; name: string };
+}
+
+/**
+ * Registers beforeEach/afterEach in the calling describe block: a fresh app on `dialect`, a
+ * signed-up "Ada Admin" and their workspace "Studio" (with `seats` seats when given). The returned
+ * object's fields are replaced before each test.
+ */
+export function useAdminWorkspace(dialect: DialectName, opts: { seats?: number } = {}): AdminWorkspace {
+  const fx = {} as AdminWorkspace;
+  beforeEach(async () => {
+    fx.app = await startTestApp(dialect);
+    fx.admin = await signUp(fx.app, { name: 'Ada Admin' });
+    fx.ws = await createWorkspace(fx.app, fx.admin.cookie, 'Studio');
+    if (opts.seats !== undefined) await setSeats(fx.app, fx.admin.cookie, fx.ws.id, opts.seats);
+  });
+  afterEach(async () => {
+    await fx.app.close();
+  });
+  return fx;
 }

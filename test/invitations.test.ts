@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INVITATION_TTL_MS } from '../src/domain/members.ts';
 import {
   createWorkspace,
@@ -6,45 +6,38 @@ import {
   invitationToken,
   invite,
   signUp,
-  startTestApp,
-  type TestApp,
+  useAdminWorkspace,
   verifyEmail,
 } from './harness.ts';
 
 describe.each(dialects)('email invitations on %s', (dialect) => {
-  let app: TestApp;
-  let admin: Awaited<ReturnType<typeof signUp>>;
-  let ws: { id: string; name: string };
-  beforeEach(async () => {
-    app = await startTestApp(dialect);
-    admin = await signUp(app, { name: 'Ada Admin' });
-    ws = await createWorkspace(app, admin.cookie, 'Studio');
-  });
-  afterEach(async () => {
-    await app.close();
-  });
+  const fx = useAdminWorkspace(dialect);
 
   const count = async (table: 'invitations' | 'mail_outbox' | 'memberships') =>
     Number(
       (
-        await app.troupe.data.db
+        await fx.app.troupe.data.db
           .selectFrom(table)
           .select((e) => e.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
   const accept = (token: string, cookie: string) =>
-    app.request({ method: 'POST', url: `/api/invitations/${token}/accept`, cookie });
+    fx.app.request({ method: 'POST', url: `/api/invitations/${token}/accept`, cookie });
   const members = async () =>
     (
-      await app.request({ method: 'GET', url: `/api/workspaces/${ws.id}/members`, cookie: admin.cookie })
+      await fx.app.request({
+        method: 'GET',
+        url: `/api/workspaces/${fx.ws.id}/members`,
+        cookie: fx.admin.cookie,
+      })
     ).json();
 
   it('invites pasted addresses, lists them as Invite Sent and mails each an accept link', async () => {
     const res = await invite(
-      app,
-      admin.cookie,
-      ws.id,
+      fx.app,
+      fx.admin.cookie,
+      fx.ws.id,
       ' Bea@Example.com, cy@example.com\ndee@example.com;bea@example.com ',
       'developer',
     );
@@ -65,7 +58,7 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
       invited.every((m: { role: string; invitationId?: string }) => m.role === 'developer' && m.invitationId),
     ).toBe(true);
     expect(view.seatsUsed).toBe(1); // invitations use no seat
-    const mail = await app.troupe.data.db
+    const mail = await fx.app.troupe.data.db
       .selectFrom('mail_outbox')
       .selectAll()
       .where('to_address', '=', 'cy@example.com')
@@ -75,19 +68,19 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
   });
 
   it('stores only a SHA-256 hash of each 256-bit token', async () => {
-    await invite(app, admin.cookie, ws.id, ['bea@example.com']);
-    const token = await invitationToken(app, 'bea@example.com');
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com']);
+    const token = await invitationToken(fx.app, 'bea@example.com');
     expect(Buffer.from(token, 'base64url').length).toBe(32);
-    const row = await app.troupe.data.db.selectFrom('invitations').selectAll().executeTakeFirstOrThrow();
+    const row = await fx.app.troupe.data.db.selectFrom('invitations').selectAll().executeTakeFirstOrThrow();
     expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(token);
   });
 
   it('rejects the whole call when any address is invalid, naming the bad ones, writing nothing', async () => {
     const res = await invite(
-      app,
-      admin.cookie,
-      ws.id,
+      fx.app,
+      fx.admin.cookie,
+      fx.ws.id,
       ['ok@example.com', 'not-an-email', 'also@bad'],
       'viewer',
     );
@@ -102,8 +95,8 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
 
   it('refuses more than 100 addresses and an unknown role', async () => {
     const many = Array.from({ length: 101 }, (_, i) => `p${i}@example.com`);
-    expect((await invite(app, admin.cookie, ws.id, many)).statusCode).toBe(400);
-    const bad = await invite(app, admin.cookie, ws.id, ['a@example.com'], 'owner');
+    expect((await invite(fx.app, fx.admin.cookie, fx.ws.id, many)).statusCode).toBe(400);
+    const bad = await invite(fx.app, fx.admin.cookie, fx.ws.id, ['a@example.com'], 'owner');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].path).toBe('role');
     expect(await count('invitations')).toBe(0);
@@ -111,14 +104,18 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
 
   it('accepts 100 addresses in one call', async () => {
     const hundred = Array.from({ length: 100 }, (_, i) => `p${i}@example.com`);
-    const res = await invite(app, admin.cookie, ws.id, hundred.join('\n'));
+    const res = await invite(fx.app, fx.admin.cookie, fx.ws.id, hundred.join('\n'));
     expect(res.statusCode).toBe(201);
     expect(await count('invitations')).toBe(100);
   });
 
   it('reports members and live invitations instead of duplicating them', async () => {
-    await invite(app, admin.cookie, ws.id, ['bea@example.com']);
-    const res = await invite(app, admin.cookie, ws.id, ['bea@example.com', admin.email, 'new@example.com']);
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com']);
+    const res = await invite(fx.app, fx.admin.cookie, fx.ws.id, [
+      'bea@example.com',
+      fx.admin.email,
+      'new@example.com',
+    ]);
     expect(res.json().results.map((r: { outcome: string }) => r.outcome)).toEqual([
       'already_invited',
       'already_member',
@@ -128,30 +125,30 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
   });
 
   it('shows the invitation to anyone holding the link, without signing in', async () => {
-    await invite(app, admin.cookie, ws.id, ['bea@example.com'], 'creator');
-    const token = await invitationToken(app, 'bea@example.com');
-    const res = await app.request({ method: 'GET', url: `/api/invitations/${token}` });
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com'], 'creator');
+    const token = await invitationToken(fx.app, 'bea@example.com');
+    const res = await fx.app.request({ method: 'GET', url: `/api/invitations/${token}` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
-      workspace: { id: ws.id, name: 'Studio' },
-      inviter: { name: 'Ada Admin', email: admin.email },
+      workspace: { id: fx.ws.id, name: 'Studio' },
+      inviter: { name: 'Ada Admin', email: fx.admin.email },
       email: 'bea@example.com',
       role: 'creator',
     });
-    expect((await app.request({ method: 'GET', url: `/api/invitations/${'x'.repeat(43)}` })).statusCode).toBe(
-      410,
-    );
+    expect(
+      (await fx.app.request({ method: 'GET', url: `/api/invitations/${'x'.repeat(43)}` })).statusCode,
+    ).toBe(410);
   });
 
   it('lets the invited, verified address accept (any case), making them an active member using a seat', async () => {
-    await invite(app, admin.cookie, ws.id, ['Bea@Example.com'], 'creator');
-    const token = await invitationToken(app, 'bea@example.com');
-    const bea = await signUp(app, { email: 'BEA@example.COM', name: 'Bea' });
-    await verifyEmail(app, bea.userId);
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['Bea@Example.com'], 'creator');
+    const token = await invitationToken(fx.app, 'bea@example.com');
+    const bea = await signUp(fx.app, { email: 'BEA@example.COM', name: 'Bea' });
+    await verifyEmail(fx.app, bea.userId);
     const res = await accept(token, bea.cookie);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
-      workspace: { id: ws.id, name: 'Studio' },
+      workspace: { id: fx.ws.id, name: 'Studio' },
       role: 'creator',
       status: 'active',
     });
@@ -164,38 +161,38 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
       userId: bea.userId,
     });
     expect(
-      (await app.request({ method: 'GET', url: '/api/me', cookie: bea.cookie })).json().workspaces,
-    ).toEqual([{ id: ws.id, name: 'Studio', role: 'creator' }]);
+      (await fx.app.request({ method: 'GET', url: '/api/me', cookie: bea.cookie })).json().workspaces,
+    ).toEqual([{ id: fx.ws.id, name: 'Studio', role: 'creator' }]);
   });
 
   it('refuses another account with 403 email_mismatch, keeping the invitation usable', async () => {
-    await invite(app, admin.cookie, ws.id, ['bea@example.com']);
-    const token = await invitationToken(app, 'bea@example.com');
-    const eve = await signUp(app, { email: 'eve@example.com' });
-    await verifyEmail(app, eve.userId);
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com']);
+    const token = await invitationToken(fx.app, 'bea@example.com');
+    const eve = await signUp(fx.app, { email: 'eve@example.com' });
+    await verifyEmail(fx.app, eve.userId);
     const res = await accept(token, eve.cookie);
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('email_mismatch');
     expect(res.json().detail).toContain('bea@example.com');
-    const bea = await signUp(app, { email: 'bea@example.com' });
-    await verifyEmail(app, bea.userId);
+    const bea = await signUp(fx.app, { email: 'bea@example.com' });
+    await verifyEmail(fx.app, bea.userId);
     expect((await accept(token, bea.cookie)).statusCode).toBe(200);
   });
 
   it('requires a verified email and a signed-in caller', async () => {
-    await invite(app, admin.cookie, ws.id, ['bea@example.com']);
-    const token = await invitationToken(app, 'bea@example.com');
-    const bea = await signUp(app, { email: 'bea@example.com' });
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com']);
+    const token = await invitationToken(fx.app, 'bea@example.com');
+    const bea = await signUp(fx.app, { email: 'bea@example.com' });
     const unverified = await accept(token, bea.cookie);
     expect(unverified.statusCode).toBe(403);
     expect(unverified.json().code).toBe('email_not_verified');
-    expect((await app.request({ method: 'POST', url: `/api/invitations/${token}/accept` })).statusCode).toBe(
-      401,
-    );
+    expect(
+      (await fx.app.request({ method: 'POST', url: `/api/invitations/${token}/accept` })).statusCode,
+    ).toBe(401);
   });
 
   it('answers 410 for used, revoked, expired and resent-away tokens', async () => {
-    await invite(app, admin.cookie, ws.id, [
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, [
       'used@example.com',
       'revoked@example.com',
       'old@example.com',
@@ -204,9 +201,9 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     const users = Object.fromEntries(
       await Promise.all(
         ['used', 'revoked', 'old', 'resent'].map(async (n) => {
-          const u = await signUp(app, { email: `${n}@example.com` });
-          await verifyEmail(app, u.userId);
-          return [n, { ...u, token: await invitationToken(app, `${n}@example.com`) }] as const;
+          const u = await signUp(fx.app, { email: `${n}@example.com` });
+          await verifyEmail(fx.app, u.userId);
+          return [n, { ...u, token: await invitationToken(fx.app, `${n}@example.com`) }] as const;
         }),
       ),
     );
@@ -221,30 +218,30 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
 
     expect(
       (
-        await app.request({
+        await fx.app.request({
           method: 'DELETE',
-          url: `/api/workspaces/${ws.id}/invitations/${idOf('revoked@example.com')}`,
-          cookie: admin.cookie,
+          url: `/api/workspaces/${fx.ws.id}/invitations/${idOf('revoked@example.com')}`,
+          cookie: fx.admin.cookie,
         })
       ).statusCode,
     ).toBe(204);
     expect((await accept(u('revoked').token, u('revoked').cookie)).statusCode).toBe(410);
     expect(
-      (await app.request({ method: 'GET', url: `/api/invitations/${u('revoked').token}` })).json().detail,
+      (await fx.app.request({ method: 'GET', url: `/api/invitations/${u('revoked').token}` })).json().detail,
     ).toContain('withdrawn');
 
-    const resend = await app.request({
+    const resend = await fx.app.request({
       method: 'POST',
-      url: `/api/workspaces/${ws.id}/invitations/${idOf('resent@example.com')}/resend`,
-      cookie: admin.cookie,
+      url: `/api/workspaces/${fx.ws.id}/invitations/${idOf('resent@example.com')}/resend`,
+      cookie: fx.admin.cookie,
     });
     expect(resend.statusCode).toBe(200);
     expect((await accept(u('resent').token, u('resent').cookie)).statusCode).toBe(410);
-    const fresh = await invitationToken(app, 'resent@example.com');
+    const fresh = await invitationToken(fx.app, 'resent@example.com');
     expect(fresh).not.toBe(u('resent').token);
     expect((await accept(fresh, u('resent').cookie)).statusCode).toBe(200);
 
-    app.clock.advance(INVITATION_TTL_MS + 1);
+    fx.app.clock.advance(INVITATION_TTL_MS + 1);
     const expired = await accept(u('old').token, u('old').cookie);
     expect(expired.statusCode).toBe(410);
     expect(expired.json().detail).toContain('expired');
@@ -253,82 +250,82 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
   });
 
   it('renews an expired invitation when the address is invited again', async () => {
-    await invite(app, admin.cookie, ws.id, ['old@example.com']);
-    const first = await invitationToken(app, 'old@example.com');
-    app.clock.advance(INVITATION_TTL_MS + 1);
-    const again = await invite(app, admin.cookie, ws.id, ['old@example.com'], 'viewer');
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['old@example.com']);
+    const first = await invitationToken(fx.app, 'old@example.com');
+    fx.app.clock.advance(INVITATION_TTL_MS + 1);
+    const again = await invite(fx.app, fx.admin.cookie, fx.ws.id, ['old@example.com'], 'viewer');
     expect(again.json().results[0].outcome).toBe('invited');
     expect(await count('invitations')).toBe(1);
-    const second = await invitationToken(app, 'old@example.com');
+    const second = await invitationToken(fx.app, 'old@example.com');
     expect(second).not.toBe(first);
     const listed = (await members()).members.find((m: { email: string }) => m.email === 'old@example.com');
     expect(listed).toMatchObject({ status: 'invite_sent', role: 'viewer' });
   });
 
   it('refuses with 409 no_seats when the workspace is full, leaving the invitation pending', async () => {
-    await app.request({
+    await fx.app.request({
       method: 'POST',
-      url: `/api/workspaces/${ws.id}/billing/seats`,
-      cookie: admin.cookie,
+      url: `/api/workspaces/${fx.ws.id}/billing/seats`,
+      cookie: fx.admin.cookie,
       body: { seats: 1 },
     });
-    await invite(app, admin.cookie, ws.id, ['bea@example.com']);
-    const token = await invitationToken(app, 'bea@example.com');
-    const bea = await signUp(app, { email: 'bea@example.com' });
-    await verifyEmail(app, bea.userId);
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com']);
+    const token = await invitationToken(fx.app, 'bea@example.com');
+    const bea = await signUp(fx.app, { email: 'bea@example.com' });
+    await verifyEmail(fx.app, bea.userId);
     const res = await accept(token, bea.cookie);
     expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('no_seats');
     expect(
       (await members()).members.find((m: { email: string }) => m.email === 'bea@example.com').status,
     ).toBe('invite_sent');
-    await app.request({
+    await fx.app.request({
       method: 'POST',
-      url: `/api/workspaces/${ws.id}/billing/seats`,
-      cookie: admin.cookie,
+      url: `/api/workspaces/${fx.ws.id}/billing/seats`,
+      cookie: fx.admin.cookie,
       body: { seats: 2 },
     });
     expect((await accept(token, bea.cookie)).statusCode).toBe(200);
   });
 
   it('keeps invitations of one workspace out of reach of another', async () => {
-    await invite(app, admin.cookie, ws.id, ['bea@example.com']);
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com']);
     const id = (await members()).members.find(
       (m: { email: string }) => m.email === 'bea@example.com',
     ).invitationId;
-    const other = await createWorkspace(app, admin.cookie, 'Other');
+    const other = await createWorkspace(fx.app, fx.admin.cookie, 'Other');
     for (const [method, url] of [
       ['POST', `/api/workspaces/${other.id}/invitations/${id}/resend`],
       ['DELETE', `/api/workspaces/${other.id}/invitations/${id}`],
     ] as const) {
-      expect((await app.request({ method, url, cookie: admin.cookie })).statusCode).toBe(404);
+      expect((await fx.app.request({ method, url, cookie: fx.admin.cookie })).statusCode).toBe(404);
     }
   });
 
   it('50 concurrent accepts of distinct invitations with 10 free seats admit exactly 10', async () => {
-    await app.request({
+    await fx.app.request({
       method: 'POST',
-      url: `/api/workspaces/${ws.id}/billing/seats`,
-      cookie: admin.cookie,
+      url: `/api/workspaces/${fx.ws.id}/billing/seats`,
+      cookie: fx.admin.cookie,
       body: { seats: 11 },
     });
     const emails = Array.from({ length: 50 }, (_, i) => `crowd${i}@example.com`);
-    expect((await invite(app, admin.cookie, ws.id, emails)).statusCode).toBe(201);
+    expect((await invite(fx.app, fx.admin.cookie, fx.ws.id, emails)).statusCode).toBe(201);
     const people = [];
     for (const email of emails) {
-      const u = await signUp(app, { email });
-      await verifyEmail(app, u.userId);
-      people.push({ ...u, token: await invitationToken(app, email) });
+      const u = await signUp(fx.app, { email });
+      await verifyEmail(fx.app, u.userId);
+      people.push({ ...u, token: await invitationToken(fx.app, email) });
     }
     const results = await Promise.all(people.map((p) => accept(p.token, p.cookie)));
     const statuses = results.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(40);
     expect(results.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'no_seats')).toBe(true);
-    const wsRow = await app.troupe.data.db
+    const wsRow = await fx.app.troupe.data.db
       .selectFrom('workspaces')
       .selectAll()
-      .where('id', '=', ws.id)
+      .where('id', '=', fx.ws.id)
       .executeTakeFirstOrThrow();
     expect(wsRow.seats_used).toBe(11);
     expect(wsRow.seats_used).toBe(wsRow.seat_limit);
@@ -336,18 +333,18 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
   });
 
   it('20 concurrent accepts of one token make one membership', async () => {
-    await invite(app, admin.cookie, ws.id, ['bea@example.com']);
-    const token = await invitationToken(app, 'bea@example.com');
-    const bea = await signUp(app, { email: 'bea@example.com' });
-    await verifyEmail(app, bea.userId);
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com']);
+    const token = await invitationToken(fx.app, 'bea@example.com');
+    const bea = await signUp(fx.app, { email: 'bea@example.com' });
+    await verifyEmail(fx.app, bea.userId);
     const results = await Promise.all(Array.from({ length: 20 }, () => accept(token, bea.cookie)));
     expect(results.filter((r) => r.statusCode === 200)).toHaveLength(1);
     expect(results.filter((r) => r.statusCode === 410)).toHaveLength(19);
     expect(await count('memberships')).toBe(2);
-    const wsRow = await app.troupe.data.db
+    const wsRow = await fx.app.troupe.data.db
       .selectFrom('workspaces')
       .selectAll()
-      .where('id', '=', ws.id)
+      .where('id', '=', fx.ws.id)
       .executeTakeFirstOrThrow();
     expect(wsRow.seats_used).toBe(2);
   });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../src/data/ids.ts';
 import { sortKey } from '../src/domain/members.ts';
 import { createTroupe } from '../src/troupe.ts';
@@ -10,7 +10,7 @@ import {
   setSeats,
   signUp,
   startTestApp,
-  type TestApp,
+  useAdminWorkspace,
 } from './harness.ts';
 
 interface Row {
@@ -35,23 +35,12 @@ interface Page {
  * invitations) reaches the very next read.
  */
 describe.each(dialects)('members page cache on %s', (dialect) => {
-  let app: TestApp;
-  let admin: Awaited<ReturnType<typeof signUp>>;
-  let ws: { id: string; name: string };
-  beforeEach(async () => {
-    app = await startTestApp(dialect);
-    admin = await signUp(app, { name: 'Ada Admin' });
-    ws = await createWorkspace(app, admin.cookie, 'Studio');
-    await setSeats(app, admin.cookie, ws.id, 20);
-  });
-  afterEach(async () => {
-    await app.close();
-  });
+  const fx = useAdminWorkspace(dialect, { seats: 20 });
 
   const req = (method: string, url: string, cookie: string, body?: unknown) =>
-    app.request({ method, url, cookie, body });
-  const page = async (cookie = admin.cookie, query = ''): Promise<Page> => {
-    const res = await req('GET', `/api/workspaces/${ws.id}/members${query}`, cookie);
+    fx.app.request({ method, url, cookie, body });
+  const page = async (cookie = fx.admin.cookie, query = ''): Promise<Page> => {
+    const res = await req('GET', `/api/workspaces/${fx.ws.id}/members${query}`, cookie);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     return res.json();
@@ -59,36 +48,36 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
   const version = async () =>
     Number(
       (
-        await app.troupe.data.db
+        await fx.app.troupe.data.db
           .selectFrom('workspaces')
           .select('members_version')
-          .where('id', '=', ws.id)
+          .where('id', '=', fx.ws.id)
           .executeTakeFirstOrThrow()
       ).members_version,
     );
   const byEmail = (p: Page, email: string) => p.members.find((m) => m.email === email);
 
   it('serves the stored page while the members version is unchanged (the cache is really used)', async () => {
-    const bob = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bob');
+    const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Bob');
     const first = await page();
     const v = await version();
     expect(await page()).toEqual(first);
     expect(await version()).toBe(v); // reads do not bump it
     // A change made behind the triggers' back (version put back by hand) is not seen: the page came
     // from the cache. Every real change bumps the version (next tests), so this cannot happen.
-    await app.troupe.data.db
+    await fx.app.troupe.data.db
       .updateTable('memberships')
       .set({ name: 'Sneaky', sort_key: sortKey('Sneaky', bob.email) })
       .where('user_id', '=', bob.userId)
       .execute();
-    await app.troupe.data.db
+    await fx.app.troupe.data.db
       .updateTable('workspaces')
       .set({ members_version: v })
-      .where('id', '=', ws.id)
+      .where('id', '=', fx.ws.id)
       .execute();
     expect(byEmail(await page(), bob.email)?.name).toBe('Bob');
     // A search is a different page: computed afresh, so it sees the row as it is.
-    expect((await page(admin.cookie, '?q=sneaky')).members.map((m) => m.name)).toEqual(['Sneaky']);
+    expect((await page(fx.admin.cookie, '?q=sneaky')).members.map((m) => m.name)).toEqual(['Sneaky']);
   });
 
   it('shows every kind of change on the very next read', async () => {
@@ -99,50 +88,58 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
       return p;
     };
     await step();
-    expect((await invite(app, admin.cookie, ws.id, ['pat@example.com'])).statusCode).toBe(201);
+    expect((await invite(fx.app, fx.admin.cookie, fx.ws.id, ['pat@example.com'])).statusCode).toBe(201);
     let p = await step();
     const pat = byEmail(p, 'pat@example.com');
     expect(pat?.status).toBe('invite_sent');
 
-    app.clock.advance(60_000);
+    fx.app.clock.advance(60_000);
     expect(
-      (await req('POST', `/api/workspaces/${ws.id}/invitations/${pat?.invitationId}/resend`, admin.cookie))
-        .statusCode,
+      (
+        await req(
+          'POST',
+          `/api/workspaces/${fx.ws.id}/invitations/${pat?.invitationId}/resend`,
+          fx.admin.cookie,
+        )
+      ).statusCode,
     ).toBe(200);
     p = await step();
     expect(byEmail(p, 'pat@example.com')?.expiresAt).not.toBe(pat?.expiresAt);
 
     expect(
-      (await req('DELETE', `/api/workspaces/${ws.id}/invitations/${pat?.invitationId}`, admin.cookie))
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/invitations/${pat?.invitationId}`, fx.admin.cookie))
         .statusCode,
     ).toBe(204);
     p = await step();
     expect(byEmail(p, 'pat@example.com')).toBeUndefined();
 
-    const bob = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bob');
+    const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Bob');
     p = await step();
     expect(byEmail(p, bob.email)).toMatchObject({ status: 'active', role: 'creator' });
     expect(p.seatsUsed).toBe(2);
 
     expect(
-      (await req('PATCH', `/api/workspaces/${ws.id}/members/${bob.userId}`, admin.cookie, { role: 'viewer' }))
-        .statusCode,
+      (
+        await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie, {
+          role: 'viewer',
+        })
+      ).statusCode,
     ).toBe(200);
     expect(byEmail(await step(), bob.email)?.role).toBe('viewer');
 
     expect((await req('POST', '/api/auth/update-user', bob.cookie, { name: 'Aaron' })).statusCode).toBe(200);
     expect(byEmail(await step(), bob.email)?.name).toBe('Aaron');
 
-    await setSeats(app, admin.cookie, ws.id, 25);
+    await setSeats(fx.app, fx.admin.cookie, fx.ws.id, 25);
     expect((await step()).seats).toBe(25);
 
-    const carol = await signUp(app, { name: 'Carol' });
+    const carol = await signUp(fx.app, { name: 'Carol' });
     // Join requests are created by a later issue's route; the row is what that route will write.
-    await app.troupe.data.db
+    await fx.app.troupe.data.db
       .insertInto('join_requests')
       .values({
-        id: newId(app.clock.now()),
-        workspace_id: ws.id,
+        id: newId(fx.app.clock.now()),
+        workspace_id: fx.ws.id,
         user_id: carol.userId,
         email: carol.email,
         name: 'Carol',
@@ -151,13 +148,13 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
         status: 'pending',
         decided_by: null,
         decided_at: null,
-        created_at: app.clock.now(),
+        created_at: fx.app.clock.now(),
       })
       .execute();
     expect(byEmail(await step(), carol.email)?.status).toBe('requested');
 
     expect(
-      (await req('DELETE', `/api/workspaces/${ws.id}/members/${bob.userId}`, admin.cookie)).statusCode,
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie)).statusCode,
     ).toBe(204);
     p = await step();
     expect(byEmail(p, bob.email)).toBeUndefined();
@@ -168,68 +165,69 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
   });
 
   it('turns an invitation to "invite_expired" when its time comes, with no change in the database', async () => {
-    await invite(app, admin.cookie, ws.id, ['late@example.com']);
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['late@example.com']);
     expect(byEmail(await page(), 'late@example.com')?.status).toBe('invite_sent');
-    app.clock.advance(7 * 24 * 60 * 60 * 1000 + 1);
+    fx.app.clock.advance(7 * 24 * 60 * 60 * 1000 + 1);
     expect(byEmail(await page(), 'late@example.com')?.status).toBe('invite_expired');
   });
 
   it('keeps the Super Admin page and the members-only page apart', async () => {
-    const viewer = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Vic');
-    await invite(app, admin.cookie, ws.id, ['pending@example.com']);
-    expect(byEmail(await page(admin.cookie), 'pending@example.com')).toBeDefined();
+    const viewer = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer', 'Vic');
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['pending@example.com']);
+    expect(byEmail(await page(fx.admin.cookie), 'pending@example.com')).toBeDefined();
     expect((await page(viewer.cookie)).members.map((m) => m.status)).toEqual(['active', 'active']);
     // Same for the page an API key reads.
-    const key = (await req('POST', `/api/workspaces/${ws.id}/api-keys`, admin.cookie, { name: 'k' })).json()
-      .key;
-    const viaKey = await app.request({
+    const key = (
+      await req('POST', `/api/workspaces/${fx.ws.id}/api-keys`, fx.admin.cookie, { name: 'k' })
+    ).json().key;
+    const viaKey = await fx.app.request({
       method: 'GET',
-      url: `/api/workspaces/${ws.id}/members`,
+      url: `/api/workspaces/${fx.ws.id}/members`,
       headers: { authorization: `Bearer ${key}` },
     });
-    expect(viaKey.json()).toEqual(await page(admin.cookie));
+    expect(viaKey.json()).toEqual(await page(fx.admin.cookie));
   });
 
   it('stays exact across two servers on one database', async () => {
-    const bob = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bob');
-    const other = await createTroupe(app.config, { clock: app.clock, runOutboxWorker: false });
+    const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Bob');
+    const other = await createTroupe(fx.app.config, { clock: fx.app.clock, runOutboxWorker: false });
     try {
       const get = async (server: typeof other.server) =>
         (
           await server.inject({
             method: 'GET',
-            url: `/api/workspaces/${ws.id}/members`,
-            headers: { cookie: admin.cookie },
+            url: `/api/workspaces/${fx.ws.id}/members`,
+            headers: { cookie: fx.admin.cookie },
           })
         ).json() as Page;
-      expect(byEmail(await get(app.troupe.server), bob.email)?.role).toBe('creator');
+      expect(byEmail(await get(fx.app.troupe.server), bob.email)?.role).toBe('creator');
       expect(byEmail(await get(other.server), bob.email)?.role).toBe('creator');
       // The role changes through the other server; this one's cached page is not served again.
       const res = await other.server.inject({
         method: 'PATCH',
-        url: `/api/workspaces/${ws.id}/members/${bob.userId}`,
+        url: `/api/workspaces/${fx.ws.id}/members/${bob.userId}`,
         headers: {
-          cookie: admin.cookie,
+          cookie: fx.admin.cookie,
           origin: 'http://localhost:3000',
           'content-type': 'application/json',
         },
         payload: JSON.stringify({ role: 'developer' }),
       });
       expect(res.statusCode).toBe(200);
-      expect(byEmail(await get(app.troupe.server), bob.email)?.role).toBe('developer');
+      expect(byEmail(await get(fx.app.troupe.server), bob.email)?.role).toBe('developer');
     } finally {
       await other.close();
     }
   });
 
   it('bumps the version in the database for each table the page shows, and only for those changes', async () => {
-    const db = app.troupe.data.db;
+    const db = fx.app.troupe.data.db;
     const bump = async (change: () => Promise<unknown>) => {
       const before = await version();
       await change();
       return (await version()) - before;
     };
-    const bob = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bob');
+    const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Bob');
     expect(
       await bump(() =>
         db.updateTable('memberships').set({ role: 'viewer' }).where('user_id', '=', bob.userId).execute(),
@@ -237,32 +235,38 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
     ).toBe(1);
     expect(
       await bump(() =>
-        db.updateTable('workspaces').set({ name: 'Renamed' }).where('id', '=', ws.id).execute(),
+        db.updateTable('workspaces').set({ name: 'Renamed' }).where('id', '=', fx.ws.id).execute(),
       ),
     ).toBe(0);
     expect(
       await bump(() =>
-        db.updateTable('workspaces').set({ seat_limit: 30 }).where('id', '=', ws.id).execute(),
+        db.updateTable('workspaces').set({ seat_limit: 30 }).where('id', '=', fx.ws.id).execute(),
       ),
     ).toBe(1);
-    expect(await bump(() => invite(app, admin.cookie, ws.id, ['a@example.com', 'b@example.com']))).toBe(2);
+    expect(
+      await bump(() => invite(fx.app, fx.admin.cookie, fx.ws.id, ['a@example.com', 'b@example.com'])),
+    ).toBe(2);
     expect(
       await bump(() =>
         db
           .deleteFrom('invitations')
-          .where('workspace_id', '=', ws.id)
+          .where('workspace_id', '=', fx.ws.id)
           .where('status', '=', 'pending')
           .execute(),
       ),
     ).toBe(2);
     expect(
       await bump(() =>
-        db.updateTable('join_requests').set({ status: 'denied' }).where('workspace_id', '=', ws.id).execute(),
+        db
+          .updateTable('join_requests')
+          .set({ status: 'denied' })
+          .where('workspace_id', '=', fx.ws.id)
+          .execute(),
       ),
     ).toBe(0); // no rows: nothing changed
     // Another workspace's changes leave this one's version alone.
-    const other = await createWorkspace(app, admin.cookie, 'Elsewhere');
-    expect(await bump(() => invite(app, admin.cookie, other.id, ['c@example.com']))).toBe(0);
+    const other = await createWorkspace(fx.app, fx.admin.cookie, 'Elsewhere');
+    expect(await bump(() => invite(fx.app, fx.admin.cookie, other.id, ['c@example.com']))).toBe(0);
     expect(await bump(() => db.deleteFrom('memberships').where('user_id', '=', bob.userId).execute())).toBe(
       1,
     );

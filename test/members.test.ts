@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   addMember,
   createWorkspace,
@@ -7,54 +7,42 @@ import {
   joinAs,
   setSeats,
   signUp,
-  startTestApp,
-  type TestApp,
+  useAdminWorkspace,
 } from './harness.ts';
 
 describe.each(dialects)('members, roles and seats on %s', (dialect) => {
-  let app: TestApp;
-  let admin: Awaited<ReturnType<typeof signUp>>;
-  let ws: { id: string; name: string };
-  beforeEach(async () => {
-    app = await startTestApp(dialect);
-    admin = await signUp(app, { name: 'Ada Admin' });
-    ws = await createWorkspace(app, admin.cookie, 'Studio');
-    await setSeats(app, admin.cookie, ws.id, 20);
-  });
-  afterEach(async () => {
-    await app.close();
-  });
+  const fx = useAdminWorkspace(dialect, { seats: 20 });
 
   const req = (method: string, url: string, cookie: string, body?: unknown) =>
-    app.request({ method, url, cookie, body });
+    fx.app.request({ method, url, cookie, body });
   const seatsUsed = async () =>
     (
-      await app.troupe.data.db
+      await fx.app.troupe.data.db
         .selectFrom('workspaces')
         .select('seats_used')
-        .where('id', '=', ws.id)
+        .where('id', '=', fx.ws.id)
         .executeTakeFirstOrThrow()
     ).seats_used;
 
   it('refuses every member-management route to Creators and Viewers (403), and to Developers', async () => {
-    const target = await joinAs(app, admin.cookie, ws.id, 'creator', 'Target');
-    await invite(app, admin.cookie, ws.id, ['pending@example.com']);
-    const view = (await req('GET', `/api/workspaces/${ws.id}/members`, admin.cookie)).json();
+    const target = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Target');
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['pending@example.com']);
+    const view = (await req('GET', `/api/workspaces/${fx.ws.id}/members`, fx.admin.cookie)).json();
     const invitationId = view.members.find(
       (m: { email: string }) => m.email === 'pending@example.com',
     ).invitationId;
     for (const role of ['developer', 'creator', 'viewer'] as const) {
-      const caller = await joinAs(app, admin.cookie, ws.id, role, `Caller ${role}`);
+      const caller = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, role, `Caller ${role}`);
       const routes: [string, string, unknown?][] = [
-        ['PATCH', `/api/workspaces/${ws.id}/members/${target.userId}`, { role: 'viewer' }],
-        ['DELETE', `/api/workspaces/${ws.id}/members/${target.userId}`],
-        ['POST', `/api/workspaces/${ws.id}/invitations`, { emails: ['x@example.com'], role: 'viewer' }],
-        ['POST', `/api/workspaces/${ws.id}/invitations/${invitationId}/resend`],
-        ['DELETE', `/api/workspaces/${ws.id}/invitations/${invitationId}`],
-        ['GET', `/api/workspaces/${ws.id}/billing`],
-        ['POST', `/api/workspaces/${ws.id}/billing/seats`, { seats: 30 }],
-        ['GET', `/api/workspaces/${ws.id}/audit`],
-        ['PATCH', `/api/workspaces/${ws.id}`, { name: 'Mine' }],
+        ['PATCH', `/api/workspaces/${fx.ws.id}/members/${target.userId}`, { role: 'viewer' }],
+        ['DELETE', `/api/workspaces/${fx.ws.id}/members/${target.userId}`],
+        ['POST', `/api/workspaces/${fx.ws.id}/invitations`, { emails: ['x@example.com'], role: 'viewer' }],
+        ['POST', `/api/workspaces/${fx.ws.id}/invitations/${invitationId}/resend`],
+        ['DELETE', `/api/workspaces/${fx.ws.id}/invitations/${invitationId}`],
+        ['GET', `/api/workspaces/${fx.ws.id}/billing`],
+        ['POST', `/api/workspaces/${fx.ws.id}/billing/seats`, { seats: 30 }],
+        ['GET', `/api/workspaces/${fx.ws.id}/audit`],
+        ['PATCH', `/api/workspaces/${fx.ws.id}`, { name: 'Mine' }],
       ];
       for (const [method, url, body] of routes) {
         const res = await req(method, url, caller.cookie, body);
@@ -63,17 +51,17 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
       }
     }
     // Nothing changed.
-    const after = (await req('GET', `/api/workspaces/${ws.id}/members`, admin.cookie)).json();
+    const after = (await req('GET', `/api/workspaces/${fx.ws.id}/members`, fx.admin.cookie)).json();
     expect(after.members.find((m: { userId?: string }) => m.userId === target.userId).role).toBe('creator');
     expect(after.seats).toBe(20);
   });
 
   it('shows members to every member, but invitations only to Super Admins', async () => {
-    const viewer = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Vic');
-    await invite(app, admin.cookie, ws.id, ['pending@example.com']);
-    const asViewer = (await req('GET', `/api/workspaces/${ws.id}/members`, viewer.cookie)).json();
+    const viewer = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer', 'Vic');
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['pending@example.com']);
+    const asViewer = (await req('GET', `/api/workspaces/${fx.ws.id}/members`, viewer.cookie)).json();
     expect(asViewer.members.map((m: { status: string }) => m.status)).toEqual(['active', 'active']);
-    const asAdmin = (await req('GET', `/api/workspaces/${ws.id}/members`, admin.cookie)).json();
+    const asAdmin = (await req('GET', `/api/workspaces/${fx.ws.id}/members`, fx.admin.cookie)).json();
     expect(asAdmin.members.map((m: { status: string }) => m.status).sort()).toEqual([
       'active',
       'active',
@@ -82,76 +70,85 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
   });
 
   it('hides a workspace from outsiders: 404 for its members, ids from other workspaces are 404', async () => {
-    const outsider = await signUp(app);
-    expect((await req('GET', `/api/workspaces/${ws.id}/members`, outsider.cookie)).statusCode).toBe(404);
-    const member = await joinAs(app, admin.cookie, ws.id, 'creator');
-    const other = await createWorkspace(app, admin.cookie, 'Other');
-    // A real member of `ws`, addressed through `other`.
+    const outsider = await signUp(fx.app);
+    expect((await req('GET', `/api/workspaces/${fx.ws.id}/members`, outsider.cookie)).statusCode).toBe(404);
+    const member = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator');
+    const other = await createWorkspace(fx.app, fx.admin.cookie, 'Other');
+    // A real member of `fx.ws`, addressed through `other`.
     expect(
       (
-        await req('PATCH', `/api/workspaces/${other.id}/members/${member.userId}`, admin.cookie, {
+        await req('PATCH', `/api/workspaces/${other.id}/members/${member.userId}`, fx.admin.cookie, {
           role: 'viewer',
         })
       ).statusCode,
     ).toBe(404);
     expect(
-      (await req('DELETE', `/api/workspaces/${other.id}/members/${member.userId}`, admin.cookie)).statusCode,
+      (await req('DELETE', `/api/workspaces/${other.id}/members/${member.userId}`, fx.admin.cookie))
+        .statusCode,
     ).toBe(404);
   });
 
   it('changes roles, and the new role applies on the next request', async () => {
-    const bob = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Bob');
-    const res = await req('PATCH', `/api/workspaces/${ws.id}/members/${bob.userId}`, admin.cookie, {
+    const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer', 'Bob');
+    const res = await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie, {
       role: 'super_admin',
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ userId: bob.userId, role: 'super_admin', status: 'active' });
-    expect((await req('GET', `/api/workspaces/${ws.id}/billing`, bob.cookie)).statusCode).toBe(200);
+    expect((await req('GET', `/api/workspaces/${fx.ws.id}/billing`, bob.cookie)).statusCode).toBe(200);
     expect(
-      (await req('PATCH', `/api/workspaces/${ws.id}/members/${bob.userId}`, admin.cookie, { role: 'owner' }))
-        .statusCode,
+      (
+        await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie, {
+          role: 'owner',
+        })
+      ).statusCode,
     ).toBe(400);
   });
 
   it('never lets the last Super Admin be demoted, removed or leave (409 last_admin)', async () => {
-    const bob = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bob');
+    const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Bob');
     for (const [method, body] of [
       ['PATCH', { role: 'developer' }],
       ['DELETE', undefined],
     ] as const) {
-      const res = await req(method, `/api/workspaces/${ws.id}/members/${admin.userId}`, admin.cookie, body);
+      const res = await req(
+        method,
+        `/api/workspaces/${fx.ws.id}/members/${fx.admin.userId}`,
+        fx.admin.cookie,
+        body,
+      );
       expect(res.statusCode).toBe(409);
       expect(res.json().code).toBe('last_admin');
     }
-    await req('PATCH', `/api/workspaces/${ws.id}/members/${bob.userId}`, admin.cookie, {
+    await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie, {
       role: 'super_admin',
     });
     // Now there are two: the first may step down.
     expect(
       (
-        await req('PATCH', `/api/workspaces/${ws.id}/members/${admin.userId}`, admin.cookie, {
+        await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${fx.admin.userId}`, fx.admin.cookie, {
           role: 'viewer',
         })
       ).statusCode,
     ).toBe(200);
-    const leave = await req('DELETE', `/api/workspaces/${ws.id}/members/${bob.userId}`, bob.cookie);
+    const leave = await req('DELETE', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, bob.cookie);
     expect(leave.statusCode).toBe(409);
   });
 
   it('leaves exactly one Super Admin when the last two demote each other at the same moment', async () => {
     for (let round = 0; round < 5; round++) {
-      const w = await createWorkspace(app, admin.cookie, `Race ${round}`);
-      const bob = await signUp(app, { name: 'Bob' });
-      await addMember(app, w.id, bob, 'super_admin');
+      const w = await createWorkspace(fx.app, fx.admin.cookie, `Race ${round}`);
+      const bob = await signUp(fx.app, { name: 'Bob' });
+      await addMember(fx.app, w.id, bob, 'super_admin');
       const [a, b] = await Promise.all([
-        req('PATCH', `/api/workspaces/${w.id}/members/${bob.userId}`, admin.cookie, { role: 'viewer' }),
-        req('PATCH', `/api/workspaces/${w.id}/members/${admin.userId}`, bob.cookie, { role: 'viewer' }),
+        req('PATCH', `/api/workspaces/${w.id}/members/${bob.userId}`, fx.admin.cookie, { role: 'viewer' }),
+        req('PATCH', `/api/workspaces/${w.id}/members/${fx.admin.userId}`, bob.cookie, { role: 'viewer' }),
       ]);
       // The loser is refused either as no longer a Super Admin (403) or as the last one (409).
       const statuses = [a.statusCode, b.statusCode].sort();
       expect(statuses[0]).toBe(200);
       expect([403, 409]).toContain(statuses[1]);
-      const admins = await app.troupe.data.db
+      const admins = await fx.app.troupe.data.db
         .selectFrom('memberships')
         .select('user_id')
         .where('workspace_id', '=', w.id)
@@ -162,28 +159,28 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
   });
 
   it('removes a member: frees the seat, and their very next request is refused', async () => {
-    const bob = await joinAs(app, admin.cookie, ws.id, 'developer', 'Bob');
+    const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer', 'Bob');
     expect(await seatsUsed()).toBe(2);
-    expect((await req('GET', `/api/workspaces/${ws.id}`, bob.cookie)).statusCode).toBe(200);
+    expect((await req('GET', `/api/workspaces/${fx.ws.id}`, bob.cookie)).statusCode).toBe(200);
     expect(
-      (await req('DELETE', `/api/workspaces/${ws.id}/members/${bob.userId}`, admin.cookie)).statusCode,
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie)).statusCode,
     ).toBe(204);
     expect(await seatsUsed()).toBe(1);
-    expect((await req('GET', `/api/workspaces/${ws.id}`, bob.cookie)).statusCode).toBe(404);
-    expect((await req('GET', `/api/workspaces/${ws.id}/members`, bob.cookie)).statusCode).toBe(404);
+    expect((await req('GET', `/api/workspaces/${fx.ws.id}`, bob.cookie)).statusCode).toBe(404);
+    expect((await req('GET', `/api/workspaces/${fx.ws.id}/members`, bob.cookie)).statusCode).toBe(404);
     expect((await req('GET', '/api/me', bob.cookie)).json().workspaces).toEqual([]);
     expect(
-      (await req('DELETE', `/api/workspaces/${ws.id}/members/${bob.userId}`, admin.cookie)).statusCode,
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie)).statusCode,
     ).toBe(404);
   });
 
   it('keeps the members view in step when someone changes their name', async () => {
-    const bob = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Bob');
+    const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer', 'Bob');
     const res = await req('POST', '/api/auth/update-user', bob.cookie, { name: 'Aaron' });
     expect(res.statusCode).toBe(200);
-    const view = (await req('GET', `/api/workspaces/${ws.id}/members?q=aaron`, admin.cookie)).json();
+    const view = (await req('GET', `/api/workspaces/${fx.ws.id}/members?q=aaron`, fx.admin.cookie)).json();
     expect(view.members.map((m: { name: string }) => m.name)).toEqual(['Aaron']);
-    const all = (await req('GET', `/api/workspaces/${ws.id}/members`, admin.cookie)).json();
+    const all = (await req('GET', `/api/workspaces/${fx.ws.id}/members`, fx.admin.cookie)).json();
     expect(all.members[0].name).toBe('Aaron'); // sorts first now
     const tooLong = await req('POST', '/api/auth/update-user', bob.cookie, { name: 'x'.repeat(101) });
     expect(tooLong.statusCode).toBe(400);
@@ -191,25 +188,26 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
   });
 
   it('lets any member leave', async () => {
-    const vic = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Vic');
+    const vic = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer', 'Vic');
     expect(
-      (await req('DELETE', `/api/workspaces/${ws.id}/members/${vic.userId}`, vic.cookie)).statusCode,
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/members/${vic.userId}`, vic.cookie)).statusCode,
     ).toBe(204);
     expect(await seatsUsed()).toBe(1);
   });
 
   it('never takes more seats than the count: lowering below use is refused, purchases are recorded', async () => {
-    await joinAs(app, admin.cookie, ws.id, 'viewer');
-    await joinAs(app, admin.cookie, ws.id, 'viewer');
-    const low = await req('POST', `/api/workspaces/${ws.id}/billing/seats`, admin.cookie, { seats: 2 });
+    await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer');
+    await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer');
+    const low = await req('POST', `/api/workspaces/${fx.ws.id}/billing/seats`, fx.admin.cookie, { seats: 2 });
     expect(low.statusCode).toBe(409);
     expect(low.json().errors[0].path).toBe('seats');
     for (const seats of [0, -1, 1.5, 'ten']) {
       expect(
-        (await req('POST', `/api/workspaces/${ws.id}/billing/seats`, admin.cookie, { seats })).statusCode,
+        (await req('POST', `/api/workspaces/${fx.ws.id}/billing/seats`, fx.admin.cookie, { seats }))
+          .statusCode,
       ).toBe(400);
     }
-    const ok = await req('POST', `/api/workspaces/${ws.id}/billing/seats`, admin.cookie, { seats: 3 });
+    const ok = await req('POST', `/api/workspaces/${fx.ws.id}/billing/seats`, fx.admin.cookie, { seats: 3 });
     expect(ok.statusCode).toBe(200);
     const billing = ok.json();
     expect(billing).toMatchObject({ seats: 3, seatsUsed: 3 });
@@ -223,22 +221,22 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
       [5, 20],
     ]);
     expect(billing.purchases[1]).toMatchObject({
-      actor: { id: admin.userId, name: 'Ada Admin' },
+      actor: { id: fx.admin.userId, name: 'Ada Admin' },
       provider: 'local',
     });
   });
 
   it('searches by name or email and pages through members with a cursor', async () => {
-    await setSeats(app, admin.cookie, ws.id, 40);
+    await setSeats(fx.app, fx.admin.cookie, fx.ws.id, 40);
     const names = ['Zed', 'amy', 'Bob', 'Cat', 'dan', 'Eve', 'Fay', 'Gus'];
-    for (const name of names) await joinAs(app, admin.cookie, ws.id, 'viewer', name);
-    await invite(app, admin.cookie, ws.id, ['beth@example.com', 'zoe@example.com']);
+    for (const name of names) await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer', name);
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['beth@example.com', 'zoe@example.com']);
     const all: { name?: string | null; email: string }[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const url: string = `/api/workspaces/${ws.id}/members?limit=3${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = (await req('GET', url, admin.cookie)).json();
+      const url: string = `/api/workspaces/${fx.ws.id}/members?limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await req('GET', url, fx.admin.cookie)).json();
       expect(page.members.length).toBeLessThanOrEqual(3);
       all.push(...page.members);
       cursor = page.nextCursor;
@@ -249,16 +247,16 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
     expect(keys).toEqual([...keys].sort());
     expect(new Set(all.map((m) => m.email)).size).toBe(11);
 
-    const byName = (await req('GET', `/api/workspaces/${ws.id}/members?q=BO`, admin.cookie)).json();
+    const byName = (await req('GET', `/api/workspaces/${fx.ws.id}/members?q=BO`, fx.admin.cookie)).json();
     expect(byName.members.map((m: { name: string }) => m.name)).toEqual(['Bob']);
-    const byEmail = (await req('GET', `/api/workspaces/${ws.id}/members?q=beth@`, admin.cookie)).json();
+    const byEmail = (await req('GET', `/api/workspaces/${fx.ws.id}/members?q=beth@`, fx.admin.cookie)).json();
     expect(byEmail.members.map((m: { email: string; status: string }) => [m.email, m.status])).toEqual([
       ['beth@example.com', 'invite_sent'],
     ]);
-    const literal = (await req('GET', `/api/workspaces/${ws.id}/members?q=%25`, admin.cookie)).json();
+    const literal = (await req('GET', `/api/workspaces/${fx.ws.id}/members?q=%25`, fx.admin.cookie)).json();
     expect(literal.members).toEqual([]);
     expect(
-      (await req('GET', `/api/workspaces/${ws.id}/members?cursor=garbage`, admin.cookie)).statusCode,
+      (await req('GET', `/api/workspaces/${fx.ws.id}/members?cursor=garbage`, fx.admin.cookie)).statusCode,
     ).toBe(400);
   });
 });
