@@ -17,6 +17,9 @@ export interface SessionFacts {
 const asBool = (v: boolean | number) => v === true || v === 1;
 const asMs = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(v));
 
+/** The caller, from the session row and its user: the columns both lookups below read. */
+const CALLER = ['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified'] as const;
+
 const sessionQuery = reusable((conn: Conn, token: string, workspaceId: string) =>
   conn
     .selectFrom('session as s')
@@ -26,15 +29,7 @@ const sessionQuery = reusable((conn: Conn, token: string, workspaceId: string) =
       j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId),
     )
     .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
-    .select([
-      's.userId',
-      's.expiresAt',
-      'u.email',
-      'u.name',
-      'u.emailVerified',
-      'm.role',
-      'w.members_version',
-    ])
+    .select([...CALLER, 'm.role', 'w.members_version'])
     .where('s.token', '=', token),
 );
 
@@ -44,16 +39,7 @@ const meQuery = reusable((conn: Conn, token: string) =>
     .innerJoin('user as u', 'u.id', 's.userId')
     .leftJoin('memberships as m', 'm.user_id', 's.userId')
     .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
-    .select([
-      's.userId',
-      's.expiresAt',
-      'u.email',
-      'u.name',
-      'u.emailVerified',
-      'w.id as wsId',
-      'w.name as wsName',
-      'm.role',
-    ])
+    .select([...CALLER, 'w.id as wsId', 'w.name as wsName', 'm.role'])
     .where('s.token', '=', token)
     .orderBy('w.name')
     .orderBy('w.id'),
