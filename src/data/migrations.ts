@@ -272,6 +272,30 @@ const hashedSessionTokens: Migration = {
   },
 };
 
+/**
+ * The library root's listings, one index each for both sorts, holding only the root's items.
+ * `parent_id IS NULL` is not an equality to PostgreSQL's planner, so it cannot use the order of
+ * `items_by_name_idx` / `items_by_date_idx` (workspace_id, parent_id, ...) for the root: it read and
+ * sorted every root item of the workspace for each page. Under these the root is one index range
+ * in the page's order, like a folder.
+ */
+const itemsRootIndexes: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createIndex('items_root_by_name_idx')
+      .on('items')
+      .columns(['workspace_id', 'kind_rank', 'title_key', 'id'])
+      .where(sql.ref('parent_id'), 'is', null)
+      .execute();
+    await db.schema
+      .createIndex('items_root_by_date_idx')
+      .on('items')
+      .columns(['workspace_id', 'created_at', 'id'])
+      .where(sql.ref('parent_id'), 'is', null)
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -352,6 +376,7 @@ const migrations: Record<string, Migration> = {
   '0004_items': items,
   '0005_members_version': membersVersion,
   '0006_hashed_session_tokens': hashedSessionTokens,
+  '0007_items_root_indexes': itemsRootIndexes,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {
