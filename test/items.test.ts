@@ -232,6 +232,45 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
     );
   });
 
+  it('reads an item with the session in one query: expiry, sign-out and removal count at once', async () => {
+    const folder = await create(creator.cookie, 'folder', 'Shared');
+    const inner = await create(creator.cookie, 'draft', 'Inner', folder.id);
+    await share(creator.cookie, folder.id, other.userId, 'edit');
+    const get = (cookie: string | null, id = inner.id) =>
+      app.request({ method: 'GET', url: `/api/items/${id}`, cookie });
+    expect((await get(other.cookie)).json()).toMatchObject({ id: inner.id, permission: 'edit' });
+    expect((await get(viewer.cookie)).statusCode).toBe(404);
+    expect((await get(other.cookie, 'no-such-item')).statusCode).toBe(404);
+    expect((await get(null)).statusCode).toBe(401);
+    const [name, value] = other.cookie.split('=') as [string, string];
+    const forged = `${name}=${encodeURIComponent(`${decodeURIComponent(value).split('.')[0]}.${Buffer.alloc(32).toString('base64')}`)}`;
+    expect((await get(forged)).statusCode).toBe(401);
+
+    // An API key takes the usual path; it only works in its own workspace.
+    const dev = await joinAs(app, admin.cookie, ws.id, 'developer', 'Dev');
+    await share(creator.cookie, folder.id, dev.userId, 'view');
+    const key = (await req('POST', `/api/workspaces/${ws.id}/api-keys`, dev.cookie, { name: 'CI' })).json()
+      .key;
+    const viaKey = await app.troupe.server.inject({
+      method: 'GET',
+      url: `/api/items/${inner.id}`,
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(viaKey.json()).toMatchObject({ id: inner.id, permission: 'view' });
+
+    // A removed member loses access with the very next request.
+    expect(
+      (await req('DELETE', `/api/workspaces/${ws.id}/members/${other.userId}`, admin.cookie)).statusCode,
+    ).toBe(204);
+    expect((await get(other.cookie)).statusCode).toBe(404);
+    // Sign-out ends the session at once; an expired session is refused.
+    expect((await req('POST', '/api/auth/sign-out', creator.cookie, {})).statusCode).toBe(200);
+    expect((await get(creator.cookie)).statusCode).toBe(401);
+    expect((await get(admin.cookie)).statusCode).toBe(200);
+    app.clock.advance(31 * 24 * 3600 * 1000);
+    expect((await get(admin.cookie)).statusCode).toBe(401);
+  });
+
   it('hands a removed member’s items to the Super Admin who removed them', async () => {
     const item = await create(creator.cookie, 'draft', 'Orphan');
     await share(creator.cookie, item.id, other.userId, 'view');

@@ -19,13 +19,18 @@ export interface ItemRecord {
   updatedAt: number;
 }
 
-/** An item, its ancestors (nearest first) and the member's grant on each, plus the member's role. */
-export interface LoadedChain {
+/** An item's access facts: its chain (nearest first) with the member's grant on each, and their role. */
+export interface ItemFacts {
   item: ItemRecord;
   /** chain[0] is the item itself. */
-  chain: (ChainLink & { record: ItemRecord })[];
+  chain: ChainLink[];
   /** The member's role in the item's workspace; null when not a member. */
   role: Role | null;
+}
+
+/** The same, with every ancestor's whole record. */
+export interface LoadedChain extends ItemFacts {
+  chain: (ChainLink & { record: ItemRecord })[];
 }
 
 interface ChainRow {
@@ -113,22 +118,152 @@ export async function loadChains(
     itemIds.length === 1
       ? await singleChain(conn, itemIds[0] as string, userId)
       : await chainSql(itemIds, userId).execute(conn);
-  for (const r of rows) {
-    const record = toItemRecord(r);
-    const link = {
-      id: record.id,
-      title: record.title,
-      ownerId: record.ownerId,
-      generalAccess: record.generalAccess,
-      workspacePermission: record.workspacePermission,
-      grant: (r.grant_permission as Permission | null) ?? null,
-      record,
-    };
-    const entry = out.get(r.start_id);
-    if (entry) entry.chain.push(link);
-    else out.set(r.start_id, { item: record, chain: [link], role: (r.member_role as Role | null) ?? null });
-  }
+  for (const r of rows) addLink(out, r.start_id, r);
   return out;
+}
+
+/** Appends one chain row (ordered by depth) to its item's chain. */
+function addLink(
+  out: Map<string, LoadedChain>,
+  startId: string,
+  r: Parameters<typeof toItemRecord>[0] & { grant_permission: string | null; member_role: string | null },
+): void {
+  const record = toItemRecord(r);
+  const link = {
+    id: record.id,
+    title: record.title,
+    ownerId: record.ownerId,
+    generalAccess: record.generalAccess,
+    workspacePermission: record.workspacePermission,
+    grant: (r.grant_permission as Permission | null) ?? null,
+    record,
+  };
+  const entry = out.get(startId);
+  if (entry) entry.chain.push(link);
+  else out.set(startId, { item: record, chain: [link], role: (r.member_role as Role | null) ?? null });
+}
+
+/** The signed-in caller as read from their session row (Better Auth's `session`). */
+export interface SessionCaller {
+  userId: string;
+  expiresAt: number;
+}
+
+interface SessionChainRow {
+  /** The caller's columns: on the first row only. */
+  user_id: string | null;
+  expires_at: Date | string | number | null;
+  /** null when the item does not exist. */
+  id: string | null;
+  title: string;
+  owner_id: string;
+  general_access: string;
+  workspace_permission: string;
+  grant_permission: string | null;
+  /** The item's own columns and the caller's role: on the first row only. */
+  workspace_id: string;
+  kind: string;
+  parent_id: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+  member_role: string | null;
+}
+
+/**
+ * The hottest read (`GET /api/items/:id` with a session cookie) in one round trip: the session by
+ * its token (its user exists: sessions go with their user), the caller's role in the item's
+ * workspace, and the item's access facts for them. The walk up the folders carries each folder's
+ * columns (one index lookup per level), stops at the nearest only_me folder (nothing above it
+ * counts: domain/access.ts), and only the links that can change the caller's permission come
+ * back: the item itself, and the folders the caller owns, has a grant on, or that are
+ * workspace-wide or only_me. A `selected` folder that is not theirs and not shared with them adds
+ * nothing to `effectivePermission` (test/access-property.test.ts holds this to SPEC §5).
+ * No session: no row. No such item: one row with the caller and no item.
+ */
+const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
+  const cols = [
+    'id',
+    'workspace_id',
+    'kind',
+    'title',
+    'parent_id',
+    'owner_id',
+    'general_access',
+    'workspace_permission',
+    'created_at',
+    'updated_at',
+  ];
+  const list = (prefix: string) => sql.raw(cols.map((c) => `${prefix}${c}`).join(', '));
+  /** Repeating these on every link would only cost parsing. */
+  const firstRowOnly = (expr: string, as: string) =>
+    sql.raw(`CASE WHEN c.depth > 0 THEN NULL ELSE ${expr} END AS ${as}`);
+  const raw = sql<SessionChainRow>`
+    WITH RECURSIVE
+      caller AS (
+        SELECT s."userId" AS user_id, s."expiresAt" AS expires_at FROM session s WHERE s.token = ${token}
+      ),
+      chain(depth, ${list('')}) AS (
+        SELECT 0, ${list('')} FROM items WHERE id = ${itemId}
+        UNION ALL
+        SELECT c.depth + 1, ${list('i.')}
+        FROM items i JOIN chain c ON i.id = c.parent_id
+        WHERE c.general_access <> 'only_me' AND c.depth < ${sql.lit(MAX_DEPTH)}
+      )
+    SELECT ${firstRowOnly('caller.user_id', 'user_id')}, ${firstRowOnly('caller.expires_at', 'expires_at')},
+           c.id, c.title, c.owner_id, c.general_access, c.workspace_permission,
+           g.permission AS grant_permission,
+           ${sql.join(
+             ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at'].map((col) =>
+               firstRowOnly(`c.${col}`, col),
+             ),
+           )},
+           CASE WHEN c.depth = 0 THEN
+             (SELECT m.role FROM memberships m
+              WHERE m.workspace_id = c.workspace_id AND m.user_id = caller.user_id)
+           END AS member_role
+    FROM caller
+    LEFT JOIN chain c ON 1 = 1
+    LEFT JOIN item_grants g ON g.item_id = c.id AND g.user_id = caller.user_id
+    WHERE c.depth IS NULL OR c.depth = 0 OR c.general_access <> 'selected'
+       OR c.owner_id = caller.user_id OR g.permission IS NOT NULL
+    ORDER BY c.depth`;
+  return { compile: () => raw.compile(conn) };
+});
+
+/**
+ * The session's caller and the item's access facts for them, in one query (see `sessionChain`):
+ * null when there is no such session (expiry is the caller's to check); `facts` null when there is
+ * no such item. `facts.chain` holds the item and only the folders that bear on its permission.
+ */
+export async function loadChainWithSession(
+  conn: Conn,
+  token: string,
+  itemId: string,
+): Promise<{ caller: SessionCaller; facts: ItemFacts | null } | null> {
+  const { rows } = await sessionChain(conn, token, itemId);
+  const first = rows[0];
+  if (!first || first.user_id === null) return null;
+  const expires = first.expires_at as Date | string | number;
+  const caller: SessionCaller = {
+    userId: first.user_id,
+    expiresAt:
+      expires instanceof Date
+        ? expires.getTime()
+        : typeof expires === 'number'
+          ? expires
+          : Date.parse(expires),
+  };
+  if (first.id === null) return { caller, facts: null };
+  const chain: ChainLink[] = rows.map((r) => ({
+    id: r.id as string,
+    title: r.title,
+    ownerId: r.owner_id,
+    generalAccess: r.general_access as GeneralAccess,
+    workspacePermission: r.workspace_permission as Permission,
+    grant: (r.grant_permission as Permission | null) ?? null,
+  }));
+  const item = toItemRecord({ ...first, id: first.id });
+  return { caller, facts: { item, chain, role: (first.member_role as Role | null) ?? null } };
 }
 
 export interface ChainGrant {

@@ -31,6 +31,9 @@ const byRank: EffectivePermission[] = ['none', 'view', 'edit'];
  *    workspace-wide level of the item and its ancestors, walking up until the nearest only_me
  *    ancestor (whose ownership still counts, but not its grants or workspace level, nor anything above);
  * 5. a Viewer gets at most view.
+ * A link that is not the item, not the member's, not shared with them and `selected` changes
+ * nothing here: data/access.repo.ts's one-query item read leaves such links out (and everything
+ * above the nearest only_me ancestor); test/access-property.test.ts holds both to SPEC §5.
  */
 export function effectivePermission(facts: AccessFacts): EffectivePermission {
   const { member, chain } = facts;

@@ -11,6 +11,12 @@ import { hashToken } from '../infra/tokens.ts';
 export interface Authenticator {
   /** The signed-in caller (session cookie or API key), or 401. */
   actor(req: FastifyRequest): Promise<Actor>;
+  /**
+   * For a route that reads the session in its own query (one round trip): the API key's caller
+   * when the request carries one, else the session cookie's token, not yet looked up (401 when
+   * there is neither). The route's use case must then treat an unknown or expired session as 401.
+   */
+  credentials(req: FastifyRequest): Promise<{ actor: Actor } | { sessionToken: string }>;
   /** The caller and their role in `workspaceId` (null role: not a member), in one query. */
   workspaceActor(req: FastifyRequest, workspaceId: string): Promise<WorkspaceActor>;
   /** The caller and their workspaces, in one query (GET /api/me). */
@@ -78,6 +84,10 @@ export function createAuthenticator(deps: {
       if (key) return keyActor(key);
       const s = live(await findSession(deps.db, token(req), null));
       return { userId: s.userId, email: s.email, name: s.name, emailVerified: s.emailVerified };
+    },
+    async credentials(req) {
+      const key = await apiKey(req);
+      return key ? { actor: keyActor(key) } : { sessionToken: token(req) };
     },
     async workspaceActor(req, workspaceId) {
       const key = await apiKey(req);
