@@ -23,4 +23,12 @@ describe('session cookie reader', () => {
   ])('refuses %s', (_what, header) => {
     expect(read(header)).toBeNull();
   });
+  it('remembers valid values only, and only so many', () => {
+    const small = createSessionCookieReader('troupe.session_token', secret, 2);
+    for (const t of ['t1', 't2', 't3', 't1']) expect(small(`troupe.session_token=${sign(t)}`)).toBe(t);
+    const forged = `troupe.session_token=${encodeURIComponent(`t1.${Buffer.alloc(32).toString('base64')}`)}`;
+    expect(small(forged)).toBeNull();
+    expect(small(forged)).toBeNull();
+    expect(small(`troupe.session_token=${sign('t2')}`)).toBe('t2');
+  });
 });
