@@ -194,6 +194,14 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
     'updated_at',
   ];
   const list = (prefix: string) => sql.raw(cols.map((c) => `${prefix}${c}`).join(', '));
+  /**
+   * The caller's grant on a link, as a subquery run per link: one primary-key probe each. (As a
+   * join, the plan PostgreSQL keeps for the prepared statement read every grant of a small
+   * workspace into a hash table on every call.)
+   */
+  const grant = sql.raw(
+    '(SELECT g.permission FROM item_grants g WHERE g.item_id = c.id AND g.user_id = caller.user_id)',
+  );
   /** Repeating these on every link would only cost parsing. */
   const firstRowOnly = (expr: string, as: string) =>
     sql.raw(`CASE WHEN c.depth > 0 THEN NULL ELSE ${expr} END AS ${as}`);
@@ -211,7 +219,7 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
       )
     SELECT ${firstRowOnly('caller.user_id', 'user_id')}, ${firstRowOnly('caller.expires_at', 'expires_at')},
            c.id, c.title, c.owner_id, c.general_access, c.workspace_permission,
-           g.permission AS grant_permission,
+           ${grant} AS grant_permission,
            ${sql.join(
              ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at'].map((col) =>
                firstRowOnly(`c.${col}`, col),
@@ -223,9 +231,8 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
            END AS member_role
     FROM caller
     LEFT JOIN chain c ON 1 = 1
-    LEFT JOIN item_grants g ON g.item_id = c.id AND g.user_id = caller.user_id
     WHERE c.depth IS NULL OR c.depth = 0 OR c.general_access <> 'selected'
-       OR c.owner_id = caller.user_id OR g.permission IS NOT NULL
+       OR c.owner_id = caller.user_id OR ${grant} IS NOT NULL
     ORDER BY c.depth`;
   return { compile: () => raw.compile(conn) };
 });
