@@ -4,6 +4,7 @@ import type { Role } from '../contract/roles.ts';
 import type { ChainLink } from '../domain/access.ts';
 import type { Conn } from './db.ts';
 import { reusable } from './reusable-query.ts';
+import { asMs } from './sessions.repo.ts';
 
 /** One item as loaded with its chain. */
 export interface ItemRecord {
@@ -250,15 +251,9 @@ export async function loadChainWithSession(
   const { rows } = await sessionChain(conn, token, itemId);
   const first = rows[0];
   if (!first || first.user_id === null) return null;
-  const expires = first.expires_at as Date | string | number;
   const caller: SessionCaller = {
     userId: first.user_id,
-    expiresAt:
-      expires instanceof Date
-        ? expires.getTime()
-        : typeof expires === 'number'
-          ? expires
-          : Date.parse(expires),
+    expiresAt: asMs(first.expires_at as Date | string | number),
   };
   if (first.id === null) return { caller, facts: null };
   const chain: ChainLink[] = rows.map((r) => ({

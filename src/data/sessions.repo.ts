@@ -15,7 +15,9 @@ export interface SessionFacts {
 }
 
 const asBool = (v: boolean | number) => v === true || v === 1;
-const asMs = (v: Date | string) => (v instanceof Date ? v.getTime() : Date.parse(v));
+/** Better Auth's timestamps as epoch ms: a Date (PostgreSQL), ISO text (SQLite), or already a number. */
+export const asMs = (v: Date | string | number) =>
+  v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
 
 /** The caller, from the session row and its user: the columns both lookups below read. */
 const CALLER = ['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified'] as const;
