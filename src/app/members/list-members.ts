@@ -46,20 +46,10 @@ function present(row: MembersViewRow, now: number): MemberRow {
 }
 
 /**
- * The members view (SPEC §4.1). Every member sees who is in the workspace (like Slack's member
- * directory); invitations and join requests are shown to Super Admins only.
- */
-export async function listMembers(
-  deps: { db: Db; clock: Clock },
-  actor: WorkspaceActor,
-  input: ListInput,
-): Promise<MembersPage> {
-  return (await buildPage(deps, actor.workspaceId, requireMember(actor) !== 'super_admin', input)).page;
-}
-
-/**
- * The members view as the JSON the route sends, from the page cache when the caller's request read
- * the workspace's members version (sessions and API keys both do).
+ * The members view (SPEC §4.1) as the JSON the route sends. Every member sees who is in the
+ * workspace (like Slack's member directory); invitations and join requests are shown to Super
+ * Admins only. From the page cache when the caller's request read the workspace's members version
+ * (sessions and API keys both do).
  */
 export async function listMembersJson(
   deps: { db: Db; clock: Clock; pages: MembersPageCache },
