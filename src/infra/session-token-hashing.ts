@@ -12,33 +12,36 @@ interface WhereClause {
   value: unknown;
 }
 
-const hashValue = (v: unknown): unknown =>
-  typeof v === 'string' ? hashToken(v) : Array.isArray(v) ? v.map(hashValue) : v;
-
-const hashWhere = (where: unknown): unknown =>
-  Array.isArray(where)
-    ? where.map((w: WhereClause) => (w?.field === TOKEN_FIELD ? { ...w, value: hashValue(w.value) } : w))
-    : where;
-
-const hashFields = (row: unknown): unknown =>
-  row && typeof row === 'object' && TOKEN_FIELD in row
-    ? { ...row, [TOKEN_FIELD]: hashValue((row as Record<string, unknown>)[TOKEN_FIELD]) }
-    : row;
-
-/** Raw token by its hash, for the tokens a call names (so rows read back can carry the raw one). */
-function rawByHash(input: { where?: unknown; data?: unknown; update?: unknown }): Map<string, string> {
-  const raws: string[] = [];
-  const collect = (v: unknown) => {
-    if (typeof v === 'string') raws.push(v);
-    else if (Array.isArray(v)) v.forEach(collect);
+/**
+ * Hashes the session tokens a call names (in `where` clauses, `data` and `update`) and remembers
+ * each raw token by its hash, so rows coming back can carry the raw one again.
+ */
+function hashTokensIn(input: { where?: unknown; data?: unknown; update?: unknown }) {
+  const rawByHash = new Map<string, string>();
+  const hashValue = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(hashValue);
+    if (typeof v !== 'string') return v;
+    const hashed = hashToken(v);
+    rawByHash.set(hashed, v);
+    return hashed;
   };
-  if (Array.isArray(input.where)) {
-    for (const w of input.where as WhereClause[]) if (w?.field === TOKEN_FIELD) collect(w.value);
-  }
-  for (const row of [input.data, input.update]) {
-    if (row && typeof row === 'object') collect((row as Record<string, unknown>)[TOKEN_FIELD]);
-  }
-  return new Map(raws.map((raw) => [hashToken(raw), raw]));
+  const hashField = (row: unknown): unknown =>
+    row && typeof row === 'object' && TOKEN_FIELD in row
+      ? { ...row, [TOKEN_FIELD]: hashValue((row as Record<string, unknown>)[TOKEN_FIELD]) }
+      : row;
+  const rewritten = {
+    ...input,
+    ...(Array.isArray(input.where)
+      ? {
+          where: input.where.map((w: WhereClause) =>
+            w?.field === TOKEN_FIELD ? { ...w, value: hashValue(w.value) } : w,
+          ),
+        }
+      : {}),
+    ...('data' in input ? { data: hashField(input.data) } : {}),
+    ...('update' in input ? { update: hashField(input.update) } : {}),
+  };
+  return { rewritten, rawByHash };
 }
 
 /** Puts the caller's raw token back into rows (and rows nested one level down) that carry its hash. */
@@ -86,13 +89,8 @@ export function withHashedSessionTokens(inner: Adapter): Adapter {
         if (!input || typeof input !== 'object' || input.model !== SESSION_MODEL) {
           return value.apply(target, args);
         }
-        const rewritten = {
-          ...input,
-          ...('where' in input ? { where: hashWhere(input.where) } : {}),
-          ...('data' in input ? { data: hashFields(input.data) } : {}),
-          ...('update' in input ? { update: hashFields(input.update) } : {}),
-        };
-        return restoreRaw(await value.apply(target, [rewritten, ...args.slice(1)]), rawByHash(input));
+        const { rewritten, rawByHash } = hashTokensIn(input);
+        return restoreRaw(await value.apply(target, [rewritten, ...args.slice(1)]), rawByHash);
       };
     },
   });
