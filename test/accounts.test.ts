@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listRecentMail } from '../src/data/outbox.repo.ts';
 import { dialects, sessionCookie, signUp, startTestApp, type TestApp, uniqueEmail } from './harness.ts';
@@ -220,6 +220,20 @@ describe.each(dialects)('accounts on %s', (dialect) => {
           .execute()
       ).map((r) => String((r as { token: string }).token));
     expect(await stored()).toEqual([createHash('sha256').update(rawToken).digest('hex')]);
+    // What a copy of the database holds is no credential, even signed with the real secret.
+    const [storedHash] = await stored();
+    const signedHash = `${cookie.split('=')[0]}=${encodeURIComponent(
+      `${storedHash}.${createHmac('sha256', app.config.authSecret)
+        .update(storedHash as string)
+        .digest('base64')}`,
+    )}`;
+    expect((await app.request({ method: 'GET', url: '/api/me', cookie: signedHash })).statusCode).toBe(401);
+    const betterAuthWithHash = await app.request({
+      method: 'GET',
+      url: '/api/auth/get-session',
+      cookie: signedHash,
+    });
+    expect(betterAuthWithHash.json()?.user).toBeUndefined();
     // Our session check and Better Auth's own both find the session from the cookie.
     expect((await app.request({ method: 'GET', url: '/api/me', cookie })).statusCode).toBe(200);
     const viaBetterAuth = await app.request({ method: 'GET', url: '/api/auth/get-session', cookie });
