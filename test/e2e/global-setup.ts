@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const PORT = 3917;
+/** E2E_PORT lets two checkouts run their browser tests at once. */
+const PORT = Number(process.env.E2E_PORT ?? 3917);
 
 async function waitForReady(url: string, child: ChildProcess, ms: number) {
   const until = Date.now() + ms;
