@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkspace, dialects, joinAs, useAdminWorkspace } from './harness.ts';
+import { addMember, createWorkspace, dialects, joinAs, signUp, useAdminWorkspace } from './harness.ts';
 
 describe.each(dialects)('API keys on %s', (dialect) => {
   const fx = useAdminWorkspace(dialect, { seats: 10 });
@@ -33,7 +33,19 @@ describe.each(dialects)('API keys on %s', (dialect) => {
     expect(me.json()).toMatchObject({ id: dev.userId, workspaces: [{ id: fx.ws.id, role: 'developer' }] });
     expect((await bearer(created.key, `/api/workspaces/${fx.ws.id}/members`)).statusCode).toBe(200);
     // Bearer calls carry no cookie: mutations need no Origin.
-    expect((await bearer(created.key, '/api/workspaces', 'POST', { name: 'Via API' })).statusCode).toBe(201);
+    const renamed = await bearer(created.key, `/api/workspaces/${fx.ws.id}/items`, 'POST', {
+      kind: 'draft',
+      title: 'Via API',
+    });
+    expect(renamed.statusCode).toBe(201);
+    // A key acts only inside its workspace: it cannot make another one, nor mint keys.
+    const made = await bearer(created.key, '/api/workspaces', 'POST', { name: 'Via API' });
+    expect(made.statusCode).toBe(403);
+    expect(made.json().detail).toMatch(/only inside its own workspace/);
+    expect(
+      (await bearer(created.key, `/api/workspaces/${fx.ws.id}/api-keys`, 'POST', { name: 'Spawn' }))
+        .statusCode,
+    ).toBe(403);
 
     const list = (await req('GET', `/api/workspaces/${fx.ws.id}/api-keys`, dev.cookie)).json();
     expect(list.apiKeys).toHaveLength(1);
@@ -65,6 +77,58 @@ describe.each(dialects)('API keys on %s', (dialect) => {
       (await req('DELETE', `/api/workspaces/${fx.ws.id}/api-keys/${otherKey.json().id}`, fx.admin.cookie))
         .statusCode,
     ).toBe(404);
+  });
+
+  it('never acts outside its workspace, even where its owner is a member (SPEC §8, §9)', async () => {
+    // Ada is a Super Admin of Studio; in Other she is a Creator. Her key from Studio must be a
+    // stranger in Other on every route: items, sharing, listings.
+    const owner = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer', 'Dev');
+    const { key } = await createKey(owner.cookie);
+    const boss = await signUp(fx.app, { name: 'Bo Boss' });
+    const other = await createWorkspace(fx.app, boss.cookie, 'Other');
+    await addMember(fx.app, other.id, owner, 'creator');
+    const mk = await req('POST', `/api/workspaces/${other.id}/items`, boss.cookie, {
+      kind: 'draft',
+      title: 'Secret',
+    });
+    const itemId = mk.json().id as string;
+    // Shared with the whole workspace at edit: the owner's own session may edit it.
+    await req('PATCH', `/api/items/${itemId}/access`, boss.cookie, {
+      generalAccess: 'workspace',
+      workspacePermission: 'edit',
+    });
+    expect((await req('GET', `/api/items/${itemId}`, owner.cookie)).json().permission).toBe('edit');
+
+    const unknown = await bearer(key, '/api/items/doesnotexist');
+    const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
+    const calls: [string, string, unknown?][] = [
+      ['GET', `/api/items/${itemId}`],
+      ['PATCH', `/api/items/${itemId}`, { title: 'Pwned' }],
+      ['GET', `/api/items/${itemId}/access`],
+      ['PATCH', `/api/items/${itemId}/access`, { generalAccess: 'only_me' }],
+      ['PUT', `/api/items/${itemId}/grants/${owner.userId}`, { permission: 'edit' }],
+      ['DELETE', `/api/items/${itemId}/grants/${boss.userId}`],
+      ['DELETE', `/api/items/${itemId}`],
+      ['GET', `/api/workspaces/${other.id}`],
+      ['GET', `/api/workspaces/${other.id}/items`],
+      ['POST', `/api/workspaces/${other.id}/items`, { kind: 'draft', title: 'x' }],
+      ['GET', `/api/workspaces/${other.id}/members`],
+    ];
+    for (const [method, url, body] of calls) {
+      const res = await bearer(key, url, method, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+      if (url.startsWith('/api/items/')) expect(strip(res.json())).toEqual(strip(unknown.json()));
+    }
+    const item = (await req('GET', `/api/items/${itemId}`, boss.cookie)).json();
+    expect(item.title).toBe('Secret');
+    expect(item.generalAccess).toBe('workspace');
+    const ws = (await bearer(key, '/api/workspaces')).json().workspaces.map((w: { id: string }) => w.id);
+    expect(ws).toEqual([fx.ws.id]);
+    expect((await bearer(key, '/api/me')).json().workspaces.map((w: { id: string }) => w.id)).toEqual([
+      fx.ws.id,
+    ]);
+    // The owner's session still sees both.
+    expect((await req('GET', '/api/workspaces', owner.cookie)).json().workspaces).toHaveLength(2);
   });
 
   it('stops a key the moment its owner is demoted below Developer, and for good', async () => {

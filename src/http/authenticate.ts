@@ -1,8 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor, WorkspaceActor } from '../app/actor.ts';
+import type { Role } from '../contract/roles.ts';
 import { type ApiKeyFacts, findApiKeyByHash, touchApiKey } from '../data/api-keys.repo.ts';
 import type { Db } from '../data/db.ts';
-import { findSession, findSessionWithWorkspaces, type MeRow } from '../data/sessions.repo.ts';
+import { findMembership } from '../data/members.repo.ts';
+import { findSession, findSessionWithWorkspaces } from '../data/sessions.repo.ts';
+import { listWorkspacesOfUser } from '../data/workspaces.repo.ts';
 import { DomainError } from '../domain/errors.ts';
 import { can } from '../domain/roles.ts';
 import type { Clock } from '../infra/clock.ts';
@@ -17,10 +20,14 @@ export interface Authenticator {
    * there is neither). The route's use case must then treat an unknown or expired session as 401.
    */
   credentials(req: FastifyRequest): Promise<{ actor: Actor } | { sessionToken: string }>;
-  /** The caller and their role in `workspaceId` (null role: not a member), in one query. */
+  /**
+   * The caller and their user's role in `workspaceId` (null: not a member), in one query for a
+   * session. Whether the credential reaches that workspace is decided by the gate (app/gate.ts),
+   * never here.
+   */
   workspaceActor(req: FastifyRequest, workspaceId: string): Promise<WorkspaceActor>;
-  /** The caller and their workspaces, in one query (GET /api/me). */
-  me(req: FastifyRequest): Promise<MeRow>;
+  /** The caller and their user's workspaces, in one query for a session (GET /api/me). */
+  me(req: FastifyRequest): Promise<{ actor: Actor; workspaces: { id: string; name: string; role: Role }[] }>;
   /** True when the request carries a session cookie with a valid signature. */
   hasSessionCookie(req: FastifyRequest): boolean;
 }
@@ -76,14 +83,26 @@ export function createAuthenticator(deps: {
     email: k.email,
     name: k.name,
     emailVerified: k.emailVerified,
+    credential: { kind: 'api_key', keyId: k.keyId, workspaceId: k.workspaceId },
+  });
+  const sessionActor = (s: {
+    userId: string;
+    email: string;
+    name: string;
+    emailVerified: boolean;
+  }): Actor => ({
+    userId: s.userId,
+    email: s.email,
+    name: s.name,
+    emailVerified: s.emailVerified,
+    credential: { kind: 'session' },
   });
 
   return {
     async actor(req) {
       const key = await apiKey(req);
       if (key) return keyActor(key);
-      const s = live(await findSession(deps.db, token(req), null));
-      return { userId: s.userId, email: s.email, name: s.name, emailVerified: s.emailVerified };
+      return sessionActor(live(await findSession(deps.db, token(req), null)));
     },
     async credentials(req) {
       const key = await apiKey(req);
@@ -92,36 +111,27 @@ export function createAuthenticator(deps: {
     async workspaceActor(req, workspaceId) {
       const key = await apiKey(req);
       if (key) {
-        // A key belongs to one workspace: elsewhere its owner is treated as a stranger.
-        const own = key.workspaceId === workspaceId;
-        return {
-          ...keyActor(key),
-          workspaceId,
-          role: own ? key.role : null,
-          membersVersion: own ? key.membersVersion : null,
-        };
+        if (key.workspaceId === workspaceId) {
+          return { ...keyActor(key), workspaceId, memberRole: key.role, membersVersion: key.membersVersion };
+        }
+        // Another workspace: its owner's role there, which the gate will not let the key use.
+        const m = await findMembership(deps.db, workspaceId, key.userId);
+        return { ...keyActor(key), workspaceId, memberRole: m?.role ?? null, membersVersion: null };
       }
       const s = live(await findSession(deps.db, token(req), workspaceId));
-      return {
-        userId: s.userId,
-        email: s.email,
-        name: s.name,
-        emailVerified: s.emailVerified,
-        workspaceId,
-        role: s.role,
-        membersVersion: s.membersVersion,
-      };
+      return { ...sessionActor(s), workspaceId, memberRole: s.role, membersVersion: s.membersVersion };
     },
     async me(req) {
       const key = await apiKey(req);
       if (key) {
+        const all = await listWorkspacesOfUser(deps.db, key.userId);
         return {
-          ...keyActor(key),
-          expiresAt: key.expiresAt ?? Number.MAX_SAFE_INTEGER,
-          workspaces: key.role ? [{ id: key.workspaceId, name: key.workspaceName, role: key.role }] : [],
+          actor: keyActor(key),
+          workspaces: all.map((w) => ({ id: w.id, name: w.name, role: w.role })),
         };
       }
-      return live(await findSessionWithWorkspaces(deps.db, token(req)));
+      const s = live(await findSessionWithWorkspaces(deps.db, token(req)));
+      return { actor: sessionActor(s), workspaces: s.workspaces };
     },
     hasSessionCookie: (req) => deps.readSessionToken(req.headers.cookie) !== null,
   };

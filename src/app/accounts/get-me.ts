@@ -1,12 +1,15 @@
 import type { Me } from '../../contract/me.ts';
-import type { MeRow } from '../../data/sessions.repo.ts';
+import type { Role } from '../../contract/roles.ts';
+import type { Actor } from '../actor.ts';
+import { withinReach } from '../gate.ts';
 
-export function presentMe(row: MeRow): Me {
+/** The caller and the workspaces their credential reaches (an API key: its own only). */
+export function presentMe(actor: Actor, workspaces: { id: string; name: string; role: Role }[]): Me {
   return {
-    id: row.userId,
-    email: row.email,
-    name: row.name,
-    emailVerified: row.emailVerified,
-    workspaces: row.workspaces,
+    id: actor.userId,
+    email: actor.email,
+    name: actor.name,
+    emailVerified: actor.emailVerified,
+    workspaces: withinReach(actor, workspaces),
   };
 }

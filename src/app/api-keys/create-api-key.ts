@@ -6,8 +6,9 @@ import { type Db, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import type { Clock } from '../../infra/clock.ts';
 import { hashToken, newToken } from '../../infra/tokens.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess } from '../gate.ts';
 
 export const API_KEY_PREFIX = 'trp_';
 const DAY = 24 * 60 * 60 * 1000;
@@ -18,7 +19,7 @@ export async function createApiKey(
   actor: WorkspaceActor,
   input: { name: string; expiresInDays?: number | null },
 ): Promise<z.infer<typeof CreatedApiKey>> {
-  authorize(actor, 'api:access');
+  requireAccess(actor, 'api_key:create');
   const key = `${API_KEY_PREFIX}${newToken()}`;
   const now = deps.clock.now();
   const row = {

@@ -1,7 +1,8 @@
 import type { ApiKey } from '../../contract/members.ts';
 import { listApiKeys as listApiKeyRows } from '../../data/api-keys.repo.ts';
 import type { Db } from '../../data/db.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
+import { requireAccess } from '../gate.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -10,7 +11,7 @@ export async function listApiKeys(
   deps: { db: Db },
   actor: WorkspaceActor,
 ): Promise<{ apiKeys: ApiKey[]; nextCursor: null }> {
-  const role = authorize(actor, 'api:access');
+  const role = requireAccess(actor, 'api_keys:list');
   const rows = await listApiKeyRows(deps.db, actor.workspaceId, role === 'super_admin' ? null : actor.userId);
   return {
     apiKeys: rows.map((r) => ({

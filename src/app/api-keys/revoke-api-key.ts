@@ -3,8 +3,9 @@ import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { forbidden, notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess } from '../gate.ts';
 
 /** Owners revoke their keys; Super Admins revoke anyone's. The key stops working at once. */
 export async function revokeApiKey(
@@ -12,7 +13,7 @@ export async function revokeApiKey(
   actor: WorkspaceActor,
   input: { keyId: string },
 ) {
-  const role = authorize(actor, 'api:access');
+  const role = requireAccess(actor, 'api_key:revoke');
   const ws = actor.workspaceId;
   await inTransaction(deps.db, async (tx) => {
     const key = await findApiKey(tx, ws, input.keyId);

@@ -1,7 +1,8 @@
 import type { AuditAction, AuditEvent } from '../../contract/members.ts';
 import { listAuditEvents as listAuditRows } from '../../data/audit.repo.ts';
 import type { Db } from '../../data/db.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
+import { requireAccess } from '../gate.ts';
 import { decodeCursor, encodeCursor } from '../members/cursor.ts';
 
 const parse = (v: string | null) => (v === null ? null : JSON.parse(v));
@@ -11,7 +12,7 @@ export async function listAuditEvents(
   actor: WorkspaceActor,
   input: { cursor?: string; action?: AuditAction; actorId?: string; limit: number },
 ): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
-  authorize(actor, 'audit:view');
+  requireAccess(actor, 'audit:view');
   const beforeId = input.cursor ? (decodeCursor(input.cursor, 1)[0] as string) : null;
   const rows = await listAuditRows(deps.db, actor.workspaceId, {
     beforeId,

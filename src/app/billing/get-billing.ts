@@ -3,10 +3,11 @@ import { listSeatPurchases } from '../../data/billing.repo.ts';
 import type { Db } from '../../data/db.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { notFound } from '../../domain/errors.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
+import { requireAccess } from '../gate.ts';
 
 export async function getBilling(deps: { db: Db }, actor: WorkspaceActor): Promise<Billing> {
-  authorize(actor, 'billing:manage');
+  requireAccess(actor, 'billing:view');
   const [ws, purchases] = await Promise.all([
     findWorkspace(deps.db, actor.workspaceId),
     listSeatPurchases(deps.db, actor.workspaceId, 100),

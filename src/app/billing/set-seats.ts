@@ -8,8 +8,9 @@ import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { PaymentProvider } from '../../infra/payments.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess } from '../gate.ts';
 import { getBilling } from './get-billing.ts';
 
 /**
@@ -22,7 +23,7 @@ export async function setSeats(
   actor: WorkspaceActor,
   input: { seats: number },
 ): Promise<Billing> {
-  authorize(actor, 'billing:manage');
+  requireAccess(actor, 'billing:update');
   const ws = actor.workspaceId;
   const current = await findWorkspace(deps.db, ws);
   if (!current) throw notFound('Workspace');

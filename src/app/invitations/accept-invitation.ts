@@ -9,6 +9,7 @@ import type { Clock } from '../../infra/clock.ts';
 import { hashToken } from '../../infra/tokens.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccountAccess } from '../gate.ts';
 import { deadInvitation, liveInvitation } from './preview-invitation.ts';
 
 /**
@@ -17,6 +18,7 @@ import { deadInvitation, liveInvitation } from './preview-invitation.ts';
  * update (one winner per token), the seat a conditional increment (never past the seat count).
  */
 export async function acceptInvitation(deps: { db: Db; clock: Clock }, actor: Actor, token: string) {
+  requireAccountAccess(actor, 'invitation:accept');
   const tokenHash = hashToken(token);
   const inv = liveInvitation(await findInvitationByTokenHash(deps.db, tokenHash), deps.clock.now());
   if (inv.email !== actor.email) {

@@ -17,8 +17,9 @@ import { DomainError, invalid, notFound } from '../../domain/errors.ts';
 import { INVITATION_TTL_MS, MAX_INVITES_PER_CALL, parseEmailList } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
 import { hashToken, newToken } from '../../infra/tokens.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess } from '../gate.ts';
 import { invitationMail } from '../mail/templates.ts';
 
 export interface InvitationDeps {
@@ -42,7 +43,7 @@ export async function inviteMembers(
   actor: WorkspaceActor,
   input: InviteBody,
 ): Promise<InviteResult> {
-  authorize(actor, 'members:manage');
+  requireAccess(actor, 'members:manage');
   const { valid, invalid: bad } = parseEmailList(input.emails);
   if (bad.length > 0) {
     throw new DomainError(

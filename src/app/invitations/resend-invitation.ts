@@ -8,14 +8,15 @@ import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import { INVITATION_TTL_MS } from '../../domain/members.ts';
 import { hashToken, newToken } from '../../infra/tokens.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess } from '../gate.ts';
 import { invitationMail } from '../mail/templates.ts';
 import { acceptUrl, type InvitationDeps } from './invite-members.ts';
 
 /** Sends a pending (or expired) invitation again with a new token and 7 more days; the old link dies. */
 export async function resendInvitation(deps: InvitationDeps, actor: WorkspaceActor, input: { id: string }) {
-  authorize(actor, 'members:manage');
+  requireAccess(actor, 'members:manage');
   const ws = actor.workspaceId;
   const out = await inTransaction(deps.db, async (tx) => {
     const inv = await findInvitation(tx, ws, input.id);

@@ -3,8 +3,9 @@ import { type Db, inTransaction } from '../../data/db.ts';
 import { findInvitation, revokeInvitation as revokeInvitationRow } from '../../data/invitations.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess } from '../gate.ts';
 
 /** Revokes a pending invitation: its link stops working at once. */
 export async function revokeInvitation(
@@ -12,7 +13,7 @@ export async function revokeInvitation(
   actor: WorkspaceActor,
   input: { id: string },
 ) {
-  authorize(actor, 'members:manage');
+  requireAccess(actor, 'members:manage');
   const ws = actor.workspaceId;
   await inTransaction(deps.db, async (tx) => {
     const inv = await findInvitation(tx, ws, input.id);

@@ -5,8 +5,9 @@ import { newId } from '../../data/ids.ts';
 import { insertItem, kindRank, titleKey } from '../../data/items.repo.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
-import { loadItemFor, presentItem } from './item-access.ts';
+import type { WorkspaceActor } from '../actor.ts';
+import { requireAccess, requireItem } from '../gate.ts';
+import { presentItem } from './item-access.ts';
 
 /**
  * Creates a folder, draft, video, avatar or voice (everyone but Viewers). Inside a folder it needs
@@ -17,10 +18,10 @@ export async function createItem(
   actor: WorkspaceActor,
   input: { kind: ItemKind; title: string; parentId?: string | null },
 ): Promise<Item> {
-  authorize(actor, 'content:create');
+  requireAccess(actor, 'item:create');
   return inTransaction(deps.db, async (tx) => {
     if (input.parentId) {
-      const { loaded } = await loadItemFor(tx, actor, input.parentId, 'item:edit', 'Folder');
+      const { loaded } = await requireItem(tx, actor, 'item:edit', input.parentId, 'Folder');
       if (loaded.item.workspaceId !== actor.workspaceId)
         throw invalid('parentId', 'The folder is in another workspace');
       if (loaded.item.kind !== 'folder') throw invalid('parentId', 'Items can only be put in folders');

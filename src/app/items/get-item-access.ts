@@ -5,7 +5,7 @@ import type { Conn, Db } from '../../data/db.ts';
 import { listMembersByIds, listSuperAdmins } from '../../data/members.repo.ts';
 import { type ChainLink, effectivePermission } from '../../domain/access.ts';
 import type { Actor } from '../actor.ts';
-import { loadItemFor } from './item-access.ts';
+import { requireItem } from '../gate.ts';
 
 interface Person {
   userId: string;
@@ -22,7 +22,7 @@ interface Person {
  * check, so a Viewer granted edit shows as view-only.
  */
 export async function getItemAccess(deps: { db: Db }, actor: Actor, id: string): Promise<ItemAccess> {
-  const { loaded } = await loadItemFor(deps.db, actor, id, 'item:view');
+  const { loaded } = await requireItem(deps.db, actor, 'item:view', id);
   return describeAccess(deps.db, loaded);
 }
 

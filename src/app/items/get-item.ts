@@ -4,10 +4,11 @@ import type { Db } from '../../data/db.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
-import { checkItemAccess, loadItemFor, presentItem } from './item-access.ts';
+import { decideItem, requireItem, sessionCaller } from '../gate.ts';
+import { presentItem } from './item-access.ts';
 
 export async function getItem(deps: { db: Db }, actor: Actor, id: string): Promise<Item> {
-  const { loaded, permission } = await loadItemFor(deps.db, actor, id, 'item:view');
+  const { loaded, permission } = await requireItem(deps.db, actor, 'item:view', id);
   return presentItem(loaded.item, permission);
 }
 
@@ -24,6 +25,6 @@ export async function getItemWithSession(
   const found = await loadChainWithSession(deps.db, sessionToken, id);
   if (!found || found.caller.expiresAt <= deps.clock.now())
     throw new DomainError('unauthenticated', 'Sign in to continue');
-  const { loaded, permission } = checkItemAccess({ userId: found.caller.userId }, found.facts, 'item:view');
+  const { loaded, permission } = decideItem(sessionCaller(found.caller.userId), found.facts, 'item:view');
   return presentItem(loaded.item, permission);
 }

@@ -8,8 +8,9 @@ import { invalid, notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireItem } from '../gate.ts';
 import { describeAccess } from './get-item-access.ts';
-import { loadItemFor, reload } from './item-access.ts';
+import { reload } from './item-access.ts';
 
 /**
  * Shares an item with one member at view or edit (or changes their level). Only those who may
@@ -22,7 +23,7 @@ export async function putGrant(
   input: { itemId: string; userId: string; permission: Permission },
 ): Promise<ItemAccess> {
   return inTransaction(deps.db, async (tx) => {
-    const { loaded } = await loadItemFor(tx, actor, input.itemId, 'item:share');
+    const { loaded } = await requireItem(tx, actor, 'item:share', input.itemId);
     const ws = loaded.item.workspaceId;
     const grantee = await findMembership(tx, ws, input.userId);
     if (!grantee) throw invalid('userId', 'Items can only be shared with members of this workspace');
@@ -65,7 +66,7 @@ export async function removeGrant(
   input: { itemId: string; userId: string },
 ): Promise<ItemAccess> {
   return inTransaction(deps.db, async (tx) => {
-    const { loaded } = await loadItemFor(tx, actor, input.itemId, 'item:share');
+    const { loaded } = await requireItem(tx, actor, 'item:share', input.itemId);
     const ws = loaded.item.workspaceId;
     if (!(await deleteGrant(tx, ws, input.itemId, input.userId))) throw notFound('Grant');
     const now = deps.clock.now();

@@ -1,24 +1,8 @@
 import type { EffectivePermission, Item } from '../../contract/items.ts';
-import type { Role } from '../../contract/roles.ts';
-import { type ItemFacts, type ItemRecord, type LoadedChain, loadChains } from '../../data/access.repo.ts';
+import { type ItemRecord, type LoadedChain, loadChains } from '../../data/access.repo.ts';
 import type { Conn } from '../../data/db.ts';
-import { abilitiesFor, allows, effectivePermission, type ItemAction } from '../../domain/access.ts';
-import { DomainError, forbidden } from '../../domain/errors.ts';
-import type { Actor } from '../actor.ts';
-
-/** What the item rules need to know about the caller. */
-export type Caller = Pick<Actor, 'userId' | 'keyWorkspaceId'>;
-
-/** The caller's role in the item's workspace; an API key only works in its own workspace. */
-export function roleIn(actor: Caller, loaded: ItemFacts): Role | null {
-  if (actor.keyWorkspaceId && actor.keyWorkspaceId !== loaded.item.workspaceId) return null;
-  return loaded.role;
-}
-
-export function permissionOn(actor: Caller, loaded: ItemFacts): EffectivePermission {
-  const role = roleIn(actor, loaded);
-  return effectivePermission({ member: role ? { userId: actor.userId, role } : null, chain: loaded.chain });
-}
+import { abilitiesFor } from '../../domain/access.ts';
+import { DomainError } from '../../domain/errors.ts';
 
 export function presentItem(record: ItemRecord, permission: EffectivePermission): Item {
   if (permission === 'none') throw new Error('presentItem: an item the caller cannot see');
@@ -36,41 +20,6 @@ export function presentItem(record: ItemRecord, permission: EffectivePermission)
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
   };
-}
-
-/**
- * Loads an item with its access facts and checks `action`: an item the caller cannot view is
- * not found (404, never revealing that it exists); one they can view but not act on is 403.
- */
-export async function loadItemFor(
-  conn: Conn,
-  actor: Actor,
-  itemId: string,
-  action: ItemAction,
-  what = 'Item',
-): Promise<{ loaded: LoadedChain; permission: EffectivePermission; role: Role }> {
-  const loaded = (await loadChains(conn, [itemId], actor.userId)).get(itemId);
-  return checkItemAccess(actor, loaded ?? null, action, what);
-}
-
-/** The check of `loadItemFor`, for a chain loaded some other way. */
-export function checkItemAccess<F extends ItemFacts>(
-  actor: Caller,
-  loaded: F | null,
-  action: ItemAction,
-  what = 'Item',
-): { loaded: F; permission: EffectivePermission; role: Role } {
-  const permission = loaded ? permissionOn(actor, loaded) : 'none';
-  const role = loaded ? roleIn(actor, loaded) : null;
-  if (!loaded || !role || permission === 'none') throw new DomainError('not_found', `${what} not found`);
-  if (!allows(permission, action)) {
-    throw forbidden(
-      role === 'viewer'
-        ? 'Viewers can only view content'
-        : `You have ${permission} access to this ${what.toLowerCase()}; this needs edit access`,
-    );
-  }
-  return { loaded, permission, role };
 }
 
 /** The item's chain again after a change, without an access check (the caller was just authorized). */

@@ -4,9 +4,10 @@ import type { Db } from '../../data/db.ts';
 import { type ItemSort, type ListedItem, listChildren, listSharedWith } from '../../data/items.repo.ts';
 import { type ChainLink, effectivePermission } from '../../domain/access.ts';
 import { invalid } from '../../domain/errors.ts';
-import { requireMember, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
+import { requireAccess, requireItem } from '../gate.ts';
 import { decodeCursor, encodeCursor } from '../members/cursor.ts';
-import { loadItemFor, presentItem } from './item-access.ts';
+import { presentItem } from './item-access.ts';
 
 const rankOf = { none: 0, view: 1, edit: 2 } as const;
 
@@ -31,7 +32,7 @@ export async function listItems(
   actor: WorkspaceActor,
   input: { parentId?: string; view: 'folder' | 'shared'; sort: ItemSort; cursor?: string; limit: number },
 ): Promise<ItemList> {
-  const role = requireMember(actor);
+  const role = requireAccess(actor, 'items:list');
   const member = { userId: actor.userId, role };
   const ws = actor.workspaceId;
 
@@ -63,7 +64,7 @@ export async function listItems(
 
   let parentChain: ChainLink[] = [];
   if (input.parentId) {
-    const { loaded } = await loadItemFor(deps.db, actor, input.parentId, 'item:view', 'Folder');
+    const { loaded } = await requireItem(deps.db, actor, 'item:view', input.parentId, 'Folder');
     if (loaded.item.workspaceId !== ws) throw invalid('parentId', 'The folder is in another workspace');
     if (loaded.item.kind !== 'folder') throw invalid('parentId', 'Not a folder');
     parentChain = loaded.chain;

@@ -5,8 +5,9 @@ import { updateItem } from '../../data/items.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireItem } from '../gate.ts';
 import { describeAccess } from './get-item-access.ts';
-import { loadItemFor, reload } from './item-access.ts';
+import { reload } from './item-access.ts';
 
 /** General access: only me / only people added / anyone in the workspace at view or edit. Sharers only. */
 export async function updateItemAccess(
@@ -16,7 +17,7 @@ export async function updateItemAccess(
   input: { generalAccess?: GeneralAccess; workspacePermission?: Permission },
 ): Promise<ItemAccess> {
   return inTransaction(deps.db, async (tx) => {
-    const { loaded } = await loadItemFor(tx, actor, id, 'item:share');
+    const { loaded } = await requireItem(tx, actor, 'item:share', id);
     const item = loaded.item;
     const now = deps.clock.now();
     const after = {

@@ -5,7 +5,8 @@ import { titleKey, updateItem as updateItemRow } from '../../data/items.repo.ts'
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
-import { loadItemFor, permissionOn, presentItem } from './item-access.ts';
+import { permissionOn, requireItem } from '../gate.ts';
+import { presentItem } from './item-access.ts';
 
 /**
  * Renames and/or moves an item. Needs edit access to it; a move also needs edit access to the
@@ -19,7 +20,7 @@ export async function updateItem(
   input: { title?: string; parentId?: string | null },
 ): Promise<Item> {
   return inTransaction(deps.db, async (tx) => {
-    const { loaded } = await loadItemFor(tx, actor, id, 'item:edit');
+    const { loaded } = await requireItem(tx, actor, 'item:edit', id);
     const ws = loaded.item.workspaceId;
     const patch: Parameters<typeof updateItemRow>[3] = {};
     if (input.title !== undefined) {
@@ -29,7 +30,7 @@ export async function updateItem(
     if (input.parentId !== undefined && input.parentId !== loaded.item.parentId) {
       if (input.parentId !== null) {
         if (input.parentId === id) throw invalid('parentId', 'An item cannot be moved into itself');
-        const target = await loadItemFor(tx, actor, input.parentId, 'item:edit', 'Folder');
+        const target = await requireItem(tx, actor, 'item:edit', input.parentId, 'Folder');
         if (target.loaded.item.workspaceId !== ws)
           throw invalid('parentId', 'Items can only move within their workspace');
         if (target.loaded.item.kind !== 'folder')
@@ -43,7 +44,7 @@ export async function updateItem(
       patch.parent_id = input.parentId;
     }
     await updateItemRow(tx, ws, id, patch, deps.clock.now());
-    const { loaded: after } = await loadItemFor(tx, actor, id, 'item:view');
+    const { loaded: after } = await requireItem(tx, actor, 'item:view', id);
     return presentItem(after.item, permissionOn(actor, after));
   });
 }

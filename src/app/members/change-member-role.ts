@@ -13,8 +13,9 @@ import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
 import { can } from '../../domain/roles.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { authorize, reauthorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess, requireAccessUnderLock } from '../gate.ts';
 
 /** A Super Admin gives a member another role. The last Super Admin cannot be demoted. */
 export async function changeMemberRole(
@@ -22,11 +23,11 @@ export async function changeMemberRole(
   actor: WorkspaceActor,
   input: { userId: string; role: Role },
 ): Promise<MemberRow> {
-  authorize(actor, 'members:manage');
+  requireAccess(actor, 'members:manage');
   const ws = actor.workspaceId;
   return inTransaction(deps.db, async (tx) => {
     if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
-    await reauthorize(tx, actor, 'members:manage');
+    await requireAccessUnderLock(tx, actor, 'members:manage');
     const target = await findMembership(tx, ws, input.userId);
     if (!target) throw notFound('Member');
     const now = deps.clock.now();

@@ -5,7 +5,8 @@ import { listMembersView, type MembersViewRow } from '../../data/members.repo.ts
 import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { requireMember, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
+import { requireAccess } from '../gate.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { MembersPageCache } from './members-page-cache.ts';
 
@@ -56,7 +57,7 @@ export async function listMembersJson(
   actor: WorkspaceActor,
   input: ListInput,
 ): Promise<string> {
-  const membersOnly = requireMember(actor) !== 'super_admin';
+  const membersOnly = requireAccess(actor, 'members:list') !== 'super_admin';
   const key =
     actor.membersVersion === null
       ? null

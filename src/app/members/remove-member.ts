@@ -13,8 +13,9 @@ import {
 import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { authorize, reauthorize, requireMember, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess, requireAccessUnderLock } from '../gate.ts';
 
 /**
  * Removes a member (Super Admins), or leaves (anyone, with their own id). The seat is freed, their
@@ -27,12 +28,12 @@ export async function removeMember(
   input: { userId: string },
 ): Promise<void> {
   const leaving = input.userId === actor.userId;
-  if (leaving) requireMember(actor);
-  else authorize(actor, 'members:manage');
+  if (leaving) requireAccess(actor, 'member:leave');
+  else requireAccess(actor, 'members:manage');
   const ws = actor.workspaceId;
   await inTransaction(deps.db, async (tx) => {
     if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
-    if (!leaving) await reauthorize(tx, actor, 'members:manage');
+    if (!leaving) await requireAccessUnderLock(tx, actor, 'members:manage');
     const target = await findMembership(tx, ws, input.userId);
     if (!target) throw notFound('Member');
     if (target.role === 'super_admin')

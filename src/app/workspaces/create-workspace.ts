@@ -6,6 +6,7 @@ import { insertWorkspace } from '../../data/workspaces.repo.ts';
 import { sortKey } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
+import { requireAccountAccess } from '../gate.ts';
 import { presentWorkspace } from './present.ts';
 
 /** Seats of a new workspace (SPEC §4.6). */
@@ -17,6 +18,7 @@ export async function createWorkspace(
   actor: Actor,
   input: CreateWorkspaceBody,
 ): Promise<Workspace> {
+  requireAccountAccess(actor, 'workspace:create');
   const now = deps.clock.now();
   const row = {
     id: newId(now),

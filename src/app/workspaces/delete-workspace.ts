@@ -2,7 +2,8 @@ import type { DeleteWorkspaceBody } from '../../contract/workspaces.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { deleteWorkspace as deleteWorkspaceRow, findWorkspace } from '../../data/workspaces.repo.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
+import { requireAccess } from '../gate.ts';
 
 /** Deletes the workspace and everything in it. Super Admins only, after typing its exact name. */
 export async function deleteWorkspace(
@@ -10,7 +11,7 @@ export async function deleteWorkspace(
   actor: WorkspaceActor,
   input: DeleteWorkspaceBody,
 ): Promise<void> {
-  authorize(actor, 'workspace:settings');
+  requireAccess(actor, 'workspace:delete');
   await inTransaction(deps.db, async (tx) => {
     const row = await findWorkspace(tx, actor.workspaceId);
     if (!row) throw notFound('Workspace');

@@ -10,8 +10,9 @@ import {
 import { companyDomainProblem } from '../../domain/company-domain.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { authorize, type WorkspaceActor } from '../actor.ts';
+import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess } from '../gate.ts';
 import { presentWorkspace } from './present.ts';
 
 /** Workspace settings (SPEC §2): Super Admins only. */
@@ -20,7 +21,7 @@ export async function updateWorkspace(
   actor: WorkspaceActor,
   input: UpdateWorkspaceBody,
 ): Promise<Workspace> {
-  const role = authorize(actor, 'workspace:settings');
+  const role = requireAccess(actor, 'workspace:update');
   const patch: WorkspacePatch = {};
   if (input.name !== undefined) patch.name = input.name;
   if (input.requireApproval !== undefined) patch.require_approval = input.requireApproval ? 1 : 0;

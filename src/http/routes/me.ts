@@ -14,6 +14,9 @@ export function meRoutes(app: FastifyInstance, deps: { authn: Authenticator }) {
         response: { 200: Me },
       },
     },
-    async (req) => presentMe(await deps.authn.me(req)),
+    async (req) => {
+      const { actor, workspaces } = await deps.authn.me(req);
+      return presentMe(actor, workspaces);
+    },
   );
 }

@@ -1,0 +1,134 @@
+/**
+ * The one access gate (docs/ARCHITECTURE.md, "Authorization"). Every credential arrives as an
+ * `Actor`; every use case asks this module before it reads or writes, and nothing else reads a
+ * credential's reach. A key made in one workspace is a stranger everywhere else, on every route,
+ * present or future: the workspace, item and account checks below all apply it in one place
+ * (`domain/credentials.ts`), and test/access-matrix.test.ts holds every registered route to it.
+ */
+import type { EffectivePermission } from '../contract/items.ts';
+import type { Role } from '../contract/roles.ts';
+import { type ItemFacts, type LoadedChain, loadChains } from '../data/access.repo.ts';
+import type { Conn } from '../data/db.ts';
+import { findMembership } from '../data/members.repo.ts';
+import { allows, effectivePermission, type ItemAction } from '../domain/access.ts';
+import {
+  type AccountAction,
+  decideAccountAction,
+  decideWorkspaceAction,
+  roleWithin,
+  type WorkspaceAction,
+} from '../domain/credentials.ts';
+import { DomainError, forbidden } from '../domain/errors.ts';
+import type { Actor, WorkspaceActor } from './actor.ts';
+
+/** What the item checks read of the caller. */
+export type ItemCaller = Pick<Actor, 'userId' | 'credential'>;
+
+/** The caller of a route that read its session in its own query (the one-query item read). */
+export const sessionCaller = (userId: string): ItemCaller => ({ userId, credential: { kind: 'session' } });
+
+export type { AccountAction, ItemAction, WorkspaceAction };
+
+/**
+ * The caller's role for `action` in the workspace they address: 404 when the workspace is beyond
+ * the credential's reach or they are not a member (as if it did not exist), 403 when the role or
+ * the credential may not.
+ */
+export function requireAccess(actor: WorkspaceActor, action: WorkspaceAction): Role {
+  const d = decideWorkspaceAction(actor.credential, actor.workspaceId, actor.memberRole, action);
+  if (!d.allowed) throw new DomainError(d.code, d.reason);
+  return d.role;
+}
+
+/**
+ * `requireAccess` again, inside the transaction and under the workspace lock, for changes whose
+ * rights could have been taken away between the request's first check and the lock (two Super
+ * Admins demoting each other at the same moment).
+ */
+export async function requireAccessUnderLock(
+  tx: Conn,
+  actor: WorkspaceActor,
+  action: WorkspaceAction,
+): Promise<Role> {
+  const current = await findMembership(tx, actor.workspaceId, actor.userId);
+  return requireAccess({ ...actor, memberRole: current?.role ?? null }, action);
+}
+
+/** For what a person does beyond one workspace (create one, accept an invitation): sessions only. */
+export function requireAccountAccess(actor: Actor, action: AccountAction): void {
+  const d = decideAccountAction(actor.credential, action);
+  if (!d.allowed) throw new DomainError(d.code, d.reason);
+}
+
+/** Of the caller's workspaces, those the credential reaches (`GET /api/workspaces`, `/api/me`). */
+export function withinReach<T extends { id: string }>(actor: Actor, workspaces: T[]): T[] {
+  return workspaces.filter((w) => roleWithin(actor.credential, w.id, 'viewer') !== null);
+}
+
+/** The caller's role in an item's workspace as the credential may use it (null: none). */
+function itemRole(actor: ItemCaller, facts: ItemFacts): Role | null {
+  return roleWithin(actor.credential, facts.item.workspaceId, facts.role);
+}
+
+/** The caller's permission on an item whose facts are loaded: none beyond the credential's reach. */
+export function permissionOn(actor: ItemCaller, facts: ItemFacts): EffectivePermission {
+  const role = itemRole(actor, facts);
+  return effectivePermission({ member: role ? { userId: actor.userId, role } : null, chain: facts.chain });
+}
+
+export interface AllowedItem<F extends ItemFacts = LoadedChain> {
+  loaded: F;
+  permission: EffectivePermission;
+  role: Role;
+}
+
+/**
+ * The check for facts already loaded (the one-query item read): an item the caller cannot view is
+ * not found (404, never revealing that it exists); one they can view but not act on is 403.
+ */
+export function decideItem<F extends ItemFacts>(
+  actor: ItemCaller,
+  facts: F | null,
+  action: ItemAction,
+  what = 'Item',
+): AllowedItem<F> {
+  const role = facts ? itemRole(actor, facts) : null;
+  const permission = facts ? permissionOn(actor, facts) : 'none';
+  if (!facts || !role || permission === 'none') throw new DomainError('not_found', `${what} not found`);
+  if (!allows(permission, action)) {
+    throw forbidden(
+      role === 'viewer'
+        ? 'Viewers can only view content'
+        : `You have ${permission} access to this ${what.toLowerCase()}; this needs edit access`,
+    );
+  }
+  return { loaded: facts, permission, role };
+}
+
+/**
+ * Loads many items' access facts in one set-based query (ids in, facts out) and checks `action` on
+ * each: the first one refused throws, as `decideItem` does.
+ */
+export async function requireItems(
+  conn: Conn,
+  actor: Actor,
+  action: ItemAction,
+  itemIds: string[],
+  what = 'Item',
+): Promise<Map<string, AllowedItem>> {
+  const chains = await loadChains(conn, itemIds, actor.userId);
+  const out = new Map<string, AllowedItem>();
+  for (const id of itemIds) out.set(id, decideItem(actor, chains.get(id) ?? null, action, what));
+  return out;
+}
+
+/** `requireItems` for one item. */
+export async function requireItem(
+  conn: Conn,
+  actor: Actor,
+  action: ItemAction,
+  itemId: string,
+  what = 'Item',
+): Promise<AllowedItem> {
+  return (await requireItems(conn, actor, action, [itemId], what)).get(itemId) as AllowedItem;
+}

@@ -1,0 +1,99 @@
+import type { Role } from '../contract/roles.ts';
+import { type Capability, can } from './roles.ts';
+
+/**
+ * How a caller proved who they are. A session is its user everywhere the user belongs; an API key
+ * is its owner in the one workspace it was created in (SPEC §8, §9). Only app/gate.ts reads this.
+ */
+export type Credential = { kind: 'session' } | { kind: 'api_key'; keyId: string; workspaceId: string };
+
+/** The workspaces a credential reaches: a session, every workspace of its user; an API key, its own. */
+export function reaches(credential: Credential, workspaceId: string): boolean {
+  return credential.kind !== 'api_key' || credential.workspaceId === workspaceId;
+}
+
+/**
+ * What a caller does inside one workspace. Each names the role capability it needs (SPEC §3) and
+ * whether a person must be signed in (an API key may not mint credentials: a leaked key must not
+ * outlive its revocation through a key it made).
+ */
+export const workspaceActions = {
+  'workspace:view': { capability: 'content:view' },
+  'workspace:update': { capability: 'workspace:settings' },
+  'workspace:delete': { capability: 'workspace:settings' },
+  'members:list': { capability: 'content:view' },
+  'members:manage': { capability: 'members:manage' },
+  'member:leave': { capability: 'content:view' },
+  'billing:view': { capability: 'billing:manage' },
+  'billing:update': { capability: 'billing:manage' },
+  'audit:view': { capability: 'audit:view' },
+  'items:list': { capability: 'content:view' },
+  'item:create': { capability: 'content:create' },
+  'api_keys:list': { capability: 'api:access' },
+  'api_key:create': { capability: 'api:access', sessionOnly: true },
+  'api_key:revoke': { capability: 'api:access' },
+} as const satisfies Record<string, { capability: Capability; sessionOnly?: true }>;
+
+export type WorkspaceAction = keyof typeof workspaceActions;
+
+/**
+ * What a caller does as a person, outside any one workspace: creating a workspace or joining one
+ * reaches beyond an API key's workspace, so only a signed-in person may.
+ */
+export type AccountAction = 'workspace:create' | 'invitation:accept';
+
+export interface Denial {
+  allowed: false;
+  code: 'not_found' | 'forbidden';
+  reason: string;
+}
+
+/** The user's role as the credential may use it in `workspaceId`: null beyond its reach. */
+export function roleWithin(credential: Credential, workspaceId: string, role: Role | null): Role | null {
+  return reaches(credential, workspaceId) ? role : null;
+}
+
+/**
+ * The decision for a workspace action: outside the credential's reach or not a member -> not found
+ * (as if the workspace did not exist); a credential or role that may not -> forbidden.
+ */
+export function decideWorkspaceAction(
+  credential: Credential,
+  workspaceId: string,
+  role: Role | null,
+  action: WorkspaceAction,
+): { allowed: true; role: Role } | Denial {
+  const scoped = roleWithin(credential, workspaceId, role);
+  if (scoped === null) {
+    return { allowed: false, code: 'not_found', reason: 'Workspace not found' };
+  }
+  const rule: { capability: Capability; sessionOnly?: true } = workspaceActions[action];
+  if (rule.sessionOnly && credential.kind !== 'session') {
+    return {
+      allowed: false,
+      code: 'forbidden',
+      reason: `API keys cannot do this (${action}): sign in to do it`,
+    };
+  }
+  if (!can(scoped, rule.capability)) {
+    return {
+      allowed: false,
+      code: 'forbidden',
+      reason: `Your role (${scoped}) does not allow this (${rule.capability})`,
+    };
+  }
+  return { allowed: true, role: scoped };
+}
+
+export function decideAccountAction(
+  credential: Credential,
+  action: AccountAction,
+): { allowed: true } | Denial {
+  if (credential.kind === 'session') return { allowed: true };
+  const what = action === 'workspace:create' ? 'create workspaces' : 'accept invitations';
+  return {
+    allowed: false,
+    code: 'forbidden',
+    reason: `An API key acts only inside its own workspace: sign in to ${what}`,
+  };
+}
