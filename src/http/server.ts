@@ -51,6 +51,18 @@ export interface ServerDeps {
   extraRoutes?: (app: FastifyInstance) => void;
 }
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this server (HEAD routes included), in registration order. */
+    routeTable: RegisteredRoute[];
+  }
+}
+
 /** Query strings may carry one-time tokens (verification, reset): never log them. */
 function redactUrl(url: string): string {
   const q = url.indexOf('?');
@@ -72,6 +84,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     bodyLimit: 256 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+  });
+  // Every route as registered, for the access matrix test (test/access-matrix.test.ts) and tools.
+  const routeTable: RegisteredRoute[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routeTable.push({ method, url: route.url });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -173,7 +192,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const path = req.url.split('?')[0] ?? '';
     const isApi =
       path.startsWith('/api/') || path === '/api' || path.startsWith('/dev/') || path.startsWith('/assets/');
-    if (!isApi && req.method === 'GET' && index && existsSync(index)) {
+    if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && index && existsSync(index)) {
       // Client-side routes of the single-page app.
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }

@@ -51,12 +51,14 @@ export function authRoutes(
       headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     }
     const url = new URL(req.url, `${req.protocol}://${req.host}`);
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    // Better Auth knows no HEAD: it answers as GET would (Node sends no body for HEAD).
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const hasBody = method !== 'GET';
     // Bodies of the documented routes were validated (emails trimmed and lower-cased) by their zod schema.
     const body = hasBody ? JSON.stringify(req.body ?? {}) : undefined;
     if (hasBody) headers.set('content-type', 'application/json');
     headers.delete('content-length');
-    const res = await deps.auth.handler(new Request(url, { method: req.method, headers, body }));
+    const res = await deps.auth.handler(new Request(url, { method, headers, body }));
 
     const cookies = res.headers.getSetCookie();
     if (cookies.length) reply.header('set-cookie', cookies);
