@@ -5,7 +5,7 @@ import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
 import { type DataSource, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
-import { migrateToLatest } from './data/migrations.ts';
+import { migrateToLatest, withMigrationLock } from './data/migrations.ts';
 import { insertMail } from './data/outbox.repo.ts';
 import { sortKey } from './domain/members.ts';
 import { createAuthenticator } from './http/authenticate.ts';
@@ -62,8 +62,10 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     userRenamed: (user) =>
       inTransaction(db, (tx) => refreshMemberName(tx, user.id, user.name, sortKey(user.name, user.email))),
   });
-  await migrateAuth(auth, { db, dialect });
-  await migrateToLatest(db);
+  await withMigrationLock(db, dialect, async () => {
+    await migrateAuth(auth, { db, dialect });
+    await migrateToLatest(db);
+  });
 
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;

@@ -392,3 +392,24 @@ export async function migrateToLatest(db: AnyDb): Promise<void> {
     throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`);
   }
 }
+
+/** The advisory lock every node takes around its start-up migrations (an arbitrary, fixed number). */
+const MIGRATION_LOCK = 7_150_317_001n;
+
+/**
+ * Runs `fn` (the start-up migrations: Better Auth's tables, then ours) while holding a PostgreSQL
+ * session-level advisory lock, so that nodes started at once migrate one after another: the first
+ * creates the schema, the others find it done. (Kysely's migrator locks its own runs, but Better
+ * Auth's migrator does not.) SQLite serves one process and needs none.
+ */
+export async function withMigrationLock<T>(db: AnyDb, dialect: 'sqlite' | 'postgres', fn: () => Promise<T>) {
+  if (dialect !== 'postgres') return fn();
+  return db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+    }
+  });
+}
