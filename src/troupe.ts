@@ -15,7 +15,7 @@ import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
 import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
-import { createLocalPaymentProvider } from './infra/payments.ts';
+import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
 import { openRedis } from './infra/redis.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -39,6 +39,10 @@ export interface TroupeOptions {
   extraRoutes?: (app: FastifyInstance) => void;
   /** The built web app to serve (default web/dist). */
   webDist?: string;
+  /** Where the log goes (default stdout); tests read it. */
+  logStream?: { write(line: string): void };
+  /** Defaults to the built-in local provider. */
+  payments?: PaymentProvider;
 }
 
 /** Wires config -> data -> infra -> app -> http. Migrations run before anything serves. */
@@ -77,13 +81,14 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     db,
     dialect,
     clock,
-    payments: createLocalPaymentProvider(() => newId(clock.now())),
+    payments: opts.payments ?? createLocalPaymentProvider(() => newId(clock.now())),
     mailQueued: () => outbox?.nudge(),
     auth,
     authn,
     publicUrl: config.publicUrl,
     production: config.production,
     logLevel: config.logLevel,
+    logStream: opts.logStream,
     signInRateLimit: config.signInRateLimit,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
