@@ -16,6 +16,7 @@ import type { PaymentProvider } from '../infra/payments.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
+import { redactUrl } from './redact-url.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -40,6 +41,8 @@ export interface ServerDeps {
   publicUrl: string;
   production: boolean;
   logLevel: string;
+  /** Where the log goes (default stdout). */
+  logStream?: { write(line: string): void };
   signInRateLimit: number;
   /** Rate-limit counters shared by every node, when Redis is configured; else in this process. */
   rateLimitStore: { redis: Redis; keyPrefix: string } | null;
@@ -51,16 +54,11 @@ export interface ServerDeps {
   extraRoutes?: (app: FastifyInstance) => void;
 }
 
-/** Query strings may carry one-time tokens (verification, reset): never log them. */
-function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : `${url.slice(0, q)}?…`;
-}
-
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: deps.logLevel,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
