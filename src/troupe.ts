@@ -103,7 +103,11 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     (config.smtpUrl
       ? createSmtpMailer(config.smtpUrl, config.mailFrom)
       : createDevMailer((line) => server.log.info(line)));
-  const worker = startOutboxWorker({ db, dialect, mailer, clock, log: server.log }, opts.outboxIntervalMs);
+  // Mail bodies carry links that are credentials: kept after sending only for the dev mailbox.
+  const worker = startOutboxWorker(
+    { db, dialect, mailer, clock, log: server.log, keepBodies: config.devMailbox },
+    opts.outboxIntervalMs,
+  );
   if (opts.runOutboxWorker !== false) outbox = worker;
   else await worker.stop();
 

@@ -64,6 +64,10 @@ export function createAuth(deps: AuthDeps) {
       // No cookie cache: every request checks the session row, so sign-out takes effect at once.
       cookieCache: { enabled: false },
     },
+    // Reset-password tokens are stored as SHA-256 hashes (base64url) of their identifier, never
+    // as issued; migration 0008 hashed the rows of before. (Verification links are signed JWTs,
+    // not stored at all.)
+    verification: { storeIdentifier: 'hashed' },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 8,

@@ -16,6 +16,11 @@ export interface Config {
   mailFrom: string;
   authSecret: string;
   production: boolean;
+  /**
+   * The dev mailbox (/dev/mailbox) is on: outside production with no SMTP_URL, where mail goes
+   * nowhere else. It then shows the mail with its links, to loopback clients only.
+   */
+  devMailbox: boolean;
   logLevel: string;
   /** Sign-in attempts allowed per minute for one email from one client. */
   signInRateLimit: number;
@@ -85,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     authSecret: e.AUTH_SECRET ?? persistedSecret(dataDir),
     production: e.NODE_ENV === 'production',
+    devMailbox: e.NODE_ENV !== 'production' && !e.SMTP_URL,
     logLevel: e.LOG_LEVEL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
