@@ -242,6 +242,35 @@ describe.each(dialects)('accounts on %s', (dialect) => {
     expect((await signIn(email, 'new password 2')).statusCode).toBe(200);
   });
 
+  it('verifies the email through a link opened without a session, but signs nobody in', async () => {
+    const email = uniqueEmail('owner');
+    const up = await app.request({
+      method: 'POST',
+      url: '/api/auth/sign-up/email',
+      body: { email, password: 'correct horse battery', name: 'Owner', callbackURL: '/verified' },
+    });
+    expect(up.statusCode).toBe(200);
+    const link = await linkFrom(email, /verify/i);
+    // Someone else's browser (no cookie) opens the link: the address is verified ...
+    const res = await app.request({ method: 'GET', url: link.pathname + link.search });
+    expect(res.statusCode).toBe(302);
+    // ... the page it lands on is told which address, to ask for a sign-in as it ...
+    const landing = new URL(String(res.headers.location), 'http://localhost:3000');
+    expect(landing.pathname).toBe('/verified');
+    expect(landing.searchParams.get('email')).toBe(email);
+    const setCookie = res.headers['set-cookie'];
+    const cookies = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+    // ... and no session comes with it (login CSRF: it would sign that browser in as the owner).
+    expect(cookies.filter((c) => c.includes('session_token=') && !/max-age=0/i.test(c))).toEqual([]);
+    const user = await app.troupe.data.db
+      .selectFrom('user')
+      .select(['emailVerified'])
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    expect(Boolean(user.emailVerified)).toBe(true);
+    expect(await app.troupe.data.db.selectFrom('session').select('id').execute()).toHaveLength(1);
+  });
+
   it('does not reveal whether an email has an account when asked for a reset', async () => {
     const res = await app.request({
       method: 'POST',
