@@ -87,6 +87,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     authn,
     publicUrl: config.publicUrl,
     production: config.production,
+    devMailbox: config.devMailbox,
     logLevel: config.logLevel,
     logStream: opts.logStream,
     signInRateLimit: config.signInRateLimit,

@@ -40,6 +40,8 @@ export interface ServerDeps {
   authn: Authenticator;
   publicUrl: string;
   production: boolean;
+  /** Serve the dev mailbox (to loopback clients): outside production, with no SMTP_URL. */
+  devMailbox: boolean;
   logLevel: string;
   /** Where the log goes (default stdout). */
   logStream?: { write(line: string): void };
@@ -145,7 +147,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
   itemRoutes(app, deps);
-  if (!deps.production) devMailboxRoutes(app, deps);
+  if (deps.devMailbox) devMailboxRoutes(app, deps);
   deps.extraRoutes?.(app);
 
   const index = deps.webDist ? join(deps.webDist, 'index.html') : null;
