@@ -56,6 +56,9 @@ export interface ServerDeps {
   extraRoutes?: (app: FastifyInstance) => void;
 }
 
+/** Paths whose responses no cache may keep: the API, and the dev mailbox. */
+const NO_STORE = /^\/(api|dev)(\/|\?|$)/;
+
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -78,6 +81,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // API answers (errors too) carry personal data, and the dev mailbox live links: no cache may
+    // keep them. A route that sets its own Cache-Control replaces this.
+    if (NO_STORE.test(req.url)) reply.header('cache-control', 'no-store');
   });
 
   await app.register(helmet, {
