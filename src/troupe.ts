@@ -91,6 +91,8 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     logLevel: config.logLevel,
     logStream: opts.logStream,
     signInRateLimit: config.signInRateLimit,
+    signUpRateLimit: config.signUpRateLimit,
+    trustProxy: config.trustProxy,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     webDist: opts.webDist ?? WEB_DIST,

@@ -46,6 +46,9 @@ export interface ServerDeps {
   /** Where the log goes (default stdout). */
   logStream?: { write(line: string): void };
   signInRateLimit: number;
+  signUpRateLimit: number;
+  /** Fastify's trustProxy: whose X-Forwarded-For makes `req.ip` (see Config.trustProxy). */
+  trustProxy: boolean | string[];
   /** Rate-limit counters shared by every node, when Redis is configured; else in this process. */
   rateLimitStore: { redis: Redis; keyPrefix: string } | null;
   /** Memory for cached members pages, in bytes (0: no cache). */
@@ -74,6 +77,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 256 * 1024,
+    // req.ip (rate limits, logs) is the socket's peer unless TRUST_PROXY names the proxies in front.
+    trustProxy: deps.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(validatorCompiler);
