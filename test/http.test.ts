@@ -60,7 +60,12 @@ describe.each(dialects)('http surface on %s', (dialect) => {
       me: await app.request({ method: 'GET', url: '/api/me', cookie }),
       unauthenticated: await app.request({ method: 'GET', url: '/api/me' }),
       workspaces: await app.request({ method: 'GET', url: '/api/workspaces', cookie }),
-      created: await app.request({ method: 'POST', url: '/api/workspaces', cookie, body: { name: 'Cached' } }),
+      created: await app.request({
+        method: 'POST',
+        url: '/api/workspaces',
+        cookie,
+        body: { name: 'Cached' },
+      }),
       invalid: await app.request({ method: 'POST', url: '/api/workspaces', cookie, body: { name: 1 } }),
       notFound: await app.request({ method: 'GET', url: '/api/nope' }),
       betterAuth: await app.request({ method: 'GET', url: '/api/auth/get-session', cookie }),
