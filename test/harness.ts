@@ -104,6 +104,8 @@ export async function startTestApp(
     AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    // Tests sign up many people from one address; test/rate-limits.test.ts tests the cap.
+    SIGN_UP_RATE_LIMIT: '100000',
     ...opts.env,
   });
   const clock = opts.clock ?? new FakeClock();
