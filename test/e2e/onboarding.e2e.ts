@@ -37,6 +37,19 @@ test('sign up, verify, create two workspaces and switch between them', async ({
       await expect(stranger.getByLabel('Email', { exact: true })).toHaveValue(person.email);
       await stranger.goto('/workspaces');
       await expect(stranger).toHaveURL(/\/sign-in/);
+
+      // Signed in there as someone else, the page says so and offers to switch.
+      const otto = { name: 'Otto Other', email: uniqueEmail('otto') };
+      await signUp(stranger, otto);
+      await verifyEmail(stranger, person.email);
+      const notice = stranger.getByTestId('verified-other-account');
+      await expect(notice).toContainText(`${person.email} is confirmed`);
+      await expect(notice).toContainText(`signed in as another account, ${otto.email}`);
+      await shot('03b-verified-other-account', stranger);
+      await expect(notice.getByRole('link', { name: 'Continue with this account' })).toBeVisible();
+      await notice.getByRole('button', { name: 'Sign out and switch account' }).click();
+      await expect(stranger).toHaveURL(/\/sign-in\?/);
+      await expect(stranger.getByLabel('Email', { exact: true })).toHaveValue(person.email);
     } finally {
       await other.close();
     }

@@ -101,7 +101,7 @@ export function VerifiedPage() {
               <b>{otherAccount.email}</b>.
             </Text>
             <Button component={Link} to="/" size="md" fullWidth>
-              Continue as {otherAccount.email}
+              Continue with this account
             </Button>
             <Button
               variant="default"
@@ -110,7 +110,7 @@ export function VerifiedPage() {
               loading={switchAccount.isPending}
               onClick={() => switchAccount.mutate()}
             >
-              Sign out and sign in as {verifiedEmail}
+              Sign out and switch account
             </Button>
           </Stack>
         </Paper>
