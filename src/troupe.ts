@@ -15,7 +15,7 @@ import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
 import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
-import { createLocalPaymentProvider } from './infra/payments.ts';
+import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
 import { openRedis } from './infra/redis.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -39,6 +39,10 @@ export interface TroupeOptions {
   extraRoutes?: (app: FastifyInstance) => void;
   /** The built web app to serve (default web/dist). */
   webDist?: string;
+  /** Where the log goes (default stdout); tests read it. */
+  logStream?: { write(line: string): void };
+  /** Defaults to the built-in local provider. */
+  payments?: PaymentProvider;
 }
 
 /** Wires config -> data -> infra -> app -> http. Migrations run before anything serves. */
@@ -79,14 +83,18 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     db,
     dialect,
     clock,
-    payments: createLocalPaymentProvider(() => newId(clock.now())),
+    payments: opts.payments ?? createLocalPaymentProvider(() => newId(clock.now())),
     mailQueued: () => outbox?.nudge(),
     auth,
     authn,
     publicUrl: config.publicUrl,
     production: config.production,
+    devMailbox: config.devMailbox,
     logLevel: config.logLevel,
+    logStream: opts.logStream,
     signInRateLimit: config.signInRateLimit,
+    signUpRateLimit: config.signUpRateLimit,
+    trustProxy: config.trustProxy,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     webDist: opts.webDist ?? WEB_DIST,
@@ -100,7 +108,11 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     (config.smtpUrl
       ? createSmtpMailer(config.smtpUrl, config.mailFrom)
       : createDevMailer((line) => server.log.info(line)));
-  const worker = startOutboxWorker({ db, dialect, mailer, clock, log: server.log }, opts.outboxIntervalMs);
+  // Mail bodies carry links that are credentials: kept after sending only for the dev mailbox.
+  const worker = startOutboxWorker(
+    { db, dialect, mailer, clock, log: server.log, keepBodies: config.devMailbox },
+    opts.outboxIntervalMs,
+  );
   if (opts.runOutboxWorker !== false) outbox = worker;
   else await worker.stop();
 

@@ -484,10 +484,13 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
       }
       return { cookie: people[who as keyof Ctx['people']].cookie, origin: ORIGIN };
     };
+    // Each principal is its own client (a loopback address of its own), as people are: per-client
+    // rate limits count each apart.
     const call = (who: Principal, req: Request, world?: World) =>
       app.troupe.server.inject({
         method: req.method as 'GET',
         url: req.url,
+        remoteAddress: `127.0.1.${principals.indexOf(who) + 1}`,
         headers: {
           ...as(who, world),
           ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),

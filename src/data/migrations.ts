@@ -296,6 +296,26 @@ const itemsRootIndexes: Migration = {
   },
 };
 
+/**
+ * Better Auth now stores verification identifiers hashed (`verification.storeIdentifier:
+ * 'hashed'` in infra/auth.ts): the identifier `reset-password:<token>` is kept as the base64url
+ * SHA-256 of it, as Better Auth's own hasher makes it. Hash the live reset tokens issued before,
+ * so a copy of the database holds none, and their links keep working.
+ */
+const hashedVerificationIdentifiers: Migration = {
+  async up(db: AnyDb) {
+    const rows = await db
+      .selectFrom('verification')
+      .select(['id', 'identifier'])
+      .where('identifier', 'like', 'reset-password:%')
+      .execute();
+    for (const row of rows as { id: string; identifier: string }[]) {
+      const hashed = createHash('sha256').update(row.identifier, 'utf8').digest('base64url');
+      await db.updateTable('verification').set({ identifier: hashed }).where('id', '=', row.id).execute();
+    }
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -377,6 +397,7 @@ const migrations: Record<string, Migration> = {
   '0005_members_version': membersVersion,
   '0006_hashed_session_tokens': hashedSessionTokens,
   '0007_items_root_indexes': itemsRootIndexes,
+  '0008_hashed_verification_identifiers': hashedVerificationIdentifiers,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

@@ -11,8 +11,12 @@ import {
   UpdateUserBody,
 } from '../../contract/auth.ts';
 import type { ErrorCode } from '../../contract/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
 import { problem, sendProblem } from '../problem.ts';
+
+/** Verification or reset mails one client may have sent per hour, to any addresses. */
+export const MAILS_PER_CLIENT_PER_HOUR = 10;
 
 /** Better Auth's error codes, turned into ours (problem+json like every other route). */
 function codeFor(status: number, betterAuthCode: string): ErrorCode {
@@ -42,7 +46,7 @@ const fieldOf: Record<string, string> = {
  */
 export function authRoutes(
   app: FastifyInstance,
-  deps: { auth: Auth; publicUrl: string; signInRateLimit: number },
+  deps: { auth: Auth; publicUrl: string; signInRateLimit: number; signUpRateLimit: number },
 ) {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const headers = new Headers();
@@ -98,6 +102,34 @@ export function authRoutes(
     },
   });
 
+  /**
+   * A second limit on a route, per client whatever the email: @fastify/rate-limit runs one limit
+   * per route config, so this one is a preHandler counting in the same store (Redis when set).
+   * It runs before the route's own per-(client, email) limit.
+   */
+  const perClient = (name: string, max: number, timeWindow: number) => {
+    const limiter = app.createRateLimit({
+      max,
+      timeWindow,
+      keyGenerator: (req: FastifyRequest) => `${name}|client|${req.ip}`,
+    });
+    return async (req: FastifyRequest, reply: FastifyReply) => {
+      const result = await limiter(req);
+      if (result.isAllowed || !result.isExceeded) return;
+      reply.header('retry-after', String(result.ttlInSeconds));
+      throw new DomainError(
+        'rate_limited',
+        `Too many attempts from this address; try again in ${result.ttlInSeconds} s`,
+      );
+    };
+  };
+  const HOUR = 60 * 60_000;
+  // New accounts, each mailing an address of the caller's choosing.
+  const signUpsPerClient = perClient('sign-up', deps.signUpRateLimit, HOUR);
+  // Verification and reset mails to many different addresses.
+  const verificationMailsPerClient = perClient('verification-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
+  const resetMailsPerClient = perClient('reset-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
+
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['accounts'];
   const ok = { 200: z.looseObject({}) };
@@ -111,6 +143,7 @@ export function authRoutes(
         body: SignUpBody,
         response: { 200: z.looseObject({ user: AuthUser }) },
       },
+      preHandler: signUpsPerClient,
       config: limited(10, 60_000),
     },
     handler,
@@ -142,6 +175,7 @@ export function authRoutes(
         body: SendVerificationBody,
         response: ok,
       },
+      preHandler: verificationMailsPerClient,
       config: limited(5, 15 * 60_000),
     },
     handler,
@@ -155,6 +189,7 @@ export function authRoutes(
         body: RequestPasswordResetBody,
         response: ok,
       },
+      preHandler: resetMailsPerClient,
       config: limited(5, 15 * 60_000),
     },
     handler,
