@@ -1,22 +1,28 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
-import { type DataSource, inTransaction, openPostgres, openSqlite } from './data/db.ts';
+import { type DataSource, type Db, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
 import { migrateToLatest, withMigrationLock } from './data/migrations.ts';
-import { insertMail } from './data/outbox.repo.ts';
+import { insertMail, outboxBacklog } from './data/outbox.repo.ts';
+import { findUnavailable } from './domain/errors.ts';
 import { sortKey } from './domain/members.ts';
 import { createAuthenticator } from './http/authenticate.ts';
+import type { Readiness } from './http/routes/health.ts';
 import { buildServer } from './http/server.ts';
 import { createSessionCookieReader } from './http/session-cookie.ts';
 import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
-import type { Config } from './infra/config.ts';
+import { type Config, StartupError } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
+import { Metrics } from './infra/metrics.ts';
 import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
-import { openRedis } from './infra/redis.ts';
+import { openRedis, pingRedis, redisTarget } from './infra/redis.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -25,6 +31,12 @@ export interface Troupe {
   data: DataSource;
   mailer: Mailer;
   outbox: OutboxWorker;
+  /** Prometheus metrics (when METRICS_TOKEN is set). */
+  metrics: Metrics | null;
+  /**
+   * Graceful stop (SIGTERM): new requests get 503, requests in flight finish (up to
+   * SHUTDOWN_TIMEOUT_MS), the outbox finishes its batch, then the database and Redis are closed.
+   */
   close(): Promise<void>;
 }
 
@@ -48,8 +60,17 @@ export interface TroupeOptions {
 /** Wires config -> data -> infra -> app -> http. Migrations run before anything serves. */
 export async function createTroupe(config: Config, opts: TroupeOptions = {}): Promise<Troupe> {
   const clock = opts.clock ?? systemClock;
-  const data = config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(config.sqlitePath);
+  // What the configuration points at must work before anything starts: otherwise one line naming
+  // the setting (StartupError), not a stack trace or a node that starts and fails every request.
+  const data = await openDatabase(config);
   const { db, dialect } = data;
+  let redis: Redis | null = null;
+  try {
+    redis = config.redisUrl ? await connectRedis(config.redisUrl) : null;
+  } catch (err) {
+    await data.close();
+    throw err;
+  }
 
   let outbox: OutboxWorker | null = null;
   const enqueue = async (mail: Parameters<typeof insertMail>[1]) => {
@@ -70,10 +91,19 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     await migrateAuth(auth, { db, dialect });
     await migrateToLatest(db);
   });
+  // Migrations may run long; requests may not wait that long on a database that stopped answering.
+  data.limitQueryTime(config.databaseTimeoutMs);
 
+  const metrics = config.metricsToken
+    ? new Metrics({
+        poolStats: () => data.poolStats(),
+        outboxBacklog: () => outboxBacklog(db),
+        now: () => clock.now(),
+      })
+    : null;
+  let closing = false;
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
-  const redis = config.redisUrl ? openRedis(config.redisUrl) : null;
   const authn = createAuthenticator({
     db,
     clock,
@@ -99,6 +129,10 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     webDist: opts.webDist ?? WEB_DIST,
     extraRoutes: opts.extraRoutes,
+    readiness: () => readiness(db, redis),
+    metrics,
+    metricsToken: config.metricsToken,
+    isClosing: () => closing,
   });
 
   redis?.on('error', (err) => server.log.warn({ err: String(err) }, 'redis: connection error'));
@@ -110,23 +144,153 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
       : createDevMailer((line) => server.log.info(line)));
   // Mail bodies carry links that are credentials: kept after sending only for the dev mailbox.
   const worker = startOutboxWorker(
-    { db, dialect, mailer, clock, log: server.log, keepBodies: config.devMailbox },
+    {
+      db,
+      dialect,
+      mailer,
+      clock,
+      log: server.log,
+      keepBodies: config.devMailbox,
+      delivered: metrics ? (outcome) => metrics.mailDelivery(outcome) : undefined,
+    },
     opts.outboxIntervalMs,
   );
   if (opts.runOutboxWorker !== false) outbox = worker;
   else await worker.stop();
 
+  let closed: Promise<void> | null = null;
   return {
     server,
     data,
     mailer,
     outbox: worker,
-    async close() {
-      await server.close();
-      await worker.stop();
-      mailer.close();
-      await data.close();
-      redis?.disconnect();
+    metrics,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        // The HTTP drain and the outbox's last batch run side by side; the database and Redis
+        // stay open until both are done, since requests still in flight need them.
+        await Promise.all([drainHttp(server, config.shutdownTimeoutMs), worker.stop()]);
+        mailer.close();
+        await data.close();
+        if (redis) {
+          // QUIT politely, but not for long: the Redis may be the thing that is down.
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            redis.quit().catch(() => {}),
+            new Promise((r) => {
+              timer = setTimeout(r, 1_000);
+            }),
+          ]);
+          clearTimeout(timer);
+          redis.disconnect();
+        }
+        metrics?.close();
+      })();
+      return closed;
     },
   };
+}
+
+/**
+ * Stops the HTTP server gracefully: no new connections; requests in flight finish (their answers
+ * close their connections, see http/server.ts) and idle keep-alive connections are closed; SSE
+ * streams end in their routes' preClose hooks. After `timeoutMs`, connections still open are cut.
+ */
+async function drainHttp(server: FastifyInstance, timeoutMs: number): Promise<void> {
+  const http = server.server;
+  // Connections that finished an answer begun before the shutdown became idle without being told
+  // to close: close them as they turn idle.
+  const reaper = setInterval(() => http.closeIdleConnections(), 50);
+  const force = setTimeout(() => {
+    server.log.warn(`shutdown: requests still running after ${timeoutMs} ms; closing their connections`);
+    http.closeAllConnections();
+  }, timeoutMs);
+  try {
+    await server.close();
+  } finally {
+    clearInterval(reaper);
+    clearTimeout(force);
+  }
+}
+
+/** Opens the configured database and checks that it answers; StartupError naming the setting if not. */
+async function openDatabase(config: Config): Promise<DataSource> {
+  if (!config.databaseUrl) {
+    const setting = config.sqlitePath === join(config.dataDir, 'troupe.sqlite') ? 'DATA_DIR' : 'DATABASE_URL';
+    try {
+      const data = openSqlite(config.sqlitePath);
+      await sql`select 1`.execute(data.db);
+      return data;
+    } catch (err) {
+      throw new StartupError(
+        setting,
+        `cannot open the SQLite database ${config.sqlitePath} (${reason(err)})`,
+      );
+    }
+  }
+  const data = openPostgres(config.databaseUrl, { connectTimeoutMs: config.databaseTimeoutMs });
+  try {
+    await sql`select 1`.execute(data.db);
+    return data;
+  } catch (err) {
+    await data.close().catch(() => {});
+    throw new StartupError(
+      'DATABASE_URL',
+      `cannot connect to PostgreSQL at ${postgresTarget(config.databaseUrl)} (${reason(err)})`,
+    );
+  }
+}
+
+async function connectRedis(url: string): Promise<Redis> {
+  const redis = openRedis(url);
+  try {
+    await pingRedis(redis, 5_000);
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    throw new StartupError('REDIS_URL', `cannot connect to Redis at ${redisTarget(url)} (${reason(err)})`);
+  }
+}
+
+/** The driver's own words, without what it wraps them in. */
+function reason(err: unknown): string {
+  const inner = findUnavailable(err)?.cause ?? err;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return message.split('\n')[0] || 'unknown error';
+}
+
+/** host:port/database of a PostgreSQL URL, without its credentials (for messages). */
+function postgresTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'the configured address';
+  }
+}
+
+/** Whether each dependency answers within 2 s. */
+async function readiness(db: Db, redis: Redis | null): Promise<Readiness> {
+  const answers = async (work: () => Promise<unknown>) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        work(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), 2_000);
+        }),
+      ]);
+      return 'up' as const;
+    } catch {
+      return 'down' as const;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const [database, cache] = await Promise.all([
+    answers(() => sql`select 1`.execute(db)),
+    redis ? answers(() => (redis.status === 'ready' ? redis.ping() : Promise.reject())) : null,
+  ]);
+  return cache ? { database, redis: cache } : { database };
 }

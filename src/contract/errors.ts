@@ -17,6 +17,7 @@ export const errorCodes = [
   'unsupported_media_type',
   'csrf',
   'internal',
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -167,3 +167,17 @@ export async function findMail(conn: Conn, id: string): Promise<OutboxRow | unde
     | OutboxRow
     | undefined;
 }
+
+/** Mail not sent yet (pending, waiting for a retry, or being sent) and when the oldest was written. */
+export async function outboxBacklog(conn: Conn): Promise<{ count: number; oldestCreatedAt: number | null }> {
+  const row = await conn
+    .selectFrom('mail_outbox')
+    .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.min('created_at').as('oldest')])
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirst();
+  const oldest = row?.oldest;
+  return {
+    count: Number(row?.count ?? 0),
+    oldestCreatedAt: oldest === null || oldest === undefined ? null : Number(oldest),
+  };
+}

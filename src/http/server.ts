@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
+import type { Metrics } from '../infra/metrics.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
@@ -22,11 +23,12 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
-import { healthRoutes } from './routes/health.ts';
+import { healthRoutes, type Readiness } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { itemRoutes } from './routes/items.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
 export interface ServerDeps {
@@ -57,6 +59,13 @@ export interface ServerDeps {
   webDist: string | null;
   /** Extra routes (benchmarks register their baseline here). */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** Whether each dependency answers now (GET /readyz). */
+  readiness(): Promise<Readiness>;
+  /** Prometheus metrics, when METRICS_TOKEN is set (then served at GET /metrics); else null. */
+  metrics: Metrics | null;
+  metricsToken: string | null;
+  /** True once the node is shutting down: new requests get 503, answers close their connection. */
+  isClosing(): boolean;
 }
 
 export interface RegisteredRoute {
@@ -92,6 +101,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // req.ip (rate limits, logs) is the socket's peer unless TRUST_PROXY names the proxies in front.
     trustProxy: deps.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    // While shutting down, requests that arrive (on connections opened before) get our own 503
+    // problem+json (the hook below) rather than Fastify's plain one.
+    return503OnClosing: false,
   });
   // Every route as registered, for the access matrix test (test/access-matrix.test.ts) and tools.
   const routeTable: RegisteredRoute[] = [];
@@ -103,8 +115,30 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // Requests finishing while the node shuts down close their connection after the answer, so the
+  // client's next request opens one to a node that is staying (and this one can exit).
+  app.addHook('onSend', async (_req, reply) => {
+    if (deps.isClosing()) reply.header('connection', 'close');
+  });
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      // The route's pattern (`/api/items/:id`), never the URL: no ids or tokens become labels.
+      metrics.observeRequest(
+        req.method,
+        req.routeOptions.url ?? 'unmatched',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    if (deps.isClosing()) {
+      // Accepted after SIGTERM on a connection opened before: refused, to be sent to another node.
+      reply.header('connection', 'close').header('retry-after', '1');
+      return sendProblem(reply, problem('unavailable', 'This server is shutting down; try again.'));
+    }
     // API answers (errors too) carry personal data, and the dev mailbox live links: no cache may
     // keep them. A route that sets its own Cache-Control replaces this.
     if (NO_STORE.test(req.url)) reply.header('cache-control', 'no-store');
@@ -178,6 +212,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   auditRoutes(app, deps);
   itemRoutes(app, deps);
   if (deps.devMailbox) devMailboxRoutes(app, deps);
+  if (deps.metrics && deps.metricsToken)
+    metricsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken });
   deps.extraRoutes?.(app);
 
   const index = deps.webDist ? join(deps.webDist, 'index.html') : null;

@@ -39,6 +39,15 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of every Redis key Troupe writes. */
   redisKeyPrefix: string;
+  /**
+   * PostgreSQL: the longest a request waits for a connection, and for each query (after the
+   * start-up migrations), before it fails with 503 `unavailable`.
+   */
+  databaseTimeoutMs: number;
+  /** On SIGTERM: how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutMs: number;
+  /** Bearer token for GET /metrics; null: no metrics route at all. */
+  metricsToken: string | null;
 }
 
 const Env = z.object({
@@ -85,9 +94,30 @@ const Env = z.object({
     .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL' })
     .optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('troupe:'),
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (it guards the metrics)')
+    .refine((v) => /^[\x21-\x7e]+$/.test(v), { message: 'must be printable ASCII without spaces' })
+    .optional(),
 });
 
 export class ConfigError extends Error {}
+
+/**
+ * A setting is well-formed but what it points at does not work (PostgreSQL or Redis cannot be
+ * reached, a storage location is unusable): the process stops with one line naming the setting.
+ */
+export class StartupError extends Error {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
+    super(`${setting}: ${reason}`);
+    this.name = 'StartupError';
+  }
+}
 
 /** proxy-addr's names for address ranges, which Fastify accepts in a trustProxy list. */
 const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -151,6 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 
