@@ -34,8 +34,9 @@ export interface Troupe {
   /** Prometheus metrics (when METRICS_TOKEN is set). */
   metrics: Metrics | null;
   /**
-   * Graceful stop (SIGTERM): new requests get 503, requests in flight finish (up to
-   * SHUTDOWN_TIMEOUT_MS), the outbox finishes its batch, then the database and Redis are closed.
+   * Graceful stop (SIGTERM): /readyz answers 503 (for SHUTDOWN_DELAY_MS while still serving), the
+   * listener closes, requests in flight finish (up to SHUTDOWN_TIMEOUT_MS) and their connections
+   * close, the outbox finishes its batch, then the database and Redis are closed.
    */
   close(): Promise<void>;
 }
@@ -168,11 +169,23 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     close() {
       closed ??= (async () => {
         closing = true;
+        if (config.shutdownDelayMs > 0 && server.server.listening) {
+          // Still serving (every answer closes its connection) while /readyz says 503, so a load
+          // balancer takes this node out before it stops accepting connections.
+          server.log.info(`shutdown: serving ${config.shutdownDelayMs} ms more while /readyz answers 503`);
+          await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
+        }
         // The HTTP drain and the outbox's last batch run side by side; the database and Redis
         // stay open until both are done, since requests still in flight need them.
-        await Promise.all([drainHttp(server, config.shutdownTimeoutMs), worker.stop()]);
+        await Promise.all([
+          drainHttp(server, config.shutdownTimeoutMs).then(() =>
+            server.log.info('shutdown: requests finished'),
+          ),
+          worker.stop().then(() => server.log.info('shutdown: outbox stopped')),
+        ]);
         mailer.close();
         await data.close();
+        server.log.info('shutdown: database closed');
         if (redis) {
           // QUIT politely, but not for long: the Redis may be the thing that is down.
           let timer: NodeJS.Timeout | undefined;

@@ -64,7 +64,7 @@ export interface ServerDeps {
   /** Prometheus metrics, when METRICS_TOKEN is set (then served at GET /metrics); else null. */
   metrics: Metrics | null;
   metricsToken: string | null;
-  /** True once the node is shutting down: new requests get 503, answers close their connection. */
+  /** True once the node is shutting down: /readyz answers 503, answers close their connection. */
   isClosing(): boolean;
 }
 
@@ -101,8 +101,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // req.ip (rate limits, logs) is the socket's peer unless TRUST_PROXY names the proxies in front.
     trustProxy: deps.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
-    // While shutting down, requests that arrive (on connections opened before) get our own 503
-    // problem+json (the hook below) rather than Fastify's plain one.
+    // While shutting down, a request that arrives on a connection opened before is still served
+    // (and its connection closed after the answer, below) rather than refused with a 503 the
+    // client would see as a failure: it costs one request per open connection.
     return503OnClosing: false,
   });
   // Every route as registered, for the access matrix test (test/access-matrix.test.ts) and tools.
@@ -115,8 +116,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  // Requests finishing while the node shuts down close their connection after the answer, so the
-  // client's next request opens one to a node that is staying (and this one can exit).
+  // Answers sent while the node shuts down close their connection, so the client's next request
+  // opens one to a node that is staying (and this one can exit).
   app.addHook('onSend', async (_req, reply) => {
     if (deps.isClosing()) reply.header('connection', 'close');
   });
@@ -134,11 +135,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if (deps.isClosing()) {
-      // Accepted after SIGTERM on a connection opened before: refused, to be sent to another node.
-      reply.header('connection', 'close').header('retry-after', '1');
-      return sendProblem(reply, problem('unavailable', 'This server is shutting down; try again.'));
-    }
     // API answers (errors too) carry personal data, and the dev mailbox live links: no cache may
     // keep them. A route that sets its own Cache-Control replaces this.
     if (NO_STORE.test(req.url)) reply.header('cache-control', 'no-store');

@@ -44,6 +44,11 @@ export interface Config {
    * start-up migrations), before it fails with 503 `unavailable`.
    */
   databaseTimeoutMs: number;
+  /**
+   * On SIGTERM: how long to go on serving (and accepting connections) with /readyz answering 503
+   * before closing the listener, so a load balancer stops sending work first. Default 0.
+   */
+  shutdownDelayMs: number;
   /** On SIGTERM: how long requests in flight may take to finish before their connections are cut. */
   shutdownTimeoutMs: number;
   /** Bearer token for GET /metrics; null: no metrics route at all. */
@@ -95,6 +100,7 @@ const Env = z.object({
     .optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('troupe:'),
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   METRICS_TOKEN: z
     .string()
@@ -182,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
   };
