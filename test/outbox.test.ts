@@ -259,4 +259,38 @@ describe.each(dialects)('mail outbox on %s', (dialect) => {
     expect(next).toHaveLength(20);
     expect(new Set([...claimed, ...next].map((r) => r.id)).size).toBe(40);
   });
+
+  it.skipIf(dialect !== 'postgres')(
+    'a claim skips the rows another claim holds, without waiting for it',
+    async () => {
+      const mails = Array.from({ length: 50 }, (_, i) => ({
+        to: `held${i}@example.com`,
+        subject: `Mail ${i}`,
+        text: 'hi',
+        html: '<p>hi</p>',
+      }));
+      await insertMails(app.troupe.data.db, mails, app.clock.now());
+      const other = openPostgres(app.config.databaseUrl as string);
+      try {
+        // One worker's claim, its transaction still open (its row locks held) ...
+        await app.troupe.data.db.transaction().execute(async (tx) => {
+          const first = await claimDueMail(tx, 'postgres', app.clock.now(), 20);
+          expect(first).toHaveLength(20);
+          // ... and another worker's claim meanwhile: other rows, at once.
+          let timer: NodeJS.Timeout | undefined;
+          const second = await Promise.race([
+            claimDueMail(other.db, 'postgres', app.clock.now(), 20),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error('the second claim waited for the first')), 3_000);
+            }),
+          ]).finally(() => clearTimeout(timer));
+          expect(second).toHaveLength(20);
+          const firstIds = new Set(first.map((r) => r.id));
+          expect(second.filter((r) => firstIds.has(r.id))).toEqual([]);
+        });
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });
