@@ -15,7 +15,8 @@ import type { Clock } from '../infra/clock.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
-import { errorHandler, problem, sendProblem } from './problem.ts';
+import { inputGuard } from './input-guard.ts';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, problem, sendProblem } from './problem.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -71,14 +72,23 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 256 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters of any length reach the route's schema (400 naming the parameter), rather
+    // than the router's own 414 or 404; Node limits a request line to 16 KiB anyway.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // Errors before routing (bad percent-encoding, ...) and before parsing: problem+json too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
+  // JSON routes take application/json only: a text/plain body is 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // No NUL or unpaired surrogate in any parameter, query string or body (contract/text.ts).
+  app.addHook('preValidation', inputGuard);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -122,7 +132,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         version: '1',
         description:
           'Workspaces, members, sharing and share pages. Errors are RFC 9457 problem+json with a stable `code`. ' +
-          'Authenticate with the session cookie (browser) or `Authorization: Bearer <API key>`.',
+          'Authenticate with the session cookie (browser) or `Authorization: Bearer <API key>`. ' +
+          'No string may contain U+0000; names and titles are one line without control or bidirectional ' +
+          'formatting characters (400 `validation` naming the field).',
       },
       components: {
         securitySchemes: {
