@@ -115,6 +115,7 @@ describe.each(dialects)('errors on %s', (dialect) => {
       for (const url of ['/api/workspaces', '/api/auth/sign-up/email', '/api/auth/change-password']) {
         const res = await app.request({ method: 'POST', url, cookie: admin.cookie, headers, body });
         expect(res.statusCode, `${what} ${url}: ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode, `${what} ${url}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
         const problem = expectProblem(res);
         if (url === '/api/workspaces') expect(problem.code, what).toBe(code);
       }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import * as contract from './index.ts';
-import { findTextProblem, Label, labelCheck, labelProblem, textCheck, textProblem } from './text.ts';
+import {
+  findInputProblem,
+  Label,
+  labelCheck,
+  labelProblem,
+  MAX_INPUT_DEPTH,
+  textCheck,
+  textProblem,
+} from './text.ts';
 
 describe('rule 1: any string', () => {
   it.each([
@@ -69,19 +77,27 @@ describe('rule 2: labels', () => {
   });
 });
 
-describe('findTextProblem', () => {
+describe('findInputProblem', () => {
   it('names the path of the first bad string, keys included', () => {
-    expect(findTextProblem({ a: 'ok', b: [{ c: 'x\u0000' }] })?.path).toBe('b.0.c');
-    expect(findTextProblem({ 'k\u0000': 1 })?.path).toBe('k\u0000');
-    expect(findTextProblem('\u0000')?.path).toBe('');
-    expect(findTextProblem({ a: 1, b: null, c: true, d: ['fine'] })).toBeNull();
-    expect(findTextProblem(undefined)).toBeNull();
+    expect(findInputProblem({ a: 'ok', b: [{ c: 'x\u0000' }] })?.path).toBe('b.0.c');
+    expect(findInputProblem({ 'k\u0000': 1 })?.path).toBe('k\u0000');
+    expect(findInputProblem('\u0000')?.path).toBe('');
+    expect(findInputProblem({ a: 1, b: null, c: true, d: ['fine'] })).toBeNull();
+    expect(findInputProblem(undefined)).toBeNull();
   });
 
-  it('walks nesting far deeper than the call stack allows', () => {
-    let deep: unknown = 'bottom\u0000';
-    for (let i = 0; i < 200_000; i++) deep = [deep];
-    expect(findTextProblem(deep)?.message).toContain('U+0000');
+  it('refuses nesting deeper than MAX_INPUT_DEPTH, even far deeper than the call stack allows', () => {
+    const nest = (n: number, inner: unknown) => {
+      let v = inner;
+      for (let i = 0; i < n; i++) v = [v];
+      return v;
+    };
+    expect(findInputProblem(nest(MAX_INPUT_DEPTH, 'fine'))).toBeNull();
+    expect(findInputProblem({ a: nest(MAX_INPUT_DEPTH - 1, 'fine') })).toBeNull();
+    expect(findInputProblem(nest(MAX_INPUT_DEPTH + 1, 'fine'))?.message).toContain('levels deep');
+    const issue = findInputProblem({ a: nest(200_000, 'x') });
+    expect(issue?.message).toContain('levels deep');
+    expect(issue?.path).toBe(`a${'.0'.repeat(MAX_INPUT_DEPTH - 1)}`);
   });
 });
 

@@ -62,33 +62,43 @@ export const Label = (max: number) =>
     .min(1, 'Must not be empty')
     .max(max, `Must be at most ${max} characters`);
 
-/** Where in a parsed request (params, query string, body) a string breaks rule 1. */
-export interface TextIssue {
+/** JSON bodies nest at most this deep: no request of ours needs more than a few levels. */
+export const MAX_INPUT_DEPTH = 32;
+
+/** Where in a parsed request (params, query string, body) a rule is broken. */
+export interface InputIssue {
   path: string;
   message: string;
 }
 
 /**
- * The first string in `value` (object keys included) that breaks rule 1, with its dotted path.
- * Walks with an explicit stack, so deeply nested JSON cannot overflow the call stack.
+ * The first string in `value` (object keys included) that breaks rule 1, or the first place nested
+ * deeper than MAX_INPUT_DEPTH, with its dotted path. Walks with an explicit stack, so even nesting
+ * too deep for the call stack is answered (JSON.stringify and most recursive code would overflow
+ * on it: Better Auth's proxy did).
  */
-export function findTextProblem(value: unknown): TextIssue | null {
-  const stack: Array<[unknown, string]> = [[value, '']];
+export function findInputProblem(value: unknown): InputIssue | null {
+  const stack: Array<[unknown, string, number]> = [[value, '', 0]];
   const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
   while (stack.length > 0) {
-    const [v, path] = stack.pop() as [unknown, string];
+    const [v, path, depth] = stack.pop() as [unknown, string, number];
     if (typeof v === 'string') {
       const message = textProblem(v);
       if (message) return { path, message };
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], join(path, String(i))]);
-    } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
+    if (depth >= MAX_INPUT_DEPTH)
+      return { path, message: `Must not nest more than ${MAX_INPUT_DEPTH} levels deep` };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], join(path, String(i)), depth + 1]);
+    } else {
       const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i] as string;
         const message = textProblem(key);
         if (message) return { path: join(path, key), message };
-        stack.push([(v as Record<string, unknown>)[key], join(path, key)]);
+        stack.push([(v as Record<string, unknown>)[key], join(path, key), depth + 1]);
       }
     }
   }
