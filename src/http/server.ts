@@ -87,7 +87,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
-  // No NUL or unpaired surrogate in any parameter, query string or body (contract/text.ts).
+  // No NUL or unpaired surrogate in any parameter, query string or body, no body nested over 32
+  // levels (contract/text.ts).
   app.addHook('preValidation', inputGuard);
 
   await app.register(helmet, {
