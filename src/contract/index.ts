@@ -5,4 +5,5 @@ export * from './items.ts';
 export * from './me.ts';
 export * from './members.ts';
 export * from './roles.ts';
+export * from './text.ts';
 export * from './workspaces.ts';
