@@ -64,6 +64,8 @@ function send(
       },
     );
     req.on('error', reject);
+    // Never wait forever: a test that hangs says nothing.
+    req.setTimeout(15_000, () => req.destroy(new Error(`${opts.id}: no answer in 15 s`)));
     if (!payload) return req.end();
     const half = Math.floor(payload.length / 2);
     req.write(payload.subarray(0, half));
@@ -80,7 +82,7 @@ function logLines(output: string): Record<string, unknown>[] {
 }
 
 async function exitOf(node: TroupeNode, ms: number): Promise<number | null> {
-  if (node.child.exitCode !== null) return node.child.exitCode;
+  if (node.child.exitCode !== null || node.child.signalCode !== null) return node.child.exitCode;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`not exited after ${ms} ms:\n${node.output().slice(-3000)}`)),
@@ -130,7 +132,7 @@ describe.each(dialects)('SIGTERM on %s', (dialect) => {
       ...env,
     });
     cleanups.push(() => node.stop());
-    await waitReady(node);
+    await waitReady(node, 30_000);
     const base = new URL(node.url);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
     cleanups.push(async () => agent.destroy());
@@ -348,17 +350,20 @@ describe.each(dialects)('SIGTERM on %s', (dialect) => {
     const { node, base, cookie } = await start(dialect === 'sqlite' ? 3979 : 3980, {
       SHUTDOWN_DELAY_MS: '1500',
     });
-    expect((await fetch(`${base.origin}/readyz`)).status).toBe(200);
+    // Each request on a fresh connection, none waiting longer than 10 s.
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${base.origin}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+    expect((await get('/readyz')).status).toBe(200);
     node.child.kill('SIGTERM');
     await sleep(300);
-    const ready = await fetch(`${base.origin}/readyz`);
+    const ready = await get('/readyz');
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'shutting_down' });
     // A new connection is still accepted and served; its answer closes it.
-    const me = await fetch(`${base.origin}/api/me`, { headers: { cookie } });
+    const me = await get('/api/me', { cookie });
     expect(me.status).toBe(200);
     expect(me.headers.get('connection')).toBe('close');
     expect(await exitOf(node, 10_000)).toBe(0);
-    await expect(fetch(`${base.origin}/healthz`)).rejects.toThrow();
+    await expect(get('/healthz')).rejects.toThrow();
   }, 60_000);
 });
