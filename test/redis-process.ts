@@ -3,6 +3,7 @@
  * (SIGSTOP: connections stay open, nothing answers) and start again on the same port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
 import { Redis } from 'ioredis';
 
 export interface RedisProcess {
@@ -13,7 +14,25 @@ export interface RedisProcess {
   thaw(): void;
 }
 
+/** Whether something already accepts connections on the port (a server left over from a test
+ * process that was killed): then this test would talk to it, not to the one it starts. */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 export async function startRedis(port: number): Promise<RedisProcess> {
+  if (await portTaken(port)) {
+    throw new Error(
+      `port ${port} is already in use (a redis-server left from an earlier run?): stop it first`,
+    );
+  }
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
