@@ -82,6 +82,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     auth,
     authn,
     publicUrl: config.publicUrl,
+    linkSecret: config.authSecret,
     production: config.production,
     logLevel: config.logLevel,
     signInRateLimit: config.signInRateLimit,

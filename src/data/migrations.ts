@@ -296,6 +296,44 @@ const itemsRootIndexes: Migration = {
   },
 };
 
+/** A pending join request lapses after this long (SPEC leaves it open; docs/RULES.md). */
+const JOIN_REQUEST_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+/**
+ * The invite link (SPEC §4.3): one row per workspace, made when a Super Admin first opens it. The
+ * token is never stored: it is derived from `nonce` with the server's secret (app/invite-links),
+ * and only its SHA-256 is kept for the lookup. Join requests get an expiry (14 days; existing
+ * ones count from their creation).
+ */
+const inviteLinks: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('invite_links')
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.primaryKey().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('nonce', 'varchar(64)', (c) => c.notNull())
+      .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+      .addColumn('enabled', 'integer', (c) => c.notNull())
+      .addColumn('role', 'varchar(20)', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint')
+      .addColumn('max_uses', 'integer')
+      .addColumn('uses', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_by', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addCheckConstraint('invite_links_role', sql`role IN ('developer', 'creator', 'viewer')`)
+      .addCheckConstraint('invite_links_uses', sql`uses >= 0 AND (max_uses IS NULL OR uses <= max_uses)`)
+      .execute();
+
+    await db.schema.alterTable('join_requests').addColumn('expires_at', 'bigint').execute();
+    await db
+      .updateTable('join_requests')
+      .set({ expires_at: sql`created_at + ${sql.lit(JOIN_REQUEST_TTL_MS)}` })
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -377,6 +415,7 @@ const migrations: Record<string, Migration> = {
   '0005_members_version': membersVersion,
   '0006_hashed_session_tokens': hashedSessionTokens,
   '0007_items_root_indexes': itemsRootIndexes,
+  '0010_invite_links': inviteLinks,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

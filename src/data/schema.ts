@@ -82,6 +82,23 @@ export interface JoinRequestsTable {
   decided_by: string | null;
   decided_at: number | null;
   created_at: number;
+  /** A pending request lapses at this time (14 days after it was made or renewed). */
+  expires_at: number;
+}
+
+export interface InviteLinksTable {
+  workspace_id: string;
+  /** 128 random bits; the token is derived from it with the server's secret, never stored. */
+  nonce: string;
+  token_hash: string;
+  enabled: number;
+  role: string;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface ApiKeysTable {
@@ -171,6 +188,7 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   invitations: InvitationsTable;
   join_requests: JoinRequestsTable;
+  invite_links: InviteLinksTable;
   api_keys: ApiKeysTable;
   seat_purchases: SeatPurchasesTable;
   audit_events: AuditEventsTable;

@@ -23,7 +23,9 @@ import { billingRoutes } from './routes/billing.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { inviteLinkRoutes } from './routes/invite-links.ts';
 import { itemRoutes } from './routes/items.ts';
+import { joinRequestRoutes } from './routes/join-requests.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
@@ -38,6 +40,8 @@ export interface ServerDeps {
   auth: Auth;
   authn: Authenticator;
   publicUrl: string;
+  /** The server's secret (AUTH_SECRET): invite link tokens are derived from it. */
+  linkSecret: string;
   production: boolean;
   logLevel: string;
   signInRateLimit: number;
@@ -143,6 +147,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   workspaceRoutes(app, deps);
   memberRoutes(app, deps);
   invitationRoutes(app, deps);
+  inviteLinkRoutes(app, deps);
+  joinRequestRoutes(app, deps);
   billingRoutes(app, deps);
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);

@@ -2,6 +2,7 @@ import type { Role } from '../../contract/roles.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
+import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
 import { claimSeat, findMembership, insertMembership } from '../../data/members.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { sortKey } from '../../domain/members.ts';
@@ -59,6 +60,8 @@ export async function acceptInvitation(deps: { db: Db; clock: Clock }, actor: Ac
         },
         now,
       );
+      // Invited while asking to join: the request is done.
+      await closePendingJoinRequest(tx, ws, actor.userId, now);
     }
     await insertAuditEvents(
       tx,

@@ -14,7 +14,7 @@ import {
   InviteBody,
   InviteResult,
   TokenParams,
-} from '../../contract/members.ts';
+} from '../../contract/invitations.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Authenticator } from '../authenticate.ts';
 

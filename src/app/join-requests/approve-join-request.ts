@@ -1,0 +1,97 @@
+import type { JoinRequest } from '../../contract/join-requests.ts';
+import { type Role, roleLabels } from '../../contract/roles.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { type Db, inTransaction } from '../../data/db.ts';
+import { decideJoinRequest, findJoinRequest } from '../../data/join-requests.repo.ts';
+import { claimSeat, findMembership, insertMembership } from '../../data/members.repo.ts';
+import { insertMail } from '../../data/outbox.repo.ts';
+import { findWorkspace } from '../../data/workspaces.repo.ts';
+import { DomainError, notFound } from '../../domain/errors.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { WorkspaceActor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
+import { requireAccess } from '../gate.ts';
+import { joinApprovedMail } from '../mail/templates.ts';
+import { closedRequest, presentJoinRequest } from './present.ts';
+
+export interface DecideDeps {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+  /** Tell the outbox worker that mail is waiting (after commit). */
+  mailQueued(): void;
+}
+
+/**
+ * Approves a pending request (SPEC §4.4): the person is an active member at once, taking a seat
+ * through the same conditional claim as an invitation (409 `no_seats` when full, the request stays
+ * pending). Deciding is a conditional update, so a request is decided once (409 `request_closed`).
+ * The requester is told by email (outbox) in the same transaction.
+ */
+export async function approveJoinRequest(
+  deps: DecideDeps,
+  actor: WorkspaceActor,
+  input: { id: string },
+): Promise<JoinRequest> {
+  requireAccess(actor, 'join_requests:manage');
+  const ws = actor.workspaceId;
+  const out = await inTransaction(deps.db, async (tx) => {
+    const now = deps.clock.now();
+    const decided = await decideJoinRequest(tx, ws, input.id, 'approved', actor.userId, now);
+    if (!decided) {
+      const row = await findJoinRequest(tx, ws, input.id);
+      throw row ? closedRequest(row, now) : notFound('Join request');
+    }
+    const workspace = await findWorkspace(tx, ws);
+    if (!workspace) throw notFound('Workspace');
+    const existing = await findMembership(tx, ws, decided.user_id);
+    const role = (existing?.role ?? decided.role) as Role;
+    if (!existing) {
+      if (!(await claimSeat(tx, ws))) {
+        throw new DomainError(
+          'no_seats',
+          `All ${workspace.seat_limit} seats of ${workspace.name} are in use: add seats in Billing, then approve ${decided.email}.`,
+        );
+      }
+      await insertMembership(
+        tx,
+        {
+          workspaceId: ws,
+          userId: decided.user_id,
+          role,
+          email: decided.email,
+          name: decided.name,
+          sortKey: decided.sort_key,
+        },
+        now,
+      );
+    }
+    await insertMail(
+      tx,
+      joinApprovedMail(
+        decided.email,
+        decided.name,
+        workspace.name,
+        roleLabels[role],
+        `${deps.publicUrl}/w/${ws}`,
+      ),
+      now,
+    );
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'join_request.approve',
+          target: { type: 'join_request', id: decided.id, label: decided.email },
+          after: { role },
+        },
+      ],
+      now,
+    );
+    return presentJoinRequest(decided);
+  });
+  deps.mailQueued();
+  return out;
+}
