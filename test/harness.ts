@@ -15,7 +15,7 @@ import { sortKey } from '../src/domain/members.ts';
 import type { Clock } from '../src/infra/clock.ts';
 import { type Config, loadConfig } from '../src/infra/config.ts';
 import type { Mailer } from '../src/infra/mailer.ts';
-import { createTroupe, type Troupe } from '../src/troupe.ts';
+import { createTroupe, type Troupe, type TroupeOptions } from '../src/troupe.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -92,6 +92,7 @@ export async function startTestApp(
     runOutboxWorker?: boolean;
     clock?: FakeClock;
     webDist?: string;
+    stream?: TroupeOptions['stream'];
   } = {},
 ): Promise<TestApp> {
   const scratch = await scratchDatabase(dialect);
@@ -111,6 +112,7 @@ export async function startTestApp(
     runOutboxWorker: opts.runOutboxWorker ?? false,
     outboxIntervalMs: 50,
     webDist: opts.webDist,
+    stream: opts.stream,
   });
   await troupe.server.ready();
   return {

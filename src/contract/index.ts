@@ -9,5 +9,6 @@ export * from './items.ts';
 export * from './join-requests.ts';
 export * from './me.ts';
 export * from './members.ts';
+export * from './notifications.ts';
 export * from './roles.ts';
 export * from './workspaces.ts';

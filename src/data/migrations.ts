@@ -334,6 +334,54 @@ const inviteLinks: Migration = {
   },
 };
 
+/**
+ * Notifications (SPEC §7), stored per user. `seq` numbers each user's notifications 1, 2, 3, ...
+ * from `notification_counters`, whose row is taken in the transaction that writes them: one
+ * user's notifications commit in `seq` order with no holes, so an SSE stream can resume after a
+ * `Last-Event-ID` exactly, and notice (and fill from the table) any event it did not receive.
+ * `subject_id` is what the notification is about (the join request, the item) for joins at read time.
+ */
+const notifications: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('notification_counters')
+      .addColumn('user_id', 'varchar(64)', (c) => c.primaryKey().references('user.id').onDelete('cascade'))
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('notifications')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('kind', 'varchar(40)', (c) => c.notNull())
+      .addColumn('subject_id', 'varchar(64)')
+      .addColumn('data', 'text', (c) => c.notNull())
+      .addColumn('read_at', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('notifications_user_seq_uniq')
+      .on('notifications')
+      .columns(['user_id', 'seq'])
+      .unique()
+      .execute();
+    await db.schema
+      .createIndex('notifications_unread_idx')
+      .on('notifications')
+      .columns(['user_id', 'seq'])
+      .where(sql.ref('read_at'), 'is', null)
+      .execute();
+    await db.schema
+      .createIndex('notifications_subject_idx')
+      .on('notifications')
+      .columns(['subject_id'])
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -416,6 +464,7 @@ const migrations: Record<string, Migration> = {
   '0006_hashed_session_tokens': hashedSessionTokens,
   '0007_items_root_indexes': itemsRootIndexes,
   '0010_invite_links': inviteLinks,
+  '0011_notifications': notifications,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

@@ -180,6 +180,26 @@ export interface ItemGrantsTable {
   created_at: number;
 }
 
+export interface NotificationCountersTable {
+  user_id: string;
+  seq: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  /** The user's own sequence number (1, 2, 3, ...): the SSE event id. */
+  seq: number;
+  workspace_id: string;
+  kind: string;
+  /** What the notification is about (a join request, an item), for joins at read time. */
+  subject_id: string | null;
+  /** JSON. */
+  data: string;
+  read_at: number | null;
+  created_at: number;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -189,6 +209,8 @@ export interface Database {
   invitations: InvitationsTable;
   join_requests: JoinRequestsTable;
   invite_links: InviteLinksTable;
+  notification_counters: NotificationCountersTable;
+  notifications: NotificationsTable;
   api_keys: ApiKeysTable;
   seat_purchases: SeatPurchasesTable;
   audit_events: AuditEventsTable;

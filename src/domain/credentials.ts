@@ -58,6 +58,14 @@ export interface Denial {
   reason: string;
 }
 
+/**
+ * The one workspace a credential is confined to (an API key's), or null for a session, which
+ * reaches every workspace of its user.
+ */
+export function confinedTo(credential: Credential): string | null {
+  return credential.kind === 'api_key' ? credential.workspaceId : null;
+}
+
 /** The user's role as the credential may use it in `workspaceId`: null beyond its reach. */
 export function roleWithin(credential: Credential, workspaceId: string, role: Role | null): Role | null {
   return reaches(credential, workspaceId) ? role : null;

@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Redis } from 'ioredis';
 import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
+import type { NotificationBus } from '../infra/bus.ts';
 import type { Clock } from '../infra/clock.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
 import type { Authenticator } from './authenticate.ts';
@@ -28,6 +29,7 @@ import { itemRoutes } from './routes/items.ts';
 import { joinRequestRoutes } from './routes/join-requests.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { notificationRoutes, type StreamOptions } from './routes/notifications.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
 export interface ServerDeps {
@@ -39,6 +41,9 @@ export interface ServerDeps {
   mailQueued(): void;
   auth: Auth;
   authn: Authenticator;
+  /** Notification events to the open streams (after commit). */
+  bus: NotificationBus;
+  stream?: Partial<StreamOptions>;
   publicUrl: string;
   /** The server's secret (AUTH_SECRET): invite link tokens are derived from it. */
   linkSecret: string;
@@ -153,6 +158,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
   itemRoutes(app, deps);
+  notificationRoutes(app, deps);
   if (!deps.production) devMailboxRoutes(app, deps);
   deps.extraRoutes?.(app);
 

@@ -7,17 +7,20 @@ import { claimSeat, findMembership, insertMembership } from '../../data/members.
 import { insertMail } from '../../data/outbox.repo.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
+import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireAccess } from '../gate.ts';
 import { joinApprovedMail } from '../mail/templates.ts';
+import { publishNotes, seatLimitNotes, writeNotes } from '../notifications/notify.ts';
 import { closedRequest, presentJoinRequest } from './present.ts';
 
 export interface DecideDeps {
   db: Db;
   clock: Clock;
   publicUrl: string;
+  bus: NotificationBus;
   /** Tell the outbox worker that mail is waiting (after commit). */
   mailQueued(): void;
 }
@@ -46,6 +49,19 @@ export async function approveJoinRequest(
     if (!workspace) throw notFound('Workspace');
     const existing = await findMembership(tx, ws, decided.user_id);
     const role = (existing?.role ?? decided.role) as Role;
+    const notes = await writeNotes(
+      tx,
+      [
+        {
+          userId: decided.user_id,
+          workspaceId: ws,
+          kind: 'join_request_approved',
+          subjectId: decided.id,
+          data: { workspace: { id: ws, name: workspace.name }, role },
+        },
+      ],
+      now,
+    );
     if (!existing) {
       if (!(await claimSeat(tx, ws))) {
         throw new DomainError(
@@ -65,6 +81,7 @@ export async function approveJoinRequest(
         },
         now,
       );
+      notes.push(...(await writeNotes(tx, await seatLimitNotes(tx, ws, null), now)));
     }
     await insertMail(
       tx,
@@ -90,8 +107,9 @@ export async function approveJoinRequest(
       ],
       now,
     );
-    return presentJoinRequest(decided);
+    return { request: presentJoinRequest(decided), notes, now };
   });
   deps.mailQueued();
-  return out;
+  publishNotes(deps.bus, out.notes, out.now);
+  return out.request;
 }

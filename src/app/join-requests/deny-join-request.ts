@@ -9,6 +9,7 @@ import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireAccess } from '../gate.ts';
 import { joinDeniedMail } from '../mail/templates.ts';
+import { publishNotes, writeNotes } from '../notifications/notify.ts';
 import type { DecideDeps } from './approve-join-request.ts';
 import { closedRequest, presentJoinRequest } from './present.ts';
 
@@ -29,6 +30,19 @@ export async function denyJoinRequest(
     }
     const workspace = await findWorkspace(tx, ws);
     if (!workspace) throw notFound('Workspace');
+    const notes = await writeNotes(
+      tx,
+      [
+        {
+          userId: decided.user_id,
+          workspaceId: ws,
+          kind: 'join_request_denied',
+          subjectId: decided.id,
+          data: { workspace: { id: ws, name: workspace.name } },
+        },
+      ],
+      now,
+    );
     await insertMail(tx, joinDeniedMail(decided.email, decided.name, workspace.name, deps.publicUrl), now);
     await insertAuditEvents(
       tx,
@@ -43,8 +57,9 @@ export async function denyJoinRequest(
       ],
       now,
     );
-    return presentJoinRequest(decided);
+    return { request: presentJoinRequest(decided), notes, now };
   });
   deps.mailQueued();
-  return out;
+  publishNotes(deps.bus, out.notes, out.now);
+  return out.request;
 }
