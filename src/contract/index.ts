@@ -11,4 +11,5 @@ export * from './me.ts';
 export * from './members.ts';
 export * from './notifications.ts';
 export * from './roles.ts';
+export * from './suggestions.ts';
 export * from './workspaces.ts';

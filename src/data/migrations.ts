@@ -382,6 +382,32 @@ const notifications: Migration = {
   },
 };
 
+/**
+ * Suggestions (SPEC §4.5): people dismissed per workspace, and an index on the domain of every
+ * account's email (with the email, for keyset pages), so "verified people at acme.com" is an index
+ * range however many accounts there are. The expression differs by dialect;
+ * data/suggestions.repo.ts queries with the same one.
+ */
+const suggestions: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('suggestion_dismissals')
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('dismissed_by', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('suggestion_dismissals_pk', ['workspace_id', 'user_id'])
+      .execute();
+    const domain =
+      db.getExecutor().adapter instanceof PostgresAdapter
+        ? sql`split_part(email, '@', 2)`
+        : sql`substr(email, instr(email, '@') + 1)`;
+    await sql`CREATE INDEX user_email_domain_idx ON "user" (${domain}, email)`.execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -465,6 +491,7 @@ const migrations: Record<string, Migration> = {
   '0007_items_root_indexes': itemsRootIndexes,
   '0010_invite_links': inviteLinks,
   '0011_notifications': notifications,
+  '0012_suggestions': suggestions,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

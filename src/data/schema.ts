@@ -200,6 +200,13 @@ export interface NotificationsTable {
   created_at: number;
 }
 
+export interface SuggestionDismissalsTable {
+  workspace_id: string;
+  user_id: string;
+  dismissed_by: string | null;
+  created_at: number;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -211,6 +218,7 @@ export interface Database {
   invite_links: InviteLinksTable;
   notification_counters: NotificationCountersTable;
   notifications: NotificationsTable;
+  suggestion_dismissals: SuggestionDismissalsTable;
   api_keys: ApiKeysTable;
   seat_purchases: SeatPurchasesTable;
   audit_events: AuditEventsTable;

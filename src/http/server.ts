@@ -30,6 +30,7 @@ import { joinRequestRoutes } from './routes/join-requests.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
 import { notificationRoutes, type StreamOptions } from './routes/notifications.ts';
+import { suggestionRoutes } from './routes/suggestions.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
 export interface ServerDeps {
@@ -154,6 +155,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   invitationRoutes(app, deps);
   inviteLinkRoutes(app, deps);
   joinRequestRoutes(app, deps);
+  suggestionRoutes(app, deps);
   billingRoutes(app, deps);
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
