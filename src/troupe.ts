@@ -6,7 +6,7 @@ import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
 import { type DataSource, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
-import { migrateToLatest } from './data/migrations.ts';
+import { migrateToLatest, withMigrationLock } from './data/migrations.ts';
 import { insertMail } from './data/outbox.repo.ts';
 import { sortKey } from './domain/members.ts';
 import { createAuthenticator } from './http/authenticate.ts';
@@ -18,7 +18,7 @@ import { createLocalBus, createPostgresBus, type NotificationBus } from './infra
 import { type Clock, systemClock } from './infra/clock.ts';
 import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
-import { createLocalPaymentProvider } from './infra/payments.ts';
+import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
 import { openRedis } from './infra/redis.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -45,6 +45,10 @@ export interface TroupeOptions {
   webDist?: string;
   /** Notification stream timings and limits (tests and benchmarks shorten or raise them). */
   stream?: Partial<StreamOptions>;
+  /** Where the log goes (default stdout); tests read it. */
+  logStream?: { write(line: string): void };
+  /** Defaults to the built-in local provider. */
+  payments?: PaymentProvider;
 }
 
 /** Wires config -> data -> infra -> app -> http. Migrations run before anything serves. */
@@ -68,8 +72,10 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     userRenamed: (user) =>
       inTransaction(db, (tx) => refreshMemberName(tx, user.id, user.name, sortKey(user.name, user.email))),
   });
-  await migrateAuth(auth, { db, dialect });
-  await migrateToLatest(db);
+  await withMigrationLock(db, dialect, async () => {
+    await migrateAuth(auth, { db, dialect });
+    await migrateToLatest(db);
+  });
 
   // Live notifications: in this process on SQLite; LISTEN/NOTIFY between processes on PostgreSQL.
   let log: { warn(obj: object, msg: string): void; info(msg: string): void } = console;
@@ -97,7 +103,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     db,
     dialect,
     clock,
-    payments: createLocalPaymentProvider(() => newId(clock.now())),
+    payments: opts.payments ?? createLocalPaymentProvider(() => newId(clock.now())),
     mailQueued: () => outbox?.nudge(),
     auth,
     authn,
@@ -106,8 +112,12 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     publicUrl: config.publicUrl,
     linkSecret: config.authSecret,
     production: config.production,
+    devMailbox: config.devMailbox,
     logLevel: config.logLevel,
+    logStream: opts.logStream,
     signInRateLimit: config.signInRateLimit,
+    signUpRateLimit: config.signUpRateLimit,
+    trustProxy: config.trustProxy,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     webDist: opts.webDist ?? WEB_DIST,
@@ -122,7 +132,11 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     (config.smtpUrl
       ? createSmtpMailer(config.smtpUrl, config.mailFrom)
       : createDevMailer((line) => server.log.info(line)));
-  const worker = startOutboxWorker({ db, dialect, mailer, clock, log: server.log }, opts.outboxIntervalMs);
+  // Mail bodies carry links that are credentials: kept after sending only for the dev mailbox.
+  const worker = startOutboxWorker(
+    { db, dialect, mailer, clock, log: server.log, keepBodies: config.devMailbox },
+    opts.outboxIntervalMs,
+  );
   if (opts.runOutboxWorker !== false) outbox = worker;
   else await worker.stop();
 

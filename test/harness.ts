@@ -93,6 +93,8 @@ export async function startTestApp(
     clock?: FakeClock;
     webDist?: string;
     stream?: TroupeOptions['stream'];
+    logStream?: TroupeOptions['logStream'];
+    payments?: TroupeOptions['payments'];
   } = {},
 ): Promise<TestApp> {
   const scratch = await scratchDatabase(dialect);
@@ -103,6 +105,8 @@ export async function startTestApp(
     AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    // Tests sign up many people from one address; test/rate-limits.test.ts tests the cap.
+    SIGN_UP_RATE_LIMIT: '100000',
     ...opts.env,
   });
   const clock = opts.clock ?? new FakeClock();
@@ -113,6 +117,8 @@ export async function startTestApp(
     outboxIntervalMs: 50,
     webDist: opts.webDist,
     stream: opts.stream,
+    logStream: opts.logStream,
+    payments: opts.payments,
   });
   await troupe.server.ready();
   return {

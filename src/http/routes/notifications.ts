@@ -102,6 +102,10 @@ export function notificationRoutes(
       if (count >= opts.maxPerUser) {
         throw new DomainError('rate_limited', `At most ${opts.maxPerUser} notification streams at once`);
       }
+      if (req.method === 'HEAD') {
+        // The headers a stream would start with, and no stream.
+        return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-store').send('');
+      }
       const stream = await openNotificationStream(deps, actor, req.headers['last-event-id']);
       perUser.set(actor.userId, count + 1);
 
@@ -114,8 +118,8 @@ export function notificationRoutes(
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      req.raw.socket.setNoDelay(true);
-      req.raw.socket.setTimeout(0);
+      req.raw.socket?.setNoDelay?.(true);
+      req.raw.socket?.setTimeout?.(0);
       open.add(res);
       res.write(`retry: ${opts.retryMs}\n: connected\n\n`);
 
