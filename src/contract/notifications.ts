@@ -102,3 +102,4 @@ export const MarkReadResult = z.object({
   marked: z.number().int().describe('How many turned read'),
   unread: z.number().int(),
 });
+export type MarkReadResult = z.infer<typeof MarkReadResult>;
