@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeNotes } from '../src/app/notifications/notify.ts';
 import { inTransaction } from '../src/data/db.ts';
+import { createTroupe } from '../src/troupe.ts';
 import {
   addMember,
   createWorkspace,
@@ -373,6 +375,38 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     await Promise.all([open[1]?.ended, open[2]?.ended, replacement.ended]);
     expect(Date.now() - started).toBeLessThan(2000);
   });
+
+  it.runIf(dialect === 'postgres')(
+    'after its LISTEN connection is cut, a server reconnects and its streams catch up from the table',
+    async () => {
+      await requireApproval();
+      // A second server on the same database: the join request is made there.
+      const other = await createTroupe(app.config, { clock: app.clock, runOutboxWorker: false });
+      try {
+        const s = await stream(admin.cookie);
+        const person = await verifiedUser(app, 'Across The Cut');
+        const token = (await linkOf(app, admin.cookie, ws.id)).token;
+        // Cut this server's listener (and only it: the other's LISTEN started later).
+        const cut = await sql<{ n: number }>`
+          SELECT count(pg_terminate_backend(pid))::int AS n FROM (
+            SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND query LIKE 'LISTEN%'
+            ORDER BY backend_start LIMIT 1) AS first_listener`.execute(app.troupe.data.db);
+        expect(cut.rows[0]?.n).toBe(1);
+        const res = await other.server.inject({
+          method: 'POST',
+          url: `/api/join/${token}`,
+          headers: { cookie: person.cookie, origin: 'http://localhost:3000' },
+        });
+        expect(res.json().status).toBe('requested');
+        const [e] = await s.waitFor(1, 10_000);
+        expect(JSON.parse(e?.data ?? '{}').data.requester.name).toBe('Across The Cut');
+        s.close();
+      } finally {
+        await other.close();
+      }
+    },
+  );
 
   it('members added directly (not through a notifying path) get nothing', async () => {
     const quiet = await signUp(app);

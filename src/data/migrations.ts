@@ -521,6 +521,10 @@ export async function migrateToLatest(db: AnyDb): Promise<void> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'troupe_migrations',
     migrationLockTableName: 'troupe_migrations_lock',
+    // Engineers number their migrations in separate ranges (0008-0009, 0010-0019, 0020+) and
+    // land them in any order: a database that already ran 0010 must still run a 0009 that lands
+    // after it. Every migration here is independent of the ones numbered after it.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

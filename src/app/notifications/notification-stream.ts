@@ -38,14 +38,29 @@ export async function openNotificationStream(
   let send: ((e: StreamEvent) => void) | null = null;
   let closed = false;
   const early: BusEvent[] = [];
+  /** Work on the stream, one piece at a time and in order (a fill reads the database). */
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (work: () => void | Promise<void>) => {
+    chain = chain.then(() => (closed ? undefined : work())).catch(() => {});
+  };
   // Subscribe before reading where we stand, so nothing committed in between is missed.
   const unsubscribe = deps.bus.subscribe(reach.userId, (e) => {
     if (send) enqueue(() => deliver(e));
     else early.push(e);
   });
-  const unresync = deps.bus.onResync(() => enqueue(() => fill(null)));
+  // Before start() the stream reads where it stands anyway; after, it catches up from the table.
+  const unresync = deps.bus.onResync(() => {
+    if (send) enqueue(() => fill(null));
+  });
 
-  let sent = await findLastSeq(deps.db, reach.userId);
+  let sent: number;
+  try {
+    sent = await findLastSeq(deps.db, reach.userId);
+  } catch (err) {
+    unsubscribe();
+    unresync();
+    throw err;
+  }
   const asked = lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : null;
   const resumeFrom = asked !== null && asked <= sent ? asked : null;
   if (resumeFrom !== null) sent = resumeFrom;
@@ -76,10 +91,6 @@ export async function openNotificationStream(
       return;
     }
     await fill(e.seq);
-  };
-  let chain: Promise<void> = Promise.resolve();
-  const enqueue = (work: () => void | Promise<void>) => {
-    chain = chain.then(() => (closed ? undefined : work())).catch(() => {});
   };
 
   return {
