@@ -12,7 +12,9 @@ const verified = (dialect: Dialect) => (dialect === 'postgres' ? sql.lit(true) :
 /**
  * People with a verified email at `domain` who are not members of the workspace, not invited, not
  * asking to join and not dismissed: one range of `user_email_domain_idx` in email order (keyset
- * after `afterEmail`), each candidate checked against the workspace's own indexes.
+ * after `afterEmail`), each candidate checked against the workspace's own indexes. Ordered by
+ * email alone: the domain is fixed by the equality, so the index's rows are in email order already
+ * (ordering by the domain too made SQLite sort them all).
  */
 export function suggestionsQuery(
   conn: Conn,
@@ -69,7 +71,6 @@ export function suggestionsQuery(
         ),
       ),
     )
-    // The domain is fixed by the equality above: the index's rows are in email order already.
     .orderBy('u.email')
     .limit(q.limit + 1);
 }

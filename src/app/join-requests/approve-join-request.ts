@@ -2,11 +2,9 @@ import type { JoinRequest } from '../../contract/join-requests.ts';
 import { type Role, roleLabels } from '../../contract/roles.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
-import { decideJoinRequest, findJoinRequest } from '../../data/join-requests.repo.ts';
 import { claimSeat, findMembership, insertMembership } from '../../data/members.repo.ts';
 import { insertMail } from '../../data/outbox.repo.ts';
-import { findWorkspace } from '../../data/workspaces.repo.ts';
-import { DomainError, notFound } from '../../domain/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
@@ -14,7 +12,7 @@ import { actorRef } from '../audit/actor-label.ts';
 import { requireAccess } from '../gate.ts';
 import { joinApprovedMail } from '../mail/templates.ts';
 import { publishNotes, seatLimitNotes, writeNotes } from '../notifications/notify.ts';
-import { closedRequest, presentJoinRequest } from './present.ts';
+import { decideOnce, presentJoinRequest } from './present.ts';
 
 export interface DecideDeps {
   db: Db;
@@ -40,13 +38,7 @@ export async function approveJoinRequest(
   const ws = actor.workspaceId;
   const out = await inTransaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const decided = await decideJoinRequest(tx, ws, input.id, 'approved', actor.userId, now);
-    if (!decided) {
-      const row = await findJoinRequest(tx, ws, input.id);
-      throw row ? closedRequest(row, now) : notFound('Join request');
-    }
-    const workspace = await findWorkspace(tx, ws);
-    if (!workspace) throw notFound('Workspace');
+    const { decided, workspace } = await decideOnce(tx, ws, input.id, 'approved', actor.userId, now);
     const existing = await findMembership(tx, ws, decided.user_id);
     const role = (existing?.role ?? decided.role) as Role;
     const notes = await writeNotes(

@@ -1,17 +1,14 @@
 import type { JoinRequest } from '../../contract/join-requests.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { inTransaction } from '../../data/db.ts';
-import { decideJoinRequest, findJoinRequest } from '../../data/join-requests.repo.ts';
 import { insertMail } from '../../data/outbox.repo.ts';
-import { findWorkspace } from '../../data/workspaces.repo.ts';
-import { notFound } from '../../domain/errors.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireAccess } from '../gate.ts';
 import { joinDeniedMail } from '../mail/templates.ts';
 import { publishNotes, writeNotes } from '../notifications/notify.ts';
 import type { DecideDeps } from './approve-join-request.ts';
-import { closedRequest, presentJoinRequest } from './present.ts';
+import { decideOnce, presentJoinRequest } from './present.ts';
 
 /** Denies a pending request: it is closed, and the requester is told by email. */
 export async function denyJoinRequest(
@@ -23,13 +20,7 @@ export async function denyJoinRequest(
   const ws = actor.workspaceId;
   const out = await inTransaction(deps.db, async (tx) => {
     const now = deps.clock.now();
-    const decided = await decideJoinRequest(tx, ws, input.id, 'denied', actor.userId, now);
-    if (!decided) {
-      const row = await findJoinRequest(tx, ws, input.id);
-      throw row ? closedRequest(row, now) : notFound('Join request');
-    }
-    const workspace = await findWorkspace(tx, ws);
-    if (!workspace) throw notFound('Workspace');
+    const { decided, workspace } = await decideOnce(tx, ws, input.id, 'denied', actor.userId, now);
     const notes = await writeNotes(
       tx,
       [

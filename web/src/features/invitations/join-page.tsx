@@ -1,11 +1,5 @@
 import { Alert, Anchor, Button, Group, Paper, Stack, Text, ThemeIcon } from '@mantine/core';
-import {
-  IconAlertCircle,
-  IconArmchair,
-  IconClockHour4,
-  IconLinkOff,
-  IconMailExclamation,
-} from '@tabler/icons-react';
+import { IconAlertCircle, IconArmchair, IconClockHour4, IconLinkOff } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { JoinLinkPreview, Me } from '../../../../src/contract/index.ts';
@@ -18,9 +12,8 @@ import { authLink } from '../../lib/safe-next.ts';
 import { FullPageLoader } from '../../ui/full-page-loader.tsx';
 import { RoleBadge } from '../../ui/role-badge.tsx';
 import { AuthLayout } from '../auth/auth-layout.tsx';
-import { DevMailboxLink } from '../auth/dev-mailbox-link.tsx';
-import { useResendVerification } from '../auth/hooks.ts';
 import { useMe } from '../auth/use-me.ts';
+import { VerifyFirst } from '../auth/verify-first.tsx';
 import { WorkspaceAvatar } from '../workspaces/workspace-avatar.tsx';
 
 /**
@@ -124,8 +117,6 @@ function SignedInJoin({ token, link, me }: { token: string; link: JoinLinkPrevie
     },
   });
   const error = join.error instanceof ApiError ? join.error : null;
-  const recheck = useMutation({ mutationFn: () => queryClient.refetchQueries({ queryKey: queryKeys.me }) });
-  const resend = useResendVerification(`/join/${token}`);
 
   if (alreadyIn || error?.code === 'already_member') {
     return (
@@ -153,37 +144,7 @@ function SignedInJoin({ token, link, me }: { token: string; link: JoinLinkPrevie
     );
   }
   if (!me.emailVerified || error?.code === 'email_not_verified') {
-    return (
-      <Stack gap="sm">
-        <Alert
-          color="yellow"
-          variant="light"
-          icon={<IconMailExclamation size={18} />}
-          title="Verify your email first"
-        >
-          Open the link we emailed to <b>{me.email}</b>. It brings you back here to join.
-        </Alert>
-        <Button
-          size="md"
-          fullWidth
-          loading={resend.isPending}
-          disabled={resend.isSuccess}
-          onClick={() => resend.mutate(me.email)}
-        >
-          {resend.isSuccess ? 'Verification email sent' : 'Resend verification email'}
-        </Button>
-        <Button
-          size="md"
-          variant="default"
-          fullWidth
-          loading={recheck.isPending}
-          onClick={() => recheck.mutate()}
-        >
-          I've verified, continue
-        </Button>
-        <DevMailboxLink />
-      </Stack>
-    );
+    return <VerifyFirst returnTo={`/join/${token}`} email={me.email} then="join" />;
   }
   return (
     <Stack gap="sm">
