@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   createWorkspace,
@@ -38,15 +37,22 @@ describe.each(dialects)('the invite link on %s', (dialect) => {
         .executeTakeFirstOrThrow()
     ).seats_used;
 
-  it('is made on first view: enabled, Viewer, a 256-bit token stored only as its hash, the same on every view', async () => {
+  it('is on by default (Viewer, no limits) and never stored: a read writes nothing, a change keeps the token', async () => {
     const link = await linkOf(fx.app, fx.admin.cookie, fx.ws.id);
     expect(link).toMatchObject({ enabled: true, role: 'viewer', expiresAt: null, maxUses: null, uses: 0 });
     expect(link.url).toBe(`${ORIGIN}/join/${link.token}`);
-    expect(Buffer.from(link.token, 'base64url')).toHaveLength(32);
+    // The workspace (hex), then 256 bits of HMAC under the server's secret.
+    expect(link.token.slice(0, -43)).toBe(Buffer.from(fx.ws.id).toString('hex'));
+    expect(Buffer.from(link.token.slice(-43), 'base64url')).toHaveLength(32);
     expect((await linkOf(fx.app, fx.admin.cookie, fx.ws.id)).token).toBe(link.token);
+    expect(await db().selectFrom('invite_links').selectAll().execute()).toEqual([]);
+    await patch({ role: 'creator' });
     const row = await db().selectFrom('invite_links').selectAll().executeTakeFirstOrThrow();
-    expect(row.token_hash).toBe(createHash('sha256').update(link.token).digest('hex'));
-    expect(JSON.stringify(row)).not.toContain(link.token);
+    expect(JSON.stringify(row)).not.toContain(link.token.slice(-43));
+    expect((await linkOf(fx.app, fx.admin.cookie, fx.ws.id)).token).toBe(link.token);
+    // The workspace's id with any other tail is no link.
+    const forged = `${link.token.slice(0, -43)}${'A'.repeat(43)}`;
+    expect((await fx.app.request({ method: 'GET', url: `/api/join/${forged}` })).statusCode).toBe(410);
   });
 
   it('shows what it is for to anyone, signed in or not', async () => {
@@ -268,8 +274,7 @@ describe.each(dialects)('the invite link on %s', (dialect) => {
       (await fx.app.request({ method: 'GET', url, headers: { authorization: `Bearer ${there}` } }))
         .statusCode,
     ).toBe(404);
-    expect(await db().selectFrom('invite_links').select('enabled').executeTakeFirst()).toMatchObject({
-      enabled: 1,
-    });
+    // The refused changes and rotations wrote nothing.
+    expect(await db().selectFrom('invite_links').selectAll().execute()).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
+import { Text } from './text.ts';
 
 export const auditActions = [
   'invitation.create',
@@ -39,7 +40,7 @@ export const AuditEvent = z.object({
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
 export const AuditQuery = z.object({
-  cursor: z.string().max(100).optional(),
+  cursor: Text.max(100).optional(),
   action: AuditAction.optional(),
   actorId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -12,4 +12,5 @@ export * from './members.ts';
 export * from './notifications.ts';
 export * from './roles.ts';
 export * from './suggestions.ts';
+export * from './text.ts';
 export * from './workspaces.ts';

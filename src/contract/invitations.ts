@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { Id } from './common.ts';
 import { MemberStatus } from './members.ts';
 import { Role } from './roles.ts';
+import { Text } from './text.ts';
 
 /** Up to 100 addresses: an array, or one string pasted with commas, spaces, semicolons or newlines. */
 export const InviteBody = z.strictObject({
-  emails: z.union([z.array(z.string().max(320)).min(1).max(100), z.string().min(1).max(40_000)]),
+  emails: z.union([z.array(Text.max(320)).min(1).max(100), Text.min(1).max(40_000)]),
   role: Role.default('viewer'),
 });
 export type InviteBody = z.infer<typeof InviteBody>;
@@ -24,9 +25,7 @@ export type InviteResult = z.infer<typeof InviteResult>;
 
 export const InvitationParams = z.object({ ws: Id, id: Id });
 export const TokenParams = z.object({
-  token: z
-    .string()
-    .min(16)
+  token: Text.min(16)
     .max(128)
     .regex(/^[A-Za-z0-9_-]+$/, 'Not a valid token'),
 });
@@ -74,8 +73,7 @@ export const UpdateInviteLinkBody = z
   .strictObject({
     enabled: z.boolean().optional(),
     role: LinkRole.optional(),
-    expiresAt: z.iso
-      .datetime({ offset: true, message: 'Must be an ISO 8601 date-time' })
+    expiresAt: Text.pipe(z.iso.datetime({ offset: true, message: 'Must be an ISO 8601 date-time' }))
       .nullable()
       .optional()
       .describe('When the link stops working (in the future); null: never'),
@@ -92,10 +90,8 @@ export const UpdateInviteLinkBody = z
 export type UpdateInviteLinkBody = z.infer<typeof UpdateInviteLinkBody>;
 
 export const LinkTokenParams = z.object({
-  linkToken: z
-    .string()
-    .min(16)
-    .max(128)
+  linkToken: Text.min(16)
+    .max(200)
     .regex(/^[A-Za-z0-9_-]+$/, 'Not a valid token'),
 });
 

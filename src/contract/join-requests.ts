@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
 import { Role } from './roles.ts';
+import { Text } from './text.ts';
 
 export const joinRequestStatuses = ['pending', 'approved', 'denied'] as const;
 export const JoinRequestStatus = z.enum(joinRequestStatuses);
@@ -26,7 +27,7 @@ export const JoinRequestList = z.object({
 export type JoinRequestList = z.infer<typeof JoinRequestList>;
 
 export const JoinRequestsQuery = z.object({
-  cursor: z.string().max(100).optional(),
+  cursor: Text.max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 

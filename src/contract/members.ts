@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
 import { Role } from './roles.ts';
+import { Text } from './text.ts';
 
 export const memberStatuses = ['active', 'invite_sent', 'invite_expired', 'requested'] as const;
 export const MemberStatus = z.enum(memberStatuses);
@@ -39,8 +40,8 @@ export const MembersPage = z.object({
 export type MembersPage = z.infer<typeof MembersPage>;
 
 export const MembersQuery = z.object({
-  q: z.string().trim().max(100).optional(),
-  cursor: z.string().max(500).optional(),
+  q: Text.trim().max(100).optional(),
+  cursor: Text.max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from './common.ts';
 import { ItemKind, Permission } from './items.ts';
 import { Role } from './roles.ts';
+import { Text } from './text.ts';
 
 const WorkspaceRef = z.object({ id: z.string(), name: z.string() });
 const Person = z.object({ id: z.string(), name: z.string(), email: z.string() });
@@ -83,7 +84,7 @@ export const NotificationList = z.object({
 export type NotificationList = z.infer<typeof NotificationList>;
 
 export const NotificationsQuery = z.object({
-  cursor: z.string().max(100).optional(),
+  cursor: Text.max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
   unread: z
     .enum(['true', 'false'])

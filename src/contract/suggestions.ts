@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
+import { Text } from './text.ts';
 
 /** Someone who signed up with the workspace's company domain and is not in it yet (SPEC §4.5). */
 export const Suggestion = z.object({ userId: z.string(), email: z.string(), name: z.string() });
@@ -13,7 +14,7 @@ export const SuggestionList = z.object({
 export type SuggestionList = z.infer<typeof SuggestionList>;
 
 export const SuggestionsQuery = z.object({
-  cursor: z.string().max(500).optional(),
+  cursor: Text.max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 

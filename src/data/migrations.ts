@@ -320,10 +320,10 @@ const hashedVerificationIdentifiers: Migration = {
 const JOIN_REQUEST_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /**
- * The invite link (SPEC §4.3): one row per workspace, made when a Super Admin first opens it. The
- * token is never stored: it is derived from `nonce` with the server's secret (app/invite-links),
- * and only its SHA-256 is kept for the lookup. Join requests get an expiry (14 days; existing
- * ones count from their creation).
+ * The invite link (SPEC §4.3): a row per workspace once a Super Admin changes its settings or it
+ * is first used (until then its defaults apply). The token is never stored: it is derived from the
+ * workspace id and `nonce` with the server's secret (app/invite-links); rotating draws a new
+ * 128-bit nonce. Join requests get an expiry (14 days; existing ones count from their creation).
  */
 const inviteLinks: Migration = {
   async up(db: AnyDb) {
@@ -332,10 +332,9 @@ const inviteLinks: Migration = {
       .addColumn('workspace_id', 'varchar(64)', (c) =>
         c.primaryKey().references('workspaces.id').onDelete('cascade'),
       )
-      .addColumn('nonce', 'varchar(64)', (c) => c.notNull())
-      .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
-      .addColumn('enabled', 'integer', (c) => c.notNull())
-      .addColumn('role', 'varchar(20)', (c) => c.notNull())
+      .addColumn('nonce', 'varchar(64)', (c) => c.notNull().defaultTo(''))
+      .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('role', 'varchar(20)', (c) => c.notNull().defaultTo('viewer'))
       .addColumn('expires_at', 'bigint')
       .addColumn('max_uses', 'integer')
       .addColumn('uses', 'integer', (c) => c.notNull().defaultTo(0))

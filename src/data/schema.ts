@@ -88,11 +88,10 @@ export interface JoinRequestsTable {
 
 export interface InviteLinksTable {
   workspace_id: string;
-  /** 128 random bits; the token is derived from it with the server's secret, never stored. */
-  nonce: string;
-  token_hash: string;
-  enabled: number;
-  role: string;
+  /** '' until the first rotation, then 128 random bits: the token is derived from it, never stored. */
+  nonce: Generated<string>;
+  enabled: Generated<number>;
+  role: Generated<string>;
   expires_at: number | null;
   max_uses: number | null;
   uses: Generated<number>;

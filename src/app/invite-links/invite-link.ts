@@ -1,15 +1,11 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { InviteLink } from '../../contract/invitations.ts';
 import type { Role } from '../../contract/roles.ts';
 import type { Conn, Db } from '../../data/db.ts';
-import {
-  findInviteLink,
-  type InviteLinkRow,
-  insertInviteLink,
-  updateInviteLink,
-} from '../../data/invite-links.repo.ts';
-import { DomainError, notFound } from '../../domain/errors.ts';
+import { findJoinTarget, type InviteLinkRow } from '../../data/invite-links.repo.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { deriveToken, hashToken, newToken } from '../../infra/tokens.ts';
+import { deriveToken } from '../../infra/tokens.ts';
 
 export interface InviteLinkDeps {
   db: Db;
@@ -19,69 +15,70 @@ export interface InviteLinkDeps {
   linkSecret: string;
 }
 
+/** A link's settings: its row, or the defaults of a workspace whose link nobody changed or used. */
+export type LinkSettings = Pick<
+  InviteLinkRow,
+  'nonce' | 'enabled' | 'role' | 'expires_at' | 'max_uses' | 'uses'
+>;
+
+export const defaultLink: LinkSettings = {
+  nonce: '',
+  enabled: 1,
+  role: 'viewer',
+  expires_at: null,
+  max_uses: null,
+  uses: 0,
+};
+
 export const joinUrl = (publicUrl: string, token: string) => `${publicUrl}/join/${token}`;
 
-/** The link's token: derived from its random nonce with the secret (see deriveToken). */
-export const linkToken = (secret: string, workspaceId: string, nonce: string) =>
-  deriveToken(secret, 'invite-link', workspaceId, nonce);
-
-/** A fresh nonce and the hash of the token it makes: a new link, the old one dead. */
-export function freshLink(secret: string, workspaceId: string) {
-  const nonce = newToken(16);
-  return { nonce, tokenHash: hashToken(linkToken(secret, workspaceId, nonce)) };
-}
+const MAC_LENGTH = 43;
 
 /**
- * The workspace's link, made on first use (enabled, Viewer, no expiry, no limit). Should the
- * server's secret have changed since, the stored hash is brought in line with the token shown now
- * (the old secret's link stops working, as every session signed with it did).
+ * The link's token: the workspace id (hex) and a 256-bit HMAC of it and the link's nonce under the
+ * server's secret. Nothing secret is stored: the server recomputes it to show it and to check it,
+ * and a rotation (a new random nonce) changes it.
  */
-export async function loadInviteLink(
-  deps: InviteLinkDeps,
-  tx: Conn,
-  workspaceId: string,
-  userId: string,
-): Promise<InviteLinkRow> {
-  let row = await findInviteLink(tx, workspaceId);
-  const now = deps.clock.now();
-  if (!row) {
-    await insertInviteLink(
-      tx,
-      { workspaceId, createdBy: userId, ...freshLink(deps.linkSecret, workspaceId) },
-      now,
-    );
-    row = await findInviteLink(tx, workspaceId);
-    if (!row) throw notFound('Workspace');
-  }
-  const tokenHash = hashToken(linkToken(deps.linkSecret, workspaceId, row.nonce));
-  if (tokenHash !== row.token_hash) {
-    await updateInviteLink(tx, workspaceId, { token_hash: tokenHash }, now);
-    row = { ...row, token_hash: tokenHash };
-  }
-  return row;
+export function linkToken(secret: string, workspaceId: string, nonce: string): string {
+  return (
+    Buffer.from(workspaceId, 'utf8').toString('hex') + deriveToken(secret, 'invite-link', workspaceId, nonce)
+  );
+}
+
+/** The workspace a token names, or null when it cannot be one of ours. */
+export function linkWorkspace(token: string): string | null {
+  const hex = token.slice(0, -MAC_LENGTH);
+  if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-f]+$/.test(hex)) return null;
+  const id = Buffer.from(hex, 'hex').toString('utf8');
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : null;
+}
+
+/** Whether `token` is the workspace's current link (constant-time). */
+export function isCurrentToken(secret: string, token: string, workspaceId: string, nonce: string): boolean {
+  const want = Buffer.from(linkToken(secret, workspaceId, nonce));
+  const got = Buffer.from(token);
+  return want.length === got.length && timingSafeEqual(want, got);
 }
 
 export function presentInviteLink(
   deps: Pick<InviteLinkDeps, 'publicUrl' | 'linkSecret'>,
-  row: InviteLinkRow,
+  workspaceId: string,
+  link: LinkSettings,
 ): InviteLink {
-  const token = linkToken(deps.linkSecret, row.workspace_id, row.nonce);
+  const token = linkToken(deps.linkSecret, workspaceId, link.nonce);
   return {
     url: joinUrl(deps.publicUrl, token),
     token,
-    enabled: row.enabled === 1,
-    role: row.role as Role,
-    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
-    maxUses: row.max_uses,
-    uses: row.uses,
+    enabled: link.enabled === 1,
+    role: link.role as Role,
+    expiresAt: link.expires_at === null ? null : new Date(link.expires_at).toISOString(),
+    maxUses: link.max_uses,
+    uses: link.uses,
   };
 }
 
-/** Why a link cannot be used, in words for the person holding it (410). */
-export function deadLink(
-  link: { enabled: number; expires_at: number | null; max_uses: number | null; uses: number } | undefined,
-  now: number,
-): DomainError | null {
+/** Why a link cannot be used, in words for the person holding it (410); null when it can. */
+export function deadLink(link: LinkSettings | null, now: number): DomainError | null {
   const detail = !link
     ? 'This invite link is not valid any more: it may have been replaced. Ask for a new one.'
     : link.enabled !== 1
@@ -93,3 +90,35 @@ export function deadLink(
           : null;
   return detail === null ? null : new DomainError('invite_expired', detail);
 }
+
+/**
+ * The workspace and live link settings a token stands for: 410 when it names no workspace, is not
+ * its current link (rotated, or never made), or the link is off, expired or used up.
+ */
+export async function liveLink(
+  secret: string,
+  conn: Conn,
+  token: string,
+  now: number,
+): Promise<{ target: JoinTarget; link: LinkSettings }> {
+  const ws = linkWorkspace(token);
+  const target = ws ? await findJoinTarget(conn, ws) : undefined;
+  const link: LinkSettings | null = target
+    ? target.link_row === null
+      ? defaultLink
+      : {
+          nonce: target.nonce ?? '',
+          enabled: target.enabled ?? 1,
+          role: target.role ?? 'viewer',
+          expires_at: target.expires_at,
+          max_uses: target.max_uses,
+          uses: target.uses ?? 0,
+        }
+    : null;
+  const current = target && link && isCurrentToken(secret, token, target.id, link.nonce);
+  const dead = deadLink(current ? link : null, now);
+  if (dead || !target || !link) throw dead;
+  return { target, link };
+}
+
+export type JoinTarget = NonNullable<Awaited<ReturnType<typeof findJoinTarget>>>;

@@ -3,7 +3,7 @@ import type { Role } from '../../contract/roles.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
-import { claimLinkUse, findInviteLinkByTokenHash } from '../../data/invite-links.repo.ts';
+import { claimLinkUse } from '../../data/invite-links.repo.ts';
 import {
   closePendingJoinRequest,
   findPendingJoinRequest,
@@ -15,7 +15,6 @@ import { DomainError } from '../../domain/errors.ts';
 import { JOIN_REQUEST_TTL_MS, sortKey } from '../../domain/members.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { hashToken } from '../../infra/tokens.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireAccountAccess } from '../gate.ts';
@@ -26,7 +25,7 @@ import {
   toSuperAdmins,
   writeNotes,
 } from '../notifications/notify.ts';
-import { deadLink } from './invite-link.ts';
+import { liveLink } from './invite-link.ts';
 
 const linkJustUsedUp = () =>
   new DomainError(
@@ -39,6 +38,8 @@ export interface JoinDeps {
   dialect: Dialect;
   clock: Clock;
   bus: NotificationBus;
+  /** The server's secret: the link's token is checked against it. */
+  linkSecret: string;
 }
 
 /**
@@ -50,7 +51,6 @@ export interface JoinDeps {
  */
 export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): Promise<JoinResult> {
   requireAccountAccess(actor, 'workspace:join');
-  const tokenHash = hashToken(token);
   let workspaceId: string | null = null;
   const now = deps.clock.now();
   try {
@@ -67,17 +67,15 @@ export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): P
   /** The join itself, in one transaction; the notifications it writes are published after its commit. */
   function join() {
     return inTransaction(deps.db, async (tx) => {
-      const link = await findInviteLinkByTokenHash(tx, tokenHash);
-      const dead = deadLink(link, now);
-      if (dead || !link) throw dead;
-      const ws = link.workspace_id;
+      const { target, link } = await liveLink(deps.linkSecret, tx, token, now);
+      const ws = target.id;
       workspaceId = ws;
-      const workspace = { id: ws, name: link.workspace_name };
+      const workspace = { id: ws, name: target.name };
       // One join at a time per workspace: the pending-request check and the seat stay consistent.
       await lockWorkspace(tx, deps.dialect, ws);
       const member = await findMembership(tx, ws, actor.userId);
       if (member) {
-        throw new DomainError('already_member', `You are already a member of ${link.workspace_name}.`);
+        throw new DomainError('already_member', `You are already a member of ${target.name}.`);
       }
       if (!actor.emailVerified) {
         throw new DomainError(
@@ -88,7 +86,7 @@ export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): P
       const pending = await findPendingJoinRequest(tx, ws, actor.userId);
       const role = link.role as Role;
 
-      if (link.require_approval === 1) {
+      if (target.require_approval === 1) {
         if (pending && pending.expires_at > now) {
           return {
             result: {
@@ -100,7 +98,7 @@ export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): P
             notes: [],
           };
         }
-        if (!(await claimLinkUse(tx, tokenHash, now))) throw linkJustUsedUp();
+        if (!(await claimLinkUse(tx, ws, link.nonce, now))) throw linkJustUsedUp();
         const expiresAt = now + JOIN_REQUEST_TTL_MS;
         const key = sortKey(actor.name, actor.email);
         const id = pending?.id ?? newId(now);
@@ -155,11 +153,11 @@ export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): P
         };
       }
 
-      if (!(await claimLinkUse(tx, tokenHash, now))) throw linkJustUsedUp();
+      if (!(await claimLinkUse(tx, ws, link.nonce, now))) throw linkJustUsedUp();
       if (!(await claimSeat(tx, ws))) {
         throw new DomainError(
           'no_seats',
-          `${link.workspace_name} has no free seat. Ask a Super Admin of the workspace to add seats.`,
+          `${target.name} has no free seat. Ask a Super Admin of the workspace to add seats.`,
         );
       }
       await insertMembership(

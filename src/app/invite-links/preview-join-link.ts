@@ -1,21 +1,17 @@
 import type { JoinLinkPreview } from '../../contract/invitations.ts';
 import type { Db } from '../../data/db.ts';
-import { findInviteLinkByTokenHash } from '../../data/invite-links.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { hashToken } from '../../infra/tokens.ts';
-import { deadLink } from './invite-link.ts';
+import { liveLink } from './invite-link.ts';
 
 /** What `/join/:token` shows before anyone signs in: the workspace, the role, whether approval is needed. */
 export async function previewJoinLink(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; clock: Clock; linkSecret: string },
   token: string,
 ): Promise<JoinLinkPreview> {
-  const link = await findInviteLinkByTokenHash(deps.db, hashToken(token));
-  const dead = deadLink(link, deps.clock.now());
-  if (dead || !link) throw dead;
+  const { target, link } = await liveLink(deps.linkSecret, deps.db, token, deps.clock.now());
   return {
-    workspace: { id: link.workspace_id, name: link.workspace_name },
-    role: link.role,
-    requiresApproval: link.require_approval === 1,
+    workspace: { id: target.id, name: target.name },
+    role: link.role as JoinLinkPreview['role'],
+    requiresApproval: target.require_approval === 1,
   };
 }

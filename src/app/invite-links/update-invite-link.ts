@@ -1,12 +1,12 @@
 import type { InviteLink, UpdateInviteLinkBody } from '../../contract/invitations.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { inTransaction } from '../../data/db.ts';
-import { type InviteLinkPatch, updateInviteLink as updateLinkRow } from '../../data/invite-links.repo.ts';
+import { findInviteLink, type InviteLinkPatch, upsertInviteLink } from '../../data/invite-links.repo.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireAccess } from '../gate.ts';
-import { type InviteLinkDeps, loadInviteLink, presentInviteLink } from './invite-link.ts';
+import { defaultLink, type InviteLinkDeps, type LinkSettings, presentInviteLink } from './invite-link.ts';
 
 /** Turns the link on or off, sets the role its joiners get, its expiry and its number of uses. */
 export async function updateInviteLink(
@@ -17,7 +17,7 @@ export async function updateInviteLink(
   requireAccess(actor, 'invite_link:manage');
   const ws = actor.workspaceId;
   const row = await inTransaction(deps.db, async (tx) => {
-    const before = await loadInviteLink(deps, tx, ws, actor.userId);
+    const before: LinkSettings = (await findInviteLink(tx, ws)) ?? defaultLink;
     const now = deps.clock.now();
     const patch: InviteLinkPatch = {};
     if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
@@ -38,11 +38,11 @@ export async function updateInviteLink(
     }
     const changed = (Object.keys(patch) as (keyof InviteLinkPatch)[]).filter((k) => patch[k] !== before[k]);
     if (changed.length === 0) return before;
-    await updateLinkRow(tx, ws, patch, now);
-    const after = { ...before, ...patch, updated_at: now };
+    await upsertInviteLink(tx, ws, patch, actor.userId, now);
+    const after: LinkSettings = { ...before, ...patch };
     // The audit log shows the settings as the API names them.
     const shown = (row: typeof before) => {
-      const api = presentInviteLink(deps, row);
+      const api = presentInviteLink(deps, ws, row);
       const fields = {
         enabled: api.enabled,
         role: api.role,
@@ -75,5 +75,5 @@ export async function updateInviteLink(
     );
     return after;
   });
-  return presentInviteLink(deps, row);
+  return presentInviteLink(deps, ws, row);
 }

@@ -33,7 +33,7 @@ export function inviteLinkRoutes(
       schema: {
         tags,
         summary: "The workspace's invite link and its settings (Super Admin)",
-        description: 'Made on first use: enabled, joiners become Viewers, no expiry, no limit.',
+        description: 'Until a Super Admin changes it: enabled, joiners become Viewers, no expiry, no limit.',
         params: WorkspaceParams,
         response: { 200: InviteLink },
       },

@@ -11,6 +11,7 @@ import {
   NotificationList,
   NotificationsQuery,
 } from '../../contract/notifications.ts';
+import { Text } from '../../contract/text.ts';
 import type { Db } from '../../data/db.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
@@ -92,7 +93,7 @@ export function notificationRoutes(
         summary: 'Live notifications (Server-Sent Events)',
         description:
           'Each event: `id: <seq>`, `event: notification`, `data: <the notification as JSON>`. A comment line every 20 s keeps the stream open; `retry:` sets the reconnect delay. Reconnect with `Last-Event-ID` (the browser does) to get exactly the events missed; an id that is not yours starts from now. The stream ends after about 5 minutes, to be reopened with the credential checked again. With an API key: only the key’s workspace.',
-        headers: z.object({ 'last-event-id': z.string().max(100).optional() }).passthrough(),
+        headers: z.object({ 'last-event-id': Text.max(100).optional() }).passthrough(),
         response: { 200: z.string().describe('text/event-stream') },
       },
     },
