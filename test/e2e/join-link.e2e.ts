@@ -82,7 +82,7 @@ test('invite link with approval: a newcomer signs up through it, the bell rings 
     await section.getByRole('button', { name: 'Copy link' }).click();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toBe((await section.getByTestId('invite-link-url').textContent())?.trim());
-    expect(copied).toMatch(/\/join\/[A-Za-z0-9_-]{43}$/);
+    expect(copied).toMatch(/\/join\/[0-9a-f]+[A-Za-z0-9_-]{43}$/);
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId('notification-count')).toHaveAttribute('data-count', '0');
