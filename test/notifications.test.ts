@@ -408,6 +408,23 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     },
   );
 
+  it('ends a stream after its maximum age, at a heartbeat (the browser then reconnects)', async () => {
+    const short = await startTestApp(dialect, { stream: { heartbeatMs: 50, maxAgeMs: 200 } });
+    try {
+      const a = await signUp(short, { name: 'Short Lived' });
+      await short.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+      const at = `http://127.0.0.1:${(short.troupe.server.server.address() as AddressInfo).port}`;
+      const s = await openSse(`${at}/api/notifications/stream`, { cookie: a.cookie });
+      const started = Date.now();
+      await s.ended;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(s.comments).toContain('heartbeat');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('members added directly (not through a notifying path) get nothing', async () => {
     const quiet = await signUp(app);
     await addMember(app, ws.id, quiet, 'viewer');

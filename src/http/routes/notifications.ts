@@ -22,8 +22,9 @@ export interface StreamOptions {
   /** A comment line this often keeps proxies from closing an idle stream. */
   heartbeatMs: number;
   /**
-   * A stream ends after this long (±10%); the browser reconnects with Last-Event-ID and its
-   * credential is checked again, so a revoked session or key stops receiving within this time.
+   * A stream ends after this long (±10%, at the next heartbeat); the browser reconnects with
+   * Last-Event-ID and its credential is checked again, so a revoked session or key stops receiving
+   * within this time.
    */
   maxAgeMs: number;
   /** Open streams per user in one process (more: 429). */
@@ -49,12 +50,31 @@ export function notificationRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['notifications'];
   const opts = { ...defaultStreamOptions, ...deps.stream };
-  const open = new Set<ServerResponse>();
+  /** The open streams and when each is to end. */
+  const open = new Map<ServerResponse, number>();
   const perUser = new Map<string, number>();
+
+  const write = (res: ServerResponse, text: string) => {
+    if (res.writableEnded || res.destroyed) return;
+    if (res.writableLength > MAX_BUFFERED) res.destroy();
+    else res.write(text);
+  };
+  // One timer for every stream (not two per stream: 10,000 streams are 10,000 of them): a
+  // heartbeat to each, and the end of those whose time is up.
+  let sweeper: NodeJS.Timeout | null = null;
+  const sweep = () => {
+    const now = Date.now();
+    for (const [res, endsAt] of open) {
+      if (now >= endsAt) res.end();
+      else write(res, ': heartbeat\n\n');
+    }
+  };
 
   // Streams never finish on their own: end them so the server can close (SIGTERM, tests).
   app.addHook('preClose', async () => {
-    for (const res of open) res.end();
+    if (sweeper) clearInterval(sweeper);
+    sweeper = null;
+    for (const res of open.keys()) res.end();
     open.clear();
   });
 
@@ -121,31 +141,27 @@ export function notificationRoutes(
       });
       req.raw.socket?.setNoDelay?.(true);
       req.raw.socket?.setTimeout?.(0);
-      open.add(res);
+      open.set(res, Date.now() + opts.maxAgeMs * (0.9 + Math.random() * 0.2));
+      sweeper ??= setInterval(sweep, opts.heartbeatMs);
       res.write(`retry: ${opts.retryMs}\n: connected\n\n`);
 
-      const write = (text: string) => {
-        if (res.writableEnded || res.destroyed) return;
-        if (res.writableLength > MAX_BUFFERED) res.destroy();
-        else res.write(text);
-      };
-      const heartbeat = setInterval(() => write(': heartbeat\n\n'), opts.heartbeatMs);
-      const lifetime = setTimeout(() => res.end(), opts.maxAgeMs * (0.9 + Math.random() * 0.2));
       let done = false;
       const cleanup = () => {
         if (done) return;
         done = true;
-        clearInterval(heartbeat);
-        clearTimeout(lifetime);
         stream.close();
         open.delete(res);
+        if (open.size === 0 && sweeper) {
+          clearInterval(sweeper);
+          sweeper = null;
+        }
         const left = (perUser.get(actor.userId) ?? 1) - 1;
         if (left > 0) perUser.set(actor.userId, left);
         else perUser.delete(actor.userId);
       };
       res.on('close', cleanup);
       res.on('error', cleanup);
-      stream.start((e) => write(`id: ${e.seq}\nevent: notification\ndata: ${e.json}\n\n`));
+      stream.start((e) => write(res, `id: ${e.seq}\nevent: notification\ndata: ${e.json}\n\n`));
     },
   );
 }
