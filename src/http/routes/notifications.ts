@@ -59,6 +59,14 @@ export function notificationRoutes(
     if (res.writableLength > MAX_BUFFERED) res.destroy();
     else res.write(text);
   };
+  /** The last event's SSE frame: one event to many streams of a person is formatted once. */
+  let last: { json: string; seq: number; text: string } | null = null;
+  const frame = (e: { seq: number; json: string }) => {
+    if (last?.json !== e.json || last.seq !== e.seq) {
+      last = { json: e.json, seq: e.seq, text: `id: ${e.seq}\nevent: notification\ndata: ${e.json}\n\n` };
+    }
+    return last.text;
+  };
   // One timer for every stream (not two per stream: 10,000 streams are 10,000 of them): a
   // heartbeat to each, and the end of those whose time is up.
   let sweeper: NodeJS.Timeout | null = null;
@@ -161,7 +169,7 @@ export function notificationRoutes(
       };
       res.on('close', cleanup);
       res.on('error', cleanup);
-      stream.start((e) => write(res, `id: ${e.seq}\nevent: notification\ndata: ${e.json}\n\n`));
+      stream.start((e) => write(res, frame(e)));
     },
   );
 }
