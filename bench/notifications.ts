@@ -19,6 +19,7 @@
  * Options (flag, or env):
  *   --dialect sqlite|postgres|both   BENCH_DIALECT       (default both)
  *   --samples <n>                    BENCH_SAMPLES       latency samples per case (default 200)
+ *   --warmup <n>                     BENCH_WARMUP        join requests before each latency case (default 50)
  *   --streams <n>                    BENCH_STREAMS       streams held in part 3 (default 10000)
  *   --rounds <n>                     BENCH_ROUNDS        events to all streams (default 3)
  *   --pg-admin-url <url>             BENCH_PG_ADMIN_URL  (default postgres://postgres@127.0.0.1:5432/test)
@@ -53,6 +54,7 @@ const { values: flags } = parseArgs({
   options: {
     dialect: { type: 'string' },
     samples: { type: 'string' },
+    warmup: { type: 'string' },
     streams: { type: 'string' },
     rounds: { type: 'string' },
     'pg-admin-url': { type: 'string' },
@@ -64,6 +66,7 @@ const env = process.env;
 const options = {
   dialects: dialectsOption(flags.dialect ?? env.BENCH_DIALECT ?? 'both'),
   samples: Math.round(positiveNumber('--samples', flags.samples ?? env.BENCH_SAMPLES, 200, 5000)),
+  warmup: Math.round(positiveNumber('--warmup', flags.warmup ?? env.BENCH_WARMUP, 50, 5000)),
   streams: Math.round(positiveNumber('--streams', flags.streams ?? env.BENCH_STREAMS, 10_000, 50_000)),
   rounds: Math.round(positiveNumber('--rounds', flags.rounds ?? env.BENCH_ROUNDS, 3, 20)),
   pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
@@ -177,13 +180,19 @@ interface Latency {
 }
 
 /** Join via `joinVia`, event on a stream of `streamOn`: `samples` times. */
-async function latency(joinVia: Server, streamOn: Server, s: Setup, samples: number): Promise<Latency> {
+async function latency(
+  joinVia: Server,
+  streamOn: Server,
+  s: Setup,
+  samples: number,
+  warmup: number,
+): Promise<Latency> {
   let waiting: ((at: number) => void) | null = null;
   const stream = await openStream(streamOn, s.admin.cookie, (at) => waiting?.(at));
   const delays: number[] = [];
   const responses: number[] = [];
   try {
-    for (let i = 0; i < samples + 10; i++) {
+    for (let i = 0; i < samples + warmup; i++) {
       const arrived = new Promise<number>((ok, fail) => {
         const timer = setTimeout(() => fail(new Error('no event within 5 s')), 5000);
         waiting = (at) => {
@@ -196,8 +205,8 @@ async function latency(joinVia: Server, streamOn: Server, s: Setup, samples: num
       const id = await join(joinVia, s);
       const tResponse = now();
       const at = await arrived;
-      if (i >= 10) {
-        // The first 10 warm up.
+      if (i >= warmup) {
+        // The first ones warm up (JIT, prepared statements, the database's caches).
         delays.push(at - t0);
         responses.push(tResponse - t0);
       }
@@ -322,12 +331,12 @@ async function main() {
     const s = await setUp(a, markVerified);
     const out: Record<string, unknown> = {};
     console.log(`one process: ${options.samples} join requests, event on a stream of the same server…`);
-    out.oneProcess = await latency(a, a, s, options.samples);
+    out.oneProcess = await latency(a, a, s, options.samples, options.warmup);
     console.log(out.oneProcess);
     if (dialect === 'postgres') {
       const b = await startServer(dialect, db, { cpuProf: false, maxSeconds: 1800, env: serverEnv });
       console.log(`two processes: joins on A, the stream on B (LISTEN/NOTIFY)…`);
-      out.twoProcesses = await latency(a, b, s, options.samples);
+      out.twoProcesses = await latency(a, b, s, options.samples, options.warmup);
       console.log(out.twoProcesses);
     }
     console.log(`${options.streams} streams on one process…`);
