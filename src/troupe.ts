@@ -99,30 +99,37 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     clock,
     readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
   });
-  const server = await buildServer({
-    db,
-    dialect,
-    clock,
-    payments: opts.payments ?? createLocalPaymentProvider(() => newId(clock.now())),
-    mailQueued: () => outbox?.nudge(),
-    auth,
-    authn,
-    bus,
-    stream: opts.stream,
-    publicUrl: config.publicUrl,
-    linkSecret: config.authSecret,
-    production: config.production,
-    devMailbox: config.devMailbox,
-    logLevel: config.logLevel,
-    logStream: opts.logStream,
-    signInRateLimit: config.signInRateLimit,
-    signUpRateLimit: config.signUpRateLimit,
-    trustProxy: config.trustProxy,
-    membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
-    rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
-    webDist: opts.webDist ?? WEB_DIST,
-    extraRoutes: opts.extraRoutes,
-  });
+  let server: FastifyInstance;
+  try {
+    server = await buildServer({
+      db,
+      dialect,
+      clock,
+      payments: opts.payments ?? createLocalPaymentProvider(() => newId(clock.now())),
+      mailQueued: () => outbox?.nudge(),
+      auth,
+      authn,
+      bus,
+      stream: opts.stream,
+      publicUrl: config.publicUrl,
+      linkSecret: config.authSecret,
+      production: config.production,
+      devMailbox: config.devMailbox,
+      logLevel: config.logLevel,
+      logStream: opts.logStream,
+      signInRateLimit: config.signInRateLimit,
+      signUpRateLimit: config.signUpRateLimit,
+      trustProxy: config.trustProxy,
+      membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
+      rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
+      webDist: opts.webDist ?? WEB_DIST,
+      extraRoutes: opts.extraRoutes,
+    });
+  } catch (err) {
+    // The listener's connection would keep the process (or a test run) alive.
+    await bus.close();
+    throw err;
+  }
 
   log = server.log;
   redis?.on('error', (err) => server.log.warn({ err: String(err) }, 'redis: connection error'));
