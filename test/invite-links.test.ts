@@ -105,6 +105,35 @@ describe.each(dialects)('the invite link on %s', (dialect) => {
     });
   });
 
+  it('closes an email invitation still pending for the person who joined by link: one Active row, and its link is dead', async () => {
+    const { token } = await linkOf(fx.app, fx.admin.cookie, fx.ws.id);
+    const kim = await verifiedUser(fx.app, 'Kim');
+    const invited = await fx.app.request({
+      method: 'POST',
+      url: `/api/workspaces/${fx.ws.id}/invitations`,
+      cookie: fx.admin.cookie,
+      body: { emails: [kim.email], role: 'viewer' },
+    });
+    expect(invited.statusCode).toBe(201);
+    expect((await joinWith(fx.app, token, kim.cookie)).statusCode).toBe(200);
+    const rows = (
+      await fx.app.request({
+        method: 'GET',
+        url: `/api/workspaces/${fx.ws.id}/members`,
+        cookie: fx.admin.cookie,
+      })
+    )
+      .json()
+      .members.filter((m: { email: string }) => m.email === kim.email);
+    expect(rows).toEqual([expect.objectContaining({ status: 'active', userId: kim.userId })]);
+    const inv = await db()
+      .selectFrom('invitations')
+      .select(['status', 'accepted_by'])
+      .where('email', '=', kim.email)
+      .executeTakeFirstOrThrow();
+    expect(inv).toEqual({ status: 'accepted', accepted_by: kim.userId });
+  });
+
   it('refuses someone already in the workspace with 409, using nothing', async () => {
     const { token } = await linkOf(fx.app, fx.admin.cookie, fx.ws.id);
     const res = await joinWith(fx.app, token, fx.admin.cookie);

@@ -12,6 +12,7 @@ export interface NewMembership {
   sortKey: string;
 }
 
+/** Makes someone a member (seat already claimed), closing any invitation still pending for their email. */
 export async function insertMembership(conn: Conn, m: NewMembership, now: number): Promise<void> {
   await conn
     .insertInto('memberships')
@@ -24,6 +25,15 @@ export async function insertMembership(conn: Conn, m: NewMembership, now: number
       sort_key: m.sortKey,
       created_at: now,
     })
+    .execute();
+  // A member has no invitation left waiting (joined by link or by approval after being invited):
+  // it is fulfilled, and its link stops working.
+  await conn
+    .updateTable('invitations')
+    .set({ status: 'accepted', accepted_by: m.userId, updated_at: now })
+    .where('workspace_id', '=', m.workspaceId)
+    .where('email', '=', m.email)
+    .where('status', '=', 'pending')
     .execute();
 }
 
