@@ -14,9 +14,11 @@ import { findUnavailable } from './domain/errors.ts';
 import { sortKey } from './domain/members.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import type { Readiness } from './http/routes/health.ts';
+import type { StreamOptions } from './http/routes/notifications.ts';
 import { buildServer } from './http/server.ts';
 import { createSessionCookieReader } from './http/session-cookie.ts';
 import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
+import { createLocalBus, createPostgresBus, type NotificationBus } from './infra/bus.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
 import { type Config, StartupError } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
@@ -31,12 +33,14 @@ export interface Troupe {
   data: DataSource;
   mailer: Mailer;
   outbox: OutboxWorker;
+  bus: NotificationBus;
   /** Prometheus metrics (when METRICS_TOKEN is set). */
   metrics: Metrics | null;
   /**
    * Graceful stop (SIGTERM): /readyz answers 503 (for SHUTDOWN_DELAY_MS while still serving), the
-   * listener closes, requests in flight finish (up to SHUTDOWN_TIMEOUT_MS) and their connections
-   * close, the outbox finishes its batch, then the database and Redis are closed.
+   * listener closes, notification streams end, requests in flight finish (up to
+   * SHUTDOWN_TIMEOUT_MS) and their connections close, the outbox finishes its batch, then the
+   * database and Redis are closed.
    */
   close(): Promise<void>;
 }
@@ -52,6 +56,8 @@ export interface TroupeOptions {
   extraRoutes?: (app: FastifyInstance) => void;
   /** The built web app to serve (default web/dist). */
   webDist?: string;
+  /** Notification stream timings and limits (tests and benchmarks shorten or raise them). */
+  stream?: Partial<StreamOptions>;
   /** Where the log goes (default stdout); tests read it. */
   logStream?: { write(line: string): void };
   /** Defaults to the built-in local provider. */
@@ -64,15 +70,31 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   // What the configuration points at must work before anything starts: otherwise one line naming
   // the setting (StartupError), not a stack trace or a node that starts and fails every request.
   const data = await openDatabase(config);
-  const { db, dialect } = data;
   let redis: Redis | null = null;
+  let bus: NotificationBus | null = null;
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl) : null;
+    return await assemble(config, opts, clock, data, redis, (b) => {
+      bus = b;
+    });
   } catch (err) {
-    await data.close();
+    // What was opened would keep the process (or a test run) alive.
+    await (bus as NotificationBus | null)?.close().catch(() => {});
+    (redis as Redis | null)?.disconnect();
+    await data.close().catch(() => {});
     throw err;
   }
+}
 
+async function assemble(
+  config: Config,
+  opts: TroupeOptions,
+  clock: Clock,
+  data: DataSource,
+  redis: Redis | null,
+  opened: (bus: NotificationBus) => void,
+): Promise<Troupe> {
+  const { db, dialect } = data;
   let outbox: OutboxWorker | null = null;
   const enqueue = async (mail: Parameters<typeof insertMail>[1]) => {
     await insertMail(db, mail, clock.now());
@@ -103,6 +125,22 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
       })
     : null;
   let closing = false;
+
+  // Live notifications: in this process on SQLite; LISTEN/NOTIFY between processes on PostgreSQL.
+  let log: { warn(obj: object, msg: string): void; info(msg: string): void } = console;
+  const bus: NotificationBus = config.databaseUrl
+    ? await createPostgresBus({
+        url: config.databaseUrl,
+        send: async (channel, payloads) => {
+          await sql`SELECT pg_notify(${channel}, p) FROM unnest(cast(${payloads} as text[])) AS t(p)`.execute(
+            db,
+          );
+        },
+        log: { warn: (o, m) => log.warn(o, m), info: (m) => log.info(m) },
+      })
+    : createLocalBus();
+  opened(bus);
+
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
   const authn = createAuthenticator({
@@ -118,7 +156,10 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     mailQueued: () => outbox?.nudge(),
     auth,
     authn,
+    bus,
+    stream: opts.stream,
     publicUrl: config.publicUrl,
+    linkSecret: config.authSecret,
     production: config.production,
     devMailbox: config.devMailbox,
     logLevel: config.logLevel,
@@ -136,6 +177,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     isClosing: () => closing,
   });
 
+  log = server.log;
   redis?.on('error', (err) => server.log.warn({ err: String(err) }, 'redis: connection error'));
 
   const mailer =
@@ -165,6 +207,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     data,
     mailer,
     outbox: worker,
+    bus,
     metrics,
     close() {
       closed ??= (async () => {
@@ -175,7 +218,8 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
           server.log.info(`shutdown: serving ${config.shutdownDelayMs} ms more while /readyz answers 503`);
           await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
         }
-        // The HTTP drain and the outbox's last batch run side by side; the database and Redis
+        // The HTTP drain (which ends the notification streams first, in their route's preClose
+        // hook) and the outbox's last batch run side by side; the listener, the database and Redis
         // stay open until both are done, since requests still in flight need them.
         await Promise.all([
           drainHttp(server, config.shutdownTimeoutMs).then(() =>
@@ -183,6 +227,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
           ),
           worker.stop().then(() => server.log.info('shutdown: outbox stopped')),
         ]);
+        await bus.close();
         mailer.close();
         await data.close();
         server.log.info('shutdown: database closed');

@@ -3,6 +3,7 @@
  * with it, and what it reports: requests by route pattern and status (never ids or tokens),
  * latency histograms, the PostgreSQL pool, the outbox, the members-page cache, SSE streams.
  */
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
   type TestApp,
 } from './harness.ts';
 import { startSmtpListener } from './smtp-listener.ts';
+import { openSse } from './sse-client.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -247,8 +249,22 @@ describe.each(dialects)('metrics on %s', (dialect) => {
     } else {
       expect(text).not.toMatch(/^troupe_db_pool/m);
     }
+    // Live-notification streams, open and closed, on a listening server.
     expect(sample(text, 'troupe_sse_connections')).toBe(0);
-    app.troupe.metrics?.sseConnections.inc();
-    expect(sample(await scrape(), 'troupe_sse_connections')).toBe(1);
+    const { cookie } = await signUp(app);
+    await app.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.troupe.server.server.address() as AddressInfo;
+    const url = `http://127.0.0.1:${port}/api/notifications/stream`;
+    const streams = [await openSse(url, { cookie }), await openSse(url, { cookie })];
+    for (const s of streams) expect(s.status).toBe(200);
+    expect(sample(await scrape(), 'troupe_sse_connections')).toBe(2);
+    streams[0]?.close();
+    await eventually(async () => {
+      expect(sample(await scrape(), 'troupe_sse_connections')).toBe(1);
+    });
+    streams[1]?.close();
+    await eventually(async () => {
+      expect(sample(await scrape(), 'troupe_sse_connections')).toBe(0);
+    });
   });
 });

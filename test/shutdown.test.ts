@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type DialectName, dialects, scratchDatabase } from './harness.ts';
 import { startNode, type TroupeNode, waitReady } from './nodes.ts';
 import { startSmtpListener } from './smtp-listener.ts';
+import { openSse } from './sse-client.ts';
 
 const SECRET = 'shutdown-secret-shutdown-secret-0123456';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -258,6 +259,12 @@ describe.each(dialects)('SIGTERM on %s', (dialect) => {
         }
       }
     };
+    // Live-notification streams, open when SIGTERM comes: they must end (they never finish on
+    // their own), with the reconnect delay (`retry:`) the browser will use to go elsewhere.
+    const streams = await Promise.all(
+      [1, 2, 3].map(() => openSse(`${base.origin}/api/notifications/stream`, { cookie })),
+    );
+    for (const st of streams) expect(st.status).toBe(200);
     const load = Array.from({ length: 40 }, (_, c) => client(c));
     await sleep(2_500);
     sigterm = true;
@@ -268,6 +275,10 @@ describe.each(dialects)('SIGTERM on %s', (dialect) => {
     // connections close as their answers go out, not at the SHUTDOWN_TIMEOUT_MS (10 s) cut.
     expect(Date.now() - t).toBeLessThan(8_000);
     await Promise.all(load);
+    for (const st of streams) {
+      await st.ended;
+      expect(st.retry).toBeGreaterThan(0);
+    }
 
     const log = logLines(node.output());
     const stopAt = log.findIndex((l) => l.msg === 'shutting down');

@@ -12,6 +12,7 @@ export interface NewMembership {
   sortKey: string;
 }
 
+/** Makes someone a member (seat already claimed), closing any invitation still pending for their email. */
 export async function insertMembership(conn: Conn, m: NewMembership, now: number): Promise<void> {
   await conn
     .insertInto('memberships')
@@ -24,6 +25,15 @@ export async function insertMembership(conn: Conn, m: NewMembership, now: number
       sort_key: m.sortKey,
       created_at: now,
     })
+    .execute();
+  // A member has no invitation left waiting (joined by link or by approval after being invited):
+  // it is fulfilled, and its link stops working.
+  await conn
+    .updateTable('invitations')
+    .set({ status: 'accepted', accepted_by: m.userId, updated_at: now })
+    .where('workspace_id', '=', m.workspaceId)
+    .where('email', '=', m.email)
+    .where('status', '=', 'pending')
     .execute();
 }
 
@@ -161,6 +171,8 @@ export interface MembersViewQuery {
   limit: number;
   /** Leave out invitations and join requests (for callers who may not manage members). */
   membersOnly: boolean;
+  /** Join requests that lapsed by now are left out. */
+  now: number;
 }
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -180,7 +192,15 @@ interface MembersViewShape {
  */
 const membersViewBuilder =
   (shape: MembersViewShape) =>
-  (conn: Conn, workspaceId: string, pattern: string, sortKey: string, rowKey: string, take: number) => {
+  (
+    conn: Conn,
+    workspaceId: string,
+    pattern: string,
+    sortKey: string,
+    rowKey: string,
+    take: number,
+    now: number,
+  ) => {
     const pending = sql.lit('pending' as const);
     const members = conn
       .selectFrom('memberships')
@@ -250,10 +270,12 @@ const membersViewBuilder =
         'sort_key',
         sql<string>`'r:' || id`.as('row_key'),
         'created_at',
-        sql<number | null>`cast(null as bigint)`.as('expires_at'),
+        sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
       ])
       .where('workspace_id', '=', workspaceId)
       .where('status', '=', pending)
+      // A lapsed request is gone from the view (the person can ask again).
+      .where('expires_at', '>', now)
       .$if(shape.search, (q) =>
         q.where((e) =>
           e.or([
@@ -318,6 +340,7 @@ export async function listMembersView(
     query.after?.sortKey ?? '',
     query.after?.rowKey ?? '',
     query.limit + 1,
+    query.now,
   );
   return rows as MembersViewRow[];
 }

@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Redis } from 'ioredis';
 import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
+import type { NotificationBus } from '../infra/bus.ts';
 import type { Clock } from '../infra/clock.ts';
 import type { Metrics } from '../infra/metrics.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
@@ -26,10 +27,14 @@ import { billingRoutes } from './routes/billing.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes, type Readiness } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { inviteLinkRoutes } from './routes/invite-links.ts';
 import { itemRoutes } from './routes/items.ts';
+import { joinRequestRoutes } from './routes/join-requests.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { notificationRoutes, type StreamOptions } from './routes/notifications.ts';
+import { suggestionRoutes } from './routes/suggestions.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
 export interface ServerDeps {
@@ -41,7 +46,12 @@ export interface ServerDeps {
   mailQueued(): void;
   auth: Auth;
   authn: Authenticator;
+  /** Notification events to the open streams (after commit). */
+  bus: NotificationBus;
+  stream?: Partial<StreamOptions>;
   publicUrl: string;
+  /** The server's secret (AUTH_SECRET): invite link tokens are derived from it. */
+  linkSecret: string;
   production: boolean;
   /** Serve the dev mailbox (to loopback clients): outside production, with no SMTP_URL. */
   devMailbox: boolean;
@@ -216,10 +226,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   workspaceRoutes(app, deps);
   memberRoutes(app, deps);
   invitationRoutes(app, deps);
+  inviteLinkRoutes(app, deps);
+  joinRequestRoutes(app, deps);
+  suggestionRoutes(app, deps);
   billingRoutes(app, deps);
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
   itemRoutes(app, deps);
+  notificationRoutes(app, deps);
   if (deps.devMailbox) devMailboxRoutes(app, deps);
   if (deps.metrics && deps.metricsToken)
     metricsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken });

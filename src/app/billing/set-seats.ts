@@ -1,4 +1,4 @@
-import type { Billing } from '../../contract/members.ts';
+import type { Billing } from '../../contract/billing.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { insertSeatPurchase, setSeatLimit } from '../../data/billing.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
@@ -34,10 +34,13 @@ export async function setSeats(
     new DomainError('conflict', `${used} seats are in use: remove members before going below ${used}`, [
       { path: 'seats', message: `Must be at least ${used}, the seats in use` },
     ]);
-  const purchaseId = newId(deps.clock.now());
+  // Made under the lock (so purchases are numbered in the order they happen), once: a transaction
+  // run again keeps it, and so the provider sees the same idempotency key.
+  let purchaseId: string | undefined;
 
   await inTransaction(deps.db, async (tx) => {
     if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
+    purchaseId ??= newId(deps.clock.now());
     const before = await findWorkspace(tx, ws);
     if (!before) throw notFound('Workspace');
     if (input.seats < before.seats_used) throw tooFew(before.seats_used);
