@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
+import { type StorageSweeper, startStorageSweeper } from './app/videos/storage-sweeper.ts';
 import { type DataSource, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
@@ -17,6 +18,7 @@ import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
 import { createLocalPaymentProvider } from './infra/payments.ts';
 import { openRedis } from './infra/redis.ts';
+import { createLocalStorage, type LocalStorage } from './infra/storage.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -25,6 +27,8 @@ export interface Troupe {
   data: DataSource;
   mailer: Mailer;
   outbox: OutboxWorker;
+  storage: LocalStorage;
+  storageSweeper: StorageSweeper;
   close(): Promise<void>;
 }
 
@@ -65,6 +69,11 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   await migrateAuth(auth, { db, dialect });
   await migrateToLatest(db);
 
+  const storage = createLocalStorage(config.storageDir);
+  // Temporary files of uploads cut short by a process that died (live uploads are younger).
+  await storage.sweepTemp(24 * 3600_000).catch(() => 0);
+  let sweeper: StorageSweeper | null = null;
+
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
   const redis = config.redisUrl ? openRedis(config.redisUrl) : null;
@@ -87,6 +96,9 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     signInRateLimit: config.signInRateLimit,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
+    storage,
+    maxVideoBytes: config.maxVideoBytes,
+    storageChanged: () => sweeper?.nudge(),
     webDist: opts.webDist ?? WEB_DIST,
     extraRoutes: opts.extraRoutes,
   });
@@ -101,15 +113,21 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   const worker = startOutboxWorker({ db, dialect, mailer, clock, log: server.log }, opts.outboxIntervalMs);
   if (opts.runOutboxWorker !== false) outbox = worker;
   else await worker.stop();
+  const storageSweeper = startStorageSweeper({ db, storage, clock, log: server.log });
+  sweeper = storageSweeper;
+  storageSweeper.nudge();
 
   return {
     server,
     data,
     mailer,
     outbox: worker,
+    storage,
+    storageSweeper,
     async close() {
       await server.close();
       await worker.stop();
+      await storageSweeper.stop();
       mailer.close();
       await data.close();
       redis?.disconnect();

@@ -13,6 +13,7 @@ import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
+import type { Storage } from '../infra/storage.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
@@ -26,6 +27,7 @@ import { invitationRoutes } from './routes/invitations.ts';
 import { itemRoutes } from './routes/items.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { videoRoutes } from './routes/videos.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
 export interface ServerDeps {
@@ -45,6 +47,12 @@ export interface ServerDeps {
   rateLimitStore: { redis: Redis; keyPrefix: string } | null;
   /** Memory for cached members pages, in bytes (0: no cache). */
   membersPageCacheBytes: number;
+  /** Video files and posters. */
+  storage: Storage;
+  /** The largest video file accepted, in bytes (MAX_VIDEO_BYTES). */
+  maxVideoBytes: number;
+  /** Stored objects were queued for removal: the sweeper should run soon. */
+  storageChanged(): void;
   /** Built SPA to serve, when present. */
   webDist: string | null;
   /** Extra routes (benchmarks register their baseline here). */
@@ -147,6 +155,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
   itemRoutes(app, deps);
+  await videoRoutes(app, deps);
   if (!deps.production) devMailboxRoutes(app, deps);
   deps.extraRoutes?.(app);
 
