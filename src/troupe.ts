@@ -19,6 +19,7 @@ import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.t
 import { createLocalPaymentProvider } from './infra/payments.ts';
 import { openRedis } from './infra/redis.ts';
 import { createLocalStorage, type LocalStorage } from './infra/storage.ts';
+import { createUnlockSigner } from './infra/unlock-token.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -77,10 +78,13 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
   const redis = config.redisUrl ? openRedis(config.redisUrl) : null;
+  const unlocks = createUnlockSigner(config.authSecret);
   const authn = createAuthenticator({
     db,
     clock,
     readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
+    unlocks,
+    secure,
   });
   const server = await buildServer({
     db,
@@ -97,6 +101,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     storage,
+    unlocks,
     maxVideoBytes: config.maxVideoBytes,
     storageChanged: () => sweeper?.nudge(),
     webDist: opts.webDist ?? WEB_DIST,

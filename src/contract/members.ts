@@ -153,6 +153,10 @@ export const auditActions = [
   'item.grant',
   'item.grant_remove',
   'items.hand_over',
+  'share_page.publish',
+  'share_page.unpublish',
+  'share_page.password',
+  'share_page.settings',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

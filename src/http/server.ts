@@ -14,6 +14,7 @@ import type { Auth } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
 import type { Storage } from '../infra/storage.ts';
+import type { UnlockSigner } from '../infra/unlock-token.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
@@ -27,6 +28,8 @@ import { invitationRoutes } from './routes/invitations.ts';
 import { itemRoutes } from './routes/items.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { publicRoutes } from './routes/public.ts';
+import { sharePageRoutes } from './routes/share-pages.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
@@ -49,6 +52,8 @@ export interface ServerDeps {
   membersPageCacheBytes: number;
   /** Video files and posters. */
   storage: Storage;
+  /** Signs and checks public-page unlock cookies. */
+  unlocks: UnlockSigner;
   /** The largest video file accepted, in bytes (MAX_VIDEO_BYTES). */
   maxVideoBytes: number;
   /** Stored objects were queued for removal: the sweeper should run soon. */
@@ -156,6 +161,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   auditRoutes(app, deps);
   itemRoutes(app, deps);
   await videoRoutes(app, deps);
+  sharePageRoutes(app, deps);
+  publicRoutes(app, deps);
   if (!deps.production) devMailboxRoutes(app, deps);
   deps.extraRoutes?.(app);
 
