@@ -105,7 +105,10 @@ describe.each(dialects)('video files on %s', (dialect) => {
     expect(wrongType.statusCode).toBe(415);
     expect(wrongType.json().code).toBe('unsupported_media_type');
 
-    expect((await get(`/api/items/${item.id}/video`, fx.admin.cookie)).json()).toEqual({ file: null });
+    expect((await get(`/api/items/${item.id}/video`, fx.admin.cookie)).json()).toEqual({
+      file: null,
+      maxBytes: 2 * 1024 ** 3,
+    });
     expect((await get(`/api/items/${item.id}/file`, fx.admin.cookie)).statusCode).toBe(404);
     expect(storedFiles(fx.app)).toEqual([]);
     expect(await fx.app.troupe.data.db.selectFrom('storage_deletions').selectAll().execute()).toEqual([]);
@@ -411,10 +414,8 @@ describe.each(dialects)('video upload limits over real HTTP on %s', (dialect) =>
       expect(
         (
           await app.request({ method: 'GET', url: `/api/items/${item.id}/video`, cookie: admin.cookie })
-        ).json(),
-      ).toEqual({
-        file: null,
-      });
+        ).json().file,
+      ).toBeNull();
     } finally {
       await app.close();
     }

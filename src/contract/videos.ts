@@ -24,7 +24,10 @@ export const VideoFile = z.object({
 });
 export type VideoFile = z.infer<typeof VideoFile>;
 
-export const VideoFileResponse = z.object({ file: VideoFile.nullable() });
+export const VideoFileResponse = z.object({
+  file: VideoFile.nullable(),
+  maxBytes: z.number().int().describe('The largest file this server accepts (MAX_VIDEO_BYTES)'),
+});
 export type VideoFileResponse = z.infer<typeof VideoFileResponse>;
 
 export const FileQuery = z.object({

@@ -8,14 +8,14 @@ import { presentVideoFile } from './present.ts';
 
 /** The video item's file, if one was uploaded (anyone who can view the item). */
 export async function getVideo(
-  deps: Pick<VideoDeps, 'db'>,
+  deps: Pick<VideoDeps, 'db' | 'maxVideoBytes'>,
   actor: Actor,
   itemId: string,
-): Promise<{ file: VideoFile | null }> {
+): Promise<{ file: VideoFile | null; maxBytes: number }> {
   const { loaded } = await requireItem(deps.db, actor, 'item:view', itemId);
   if (loaded.item.kind !== 'video') throw new DomainError('conflict', 'Only video items hold a video file');
   const file = await findVideoFile(deps.db, loaded.item.workspaceId, itemId);
-  return { file: file ? presentVideoFile(file) : null };
+  return { file: file ? presentVideoFile(file) : null, maxBytes: deps.maxVideoBytes };
 }
 
 /** The stored file to stream to someone who can view the item: 404 when there is none yet. */

@@ -20,6 +20,8 @@ export interface VideoUpload {
   /** Content-Length, when the client sent one. */
   declaredLength: number | null;
   filename: string | null;
+  /** Aborted when the client goes away: a file is never adopted for a client that cancelled. */
+  signal?: AbortSignal;
 }
 
 const tooLarge = (max: number) =>
@@ -71,6 +73,7 @@ export async function uploadVideo(
       readBytes(deps.storage, key, offset, length, stored.size),
     );
     if (!probed.ok) throw new DomainError('unsupported_media_type', probed.reason);
+    if (upload.signal?.aborted) throw new DomainError('validation', 'The upload was cancelled');
 
     const file = await inTransaction(deps.db, async (tx) => {
       // Asked again: access may have changed, or the item gone, during a long upload.

@@ -242,7 +242,11 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8');
       // The app forbids framing with X-Frame-Options too; only the embed may be framed.
-      if (mode === 'embed') reply.removeHeader('x-frame-options');
+      if (mode === 'embed') {
+        reply.removeHeader('x-frame-options');
+        // Chromium checks CORP on a framed document too: the embed is meant for other sites.
+        reply.header('cross-origin-resource-policy', 'cross-origin');
+      }
       const slug = req.params.slug;
       let meta: Awaited<ReturnType<typeof getPublicPageMeta>> | null = null;
       try {
