@@ -22,7 +22,11 @@ async function main() {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await troupe.server.listen({ port: config.port, host: config.host });
   const db = config.databaseUrl ? 'PostgreSQL' : `SQLite at ${config.sqlitePath}`;
-  const mail = config.smtpUrl ? 'SMTP' : `the dev mailbox at ${config.publicUrl}/dev/mailbox`;
+  const mail = config.smtpUrl
+    ? 'SMTP'
+    : config.devMailbox
+      ? `the dev mailbox at http://localhost:${config.port}/dev/mailbox (open it on this machine: it answers loopback clients only)`
+      : 'nowhere: no SMTP_URL is set (links are printed to this log; the dev mailbox is off in production)';
   troupe.server.log.info(`Troupe is ready at ${config.publicUrl} (${db}; mail goes to ${mail})`);
 }
 

@@ -6,7 +6,7 @@ import { type StorageSweeper, startStorageSweeper } from './app/videos/storage-s
 import { type DataSource, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
-import { migrateToLatest } from './data/migrations.ts';
+import { migrateToLatest, withMigrationLock } from './data/migrations.ts';
 import { insertMail } from './data/outbox.repo.ts';
 import { sortKey } from './domain/members.ts';
 import { createAuthenticator } from './http/authenticate.ts';
@@ -16,7 +16,7 @@ import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
 import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
-import { createLocalPaymentProvider } from './infra/payments.ts';
+import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
 import { openRedis } from './infra/redis.ts';
 import { createLocalStorage, type LocalStorage } from './infra/storage.ts';
 import { createUnlockSigner } from './infra/unlock-token.ts';
@@ -44,6 +44,10 @@ export interface TroupeOptions {
   extraRoutes?: (app: FastifyInstance) => void;
   /** The built web app to serve (default web/dist). */
   webDist?: string;
+  /** Where the log goes (default stdout); tests read it. */
+  logStream?: { write(line: string): void };
+  /** Defaults to the built-in local provider. */
+  payments?: PaymentProvider;
 }
 
 /** Wires config -> data -> infra -> app -> http. Migrations run before anything serves. */
@@ -67,8 +71,10 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     userRenamed: (user) =>
       inTransaction(db, (tx) => refreshMemberName(tx, user.id, user.name, sortKey(user.name, user.email))),
   });
-  await migrateAuth(auth, { db, dialect });
-  await migrateToLatest(db);
+  await withMigrationLock(db, dialect, async () => {
+    await migrateAuth(auth, { db, dialect });
+    await migrateToLatest(db);
+  });
 
   const storage = createLocalStorage(config.storageDir);
   // Temporary files of uploads cut short by a process that died (live uploads are younger).
@@ -90,14 +96,18 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     db,
     dialect,
     clock,
-    payments: createLocalPaymentProvider(() => newId(clock.now())),
+    payments: opts.payments ?? createLocalPaymentProvider(() => newId(clock.now())),
     mailQueued: () => outbox?.nudge(),
     auth,
     authn,
     publicUrl: config.publicUrl,
     production: config.production,
+    devMailbox: config.devMailbox,
     logLevel: config.logLevel,
+    logStream: opts.logStream,
     signInRateLimit: config.signInRateLimit,
+    signUpRateLimit: config.signUpRateLimit,
+    trustProxy: config.trustProxy,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     storage,
@@ -115,7 +125,11 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     (config.smtpUrl
       ? createSmtpMailer(config.smtpUrl, config.mailFrom)
       : createDevMailer((line) => server.log.info(line)));
-  const worker = startOutboxWorker({ db, dialect, mailer, clock, log: server.log }, opts.outboxIntervalMs);
+  // Mail bodies carry links that are credentials: kept after sending only for the dev mailbox.
+  const worker = startOutboxWorker(
+    { db, dialect, mailer, clock, log: server.log, keepBodies: config.devMailbox },
+    opts.outboxIntervalMs,
+  );
   if (opts.runOutboxWorker !== false) outbox = worker;
   else await worker.stop();
   const storageSweeper = startStorageSweeper({ db, storage, clock, log: server.log });

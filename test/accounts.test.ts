@@ -1,5 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../src/data/migrations.ts';
 import { listRecentMail } from '../src/data/outbox.repo.ts';
 import { dialects, sessionCookie, signUp, startTestApp, type TestApp, uniqueEmail } from './harness.ts';
 
@@ -171,6 +173,102 @@ describe.each(dialects)('accounts on %s', (dialect) => {
       body: { token, newPassword: 'third password 3' },
     });
     expect(again.statusCode).toBe(400);
+  });
+
+  it('keeps no reset token readable in the verification table, and the emailed link still works', async () => {
+    const { email } = await signUp(app, { password: 'old password 1' });
+    await app.request({
+      method: 'POST',
+      url: '/api/auth/request-password-reset',
+      body: { email, redirectTo: '/reset-password' },
+    });
+    const link = await linkFrom(email, /reset/i);
+    const token = link.pathname.split('/').pop() as string;
+    expect(token.length).toBeGreaterThanOrEqual(20);
+    const rows = await app.troupe.data.db
+      .selectFrom('verification' as never)
+      .selectAll()
+      .execute();
+    expect(rows.length).toBeGreaterThan(0);
+    const stored = JSON.stringify(rows);
+    expect(stored).not.toContain(token);
+
+    const hop = await app.request({ method: 'GET', url: link.pathname + link.search });
+    expect(hop.statusCode).toBe(302);
+    const target = new URL(String(hop.headers.location), 'http://localhost:3000');
+    expect(target.searchParams.get('token')).toBe(token);
+    const reset = await app.request({
+      method: 'POST',
+      url: '/api/auth/reset-password',
+      body: { token, newPassword: 'new password 2' },
+    });
+    expect(reset.statusCode).toBe(200);
+    expect((await signIn(email, 'new password 2')).statusCode).toBe(200);
+  });
+
+  it('hashes reset tokens stored before the upgrade (migration 0008); their links keep working', async () => {
+    const { email } = await signUp(app, { password: 'old password 1' });
+    await app.request({
+      method: 'POST',
+      url: '/api/auth/request-password-reset',
+      body: { email, redirectTo: '/reset-password' },
+    });
+    const link = await linkFrom(email, /reset/i);
+    const token = link.pathname.split('/').pop() as string;
+    const db = app.troupe.data.db as unknown as Kysely<{
+      verification: { identifier: string };
+      troupe_migrations: { name: string };
+    }>;
+    // The row as Better Auth wrote it before identifiers were hashed, and the upgrade run again.
+    await db
+      .updateTable('verification')
+      .set({ identifier: `reset-password:${token}` })
+      .execute();
+    await db
+      .deleteFrom('troupe_migrations')
+      .where('name', '=', '0008_hashed_verification_identifiers')
+      .execute();
+    await migrateToLatest(app.troupe.data.db);
+    const rows = await db.selectFrom('verification').select('identifier').execute();
+    expect(rows).toEqual([
+      { identifier: createHash('sha256').update(`reset-password:${token}`).digest('base64url') },
+    ]);
+    const reset = await app.request({
+      method: 'POST',
+      url: '/api/auth/reset-password',
+      body: { token, newPassword: 'new password 2' },
+    });
+    expect(reset.statusCode).toBe(200);
+    expect((await signIn(email, 'new password 2')).statusCode).toBe(200);
+  });
+
+  it('verifies the email through a link opened without a session, but signs nobody in', async () => {
+    const email = uniqueEmail('owner');
+    const up = await app.request({
+      method: 'POST',
+      url: '/api/auth/sign-up/email',
+      body: { email, password: 'correct horse battery', name: 'Owner', callbackURL: '/verified' },
+    });
+    expect(up.statusCode).toBe(200);
+    const link = await linkFrom(email, /verify/i);
+    // Someone else's browser (no cookie) opens the link: the address is verified ...
+    const res = await app.request({ method: 'GET', url: link.pathname + link.search });
+    expect(res.statusCode).toBe(302);
+    // ... the page it lands on is told which address, to ask for a sign-in as it ...
+    const landing = new URL(String(res.headers.location), 'http://localhost:3000');
+    expect(landing.pathname).toBe('/verified');
+    expect(landing.searchParams.get('email')).toBe(email);
+    const setCookie = res.headers['set-cookie'];
+    const cookies = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+    // ... and no session comes with it (login CSRF: it would sign that browser in as the owner).
+    expect(cookies.filter((c) => c.includes('session_token=') && !/max-age=0/i.test(c))).toEqual([]);
+    const user = await app.troupe.data.db
+      .selectFrom('user')
+      .select(['emailVerified'])
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    expect(Boolean(user.emailVerified)).toBe(true);
+    expect(await app.troupe.data.db.selectFrom('session').select('id').execute()).toHaveLength(1);
   });
 
   it('does not reveal whether an email has an account when asked for a reset', async () => {

@@ -15,7 +15,7 @@ import { sortKey } from '../src/domain/members.ts';
 import type { Clock } from '../src/infra/clock.ts';
 import { type Config, loadConfig } from '../src/infra/config.ts';
 import type { Mailer } from '../src/infra/mailer.ts';
-import { createTroupe, type Troupe } from '../src/troupe.ts';
+import { createTroupe, type Troupe, type TroupeOptions } from '../src/troupe.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -92,6 +92,8 @@ export async function startTestApp(
     runOutboxWorker?: boolean;
     clock?: FakeClock;
     webDist?: string;
+    logStream?: TroupeOptions['logStream'];
+    payments?: TroupeOptions['payments'];
   } = {},
 ): Promise<TestApp> {
   const scratch = await scratchDatabase(dialect);
@@ -102,6 +104,8 @@ export async function startTestApp(
     AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
+    // Tests sign up many people from one address; test/rate-limits.test.ts tests the cap.
+    SIGN_UP_RATE_LIMIT: '100000',
     ...opts.env,
   });
   const clock = opts.clock ?? new FakeClock();
@@ -111,6 +115,8 @@ export async function startTestApp(
     runOutboxWorker: opts.runOutboxWorker ?? false,
     outboxIntervalMs: 50,
     webDist: opts.webDist,
+    logStream: opts.logStream,
+    payments: opts.payments,
   });
   await troupe.server.ready();
   return {

@@ -54,6 +54,32 @@ describe.each(dialects)('http surface on %s', (dialect) => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  it('tells every cache not to store API responses, errors included', async () => {
+    const { cookie } = await signUp(app);
+    const responses = {
+      me: await app.request({ method: 'GET', url: '/api/me', cookie }),
+      unauthenticated: await app.request({ method: 'GET', url: '/api/me' }),
+      workspaces: await app.request({ method: 'GET', url: '/api/workspaces', cookie }),
+      created: await app.request({
+        method: 'POST',
+        url: '/api/workspaces',
+        cookie,
+        body: { name: 'Cached' },
+      }),
+      invalid: await app.request({ method: 'POST', url: '/api/workspaces', cookie, body: { name: 1 } }),
+      notFound: await app.request({ method: 'GET', url: '/api/nope' }),
+      betterAuth: await app.request({ method: 'GET', url: '/api/auth/get-session', cookie }),
+      signIn: await app.request({
+        method: 'POST',
+        url: '/api/auth/sign-in/email',
+        body: { email: 'nobody@example.com', password: 'wrong password' },
+      }),
+    };
+    for (const [name, res] of Object.entries(responses)) {
+      expect(res.headers['cache-control'], name).toBe('no-store');
+    }
+  });
+
   it('publishes an OpenAPI document covering the API, and a docs page', async () => {
     const res = await app.request({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backoffMs, deliverDueMail, MAX_ATTEMPTS } from '../src/app/mail/outbox-worker.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { backoffMs, deliverDueMail, MAX_ATTEMPTS, startOutboxWorker } from '../src/app/mail/outbox-worker.ts';
 import { type DataSource, openPostgres, openSqlite } from '../src/data/db.ts';
-import { insertMail, listRecentMail } from '../src/data/outbox.repo.ts';
+import { findMail, insertMail, listRecentMail } from '../src/data/outbox.repo.ts';
 import { createSmtpMailer } from '../src/infra/mailer.ts';
 import { dialects, FakeClock, signUp, startTestApp, type TestApp } from './harness.ts';
 import { startSmtpListener } from './smtp-listener.ts';
@@ -41,6 +41,100 @@ describe.each(dialects)('mail outbox on %s', (dialect) => {
     expect(after).toMatchObject({ status: 'sent', attempts: 1 });
     expect(await deliverDueMail(deps())).toBe(0);
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it('keeps no body once a mail is sent: its link lived in the table only until delivery', async () => {
+    const { email } = await signUp(app, { name: 'Mia' });
+    const [row] = await listRecentMail(app.troupe.data.db, 10);
+    const link = row?.text_body.match(/https?:\/\/\S+/)?.[0] as string;
+    expect(link).toContain('/api/auth/verify-email?token=');
+    expect(await deliverDueMail(deps())).toBe(1);
+    expect(smtp.received[0]?.to).toEqual([email]);
+    const [after] = await listRecentMail(app.troupe.data.db, 10);
+    expect(after).toMatchObject({ status: 'sent', text_body: '', html_body: '' });
+    const token = new URL(link).searchParams.get('token') as string;
+    const everything = JSON.stringify(
+      await app.troupe.data.db.selectFrom('mail_outbox').selectAll().execute(),
+    );
+    expect(everything).not.toContain(token);
+  });
+
+  it('clears the body of a mail that gave up and of one a dead worker left half-sent', async () => {
+    const mail = { to: 'x@example.com', subject: 'Hello', text: 'secret link', html: '<p>secret link</p>' };
+    await insertMail(app.troupe.data.db, mail, app.clock.now());
+    smtp.failNext(100);
+    for (let i = 1; i <= MAX_ATTEMPTS; i++) {
+      expect(await deliverDueMail(deps())).toBe(1);
+      app.clock.advance(backoffMs(i));
+    }
+    const [failed] = await listRecentMail(app.troupe.data.db, 1);
+    expect(failed).toMatchObject({ status: 'failed', text_body: '', html_body: '' });
+
+    await insertMail(app.troupe.data.db, { ...mail, to: 'y@example.com' }, app.clock.now());
+    const [pending] = await listRecentMail(app.troupe.data.db, 1);
+    await app.troupe.data.db
+      .updateTable('mail_outbox')
+      .set({ status: 'sending', claimed_at: app.clock.now() })
+      .where('id', '=', pending?.id as string)
+      .execute();
+    app.clock.advance(11 * 60_000);
+    await deliverDueMail(deps());
+    expect(await findMail(app.troupe.data.db, pending?.id as string)).toMatchObject({
+      status: 'failed',
+      text_body: '',
+      html_body: '',
+    });
+  });
+
+  it('purges sent mail after 7 days and failed mail after 30, never pending mail', async () => {
+    const db = app.troupe.data.db;
+    const now = app.clock.now();
+    const add = async (to: string) => {
+      await insertMail(db, { to, subject: 'Hi', text: 'link', html: '<p>link</p>' }, now);
+      return (await listRecentMail(db, 1))[0]?.id as string;
+    };
+    // As rows written before bodies were cleared on sending would be.
+    const sent = await add('sent@example.com');
+    await db
+      .updateTable('mail_outbox')
+      .set({ status: 'sent', sent_at: now })
+      .where('id', '=', sent)
+      .execute();
+    const failed = await add('failed@example.com');
+    await db.updateTable('mail_outbox').set({ status: 'failed' }).where('id', '=', failed).execute();
+    const later = await add('later@example.com');
+    await db
+      .updateTable('mail_outbox')
+      .set({ next_attempt_at: now + 365 * 86_400_000 })
+      .where('id', '=', later)
+      .execute();
+
+    const worker = startOutboxWorker({ ...deps(), log: quiet }, 20);
+    try {
+      const statuses = async () =>
+        Object.fromEntries(
+          (await listRecentMail(db, 10)).map((r) => [r.to_address, `${r.status}:${r.text_body}`]),
+        );
+      // Leftover bodies of finished mail are cleared on the worker's first round.
+      await vi.waitFor(async () =>
+        expect(await statuses()).toEqual({
+          'sent@example.com': 'sent:',
+          'failed@example.com': 'failed:',
+          'later@example.com': 'pending:link',
+        }),
+      );
+      app.clock.advance(7 * 86_400_000 + 1);
+      await vi.waitFor(async () =>
+        expect(await statuses()).toEqual({
+          'failed@example.com': 'failed:',
+          'later@example.com': 'pending:link',
+        }),
+      );
+      app.clock.advance(23 * 86_400_000);
+      await vi.waitFor(async () => expect(await statuses()).toEqual({ 'later@example.com': 'pending:link' }));
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('retries a temporary SMTP failure with backoff, then delivers once', async () => {

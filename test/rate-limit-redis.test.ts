@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signUp, startTestApp, type TestApp } from './harness.ts';
+import { signUp, startTestApp, type TestApp, uniqueEmail } from './harness.ts';
 
 /**
  * With REDIS_URL, rate-limit counters live in Redis and hold across nodes. Needs a real Redis:
@@ -20,9 +20,9 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   });
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     const app = await startTestApp('sqlite', {
-      env: { SIGN_IN_RATE_LIMIT: '5', REDIS_URL: redisUrl as string, REDIS_KEY_PREFIX: prefix },
+      env: { SIGN_IN_RATE_LIMIT: '5', REDIS_URL: redisUrl as string, REDIS_KEY_PREFIX: prefix, ...env },
     });
     apps.push(app);
     return app;
@@ -49,5 +49,22 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
     } finally {
       redis.disconnect();
     }
+  });
+
+  it('counts sign-ups per client, across emails, across two servers', async () => {
+    const a = await start({ SIGN_UP_RATE_LIMIT: '3' });
+    const b = await start({ SIGN_UP_RATE_LIMIT: '3' });
+    const signUpOn = (app: TestApp) =>
+      app.request({
+        method: 'POST',
+        url: '/api/auth/sign-up/email',
+        body: { email: uniqueEmail('redis'), password: 'correct horse battery', name: 'R' },
+      });
+    const statuses: number[] = [];
+    for (const app of [a, b, a, b]) statuses.push((await signUpOn(app)).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await signUpOn(a);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().code).toBe('rate_limited');
   });
 });

@@ -297,6 +297,26 @@ const itemsRootIndexes: Migration = {
 };
 
 /**
+ * Better Auth now stores verification identifiers hashed (`verification.storeIdentifier:
+ * 'hashed'` in infra/auth.ts): the identifier `reset-password:<token>` is kept as the base64url
+ * SHA-256 of it, as Better Auth's own hasher makes it. Hash the live reset tokens issued before,
+ * so a copy of the database holds none, and their links keep working.
+ */
+const hashedVerificationIdentifiers: Migration = {
+  async up(db: AnyDb) {
+    const rows = await db
+      .selectFrom('verification')
+      .select(['id', 'identifier'])
+      .where('identifier', 'like', 'reset-password:%')
+      .execute();
+    for (const row of rows as { id: string; identifier: string }[]) {
+      const hashed = createHash('sha256').update(row.identifier, 'utf8').digest('base64url');
+      await db.updateTable('verification').set({ identifier: hashed }).where('id', '=', row.id).execute();
+    }
+  },
+};
+
+/**
  * Video files (one per video item) and the storage objects waiting to be removed. An object's key
  * is written to `storage_deletions` by triggers whenever a row that names it goes (the item
  * deleted, the workspace deleted, a file or poster replaced), so no path can forget the file; the
@@ -503,6 +523,7 @@ const migrations: Record<string, Migration> = {
   '0005_members_version': membersVersion,
   '0006_hashed_session_tokens': hashedSessionTokens,
   '0007_items_root_indexes': itemsRootIndexes,
+  '0008_hashed_verification_identifiers': hashedVerificationIdentifiers,
   '0020_videos': videos,
   '0021_share_pages': sharePages,
 };
@@ -519,4 +540,25 @@ export async function migrateToLatest(db: AnyDb): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`);
   }
+}
+
+/** The advisory lock every node takes around its start-up migrations (an arbitrary, fixed number). */
+const MIGRATION_LOCK = 7_150_317_001n;
+
+/**
+ * Runs `fn` (the start-up migrations: Better Auth's tables, then ours) while holding a PostgreSQL
+ * session-level advisory lock, so that nodes started at once migrate one after another: the first
+ * creates the schema, the others find it done. (Kysely's migrator locks its own runs, but Better
+ * Auth's migrator does not.) SQLite serves one process and needs none.
+ */
+export async function withMigrationLock<T>(db: AnyDb, dialect: 'sqlite' | 'postgres', fn: () => Promise<T>) {
+  if (dialect !== 'postgres') return fn();
+  return db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+    }
+  });
 }

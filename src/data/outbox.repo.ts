@@ -65,10 +65,17 @@ export async function claimDueMail(
     .execute()) as OutboxRow[];
 }
 
-export async function markMailSent(conn: Conn, id: string, now: number): Promise<void> {
+/**
+ * A mail's body holds its links (invitations, password resets), which are credentials. Once the
+ * mail is sent or given up, nothing needs it: it is blanked unless `keepBody` (the dev mailbox,
+ * which shows it, is on).
+ */
+const blankBody = (keepBody: boolean) => (keepBody ? {} : { text_body: '', html_body: '' });
+
+export async function markMailSent(conn: Conn, id: string, now: number, keepBody = false): Promise<void> {
   await conn
     .updateTable('mail_outbox')
-    .set({ status: 'sent', sent_at: now, last_error: null })
+    .set({ status: 'sent', sent_at: now, last_error: null, ...blankBody(keepBody) })
     .where('id', '=', id)
     .where('status', '=', 'sending')
     .execute();
@@ -79,12 +86,13 @@ export async function markMailFailed(
   id: string,
   error: string,
   retryAt: number | null,
+  keepBody = false,
 ): Promise<void> {
   await conn
     .updateTable('mail_outbox')
     .set(
       retryAt === null
-        ? { status: 'failed', last_error: error.slice(0, 2000) }
+        ? { status: 'failed', last_error: error.slice(0, 2000), ...blankBody(keepBody) }
         : { status: 'pending', next_attempt_at: retryAt, last_error: error.slice(0, 2000) },
     )
     .where('id', '=', id)
@@ -96,14 +104,52 @@ export async function markMailFailed(
  * Rows left in `sending` by a worker that died mid-send. The mail may or may not have gone out;
  * at-most-once delivery means they are marked failed, never sent again.
  */
-export async function failAbandonedMail(conn: Conn, claimedBefore: number): Promise<number> {
+export async function failAbandonedMail(
+  conn: Conn,
+  claimedBefore: number,
+  keepBody = false,
+): Promise<number> {
   const res = await conn
     .updateTable('mail_outbox')
-    .set({ status: 'failed', last_error: 'worker stopped during delivery; not retried to avoid a duplicate' })
+    .set({
+      status: 'failed',
+      last_error: 'worker stopped during delivery; not retried to avoid a duplicate',
+      ...blankBody(keepBody),
+    })
     .where('status', '=', 'sending')
     .where('claimed_at', '<', claimedBefore)
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
+}
+
+/**
+ * Retention: deletes sent mail sent before `sentBefore` and failed mail created before
+ * `failedBefore`; pending and sending rows are never touched. Unless `keepBodies`, also blanks the
+ * bodies finished rows still hold (rows from before bodies were blanked on sending, or from a
+ * time the dev mailbox was on). Returns how many rows were deleted.
+ */
+export async function purgeMail(
+  conn: Conn,
+  opts: { sentBefore: number; failedBefore: number; keepBodies: boolean },
+): Promise<number> {
+  const res = await conn
+    .deleteFrom('mail_outbox')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'sent'), eb('sent_at', '<', opts.sentBefore)]),
+        eb.and([eb('status', '=', 'failed'), eb('created_at', '<', opts.failedBefore)]),
+      ]),
+    )
+    .executeTakeFirst();
+  if (!opts.keepBodies) {
+    await conn
+      .updateTable('mail_outbox')
+      .set(blankBody(false))
+      .where('status', 'in', ['sent', 'failed'])
+      .where((eb) => eb.or([eb('text_body', '<>', ''), eb('html_body', '<>', '')]))
+      .execute();
+  }
+  return Number(res.numDeletedRows);
 }
 
 export async function listRecentMail(conn: Conn, limit: number): Promise<OutboxRow[]> {

@@ -18,6 +18,7 @@ import type { UnlockSigner } from '../infra/unlock-token.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { errorHandler, problem, sendProblem } from './problem.ts';
+import { redactUrl } from './redact-url.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -44,8 +45,15 @@ export interface ServerDeps {
   authn: Authenticator;
   publicUrl: string;
   production: boolean;
+  /** Serve the dev mailbox (to loopback clients): outside production, with no SMTP_URL. */
+  devMailbox: boolean;
   logLevel: string;
+  /** Where the log goes (default stdout). */
+  logStream?: { write(line: string): void };
   signInRateLimit: number;
+  signUpRateLimit: number;
+  /** Fastify's trustProxy: whose X-Forwarded-For makes `req.ip` (see Config.trustProxy). */
+  trustProxy: boolean | string[];
   /** Rate-limit counters shared by every node, when Redis is configured; else in this process. */
   rateLimitStore: { redis: Redis; keyPrefix: string } | null;
   /** Memory for cached members pages, in bytes (0: no cache). */
@@ -64,16 +72,26 @@ export interface ServerDeps {
   extraRoutes?: (app: FastifyInstance) => void;
 }
 
-/** Query strings may carry one-time tokens (verification, reset): never log them. */
-function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : `${url.slice(0, q)}?…`;
+export interface RegisteredRoute {
+  method: string;
+  url: string;
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this server (HEAD routes included), in registration order. */
+    routeTable: RegisteredRoute[];
+  }
+}
+
+/** Paths whose responses no cache may keep: the API, and the dev mailbox. */
+const NO_STORE = /^\/(api|dev)(\/|\?|$)/;
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: deps.logLevel,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
@@ -84,13 +102,25 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 256 * 1024,
+    // req.ip (rate limits, logs) is the socket's peer unless TRUST_PROXY names the proxies in front.
+    trustProxy: deps.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+  });
+  // Every route as registered, for the access matrix test (test/access-matrix.test.ts) and tools.
+  const routeTable: RegisteredRoute[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routeTable.push({ method, url: route.url });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    // API answers (errors too) carry personal data, and the dev mailbox live links: no cache may
+    // keep them. A route that sets its own Cache-Control replaces this.
+    if (NO_STORE.test(req.url)) reply.header('cache-control', 'no-store');
   });
 
   await app.register(helmet, {
@@ -163,7 +193,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await videoRoutes(app, deps);
   sharePageRoutes(app, deps);
   publicRoutes(app, deps);
-  if (!deps.production) devMailboxRoutes(app, deps);
+  if (deps.devMailbox) devMailboxRoutes(app, deps);
   deps.extraRoutes?.(app);
 
   const index = deps.webDist ? join(deps.webDist, 'index.html') : null;
@@ -189,7 +219,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const path = req.url.split('?')[0] ?? '';
     const isApi =
       path.startsWith('/api/') || path === '/api' || path.startsWith('/dev/') || path.startsWith('/assets/');
-    if (!isApi && req.method === 'GET' && index && existsSync(index)) {
+    if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && index && existsSync(index)) {
       // Client-side routes of the single-page app.
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }

@@ -23,6 +23,25 @@ export interface AuthDeps {
   userRenamed(user: { id: string; name: string; email: string }): Promise<void>;
 }
 
+/** The web page a verification link lands on by default (web/src/router.tsx). */
+export const VERIFIED_PAGE = '/verified';
+
+/**
+ * A verification link whose landing page is VERIFIED_PAGE gets `?email=` on that page, so the page
+ * can tell a signed-out browser to sign in as that address, and a browser signed in as another
+ * account that it is another one. (The address is in the link's token already.)
+ */
+function namingAddress(url: string, email: string): string {
+  const link = new URL(url);
+  const callback = link.searchParams.get('callbackURL');
+  if (!callback?.startsWith('/') || callback.startsWith('//')) return url;
+  const page = new URL(callback, 'http://local');
+  if (page.pathname !== VERIFIED_PAGE) return url;
+  page.searchParams.set('email', email);
+  link.searchParams.set('callbackURL', `${page.pathname}${page.search}`);
+  return link.toString();
+}
+
 // argon2id with OWASP's minimum profile (19 MiB, 2 passes, 1 lane).
 export const argon2Options = {
   algorithm: 2 /* Argon2id */,
@@ -64,6 +83,10 @@ export function createAuth(deps: AuthDeps) {
       // No cookie cache: every request checks the session row, so sign-out takes effect at once.
       cookieCache: { enabled: false },
     },
+    // Reset-password tokens are stored as SHA-256 hashes (base64url) of their identifier, never
+    // as issued; migration 0008 hashed the rows of before. (Verification links are signed JWTs,
+    // not stored at all.)
+    verification: { storeIdentifier: 'hashed' },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 8,
@@ -90,10 +113,16 @@ export function createAuth(deps: AuthDeps) {
     },
     emailVerification: {
       sendOnSignUp: true,
-      autoSignInAfterVerification: true,
+      // The link verifies the address and signs nobody in: whoever opens it (a browser that is not
+      // the owner's, say) must not get the owner's session (login CSRF). SPEC §1.
+      autoSignInAfterVerification: false,
       expiresIn: 60 * 60 * 24,
       sendVerificationEmail: async ({ user, url }) => {
-        await deps.sendVerificationEmail({ to: user.email, name: user.name, url });
+        await deps.sendVerificationEmail({
+          to: user.email,
+          name: user.name,
+          url: namingAddress(url, user.email),
+        });
       },
     },
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, parseTrustProxy } from './config.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'troupe-config-'));
 
@@ -52,4 +52,31 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'PUBLIC_URL', 'SMTP_URL', 'AUTH_SECRET'])
       expect(message).toContain(name);
   });
+
+  it('trusts no proxy by default and caps sign-ups at 5 an hour per client', () => {
+    const c = loadConfig({ DATA_DIR: dir() });
+    expect(c.trustProxy).toBe(false);
+    expect(c.signUpRateLimit).toBe(5);
+    expect(loadConfig({ DATA_DIR: dir(), SIGN_UP_RATE_LIMIT: '50' }).signUpRateLimit).toBe(50);
+  });
+
+  it.each([
+    ['true', true],
+    ['TRUE', true],
+    ['false', false],
+    ['10.0.0.1', ['10.0.0.1']],
+    ['10.0.0.0/8, 192.168.0.0/16,::1', ['10.0.0.0/8', '192.168.0.0/16', '::1']],
+    ['loopback, fd00::/8', ['loopback', 'fd00::/8']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(parseTrustProxy(value)).toEqual(expected);
+    expect(loadConfig({ DATA_DIR: dir(), TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each(['yes', '1', '0', '10.0.0.0/33', '10.0.0', 'example.com', '::1/129', '1,,x', '10.0.0.0/8/1'])(
+    'refuses TRUST_PROXY=%s',
+    (value) => {
+      expect(parseTrustProxy(value)).toBeNull();
+      expect(() => loadConfig({ DATA_DIR: dir(), TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -16,9 +17,22 @@ export interface Config {
   mailFrom: string;
   authSecret: string;
   production: boolean;
+  /**
+   * The dev mailbox (/dev/mailbox) is on: outside production with no SMTP_URL, where mail goes
+   * nowhere else. It then shows the mail with its links, to loopback clients only.
+   */
+  devMailbox: boolean;
   logLevel: string;
   /** Sign-in attempts allowed per minute for one email from one client. */
   signInRateLimit: number;
+  /** Sign-ups allowed per hour from one client, whatever the emails. */
+  signUpRateLimit: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`): false (the socket's peer is
+   * the client), true (any peer: the leftmost forwarded address is the client), or the proxies'
+   * addresses and CIDRs (the client is the nearest address not in the list).
+   */
+  trustProxy: boolean | string[];
   /** Memory for cached members pages, in MiB (0: no cache). */
   membersPageCacheMb: number;
   /** Shared store for rate-limit counters (several nodes); null: each process counts alone. */
@@ -53,6 +67,22 @@ const Env = z.object({
   NODE_ENV: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  SIGN_UP_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+  TRUST_PROXY: z
+    .string()
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (parsed === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be true, false, or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8, ::1)',
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .optional(),
   MEMBERS_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(16),
   REDIS_URL: z
     .string()
@@ -68,6 +98,34 @@ const Env = z.object({
 });
 
 export class ConfigError extends Error {}
+
+/** proxy-addr's names for address ranges, which Fastify accepts in a trustProxy list. */
+const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (RANGE_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: `true`/`false`, or the proxies' addresses and CIDRs (`10.0.0.0/8, ::1`); null when
+ * none of these. No hop counts: Fastify 5 ignores them (it cannot check the peer against a count).
+ */
+export function parseTrustProxy(value: string): boolean | string[] | null {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  return entries.length > 0 && entries.every(isAddressOrCidr) ? entries : null;
+}
 
 /** Reads and validates the environment. Throws ConfigError with one line per bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -95,8 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     authSecret: e.AUTH_SECRET ?? persistedSecret(dataDir),
     production: e.NODE_ENV === 'production',
+    devMailbox: e.NODE_ENV !== 'production' && !e.SMTP_URL,
     logLevel: e.LOG_LEVEL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    signUpRateLimit: e.SIGN_UP_RATE_LIMIT,
+    trustProxy: e.TRUST_PROXY ?? false,
     membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,

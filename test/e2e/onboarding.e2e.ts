@@ -1,9 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { createWorkspace, signUp, uniqueEmail, verifyEmail } from './helpers.ts';
 
-test('sign up, verify, create two workspaces and switch between them', async ({ page }, testInfo) => {
-  const shot = (step: string) =>
-    page.screenshot({ path: testInfo.outputPath(`${step}.png`), fullPage: true });
+test('sign up, verify, create two workspaces and switch between them', async ({
+  page,
+  browser,
+}, testInfo) => {
+  const shot = (step: string, p = page) =>
+    p.screenshot({ path: testInfo.outputPath(`${step}.png`), fullPage: true });
   const stamp = Date.now();
   const person = { name: 'Ada Onboarding', email: uniqueEmail('ada') };
   const alpha = `Alpha ${stamp}`;
@@ -20,11 +23,44 @@ test('sign up, verify, create two workspaces and switch between them', async ({ 
     await shot('02-dev-mailbox');
   });
 
-  await test.step('follow the verification link', async () => {
+  await test.step('the link opened in another browser verifies, but signs nobody in', async () => {
+    const other = await browser.newContext();
+    try {
+      const stranger = await other.newPage();
+      const landed = await verifyEmail(stranger, person.email);
+      expect(new URL(landed).pathname).toBe('/verified');
+      await expect(stranger.getByText(`${person.email} is confirmed`)).toBeVisible();
+      await expect(stranger.getByText('Sign in to continue')).toBeVisible();
+      await shot('03-verified-signed-out', stranger);
+      await stranger.getByRole('link', { name: 'Sign in' }).click();
+      await expect(stranger).toHaveURL(/\/sign-in\?/);
+      await expect(stranger.getByLabel('Email', { exact: true })).toHaveValue(person.email);
+      await stranger.goto('/workspaces');
+      await expect(stranger).toHaveURL(/\/sign-in/);
+
+      // Signed in there as someone else, the page says so and offers to switch.
+      const otto = { name: 'Otto Other', email: uniqueEmail('otto') };
+      await signUp(stranger, otto);
+      await verifyEmail(stranger, person.email);
+      const notice = stranger.getByTestId('verified-other-account');
+      await expect(notice).toContainText(`${person.email} is confirmed`);
+      await expect(notice).toContainText(`signed in as another account, ${otto.email}`);
+      await shot('03b-verified-other-account', stranger);
+      await expect(notice.getByRole('link', { name: 'Continue with this account' })).toBeVisible();
+      await notice.getByRole('button', { name: 'Sign out and switch account' }).click();
+      await expect(stranger).toHaveURL(/\/sign-in\?/);
+      await expect(stranger.getByLabel('Email', { exact: true })).toHaveValue(person.email);
+    } finally {
+      await other.close();
+    }
+  });
+
+  await test.step('follow the verification link in the signed-up browser', async () => {
     const landed = await verifyEmail(page, person.email);
     expect(new URL(landed).pathname).toBe('/verified');
-    await expect(page.getByText('Your email address is confirmed')).toBeVisible();
-    await shot('03-verified');
+    await expect(page.getByText(`Thanks, ${person.name}!`)).toBeVisible();
+    await expect(page.getByText(`${person.email} is confirmed`)).toBeVisible();
+    await shot('04-verified');
     await page.getByRole('link', { name: 'Continue to Troupe' }).click();
     await expect(page).toHaveURL(/\/workspaces$/);
     await expect(page.getByTestId('verify-banner')).toHaveCount(0);
@@ -34,7 +70,7 @@ test('sign up, verify, create two workspaces and switch between them', async ({ 
     await page.getByRole('button', { name: 'Create workspace' }).first().click();
     const id = await createWorkspace(page, alpha);
     await expect(page.getByTestId('seat-count')).toHaveText('1 of 5 seats used');
-    await shot('04-first-workspace');
+    await shot('05-first-workspace');
     return id;
   });
 
@@ -43,7 +79,7 @@ test('sign up, verify, create two workspaces and switch between them', async ({ 
     await page.getByRole('menuitem', { name: 'Create workspace' }).click();
     const id = await createWorkspace(page, beta);
     expect(id).not.toBe(alphaId);
-    await shot('05-second-workspace');
+    await shot('06-second-workspace');
     return id;
   });
 
@@ -52,12 +88,12 @@ test('sign up, verify, create two workspaces and switch between them', async ({ 
     const menu = page.getByRole('menu');
     await expect(menu.getByRole('menuitem', { name: alpha })).toBeVisible();
     await expect(menu.getByRole('menuitem', { name: beta })).toBeVisible();
-    await shot('06-switcher-open');
+    await shot('07-switcher-open');
     await menu.getByRole('menuitem', { name: alpha }).click();
     await expect(page).toHaveURL(new RegExp(`/w/${alphaId}/members$`));
     await expect(page.getByTestId('workspace-switcher')).toContainText(alpha);
     await expect(page.getByTestId('workspace-switcher')).toContainText('Super Admin');
-    await shot('07-switched-to-first');
+    await shot('08-switched-to-first');
   });
 
   await test.step('switch back to the second, staying on the same page', async () => {
@@ -68,7 +104,7 @@ test('sign up, verify, create two workspaces and switch between them', async ({ 
     await expect(page).toHaveURL(new RegExp(`/w/${betaId}/billing$`));
     await expect(page.getByTestId('workspace-switcher')).toContainText(beta);
     await expect(page.getByTestId('billing-seats')).toHaveText('1 of 5 seats used');
-    await shot('08-switched-to-second');
+    await shot('09-switched-to-second');
   });
 
   await test.step('manage workspaces lists both', async () => {
@@ -77,6 +113,6 @@ test('sign up, verify, create two workspaces and switch between them', async ({ 
     await expect(page.getByTestId('workspace-row')).toHaveCount(2);
     await expect(page.getByTestId('workspace-row').filter({ hasText: alpha })).toBeVisible();
     await expect(page.getByTestId('workspace-row').filter({ hasText: beta })).toBeVisible();
-    await shot('09-manage-workspaces');
+    await shot('10-manage-workspaces');
   });
 });

@@ -17,6 +17,11 @@ import { getBilling } from './get-billing.ts';
  * Sets the workspace's seat count (SPEC §4.6). More seats are charged through the payment provider
  * first; fewer are allowed down to the seats in use, never below. Every change is recorded with
  * who, when, before and after, in the same transaction as the change.
+ *
+ * The count is read, priced and changed under the workspace's lock (a row lock on PostgreSQL; on
+ * SQLite the transaction itself), so two changes at once are priced one after the other, each from
+ * the count the other left. The charge runs inside the transaction: should the transaction be
+ * run again (PostgreSQL deadlock), the provider gets the same idempotency key.
  */
 export async function setSeats(
   deps: { db: Db; dialect: Dialect; clock: Clock; payments: PaymentProvider },
@@ -25,33 +30,34 @@ export async function setSeats(
 ): Promise<Billing> {
   requireAccess(actor, 'billing:update');
   const ws = actor.workspaceId;
-  const current = await findWorkspace(deps.db, ws);
-  if (!current) throw notFound('Workspace');
   const tooFew = (used: number) =>
     new DomainError('conflict', `${used} seats are in use: remove members before going below ${used}`, [
       { path: 'seats', message: `Must be at least ${used}, the seats in use` },
     ]);
-  if (input.seats < current.seats_used) throw tooFew(current.seats_used);
-  if (input.seats === current.seat_limit) return getBilling(deps, actor);
-
-  const charge =
-    input.seats > current.seat_limit
-      ? await deps.payments.chargeSeats({
-          workspaceId: ws,
-          actorId: actor.userId,
-          from: current.seat_limit,
-          to: input.seats,
-        })
-      : { reference: 'reduction' };
+  const purchaseId = newId(deps.clock.now());
 
   await inTransaction(deps.db, async (tx) => {
     if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
     const before = await findWorkspace(tx, ws);
     if (!before) throw notFound('Workspace');
+    if (input.seats < before.seats_used) throw tooFew(before.seats_used);
+    if (input.seats === before.seat_limit) return;
+
+    const charge =
+      input.seats > before.seat_limit
+        ? await deps.payments.chargeSeats({
+            workspaceId: ws,
+            actorId: actor.userId,
+            from: before.seat_limit,
+            to: input.seats,
+            idempotencyKey: purchaseId,
+          })
+        : { reference: 'reduction' };
+
     const now = deps.clock.now();
     if (!(await setSeatLimit(tx, ws, input.seats, now))) throw tooFew(before.seats_used);
     await insertSeatPurchase(tx, {
-      id: newId(now),
+      id: purchaseId,
       workspace_id: ws,
       actor_id: actor.userId,
       seats_before: before.seat_limit,

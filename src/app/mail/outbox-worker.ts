@@ -1,5 +1,11 @@
 import type { Db, Dialect } from '../../data/db.ts';
-import { claimDueMail, failAbandonedMail, markMailFailed, markMailSent } from '../../data/outbox.repo.ts';
+import {
+  claimDueMail,
+  failAbandonedMail,
+  markMailFailed,
+  markMailSent,
+  purgeMail,
+} from '../../data/outbox.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Mailer } from '../../infra/mailer.ts';
 
@@ -7,6 +13,13 @@ export const MAX_ATTEMPTS = 8;
 const BATCH = 20;
 /** A row claimed longer ago than this belongs to a worker that died. */
 const ABANDONED_AFTER_MS = 10 * 60_000;
+const DAY_MS = 86_400_000;
+/** Sent mail is deleted this long after sending (its body was blanked when it went out). */
+export const SENT_RETENTION_MS = 7 * DAY_MS;
+/** Failed mail (blanked too) stays this long, for an operator to see what did not go out and why. */
+export const FAILED_RETENTION_MS = 30 * DAY_MS;
+/** How often a worker applies the retention. */
+const PURGE_EVERY_MS = 60 * 60_000;
 
 /** 2 s, 4 s, 8 s ... capped at 10 minutes. */
 export function backoffMs(attempts: number): number {
@@ -19,12 +32,18 @@ export interface OutboxDeps {
   mailer: Mailer;
   clock: Clock;
   log: { warn(obj: object, msg: string): void };
+  /**
+   * Keep the bodies of sent and failed mail (their links are credentials). Only while the dev
+   * mailbox, which shows them, is on; otherwise a body lives only until its mail is sent.
+   */
+  keepBodies?: boolean;
 }
 
 /** Claims due mail and sends it. Returns how many were handled (sent or failed). */
 export async function deliverDueMail(deps: OutboxDeps): Promise<number> {
   const now = deps.clock.now();
-  await failAbandonedMail(deps.db, now - ABANDONED_AFTER_MS);
+  const keep = deps.keepBodies ?? false;
+  await failAbandonedMail(deps.db, now - ABANDONED_AFTER_MS, keep);
   const rows = await claimDueMail(deps.db, deps.dialect, now, BATCH);
   for (const row of rows) {
     try {
@@ -34,7 +53,7 @@ export async function deliverDueMail(deps: OutboxDeps): Promise<number> {
         text: row.text_body,
         html: row.html_body,
       });
-      await markMailSent(deps.db, row.id, deps.clock.now());
+      await markMailSent(deps.db, row.id, deps.clock.now(), keep);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const retryAt = row.attempts >= MAX_ATTEMPTS ? null : deps.clock.now() + backoffMs(row.attempts);
@@ -42,10 +61,20 @@ export async function deliverDueMail(deps: OutboxDeps): Promise<number> {
         { mailId: row.id, attempts: row.attempts, retryAt, err: message },
         'mail delivery failed',
       );
-      await markMailFailed(deps.db, row.id, message, retryAt);
+      await markMailFailed(deps.db, row.id, message, retryAt, keep);
     }
   }
   return rows.length;
+}
+
+/** Applies the retention (see SENT_RETENTION_MS, FAILED_RETENTION_MS). Returns the rows deleted. */
+export async function purgeOldMail(deps: Pick<OutboxDeps, 'db' | 'clock' | 'keepBodies'>): Promise<number> {
+  const now = deps.clock.now();
+  return purgeMail(deps.db, {
+    sentBefore: now - SENT_RETENTION_MS,
+    failedBefore: now - FAILED_RETENTION_MS,
+    keepBodies: deps.keepBodies ?? false,
+  });
 }
 
 export interface OutboxWorker {
@@ -54,11 +83,15 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
-/** Polls the outbox every `intervalMs`, and at once when nudged. One round at a time. */
+/**
+ * Polls the outbox every `intervalMs`, and at once when nudged. One round at a time. The first
+ * round, and then one an hour, applies the retention first.
+ */
 export function startOutboxWorker(deps: OutboxDeps, intervalMs = 1000): OutboxWorker {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let nextPurgeAt = 0;
   const round = () => {
     if (stopped) return;
     if (running) {
@@ -67,6 +100,10 @@ export function startOutboxWorker(deps: OutboxDeps, intervalMs = 1000): OutboxWo
     }
     running = (async () => {
       try {
+        if (deps.clock.now() >= nextPurgeAt) {
+          nextPurgeAt = deps.clock.now() + PURGE_EVERY_MS;
+          await purgeOldMail(deps);
+        }
         do {
           again = false;
           while ((await deliverDueMail(deps)) === BATCH && !stopped) {}

@@ -11,8 +11,12 @@ import {
   UpdateUserBody,
 } from '../../contract/auth.ts';
 import type { ErrorCode } from '../../contract/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
 import { problem, sendProblem } from '../problem.ts';
+
+/** Verification or reset mails one client may have sent per hour, to any addresses. */
+export const MAILS_PER_CLIENT_PER_HOUR = 10;
 
 /** Better Auth's error codes, turned into ours (problem+json like every other route). */
 function codeFor(status: number, betterAuthCode: string): ErrorCode {
@@ -42,7 +46,7 @@ const fieldOf: Record<string, string> = {
  */
 export function authRoutes(
   app: FastifyInstance,
-  deps: { auth: Auth; publicUrl: string; signInRateLimit: number },
+  deps: { auth: Auth; publicUrl: string; signInRateLimit: number; signUpRateLimit: number },
 ) {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const headers = new Headers();
@@ -51,12 +55,14 @@ export function authRoutes(
       headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     }
     const url = new URL(req.url, `${req.protocol}://${req.host}`);
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    // Better Auth knows no HEAD: it answers as GET would (Node sends no body for HEAD).
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const hasBody = method !== 'GET';
     // Bodies of the documented routes were validated (emails trimmed and lower-cased) by their zod schema.
     const body = hasBody ? JSON.stringify(req.body ?? {}) : undefined;
     if (hasBody) headers.set('content-type', 'application/json');
     headers.delete('content-length');
-    const res = await deps.auth.handler(new Request(url, { method: req.method, headers, body }));
+    const res = await deps.auth.handler(new Request(url, { method, headers, body }));
 
     const cookies = res.headers.getSetCookie();
     if (cookies.length) reply.header('set-cookie', cookies);
@@ -96,6 +102,34 @@ export function authRoutes(
     },
   });
 
+  /**
+   * A second limit on a route, per client whatever the email: @fastify/rate-limit runs one limit
+   * per route config, so this one is a preHandler counting in the same store (Redis when set).
+   * It runs before the route's own per-(client, email) limit.
+   */
+  const perClient = (name: string, max: number, timeWindow: number) => {
+    const limiter = app.createRateLimit({
+      max,
+      timeWindow,
+      keyGenerator: (req: FastifyRequest) => `${name}|client|${req.ip}`,
+    });
+    return async (req: FastifyRequest, reply: FastifyReply) => {
+      const result = await limiter(req);
+      if (result.isAllowed || !result.isExceeded) return;
+      reply.header('retry-after', String(result.ttlInSeconds));
+      throw new DomainError(
+        'rate_limited',
+        `Too many attempts from this address; try again in ${result.ttlInSeconds} s`,
+      );
+    };
+  };
+  const HOUR = 60 * 60_000;
+  // New accounts, each mailing an address of the caller's choosing.
+  const signUpsPerClient = perClient('sign-up', deps.signUpRateLimit, HOUR);
+  // Verification and reset mails to many different addresses.
+  const verificationMailsPerClient = perClient('verification-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
+  const resetMailsPerClient = perClient('reset-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
+
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['accounts'];
   const ok = { 200: z.looseObject({}) };
@@ -109,6 +143,7 @@ export function authRoutes(
         body: SignUpBody,
         response: { 200: z.looseObject({ user: AuthUser }) },
       },
+      preHandler: signUpsPerClient,
       config: limited(10, 60_000),
     },
     handler,
@@ -140,6 +175,7 @@ export function authRoutes(
         body: SendVerificationBody,
         response: ok,
       },
+      preHandler: verificationMailsPerClient,
       config: limited(5, 15 * 60_000),
     },
     handler,
@@ -153,6 +189,7 @@ export function authRoutes(
         body: RequestPasswordResetBody,
         response: ok,
       },
+      preHandler: resetMailsPerClient,
       config: limited(5, 15 * 60_000),
     },
     handler,

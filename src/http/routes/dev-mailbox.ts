@@ -1,15 +1,25 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { Db } from '../../data/db.ts';
 import { findMail, listRecentMail } from '../../data/outbox.repo.ts';
+import { isLoopbackClient } from '../loopback.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** Anyone but a loopback client gets the 404 of a route that does not exist. */
+function loopbackOnly(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+  if (isLoopbackClient(req)) return done();
+  reply.callNotFound();
+}
+
 /**
- * The development mailbox: every mail in the outbox, newest first, with its links. Registered
- * only outside production. `/dev/mailbox.json` serves the same for scripts and tests.
+ * The development mailbox: every mail in the outbox, newest first, with its links (which sign in,
+ * reset passwords and join workspaces). Registered only while no SMTP_URL is set outside
+ * production (Config.devMailbox), and it answers only clients on this machine (by the socket's
+ * address). `/dev/mailbox.json` serves the same for scripts and tests.
  */
 export function devMailboxRoutes(app: FastifyInstance, deps: { db: Db }) {
-  app.get('/dev/mailbox.json', async () => {
+  const opts = { onRequest: loopbackOnly, schema: { hide: true } };
+  app.get('/dev/mailbox.json', opts, async () => {
     const rows = await listRecentMail(deps.db, 200);
     return {
       mails: rows.map((m) => ({
@@ -24,7 +34,7 @@ export function devMailboxRoutes(app: FastifyInstance, deps: { db: Db }) {
     };
   });
 
-  app.get('/dev/mailbox', async (_req, reply) => {
+  app.get('/dev/mailbox', opts, async (_req, reply) => {
     const rows = await listRecentMail(deps.db, 200);
     const items = rows
       .map((m) => {
@@ -50,7 +60,7 @@ header{display:flex;justify-content:space-between;gap:12px}.meta{color:#666;font
 ${items || '<p>No mail yet.</p>'}</main></body></html>`);
   });
 
-  app.get<{ Params: { id: string } }>('/dev/mailbox/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/dev/mailbox/:id', opts, async (req, reply) => {
     const mail = await findMail(deps.db, req.params.id);
     if (!mail) return reply.status(404).type('text/plain').send('No such mail');
     return reply.type('text/html; charset=utf-8').send(mail.html_body);

@@ -1,0 +1,77 @@
+/**
+ * Troupe server processes for tests that need more than one (several nodes on one database):
+ * started as `node --import tsx src/main.ts` and ended by PID.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TroupeNode {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const root = new URL('../', import.meta.url).pathname;
+
+/** Starts a node on `port` with `env` (DATABASE_URL and AUTH_SECRET at least, for a cluster). */
+export function startNode(port: number, env: Record<string, string>): TroupeNode {
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'troupe-node-')),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (b) => {
+    out += String(b);
+  });
+  child.stderr?.on('data', (b) => {
+    out += String(b);
+  });
+  return {
+    url,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      process.kill(child.pid, 'SIGTERM');
+      const timer = setTimeout(
+        () => child.pid && child.exitCode === null && process.kill(child.pid, 'SIGKILL'),
+        10_000,
+      );
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Waits until the node answers /readyz 200; throws with its output if it exits or times out. */
+export async function waitReady(node: TroupeNode, ms = 60_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (node.child.exitCode !== null) {
+      throw new Error(`node ${node.url} exited with ${node.child.exitCode}:\n${node.output()}`);
+    }
+    try {
+      const res = await fetch(`${node.url}/readyz`);
+      if (res.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`node ${node.url} not ready after ${ms} ms:\n${node.output()}`);
+}
