@@ -407,8 +407,10 @@ describe.each(dialects)('video upload limits over real HTTP on %s', (dialect) =>
         await new Promise((r) => setTimeout(r, 10));
       expect(storedFiles(app)[0]).toMatch(/^\.tmp\/[0-9a-f]+\.part$/);
       socket.destroy();
-      const until = Date.now() + 5000;
-      while (storedFiles(app).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const guards = () => app.troupe.data.db.selectFrom('storage_deletions').selectAll().execute();
+      const until = Date.now() + 10_000;
+      while ((storedFiles(app).length > 0 || (await guards()).length > 0) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
       expect(storedFiles(app)).toEqual([]);
       expect(await app.troupe.data.db.selectFrom('storage_deletions').selectAll().execute()).toEqual([]);
       expect(

@@ -534,6 +534,10 @@ export async function migrateToLatest(db: AnyDb): Promise<void> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'troupe_migrations',
     migrationLockTableName: 'troupe_migrations_lock',
+    // Engineers number their migrations from separate ranges (0008-0019, 0020-0029, ...) and
+    // branches land in any order: a database that already ran 0020 must still run a 0009 that
+    // lands after it. Each migration is independent of those numbered after it.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -1,0 +1,318 @@
+/**
+ * `npm run bench:videos`: the video figures of issue 10, against one server child process
+ * (`bench/server.ts`) per dialect on a scratch database, over loopback:
+ *
+ *   1. upload: a 200 MB MP4 (test/fixtures/tiny.mp4 followed by a 200 MB `free` box, which MP4
+ *      readers skip) as the raw body of PUT /api/items/:id/file, streamed from disk; MB/s from
+ *      the first byte sent to the answer (type sniffing, parsing, fsync and rename included);
+ *   2. public page data: GET /api/public/videos/:slug (one query plus the view count's UPDATE)
+ *      with autocannon at 1 connection: p50/p95/p99;
+ *   3. streaming: GET /api/public/videos/:slug/file read whole by one client: MB/s, and the
+ *      server's RSS growth (VmRSS sampled every 20 ms, peak minus before);
+ *   4. 200 concurrent range readers: waves of 200 simultaneous GETs of a random 1 MiB range of the
+ *      file; time to the first body byte (p50/p95/p99 over all waves).
+ *
+ * The client runs on the same machine as the server (2 cores, shared with other work): its CPU
+ * counts against the server's figures.
+ *
+ * Options (flag, or env): --dialect sqlite|postgres|both (BENCH_DIALECT, default both),
+ * --rounds n (BENCH_ROUNDS, default 3; the median is reported), --duration s (BENCH_DURATION,
+ * default 10, for the page data), --size-mb n (BENCH_VIDEO_MB, default 200), --waves n (default 5),
+ * --pg-admin-url, --out (default bench/results/videos-latest.json).
+ */
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { Agent, get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import {
+  cleanupAll,
+  createWorkspace,
+  DEFAULT_PG_ADMIN_URL,
+  type DialectName,
+  dialectsOption,
+  gitState,
+  latencySummary,
+  machineInfo,
+  measureWithCpu,
+  onCleanup,
+  positiveNumber,
+  resultsDir,
+  round3,
+  scratchDatabase,
+  signUp,
+  startServer,
+  stopServer,
+} from './lib.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    dialect: { type: 'string' },
+    rounds: { type: 'string' },
+    duration: { type: 'string' },
+    'size-mb': { type: 'string' },
+    waves: { type: 'string' },
+    'pg-admin-url': { type: 'string' },
+    out: { type: 'string' },
+  },
+  strict: true,
+});
+const env = process.env;
+const options = {
+  dialects: dialectsOption(flags.dialect ?? env.BENCH_DIALECT ?? 'both'),
+  rounds: Math.round(positiveNumber('--rounds', flags.rounds ?? env.BENCH_ROUNDS, 3, 10)),
+  durationS: positiveNumber('--duration', flags.duration ?? env.BENCH_DURATION, 10, 300),
+  sizeMb: positiveNumber('--size-mb', flags['size-mb'] ?? env.BENCH_VIDEO_MB, 200, 4000),
+  waves: Math.round(positiveNumber('--waves', flags.waves, 5, 50)),
+  pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
+  out: resolve(flags.out ?? join(resultsDir, 'videos-latest.json')),
+};
+const MB = 1_000_000;
+const READERS = 200;
+const RANGE_BYTES = 1024 * 1024;
+
+/** tiny.mp4 followed by one `free` box: a valid MP4 of `sizeMb` MB, written in 8 MiB blocks. */
+function makeBigMp4(dir: string, sizeMb: number): { path: string; size: number } {
+  const head = readFileSync(new URL('../test/fixtures/tiny.mp4', import.meta.url));
+  const size = Math.round(sizeMb * MB);
+  const boxSize = size - head.length;
+  if (boxSize >= 2 ** 32) throw new Error('--size-mb: at most 4000');
+  const path = join(dir, 'big.mp4');
+  const fd = openSync(path, 'w');
+  writeSync(fd, head);
+  const box = Buffer.alloc(8);
+  box.writeUInt32BE(boxSize, 0);
+  box.write('free', 4, 'latin1');
+  writeSync(fd, box);
+  const block = Buffer.alloc(8 * 1024 * 1024);
+  let left = boxSize - 8;
+  while (left > 0) {
+    const n = Math.min(left, block.length);
+    writeSync(fd, block, 0, n);
+    left -= n;
+  }
+  closeSync(fd);
+  return { path, size: statSync(path).size };
+}
+
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function runDialect(dialect: DialectName, video: { path: string; size: number }) {
+  const db = await scratchDatabase(dialect, options.pgAdminUrl);
+  const server = await startServer(dialect, db, {
+    cpuProf: false,
+    maxSeconds: 1800,
+    env: { MAX_VIDEO_BYTES: String(4 * 1024 ** 3) },
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: READERS + 10 });
+  onCleanup(async () => agent.destroy());
+  /** A GET over `agent`: status, ms to the first body byte, bytes read. */
+  const download = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; ttfbMs: number; bytes: number }>((ok, fail) => {
+      const t0 = performance.now();
+      let ttfbMs = -1;
+      let bytes = 0;
+      get(`${server.base}${path}`, { agent, headers }, (res) => {
+        res.on('data', (chunk: Buffer) => {
+          if (ttfbMs < 0) ttfbMs = performance.now() - t0;
+          bytes += chunk.length;
+        });
+        res.on('end', () => ok({ status: res.statusCode ?? 0, ttfbMs, bytes }));
+        res.on('error', fail);
+      }).on('error', fail);
+    });
+  const { cookie } = await signUp(server, {
+    email: `bench-video-${Date.now()}@example.com`,
+    name: 'Bench Video',
+  });
+  const wsId = await createWorkspace(server, cookie, 'Bench Films');
+  const json = async (method: string, path: string, body: unknown) => {
+    const res = await fetch(server.base + path, {
+      method,
+      headers: { cookie, origin: server.origin, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  const item = (await json('POST', `/api/workspaces/${wsId}/items`, {
+    kind: 'video',
+    title: 'Bench film',
+  })) as {
+    id: string;
+  };
+
+  // 1. Upload.
+  const uploads: { seconds: number; mbPerS: number }[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const started = performance.now();
+    const res = await fetch(`${server.base}/api/items/${item.id}/file`, {
+      method: 'PUT',
+      headers: {
+        cookie,
+        origin: server.origin,
+        'content-type': 'video/mp4',
+        'content-length': String(video.size),
+      },
+      body: Readable.toWeb(createReadStream(video.path, { highWaterMark: 1024 * 1024 })) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    const body = await res.text();
+    const seconds = (performance.now() - started) / 1000;
+    if (res.status !== 200) throw new Error(`upload: ${res.status} ${body}`);
+    uploads.push({ seconds: round3(seconds), mbPerS: round3(video.size / MB / seconds) });
+    console.log(
+      `  ${dialect} upload round ${round}: ${uploads.at(-1)?.mbPerS} MB/s (${uploads.at(-1)?.seconds} s)`,
+    );
+  }
+  const page = (await json('PATCH', `/api/items/${item.id}/share-page`, { published: true })) as {
+    slug: string;
+  };
+  const pub = `/api/public/videos/${page.slug}`;
+
+  // 2. Public page data at one connection.
+  await measureWithCpu(server, db, {
+    route: 'warmup',
+    path: pub,
+    round: 0,
+    cookie: '',
+    connections: 1,
+    durationS: 2,
+  });
+  const pageData = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const m = await measureWithCpu(server, db, {
+      route: 'public-page-data',
+      path: pub,
+      round,
+      cookie: '',
+      connections: 1,
+      durationS: options.durationS,
+    });
+    pageData.push(m);
+    console.log(
+      `  ${dialect} page data round ${round}: p50 ${m.latencyMs.p50} ms, p95 ${m.latencyMs.p95} ms, ${m.requestsPerSec} req/s`,
+    );
+  }
+
+  // 3. Streaming the whole file.
+  const streams: { mbPerS: number; rssGrowthMb: number; rssBeforeMb: number }[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const before = rssKb(server.pid);
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssKb(server.pid));
+    }, 20);
+    const started = performance.now();
+    const { status, bytes } = await download(`${pub}/file`);
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, rssKb(server.pid));
+    if (status !== 200 || bytes !== video.size) throw new Error(`stream: ${status}, ${bytes} bytes`);
+    streams.push({
+      mbPerS: round3(bytes / MB / seconds),
+      rssGrowthMb: round3((peak - before) / 1024),
+      rssBeforeMb: round3(before / 1024),
+    });
+    console.log(
+      `  ${dialect} stream round ${round}: ${streams.at(-1)?.mbPerS} MB/s, RSS +${streams.at(-1)?.rssGrowthMb} MB`,
+    );
+  }
+
+  // 4. 200 concurrent range readers.
+  const ttfb: number[] = [];
+  let failures = 0;
+  for (let wave = 0; wave < options.waves; wave++) {
+    await Promise.all(
+      Array.from({ length: READERS }, async () => {
+        const start = Math.floor(Math.random() * (video.size - RANGE_BYTES));
+        const r = await download(`${pub}/file`, { range: `bytes=${start}-${start + RANGE_BYTES - 1}` });
+        ttfb.push(r.ttfbMs);
+        if (r.status !== 206 || r.bytes !== RANGE_BYTES) failures++;
+      }),
+    );
+  }
+  if (failures) throw new Error(`${failures} range reads failed`);
+  const ranges = latencySummary(ttfb);
+  console.log(
+    `  ${dialect} ${READERS} range readers x ${options.waves} waves: TTFB p50 ${ranges.p50} ms, p95 ${ranges.p95} ms`,
+  );
+
+  agent.destroy();
+  await stopServer(server.child);
+  return {
+    dialect,
+    upload: { rounds: uploads, medianMbPerS: median(uploads.map((u) => u.mbPerS)) },
+    pageData: {
+      rounds: pageData.map((m) => ({
+        latencyMs: m.latencyMs,
+        requestsPerSec: m.requestsPerSec,
+        serverCpuUsPerRequest: m.serverCpuUsPerRequest,
+        dbCpuUsPerRequest: m.dbCpuUsPerRequest,
+        loadAvg: m.loadAvg,
+      })),
+      medianP95Ms: median(pageData.map((m) => m.latencyMs.p95)),
+    },
+    stream: {
+      rounds: streams,
+      medianMbPerS: median(streams.map((s) => s.mbPerS)),
+      maxRssGrowthMb: Math.max(...streams.map((s) => s.rssGrowthMb)),
+    },
+    rangeReaders: { readers: READERS, waves: options.waves, rangeBytes: RANGE_BYTES, ttfbMs: ranges },
+  };
+}
+
+async function main() {
+  const startedAt = new Date().toISOString();
+  const dir = mkdtempSync(join(tmpdir(), 'troupe-bench-video-'));
+  onCleanup(async () => rmSync(dir, { recursive: true, force: true }));
+  const video = makeBigMp4(dir, options.sizeMb);
+  console.log(
+    `video figures: ${round3(video.size / MB)} MB file, ${options.rounds} rounds, dialects ${options.dialects.join(', ')}`,
+  );
+  const results = [];
+  for (const dialect of options.dialects) results.push(await runDialect(dialect, video));
+  const out = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    git: gitState(),
+    machine: machineInfo(),
+    options: { ...options, out: undefined },
+    fileBytes: video.size,
+    results,
+  };
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwritten to ${options.out}`);
+  for (const r of results) {
+    console.log(
+      `${r.dialect}: upload ${r.upload.medianMbPerS} MB/s (target >= 200); page data p95 ${r.pageData.medianP95Ms} ms (<= 5); ` +
+        `stream ${r.stream.medianMbPerS} MB/s (>= 400), RSS +${r.stream.maxRssGrowthMb} MB (< 30); ` +
+        `${READERS} readers TTFB p95 ${r.rangeReaders.ttfbMs.p95} ms (<= 50)`,
+    );
+  }
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanupAll());
