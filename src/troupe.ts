@@ -18,6 +18,7 @@ import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
 import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
 import { openRedis } from './infra/redis.ts';
+import { createSlugSealer } from './infra/slug-sealer.ts';
 import { createLocalStorage, type LocalStorage } from './infra/storage.ts';
 import { createUnlockSigner } from './infra/unlock-token.ts';
 
@@ -85,6 +86,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
   const redis = config.redisUrl ? openRedis(config.redisUrl) : null;
   const unlocks = createUnlockSigner(config.authSecret);
+  const slugs = createSlugSealer(config.authSecret);
   const authn = createAuthenticator({
     db,
     clock,
@@ -112,6 +114,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     storage,
     unlocks,
+    slugs,
     maxVideoBytes: config.maxVideoBytes,
     storageChanged: () => sweeper?.nudge(),
     webDist: opts.webDist ?? WEB_DIST,

@@ -504,3 +504,38 @@ describe.each(dialects)('Share Pages and public pages on %s', (dialect) => {
     ).toBe(200);
   });
 });
+
+describe.each(dialects)('public links at rest on %s', (dialect) => {
+  const fx = useAdminWorkspace(dialect);
+  it('the database holds no working link: only the slug’s HMAC and the slug sealed with a key outside it', async () => {
+    const { item } = await uploadedVideo(fx.app, fx.admin.cookie, fx.ws.id);
+    const res = await fx.app.request({
+      method: 'PATCH',
+      url: `/api/items/${item.id}/share-page`,
+      cookie: fx.admin.cookie,
+      body: { published: true },
+    });
+    const slug = res.json().slug as string;
+    const row = await fx.app.troupe.data.db
+      .selectFrom('share_pages')
+      .selectAll()
+      .where('item_id', '=', item.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(slug);
+    expect(row.slug_hash).toMatch(/^[0-9a-f]{64}$/);
+    // The owner sees the same link on every read.
+    const again = await fx.app.request({
+      method: 'GET',
+      url: `/api/items/${item.id}/share-page`,
+      cookie: fx.admin.cookie,
+    });
+    expect(again.json().slug).toBe(slug);
+    // Whoever has the stored values cannot use them as a link.
+    for (const stored of [row.slug_hash, row.slug_sealed]) {
+      expect(
+        (await fx.app.troupe.server.inject({ method: 'GET', url: `/api/public/videos/${stored}` }))
+          .statusCode,
+      ).toBe(404);
+    }
+  });
+});

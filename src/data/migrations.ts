@@ -411,7 +411,10 @@ const sharePages: Migration = {
       .addColumn('workspace_id', 'varchar(64)', (c) =>
         c.notNull().references('workspaces.id').onDelete('cascade'),
       )
-      .addColumn('slug', 'varchar(64)', (c) => c.unique())
+      // While published: the slug's HMAC (to find the page by) and the slug sealed with AES-GCM
+      // (to show its owner the link again); keys from AUTH_SECRET (infra/slug-sealer.ts).
+      .addColumn('slug_hash', 'varchar(64)', (c) => c.unique())
+      .addColumn('slug_sealed', 'varchar(200)')
       .addColumn('published_at', 'bigint')
       .addColumn('password_hash', 'varchar(200)')
       .addColumn('password_version', 'integer', (c) => c.notNull().defaultTo(0))

@@ -191,8 +191,10 @@ export interface StorageDeletionsTable {
 export interface SharePagesTable {
   item_id: string;
   workspace_id: string;
-  /** The public URL's slug while published; null otherwise. */
-  slug: string | null;
+  /** While published: the HMAC of the public URL's slug (infra/slug-sealer.ts); null otherwise. */
+  slug_hash: string | null;
+  /** While published: the slug sealed with AES-GCM, for its owner to see again. */
+  slug_sealed: string | null;
   published_at: number | null;
   password_hash: string | null;
   password_version: Generated<number>;

@@ -5,7 +5,9 @@ import { toVideoFile, type VideoFileRecord } from './videos.repo.ts';
 export interface SharePageRecord {
   itemId: string;
   workspaceId: string;
-  slug: string | null;
+  /** While published: the slug's lookup hash and the sealed slug (infra/slug-sealer.ts). */
+  slugHash: string | null;
+  slugSealed: string | null;
   publishedAt: number | null;
   passwordHash: string | null;
   passwordVersion: number;
@@ -19,7 +21,8 @@ const num = (v: number | string | null) => (v === null ? null : Number(v));
 function toSharePage(r: {
   item_id: string;
   workspace_id: string;
-  slug: string | null;
+  slug_hash: string | null;
+  slug_sealed: string | null;
   published_at: number | string | null;
   password_hash: string | null;
   password_version: number | string;
@@ -30,7 +33,8 @@ function toSharePage(r: {
   return {
     itemId: r.item_id,
     workspaceId: r.workspace_id,
-    slug: r.slug,
+    slugHash: r.slug_hash,
+    slugSealed: r.slug_sealed,
     publishedAt: num(r.published_at),
     passwordHash: r.password_hash,
     passwordVersion: Number(r.password_version),
@@ -43,7 +47,8 @@ function toSharePage(r: {
 const pageColumns = [
   'item_id',
   'workspace_id',
-  'slug',
+  'slug_hash',
+  'slug_sealed',
   'published_at',
   'password_hash',
   'password_version',
@@ -69,7 +74,8 @@ export async function findSharePage(
     : {
         itemId,
         workspaceId,
-        slug: null,
+        slugHash: null,
+        slugSealed: null,
         publishedAt: null,
         passwordHash: null,
         passwordVersion: 0,
@@ -81,7 +87,8 @@ export async function findSharePage(
 
 export async function saveSharePage(conn: Conn, p: SharePageRecord, now: number): Promise<void> {
   const values = {
-    slug: p.slug,
+    slug_hash: p.slugHash,
+    slug_sealed: p.slugSealed,
     published_at: p.publishedAt,
     password_hash: p.passwordHash,
     password_version: p.passwordVersion,
@@ -96,13 +103,13 @@ export async function saveSharePage(conn: Conn, p: SharePageRecord, now: number)
     .execute();
 }
 
-/** A published page by its slug, with its item's title and its video file: one query. */
+/** A published page by its slug's lookup hash, with its item's title and its video file: one query. */
 export interface PublicPageRecord extends SharePageRecord {
   title: string;
   file: VideoFileRecord | null;
 }
 
-export async function findPublishedBySlug(conn: Conn, slug: string): Promise<PublicPageRecord | null> {
+export async function findPublishedBySlug(conn: Conn, slugHash: string): Promise<PublicPageRecord | null> {
   const row = await conn
     .selectFrom('share_pages as p')
     .innerJoin('items as i', 'i.id', 'p.item_id')
@@ -110,7 +117,8 @@ export async function findPublishedBySlug(conn: Conn, slug: string): Promise<Pub
     .select([
       'p.item_id',
       'p.workspace_id',
-      'p.slug',
+      'p.slug_hash',
+      'p.slug_sealed',
       'p.published_at',
       'p.password_hash',
       'p.password_version',
@@ -131,7 +139,7 @@ export async function findPublishedBySlug(conn: Conn, slug: string): Promise<Pub
       'v.created_at',
       'v.poster_at',
     ])
-    .where('p.slug', '=', slug)
+    .where('p.slug_hash', '=', slugHash)
     .executeTakeFirst();
   if (!row) return null;
   const page = toSharePage(row);

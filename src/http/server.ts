@@ -13,6 +13,7 @@ import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
+import type { SlugSealer } from '../infra/slug-sealer.ts';
 import type { Storage } from '../infra/storage.ts';
 import type { UnlockSigner } from '../infra/unlock-token.ts';
 import type { Authenticator } from './authenticate.ts';
@@ -62,6 +63,8 @@ export interface ServerDeps {
   storage: Storage;
   /** Signs and checks public-page unlock cookies. */
   unlocks: UnlockSigner;
+  /** Public-page slugs at rest: lookup hash and sealed copy. */
+  slugs: SlugSealer;
   /** The largest video file accepted, in bytes (MAX_VIDEO_BYTES). */
   maxVideoBytes: number;
   /** Stored objects were queued for removal: the sweeper should run soon. */

@@ -6,12 +6,14 @@ import type { PublicPageFacts } from '../../domain/credentials.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import { verifyAgainstDecoy, verifyPassword } from '../../infra/passwords.ts';
+import type { SlugSealer } from '../../infra/slug-sealer.ts';
 import type { Visitor } from '../actor.ts';
 import { publicAllows, requirePublicVideo } from '../gate.ts';
 
 export interface PublicDeps {
   db: Db;
   clock: Clock;
+  slugs: SlugSealer;
 }
 
 /**
@@ -22,12 +24,12 @@ export type VisitorFor = (itemId: string) => Visitor;
 
 type PublicFacts = Omit<PublicPageRecord, 'passwordVersion'> & PublicPageFacts;
 
-async function loadFacts(db: Db, slug: string): Promise<PublicFacts | null> {
-  const page = await findPublishedBySlug(db, slug);
+async function loadFacts(deps: PublicDeps, slug: string): Promise<PublicFacts | null> {
+  const page = await findPublishedBySlug(deps.db, deps.slugs.lookup(slug));
   if (!page) return null;
   return {
     ...page,
-    published: page.slug !== null,
+    published: page.slugHash !== null,
     passwordVersion: page.passwordHash === null ? null : page.passwordVersion,
     hasFile: page.file !== null,
   };
@@ -47,7 +49,7 @@ export async function getPublicVideo(
   slug: string,
 ): Promise<PublicVideo> {
   const now = deps.clock.now();
-  const facts = await loadFacts(deps.db, slug);
+  const facts = await loadFacts(deps, slug);
   const page = requirePublicVideo(
     facts ? visitorFor(facts.itemId) : { credential: { kind: 'anonymous' } },
     facts,
@@ -94,7 +96,7 @@ export async function getPublicVideo(
 /** What the HTML shell of /v/:slug and /embed/:slug shows before any script runs (no view counted). */
 export async function getPublicPageMeta(deps: PublicDeps, visitorFor: VisitorFor, slug: string) {
   const now = deps.clock.now();
-  const facts = await loadFacts(deps.db, slug);
+  const facts = await loadFacts(deps, slug);
   const page = requirePublicVideo(
     facts ? visitorFor(facts.itemId) : { credential: { kind: 'anonymous' } },
     facts,
@@ -121,7 +123,7 @@ export async function unlockPublicVideo(
   slug: string,
   password: string,
 ): Promise<{ itemId: string; passwordVersion: number } | null> {
-  const facts = await loadFacts(deps.db, slug);
+  const facts = await loadFacts(deps, slug);
   const wrong = () => new DomainError('invalid_password', 'That password is not right');
   const opens = publicAllows({ credential: { kind: 'anonymous' } }, facts, 'public:open', deps.clock.now());
   if (!facts || !opens) {
@@ -140,7 +142,7 @@ export async function openPublicFile(
   slug: string,
   download: boolean,
 ) {
-  const facts = await loadFacts(deps.db, slug);
+  const facts = await loadFacts(deps, slug);
   const visitor = facts ? visitorFor(facts.itemId) : { credential: { kind: 'anonymous' as const } };
   const page = requirePublicVideo(
     visitor,
@@ -163,7 +165,7 @@ export async function openPublicCaption(
   slug: string,
   trackId: string,
 ) {
-  const facts = await loadFacts(deps.db, slug);
+  const facts = await loadFacts(deps, slug);
   const visitor = facts ? visitorFor(facts.itemId) : { credential: { kind: 'anonymous' as const } };
   const page = requirePublicVideo(visitor, facts, 'public:watch', deps.clock.now());
   const track = await findCaption(deps.db, page.itemId, trackId);

@@ -4,6 +4,7 @@ import { findSharePage } from '../../data/share-pages.repo.ts';
 import { findVideoFile } from '../../data/videos.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
+import type { SlugSealer } from '../../infra/slug-sealer.ts';
 import type { Actor } from '../actor.ts';
 import { requireItem } from '../gate.ts';
 import { presentSharePage } from './present.ts';
@@ -12,6 +13,7 @@ export interface SharePageDeps {
   db: Db;
   clock: Clock;
   publicUrl: string;
+  slugs: SlugSealer;
 }
 
 export const onlyVideos = () => new DomainError('conflict', 'Only videos have a Share Page');
@@ -29,5 +31,6 @@ export async function getSharePage(deps: SharePageDeps, actor: Actor, itemId: st
     publicUrl: deps.publicUrl,
     hasVideo: file !== null,
     now: deps.clock.now(),
+    slugs: deps.slugs,
   });
 }

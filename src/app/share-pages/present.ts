@@ -1,19 +1,21 @@
 import type { SharePage } from '../../contract/share-pages.ts';
 import type { SharePageRecord } from '../../data/share-pages.repo.ts';
+import type { SlugSealer } from '../../infra/slug-sealer.ts';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function presentSharePage(
   p: SharePageRecord,
-  ctx: { publicUrl: string; hasVideo: boolean; now: number },
+  ctx: { publicUrl: string; hasVideo: boolean; now: number; slugs: SlugSealer },
 ): SharePage {
-  const published = p.slug !== null;
+  const slug = p.slugSealed === null ? null : ctx.slugs.open(p.slugSealed);
+  const published = slug !== null;
   return {
     itemId: p.itemId,
     published,
-    slug: p.slug,
-    url: published ? `${ctx.publicUrl}/v/${p.slug}` : null,
-    embedUrl: published ? `${ctx.publicUrl}/embed/${p.slug}` : null,
+    slug,
+    url: published ? `${ctx.publicUrl}/v/${slug}` : null,
+    embedUrl: published ? `${ctx.publicUrl}/embed/${slug}` : null,
     publishedAt: iso(p.publishedAt),
     hasPassword: p.passwordHash !== null,
     allowDownload: p.allowDownload,

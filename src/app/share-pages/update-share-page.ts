@@ -57,13 +57,16 @@ export async function updateSharePage(
       after: a,
     });
 
-    if (body.published === true && before.slug === null) {
+    if (body.published === true && before.slugHash === null) {
       if (!file) throw new DomainError('conflict', 'Upload a video before publishing it');
-      after.slug = newSlug();
+      const slug = newSlug();
+      after.slugHash = deps.slugs.lookup(slug);
+      after.slugSealed = deps.slugs.seal(slug);
       after.publishedAt = now;
       audit.push(entry('share_page.publish'));
-    } else if (body.published === false && before.slug !== null) {
-      after.slug = null;
+    } else if (body.published === false && before.slugHash !== null) {
+      after.slugHash = null;
+      after.slugSealed = null;
       after.publishedAt = null;
       audit.push(entry('share_page.unpublish'));
     }
@@ -92,6 +95,11 @@ export async function updateSharePage(
     }
     await saveSharePage(tx, after, now);
     await insertAuditEvents(tx, audit, now);
-    return presentSharePage(after, { publicUrl: deps.publicUrl, hasVideo: file !== null, now });
+    return presentSharePage(after, {
+      publicUrl: deps.publicUrl,
+      hasVideo: file !== null,
+      now,
+      slugs: deps.slugs,
+    });
   });
 }
