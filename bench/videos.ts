@@ -64,6 +64,8 @@ const { values: flags } = parseArgs({
     duration: { type: 'string' },
     'size-mb': { type: 'string' },
     waves: { type: 'string' },
+    'range-kb': { type: 'string' },
+    parts: { type: 'string' },
     'pg-admin-url': { type: 'string' },
     out: { type: 'string' },
   },
@@ -76,12 +78,14 @@ const options = {
   durationS: positiveNumber('--duration', flags.duration ?? env.BENCH_DURATION, 10, 300),
   sizeMb: positiveNumber('--size-mb', flags['size-mb'] ?? env.BENCH_VIDEO_MB, 200, 4000),
   waves: Math.round(positiveNumber('--waves', flags.waves, 5, 50)),
+  rangeBytes: Math.round(positiveNumber('--range-kb', flags['range-kb'], 1024, 65536) * 1024),
+  /** Which measurements to run (an upload always happens: the others need the file). */
+  parts: new Set((flags.parts ?? 'upload,page,stream,ranges').split(',').map((p) => p.trim())),
   pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
   out: resolve(flags.out ?? join(resultsDir, 'videos-latest.json')),
 };
 const MB = 1_000_000;
 const READERS = 200;
-const RANGE_BYTES = 1024 * 1024;
 
 /** tiny.mp4 followed by one `free` box: a valid MP4 of `sizeMb` MB, written in 8 MiB blocks. */
 function makeBigMp4(dir: string, sizeMb: number): { path: string; size: number } {
@@ -161,7 +165,8 @@ async function runDialect(dialect: DialectName, video: { path: string; size: num
 
   // 1. Upload.
   const uploads: { seconds: number; mbPerS: number }[] = [];
-  for (let round = 1; round <= options.rounds; round++) {
+  const uploadRounds = options.parts.has('upload') ? options.rounds : 1;
+  for (let round = 1; round <= uploadRounds; round++) {
     const started = performance.now();
     const res = await fetch(`${server.base}/api/items/${item.id}/file`, {
       method: 'PUT',
@@ -197,7 +202,7 @@ async function runDialect(dialect: DialectName, video: { path: string; size: num
     durationS: 2,
   });
   const pageData = [];
-  for (let round = 1; round <= options.rounds; round++) {
+  for (let round = 1; options.parts.has('page') && round <= options.rounds; round++) {
     const m = await measureWithCpu(server, db, {
       route: 'public-page-data',
       path: pub,
@@ -214,7 +219,7 @@ async function runDialect(dialect: DialectName, video: { path: string; size: num
 
   // 3. Streaming the whole file.
   const streams: { mbPerS: number; rssGrowthMb: number; rssBeforeMb: number }[] = [];
-  for (let round = 1; round <= options.rounds; round++) {
+  for (let round = 1; options.parts.has('stream') && round <= options.rounds; round++) {
     const before = rssKb(server.pid);
     let peak = before;
     const sampler = setInterval(() => {
@@ -239,21 +244,24 @@ async function runDialect(dialect: DialectName, video: { path: string; size: num
   // 4. 200 concurrent range readers.
   const ttfb: number[] = [];
   let failures = 0;
-  for (let wave = 0; wave < options.waves; wave++) {
+  for (let wave = 0; options.parts.has('ranges') && wave < options.waves; wave++) {
     await Promise.all(
       Array.from({ length: READERS }, async () => {
-        const start = Math.floor(Math.random() * (video.size - RANGE_BYTES));
-        const r = await download(`${pub}/file`, { range: `bytes=${start}-${start + RANGE_BYTES - 1}` });
+        const start = Math.floor(Math.random() * (video.size - options.rangeBytes));
+        const r = await download(`${pub}/file`, {
+          range: `bytes=${start}-${start + options.rangeBytes - 1}`,
+        });
         ttfb.push(r.ttfbMs);
-        if (r.status !== 206 || r.bytes !== RANGE_BYTES) failures++;
+        if (r.status !== 206 || r.bytes !== options.rangeBytes) failures++;
       }),
     );
   }
   if (failures) throw new Error(`${failures} range reads failed`);
-  const ranges = latencySummary(ttfb);
-  console.log(
-    `  ${dialect} ${READERS} range readers x ${options.waves} waves: TTFB p50 ${ranges.p50} ms, p95 ${ranges.p95} ms`,
-  );
+  const ranges = ttfb.length ? latencySummary(ttfb) : null;
+  if (ranges)
+    console.log(
+      `  ${dialect} ${READERS} range readers x ${options.waves} waves: TTFB p50 ${ranges.p50} ms, p95 ${ranges.p95} ms`,
+    );
 
   agent.destroy();
   await stopServer(server.child);
@@ -268,14 +276,14 @@ async function runDialect(dialect: DialectName, video: { path: string; size: num
         dbCpuUsPerRequest: m.dbCpuUsPerRequest,
         loadAvg: m.loadAvg,
       })),
-      medianP95Ms: median(pageData.map((m) => m.latencyMs.p95)),
+      medianP95Ms: pageData.length ? median(pageData.map((m) => m.latencyMs.p95)) : null,
     },
     stream: {
       rounds: streams,
-      medianMbPerS: median(streams.map((s) => s.mbPerS)),
-      maxRssGrowthMb: Math.max(...streams.map((s) => s.rssGrowthMb)),
+      medianMbPerS: streams.length ? median(streams.map((s) => s.mbPerS)) : null,
+      maxRssGrowthMb: streams.length ? Math.max(...streams.map((s) => s.rssGrowthMb)) : null,
     },
-    rangeReaders: { readers: READERS, waves: options.waves, rangeBytes: RANGE_BYTES, ttfbMs: ranges },
+    rangeReaders: { readers: READERS, waves: options.waves, rangeBytes: options.rangeBytes, ttfbMs: ranges },
   };
 }
 
@@ -305,7 +313,7 @@ async function main() {
     console.log(
       `${r.dialect}: upload ${r.upload.medianMbPerS} MB/s (target >= 200); page data p95 ${r.pageData.medianP95Ms} ms (<= 5); ` +
         `stream ${r.stream.medianMbPerS} MB/s (>= 400), RSS +${r.stream.maxRssGrowthMb} MB (< 30); ` +
-        `${READERS} readers TTFB p95 ${r.rangeReaders.ttfbMs.p95} ms (<= 50)`,
+        `${READERS} readers TTFB p95 ${r.rangeReaders.ttfbMs?.p95} ms (<= 50)`,
     );
   }
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
+import { startViewCounter, type ViewCounter } from './app/public/view-counter.ts';
 import { type StorageSweeper, startStorageSweeper } from './app/videos/storage-sweeper.ts';
 import { type DataSource, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
@@ -31,6 +32,7 @@ export interface Troupe {
   outbox: OutboxWorker;
   storage: LocalStorage;
   storageSweeper: StorageSweeper;
+  views: ViewCounter;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   // Temporary files of uploads cut short by a process that died (live uploads are younger).
   await storage.sweepTemp(24 * 3600_000).catch(() => 0);
   let sweeper: StorageSweeper | null = null;
+  const views = startViewCounter({ db, log: { warn: (obj, msg) => server?.log.warn(obj, msg) } });
 
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
@@ -115,6 +118,7 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     storage,
     unlocks,
     slugs,
+    views,
     maxVideoBytes: config.maxVideoBytes,
     storageChanged: () => sweeper?.nudge(),
     webDist: opts.webDist ?? WEB_DIST,
@@ -146,10 +150,12 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     outbox: worker,
     storage,
     storageSweeper,
+    views,
     async close() {
       await server.close();
       await worker.stop();
       await storageSweeper.stop();
+      await views.stop();
       mailer.close();
       await data.close();
       redis?.disconnect();

@@ -81,6 +81,15 @@ describe.each(dialects)('Share Pages and public pages on %s', (dialect) => {
     await api('GET', `/api/items/${item.id}/file`, fx.admin.cookie);
     await visit(`/api/public/videos/${page.slug}`);
     expect((await api('GET', `/api/items/${item.id}/share-page`, fx.admin.cookie)).json().views).toBe(2);
+    // Counted in memory, written in batches: the row catches up, and the total stays the same.
+    await fx.app.troupe.views.flush();
+    const row = await fx.app.troupe.data.db
+      .selectFrom('share_pages')
+      .select('views')
+      .where('item_id', '=', item.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(row.views)).toBe(2);
+    expect((await api('GET', `/api/items/${item.id}/share-page`, fx.admin.cookie)).json().views).toBe(2);
   });
 
   it('unpublishing kills the URL at once, mid-playback too; publishing again makes a new URL', async () => {

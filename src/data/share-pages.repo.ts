@@ -165,10 +165,10 @@ export async function findPublishedBySlug(conn: Conn, slugHash: string): Promise
   return { ...page, title: row.title, file };
 }
 
-export async function countView(conn: Conn, itemId: string): Promise<void> {
+export async function addViews(conn: Conn, itemId: string, n: number): Promise<void> {
   await conn
     .updateTable('share_pages')
-    .set({ views: sql`views + 1` })
+    .set({ views: sql`views + ${n}` })
     .where('item_id', '=', itemId)
     .execute();
 }

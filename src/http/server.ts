@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import type { ViewCounter } from '../app/public/view-counter.ts';
 import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
@@ -65,6 +66,8 @@ export interface ServerDeps {
   unlocks: UnlockSigner;
   /** Public-page slugs at rest: lookup hash and sealed copy. */
   slugs: SlugSealer;
+  /** Public views, written in batches. */
+  views: ViewCounter;
   /** The largest video file accepted, in bytes (MAX_VIDEO_BYTES). */
   maxVideoBytes: number;
   /** Stored objects were queued for removal: the sweeper should run soon. */

@@ -1,7 +1,7 @@
 import type { PublicVideo } from '../../contract/share-pages.ts';
 import { findCaption, listCaptions } from '../../data/captions.repo.ts';
 import type { Db } from '../../data/db.ts';
-import { countView, findPublishedBySlug, type PublicPageRecord } from '../../data/share-pages.repo.ts';
+import { findPublishedBySlug, type PublicPageRecord } from '../../data/share-pages.repo.ts';
 import type { PublicPageFacts } from '../../domain/credentials.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -9,11 +9,13 @@ import { verifyAgainstDecoy, verifyPassword } from '../../infra/passwords.ts';
 import type { SlugSealer } from '../../infra/slug-sealer.ts';
 import type { Visitor } from '../actor.ts';
 import { publicAllows, requirePublicVideo } from '../gate.ts';
+import type { ViewCounter } from './view-counter.ts';
 
 export interface PublicDeps {
   db: Db;
   clock: Clock;
   slugs: SlugSealer;
+  views: ViewCounter;
 }
 
 /**
@@ -71,10 +73,8 @@ export async function getPublicVideo(
     };
   }
   const file = page.file as NonNullable<PublicFacts['file']>;
-  const [captions] = await Promise.all([
-    listCaptions(deps.db, page.itemId, false),
-    countView(deps.db, page.itemId),
-  ]);
+  const captions = await listCaptions(deps.db, page.itemId, false);
+  deps.views.count(page.itemId);
   return {
     locked: false,
     title: page.title,

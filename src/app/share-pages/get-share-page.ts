@@ -14,6 +14,8 @@ export interface SharePageDeps {
   clock: Clock;
   publicUrl: string;
   slugs: SlugSealer;
+  /** Public views counted on this node and not yet written. */
+  views: { pending(itemId: string): number };
 }
 
 export const onlyVideos = () => new DomainError('conflict', 'Only videos have a Share Page');
@@ -27,10 +29,13 @@ export async function getSharePage(deps: SharePageDeps, actor: Actor, itemId: st
     findSharePage(deps.db, item.workspaceId, itemId),
     findVideoFile(deps.db, item.workspaceId, itemId),
   ]);
-  return presentSharePage(page, {
-    publicUrl: deps.publicUrl,
-    hasVideo: file !== null,
-    now: deps.clock.now(),
-    slugs: deps.slugs,
-  });
+  return presentSharePage(
+    { ...page, views: page.views + deps.views.pending(itemId) },
+    {
+      publicUrl: deps.publicUrl,
+      hasVideo: file !== null,
+      now: deps.clock.now(),
+      slugs: deps.slugs,
+    },
+  );
 }

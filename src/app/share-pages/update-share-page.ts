@@ -95,11 +95,14 @@ export async function updateSharePage(
     }
     await saveSharePage(tx, after, now);
     await insertAuditEvents(tx, audit, now);
-    return presentSharePage(after, {
-      publicUrl: deps.publicUrl,
-      hasVideo: file !== null,
-      now,
-      slugs: deps.slugs,
-    });
+    return presentSharePage(
+      { ...after, views: after.views + deps.views.pending(itemId) },
+      {
+        publicUrl: deps.publicUrl,
+        hasVideo: file !== null,
+        now,
+        slugs: deps.slugs,
+      },
+    );
   });
 }
