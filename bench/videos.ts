@@ -9,8 +9,11 @@
  *      with autocannon at 1 connection: p50/p95/p99;
  *   3. streaming: GET /api/public/videos/:slug/file read whole by one client: MB/s, and the
  *      server's RSS growth (VmRSS sampled every 20 ms, peak minus before);
- *   4. 200 concurrent range readers: waves of 200 simultaneous GETs of a random 1 MiB range of the
- *      file; time to the first body byte (p50/p95/p99 over all waves).
+ *   4. 200 concurrent range readers, all at once: waves of 200 simultaneous GETs of a random 1 MiB
+ *      range, read as fast as possible; time to the first body byte (p50/p95/p99 over all waves);
+ *   5. 200 concurrent players: 200 readers arriving over a second, each reading the file on from a
+ *      random point in 1 MiB ranges at 8 Mbit/s on average (a player buffering a 1080p stream), for
+ *      20 s; time to the first body byte of every range.
  *
  * The client runs on the same machine as the server (2 cores, shared with other work): its CPU
  * counts against the server's figures.
@@ -65,7 +68,10 @@ const { values: flags } = parseArgs({
     'size-mb': { type: 'string' },
     waves: { type: 'string' },
     'range-kb': { type: 'string' },
+    'player-mbps': { type: 'string' },
+    'players-s': { type: 'string' },
     parts: { type: 'string' },
+    'cpu-prof': { type: 'boolean' },
     'pg-admin-url': { type: 'string' },
     out: { type: 'string' },
   },
@@ -80,7 +86,9 @@ const options = {
   waves: Math.round(positiveNumber('--waves', flags.waves, 5, 50)),
   rangeBytes: Math.round(positiveNumber('--range-kb', flags['range-kb'], 1024, 65536) * 1024),
   /** Which measurements to run (an upload always happens: the others need the file). */
-  parts: new Set((flags.parts ?? 'upload,page,stream,ranges').split(',').map((p) => p.trim())),
+  parts: new Set((flags.parts ?? 'upload,page,stream,ranges,players').split(',').map((p) => p.trim())),
+  playerMbps: positiveNumber('--player-mbps', flags['player-mbps'], 8, 1000),
+  playersS: positiveNumber('--players-s', flags['players-s'], 20, 600),
   pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
   out: resolve(flags.out ?? join(resultsDir, 'videos-latest.json')),
 };
@@ -121,7 +129,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function runDialect(dialect: DialectName, video: { path: string; size: number }) {
   const db = await scratchDatabase(dialect, options.pgAdminUrl);
   const server = await startServer(dialect, db, {
-    cpuProf: false,
+    cpuProf: flags['cpu-prof'] ?? false,
     maxSeconds: 1800,
     env: { MAX_VIDEO_BYTES: String(4 * 1024 ** 3) },
   });
@@ -263,6 +271,55 @@ async function runDialect(dialect: DialectName, video: { path: string; size: num
       `  ${dialect} ${READERS} range readers x ${options.waves} waves: TTFB p50 ${ranges.p50} ms, p95 ${ranges.p95} ms`,
     );
 
+  // 5. 200 players: each reads the file on from a random point in ranges of `rangeBytes`, at
+  // `playerMbps` on average (as a player buffering ahead does), for `playersS` seconds.
+  const playerTtfb: number[] = [];
+  let playerBytes = 0;
+  const playersStarted = performance.now();
+  if (options.parts.has('players')) {
+    const until = playersStarted + options.playersS * 1000;
+    const bytesPerMs = (options.playerMbps * 1e6) / 8 / 1000;
+    await Promise.all(
+      Array.from({ length: READERS }, async (_, i) => {
+        // Start staggered over the first second, as viewers arrive.
+        await new Promise((r) => setTimeout(r, (i * 1000) / READERS));
+        let offset = Math.floor(Math.random() * (video.size - options.rangeBytes));
+        const began = performance.now();
+        let read = 0;
+        while (performance.now() < until) {
+          if (offset + options.rangeBytes > video.size) offset = 0;
+          const r = await download(`${pub}/file`, {
+            range: `bytes=${offset}-${offset + options.rangeBytes - 1}`,
+          });
+          if (r.status !== 206 || r.bytes !== options.rangeBytes) failures++;
+          playerTtfb.push(r.ttfbMs);
+          offset += options.rangeBytes;
+          read += r.bytes;
+          const due = began + read / bytesPerMs;
+          const wait = due - performance.now();
+          if (wait > 0)
+            await new Promise((res) => setTimeout(res, Math.min(wait, until - performance.now())));
+        }
+        playerBytes += read;
+      }),
+    );
+    if (failures) throw new Error(`${failures} player range reads failed`);
+  }
+  const players = playerTtfb.length
+    ? {
+        readers: READERS,
+        mbps: options.playerMbps,
+        seconds: options.playersS,
+        requests: playerTtfb.length,
+        mbPerS: round3(playerBytes / MB / ((performance.now() - playersStarted) / 1000)),
+        ttfbMs: latencySummary(playerTtfb),
+      }
+    : null;
+  if (players)
+    console.log(
+      `  ${dialect} ${READERS} players at ${options.playerMbps} Mbit/s: ${players.requests} ranges, ${players.mbPerS} MB/s, TTFB p50 ${players.ttfbMs.p50} ms, p95 ${players.ttfbMs.p95} ms`,
+    );
+
   agent.destroy();
   await stopServer(server.child);
   return {
@@ -284,6 +341,7 @@ async function runDialect(dialect: DialectName, video: { path: string; size: num
       maxRssGrowthMb: streams.length ? Math.max(...streams.map((s) => s.rssGrowthMb)) : null,
     },
     rangeReaders: { readers: READERS, waves: options.waves, rangeBytes: options.rangeBytes, ttfbMs: ranges },
+    players,
   };
 }
 
@@ -313,7 +371,7 @@ async function main() {
     console.log(
       `${r.dialect}: upload ${r.upload.medianMbPerS} MB/s (target >= 200); page data p95 ${r.pageData.medianP95Ms} ms (<= 5); ` +
         `stream ${r.stream.medianMbPerS} MB/s (>= 400), RSS +${r.stream.maxRssGrowthMb} MB (< 30); ` +
-        `${READERS} readers TTFB p95 ${r.rangeReaders.ttfbMs?.p95} ms (<= 50)`,
+        `${READERS} readers TTFB p95 ${r.rangeReaders.ttfbMs?.p95} ms, ${READERS} players TTFB p95 ${r.players?.ttfbMs.p95} ms (<= 50)`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn } from './db.ts';
+import { reusable } from './reusable-query.ts';
 import { toVideoFile, type VideoFileRecord } from './videos.repo.ts';
 
 export interface SharePageRecord {
@@ -109,8 +110,9 @@ export interface PublicPageRecord extends SharePageRecord {
   file: VideoFileRecord | null;
 }
 
-export async function findPublishedBySlug(conn: Conn, slugHash: string): Promise<PublicPageRecord | null> {
-  const row = await conn
+/** On every public request's path (page data, each range request): compiled once (reusable). */
+const publishedBySlug = reusable((conn: Conn, slugHash: string) =>
+  conn
     .selectFrom('share_pages as p')
     .innerJoin('items as i', 'i.id', 'p.item_id')
     .leftJoin('video_files as v', 'v.item_id', 'p.item_id')
@@ -139,8 +141,11 @@ export async function findPublishedBySlug(conn: Conn, slugHash: string): Promise
       'v.created_at',
       'v.poster_at',
     ])
-    .where('p.slug_hash', '=', slugHash)
-    .executeTakeFirst();
+    .where('p.slug_hash', '=', slugHash),
+);
+
+export async function findPublishedBySlug(conn: Conn, slugHash: string): Promise<PublicPageRecord | null> {
+  const row = (await publishedBySlug(conn, slugHash)).rows[0];
   if (!row) return null;
   const page = toSharePage(row);
   const file =
