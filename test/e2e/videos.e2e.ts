@@ -118,7 +118,8 @@ test('a video is uploaded, captioned, locked, published, watched by a stranger a
       await card.getByLabel('Password', { exact: true }).fill('open sesame');
       await card.getByRole('button', { name: 'Set password' }).click();
       await expect(card.getByTestId('password-status')).toContainText('Set');
-      await card.getByTestId('publish-switch').click({ force: true });
+      await expect(card.getByTestId('publish-switch')).toBeEnabled();
+      await card.getByTestId('publish-switch').click();
       await expect(card.getByTestId('public-url')).toHaveValue(/\/v\/[A-Za-z0-9_-]{22}$/);
       publicUrl = await card.getByTestId('public-url').inputValue();
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -199,8 +200,11 @@ test('a video is uploaded, captioned, locked, published, watched by a stranger a
     });
 
     await test.step('unpublishing ends the link at once', async () => {
-      await page.getByTestId('publish-card').getByTestId('publish-switch').click({ force: true });
-      await expect(page.getByTestId('publish-card').getByTestId('public-url')).toHaveCount(0);
+      const card = page.getByTestId('publish-card');
+      await expect(card.getByTestId('publish-switch')).toBeEnabled();
+      await card.getByTestId('publish-switch').click();
+      await expect(card.getByText('Not published')).toBeVisible();
+      await expect(card.getByTestId('public-url')).toHaveCount(0);
       const res = await page.request.get(publicUrl);
       expect(res.status()).toBe(404);
     });
