@@ -32,6 +32,14 @@ describe('the dev mailbox', () => {
     }
   });
 
+  it('answers an unknown mail id with a problem, like every error', async () => {
+    app = await startTestApp('sqlite');
+    const res = await get('/dev/mailbox/01NOSUCHMAIL', { remoteAddress: '127.0.0.1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().code).toBe('not_found');
+  });
+
   it('refuses a loopback connection that came through a proxy', async () => {
     app = await startTestApp('sqlite');
     await signUp(app);

@@ -97,28 +97,47 @@ export async function startTestApp(
   } = {},
 ): Promise<TestApp> {
   const scratch = await scratchDatabase(dialect);
-  const config = loadConfig({
-    DATA_DIR: scratch.dir,
-    DATABASE_URL: scratch.url,
-    PUBLIC_URL: ORIGIN,
-    AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-    // Tests sign up many people from one address; test/rate-limits.test.ts tests the cap.
-    SIGN_UP_RATE_LIMIT: '100000',
-    ...opts.env,
-  });
   const clock = opts.clock ?? new FakeClock();
-  const troupe = await createTroupe(config, {
-    clock,
-    mailer: opts.mailer,
-    runOutboxWorker: opts.runOutboxWorker ?? false,
-    outboxIntervalMs: 50,
-    webDist: opts.webDist,
-    logStream: opts.logStream,
-    payments: opts.payments,
-  });
-  await troupe.server.ready();
+  let started: { config: Config; troupe: Troupe } | undefined;
+  let troupe: Troupe | undefined;
+  try {
+    const config = loadConfig({
+      DATA_DIR: scratch.dir,
+      DATABASE_URL: scratch.url,
+      PUBLIC_URL: ORIGIN,
+      AUTH_SECRET: 'test-secret-test-secret-test-secret-0123',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      // Tests sign up many people from one address; test/rate-limits.test.ts tests the cap.
+      SIGN_UP_RATE_LIMIT: '100000',
+      ...opts.env,
+    });
+    troupe = await createTroupe(config, {
+      clock,
+      mailer: opts.mailer,
+      runOutboxWorker: opts.runOutboxWorker ?? false,
+      outboxIntervalMs: 50,
+      webDist: opts.webDist,
+      logStream: opts.logStream,
+      payments: opts.payments,
+    });
+    await troupe.server.ready();
+    started = { config, troupe };
+  } catch (err) {
+    // An app that fails to start must not leave its scratch database behind.
+    await troupe?.close().catch(() => {});
+    await scratch.drop().catch(() => {});
+    throw err;
+  }
+  return startedApp(started, clock, dialect, scratch);
+}
+
+function startedApp(
+  { config, troupe }: { config: Config; troupe: Troupe },
+  clock: FakeClock,
+  dialect: DialectName,
+  scratch: { drop(): Promise<void> },
+): TestApp {
   return {
     troupe,
     config,

@@ -1,18 +1,13 @@
 import webvtt from 'webvtt-parser';
 import { z } from 'zod';
 import { Id } from './common.ts';
+import { Label, Text } from './text.ts';
 
 /** A caption file is at most this long (a feature film's captions are ~150 KB). */
 export const MAX_VTT_CHARS = 512 * 1024;
 
-/** NUL, C0 and C1 controls (tab and newlines aside) and bidi overrides: refused in titles and labels. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
-const FORBIDDEN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-
 /** A BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`), stored in its canonical case. */
-export const CaptionLanguage = z
-  .string()
-  .trim()
+export const CaptionLanguage = Text.trim()
   .min(2, 'Must be a language tag such as en or pt-BR')
   .max(35, 'Must be at most 35 characters')
   .transform((tag, ctx) => {
@@ -24,12 +19,8 @@ export const CaptionLanguage = z
     return z.NEVER;
   });
 
-export const CaptionLabel = z
-  .string()
-  .trim()
-  .min(1, 'Must not be empty')
-  .max(100, 'Must be at most 100 characters')
-  .refine((s) => !FORBIDDEN_TEXT.test(s), 'Must not contain control or bidirectional-override characters');
+/** What viewers see in the captions menu: the text rules' label (one line, 1-100 characters). */
+export const CaptionLabel = Label(100);
 
 export interface VttProblem {
   line: number;
@@ -57,15 +48,14 @@ export function parseVtt(text: string): { cues: VttCue[]; problems: VttProblem[]
 }
 
 /** WebVTT text: refused with the first problem's line in the message (and every problem as an issue). */
-export const VttText = z
-  .string()
-  .max(MAX_VTT_CHARS, `Must be at most ${MAX_VTT_CHARS} characters`)
-  .superRefine((text, ctx) => {
+export const VttText = Text.max(MAX_VTT_CHARS, `Must be at most ${MAX_VTT_CHARS} characters`).superRefine(
+  (text, ctx) => {
     const { problems } = parseVtt(text);
     for (const p of problems.slice(0, 20)) {
       ctx.addIssue({ code: 'custom', message: `Line ${p.line}: ${p.message}` });
     }
-  });
+  },
+);
 
 export const CaptionTrackBody = z.strictObject({
   language: CaptionLanguage,

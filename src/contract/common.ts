@@ -1,18 +1,15 @@
 import { z } from 'zod';
+import { Label, Text } from './text.ts';
 
 /** Opaque ids: 1-64 url-safe characters. Anything else is a validation error, never a 500. */
-export const Id = z
-  .string()
-  .min(1)
+export const Id = Text.min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'Not a valid id');
 
-/** Names of things people see: trimmed, 1-100 characters. */
-export const Name = z.string().trim().min(1, 'Must not be empty').max(100, 'Must be at most 100 characters');
+/** Names of things people see: trimmed, one line (the label rule of text.ts), 1-100 characters. */
+export const Name = Label(100);
 
 /** Emails are compared case-insensitively: trimmed and lower-cased before anything else. */
-export const Email = z
-  .string()
-  .trim()
+export const Email = Text.trim()
   .toLowerCase()
   .pipe(z.email({ message: 'Not a valid email address' }).max(254));

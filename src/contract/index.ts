@@ -7,5 +7,6 @@ export * from './me.ts';
 export * from './members.ts';
 export * from './roles.ts';
 export * from './share-pages.ts';
+export * from './text.ts';
 export * from './videos.ts';
 export * from './workspaces.ts';

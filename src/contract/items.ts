@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
 import { Role } from './roles.ts';
+import { Label, Text } from './text.ts';
 
 export const itemKinds = ['folder', 'draft', 'video', 'avatar', 'voice'] as const;
 export const ItemKind = z.enum(itemKinds);
@@ -26,7 +27,8 @@ export const Abilities = z.object({
 });
 export type Abilities = z.infer<typeof Abilities>;
 
-const ItemTitle = z.string().trim().min(1, 'Must not be empty').max(200, 'Must be at most 200 characters');
+/** Titles follow the label rule (text.ts): trimmed, one line, 1-200 characters. */
+const ItemTitle = Label(200);
 
 export const Item = z.object({
   id: z.string(),
@@ -66,7 +68,7 @@ export const ItemsQuery = z.object({
   parentId: Id.optional().describe('List this folder; omitted: the library root'),
   view: z.enum(['folder', 'shared']).default('folder').describe('`shared`: items shared with you by others'),
   sort: z.enum(['name', 'date']).default('name'),
-  cursor: z.string().max(500).optional(),
+  cursor: Text.max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Name } from './common.ts';
 import { Role } from './roles.ts';
+import { Text } from './text.ts';
 
 export const memberStatuses = ['active', 'invite_sent', 'invite_expired', 'requested'] as const;
 export const MemberStatus = z.enum(memberStatuses);
@@ -36,8 +37,8 @@ export const MembersPage = z.object({
 export type MembersPage = z.infer<typeof MembersPage>;
 
 export const MembersQuery = z.object({
-  q: z.string().trim().max(100).optional(),
-  cursor: z.string().max(500).optional(),
+  q: Text.trim().max(100).optional(),
+  cursor: Text.max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
@@ -47,7 +48,7 @@ export const UpdateMemberBody = z.strictObject({ role: Role });
 
 /** Up to 100 addresses: an array, or one string pasted with commas, spaces, semicolons or newlines. */
 export const InviteBody = z.strictObject({
-  emails: z.union([z.array(z.string().max(320)).min(1).max(100), z.string().min(1).max(40_000)]),
+  emails: z.union([z.array(Text.max(320)).min(1).max(100), Text.min(1).max(40_000)]),
   role: Role.default('viewer'),
 });
 export type InviteBody = z.infer<typeof InviteBody>;
@@ -66,9 +67,7 @@ export type InviteResult = z.infer<typeof InviteResult>;
 
 export const InvitationParams = z.object({ ws: Id, id: Id });
 export const TokenParams = z.object({
-  token: z
-    .string()
-    .min(16)
+  token: Text.min(16)
     .max(128)
     .regex(/^[A-Za-z0-9_-]+$/, 'Not a valid token'),
 });
@@ -173,7 +172,7 @@ export const AuditEvent = z.object({
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
 export const AuditQuery = z.object({
-  cursor: z.string().max(100).optional(),
+  cursor: Text.max(100).optional(),
   action: AuditAction.optional(),
   actorId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { Text } from './text.ts';
 
 /** Share Page passwords: what a person types to watch, not an account password. */
-export const SharePassword = z
-  .string()
-  .min(4, 'Must be at least 4 characters')
-  .max(128, 'Must be at most 128 characters');
+export const SharePassword = Text.min(4, 'Must be at least 4 characters').max(
+  128,
+  'Must be at most 128 characters',
+);
 
 export const SharePage = z.object({
   itemId: z.string(),
@@ -30,8 +31,7 @@ export const UpdateSharePageBody = z
     password: SharePassword.nullable().optional().describe('A new password, or null to remove it'),
     published: z.boolean().optional(),
     allowDownload: z.boolean().optional(),
-    expiresAt: z.iso
-      .datetime({ offset: true, message: 'Must be an ISO 8601 date-time' })
+    expiresAt: Text.check(z.iso.datetime({ offset: true, message: 'Must be an ISO 8601 date-time' }))
       .nullable()
       .optional()
       .describe('The public URL stops working at this time; null: never'),
@@ -40,17 +40,13 @@ export const UpdateSharePageBody = z
 export type UpdateSharePageBody = z.infer<typeof UpdateSharePageBody>;
 
 export const PublicSlugParams = z.object({
-  slug: z
-    .string()
-    .min(1)
+  slug: Text.min(1)
     .max(64)
     .regex(/^[A-Za-z0-9_-]+$/, 'Not a valid link'),
 });
 
 export const PublicCaptionParams = PublicSlugParams.extend({
-  trackId: z
-    .string()
-    .min(1)
+  trackId: Text.min(1)
     .max(64)
     .regex(/^[A-Za-z0-9_-]+$/, 'Not a valid id'),
 });
@@ -69,4 +65,4 @@ export const PublicVideo = z.object({
 });
 export type PublicVideo = z.infer<typeof PublicVideo>;
 
-export const UnlockBody = z.strictObject({ password: z.string().min(1, 'Enter the password').max(128) });
+export const UnlockBody = z.strictObject({ password: Text.min(1, 'Enter the password').max(128) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Name } from './common.ts';
 import { Role } from './roles.ts';
+import { Text } from './text.ts';
 
 export const Workspace = z.object({
   id: z.string(),
@@ -23,9 +24,7 @@ export type WorkspaceList = z.infer<typeof WorkspaceList>;
 export const CreateWorkspaceBody = z.strictObject({ name: Name });
 export type CreateWorkspaceBody = z.infer<typeof CreateWorkspaceBody>;
 
-const Domain = z
-  .string()
-  .trim()
+const Domain = Text.trim()
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Not a valid domain');
 
@@ -39,7 +38,7 @@ export const UpdateWorkspaceBody = z
 export type UpdateWorkspaceBody = z.infer<typeof UpdateWorkspaceBody>;
 
 export const DeleteWorkspaceBody = z.strictObject({
-  confirmName: z.string().describe("The workspace's exact name, typed by the person deleting it"),
+  confirmName: Text.max(1000).describe("The workspace's exact name, typed by the person deleting it"),
 });
 export type DeleteWorkspaceBody = z.infer<typeof DeleteWorkspaceBody>;
 

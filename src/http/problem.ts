@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode, FieldIssue, Problem } from '../contract/errors.ts';
@@ -33,7 +34,6 @@ const titles: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
-  405: 'Method Not Allowed',
   409: 'Conflict',
   410: 'Gone',
   412: 'Precondition Failed',
@@ -42,15 +42,11 @@ const titles: Record<number, string> = {
   416: 'Range Not Satisfiable',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
-  503: 'Service Unavailable',
 };
 
-export function problem(
-  code: ErrorCode,
-  detail: string,
-  errors?: FieldIssue[],
-  status = statusOf[code],
-): Problem {
+/** A problem's status is always its code's (docs/API.md's table): there is no other way to pick one. */
+export function problem(code: ErrorCode, detail: string, errors?: FieldIssue[]): Problem {
+  const status = statusOf[code];
   return {
     type: `https://troupe.dev/problems/${code.replace(/_/g, '-')}`,
     title: titles[status] ?? 'Error',
@@ -68,7 +64,12 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
     .send({ ...p, requestId: reply.request.id });
 }
 
-function codeForStatus(status: number): ErrorCode {
+/**
+ * Our code for an error status that did not come with one (Fastify's and plugins' errors, Better
+ * Auth's answers). Statuses without a code of their own (405, 414, 422, 431, ...) are the client's
+ * malformed request: `validation`, 400.
+ */
+export function codeForStatus(status: number): ErrorCode {
   switch (status) {
     case 401:
       return 'unauthenticated';
@@ -117,14 +118,50 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return sendProblem(reply, problem('rate_limited', err.message || 'Too many requests; try again later'));
   if (status >= 400 && status < 500) {
     const code = codeForStatus(status);
-    return sendProblem(
-      reply,
-      problem(code, err.message || titles[status] || 'Bad request', undefined, status),
-    );
+    return sendProblem(reply, problem(code, err.message || titles[statusOf[code]] || 'Bad request'));
   }
   req.log.error({ err }, 'unhandled error');
   return sendProblem(
     reply,
     problem('internal', 'Something went wrong on our side. Quote the request id if you report it.'),
   );
+}
+
+/**
+ * Errors Fastify meets before routing (its `frameworkErrors` option): a path whose percent-encoding
+ * is not UTF-8 (`/api/items/%ff`), a path parameter over the router's length limit. Both are a
+ * malformed request: 400 `validation` naming the path, like a malformed id.
+ */
+export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', req.id);
+  if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const message =
+      err.code === 'FST_ERR_BAD_URL'
+        ? 'Not a valid URL: a percent-encoded part is not UTF-8'
+        : 'A part of the path is too long';
+    return sendProblem(reply, problem('validation', `path: ${message}`, [{ path: 'path', message }]));
+  }
+  return errorHandler(err, req, reply);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (malformed request line or
+ * headers, headers over the size limit, headers that arrive too slowly): 400 `validation` as
+ * problem+json, then the connection is closed. There is no request id: no request was made.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const detail =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'The request headers are too large'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'The request did not arrive in time'
+        : 'Malformed HTTP request';
+  const body = JSON.stringify(problem('validation', detail));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }

@@ -19,7 +19,8 @@ import type { Storage } from '../infra/storage.ts';
 import type { UnlockSigner } from '../infra/unlock-token.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
-import { errorHandler, problem, sendProblem } from './problem.ts';
+import { inputGuard } from './input-guard.ts';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, problem, sendProblem } from './problem.ts';
 import { redactUrl } from './redact-url.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -110,7 +111,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     // req.ip (rate limits, logs) is the socket's peer unless TRUST_PROXY names the proxies in front.
     trustProxy: deps.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters of any length reach the route's schema (400 naming the parameter), rather
+    // than the router's own 414 or 404; Node limits a request line to 16 KiB anyway.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // Errors before routing (bad percent-encoding, ...) and before parsing: problem+json too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   // Every route as registered, for the access matrix test (test/access-matrix.test.ts) and tools.
   const routeTable: RegisteredRoute[] = [];
@@ -119,6 +125,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) routeTable.push({ method, url: route.url });
   });
+  // JSON routes take application/json only: a text/plain body is 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
@@ -128,6 +136,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // keep them. A route that sets its own Cache-Control replaces this.
     if (NO_STORE.test(req.url)) reply.header('cache-control', 'no-store');
   });
+  // No NUL or unpaired surrogate in any parameter, query string or body, no body nested over 32
+  // levels (contract/text.ts).
+  app.addHook('preValidation', inputGuard);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -171,7 +182,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         version: '1',
         description:
           'Workspaces, members, sharing and share pages. Errors are RFC 9457 problem+json with a stable `code`. ' +
-          'Authenticate with the session cookie (browser) or `Authorization: Bearer <API key>`.',
+          'Authenticate with the session cookie (browser) or `Authorization: Bearer <API key>`. ' +
+          'No string may contain U+0000; names and titles are one line without control or bidirectional ' +
+          'formatting characters (400 `validation` naming the field).',
       },
       components: {
         securitySchemes: {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  AuthLinkQuery,
   AuthUser,
   RequestPasswordResetBody,
   ResetPasswordBody,
@@ -13,23 +14,27 @@ import {
 import type { ErrorCode } from '../../contract/errors.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
-import { problem, sendProblem } from '../problem.ts';
+import { codeForStatus, problem, sendProblem } from '../problem.ts';
 
 /** Verification or reset mails one client may have sent per hour, to any addresses. */
 export const MAILS_PER_CLIENT_PER_HOUR = 10;
 
-/** Better Auth's error codes, turned into ours (problem+json like every other route). */
-function codeFor(status: number, betterAuthCode: string): ErrorCode {
+/**
+ * Better Auth's error codes, turned into ours (problem+json like every other route). The status
+ * sent is always our code's (docs/API.md), never Better Auth's own: its 422 for an existing email
+ * becomes 409 `email_taken`, other 4xx without a code of ours (405, 417, 422) `validation`.
+ */
+export function codeFor(status: number, betterAuthCode: string): ErrorCode {
   if (betterAuthCode.startsWith('USER_ALREADY_EXISTS')) return 'email_taken';
   if (betterAuthCode === 'INVALID_EMAIL_OR_PASSWORD' || betterAuthCode === 'INVALID_PASSWORD')
     return 'invalid_credentials';
   if (betterAuthCode === 'EMAIL_NOT_VERIFIED') return 'email_not_verified';
-  if (status === 401) return 'unauthenticated';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'internal';
-  return 'validation';
+  if (betterAuthCode === 'EMAIL_MISMATCH') return 'email_mismatch';
+  // Better Auth answers 422 when its own database write failed: input our schemas accepted
+  // should never do that, so it is our bug, not the client's.
+  if (betterAuthCode === 'FAILED_TO_CREATE_USER' || betterAuthCode === 'FAILED_TO_UPDATE_USER')
+    return 'internal';
+  return codeForStatus(status);
 }
 
 const fieldOf: Record<string, string> = {
@@ -78,11 +83,17 @@ export function authRoutes(
       const baCode = parsed.code ?? '';
       const code = codeFor(res.status, baCode);
       const field = fieldOf[baCode];
-      const detail = parsed.message || 'Request refused';
-      const status = code === 'email_taken' ? 409 : res.status;
+      if (code === 'internal') {
+        req.log.error({ status: res.status, code: baCode, message: parsed.message }, 'Better Auth failed');
+      }
+      const detail =
+        code === 'internal'
+          ? 'Something went wrong on our side. Quote the request id if you report it.'
+          : parsed.message ||
+            (code === 'not_found' ? `No route for ${req.method} ${url.pathname}` : 'Request refused');
       return sendProblem(
         reply,
-        problem(code, detail, field ? [{ path: field, message: detail }] : undefined, status),
+        problem(code, detail, field ? [{ path: field, message: detail }] : undefined),
       );
     }
     return reply
@@ -212,5 +223,11 @@ export function authRoutes(
     handler,
   );
   // Everything else Better Auth serves (verify-email and reset-password links, get-session, ...).
-  app.route({ method: ['GET', 'POST'], url: '/api/auth/*', schema: { hide: true }, handler });
+  // Their query strings and bodies are checked for where a link may send the browser (AuthLinkQuery).
+  app.get('/api/auth/*', { schema: { hide: true, querystring: AuthLinkQuery } }, handler);
+  app.post(
+    '/api/auth/*',
+    { schema: { hide: true, querystring: AuthLinkQuery, body: AuthLinkQuery.optional() } },
+    handler,
+  );
 }

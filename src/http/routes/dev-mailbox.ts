@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import type { Db } from '../../data/db.ts';
 import { findMail, listRecentMail } from '../../data/outbox.repo.ts';
 import { isLoopbackClient } from '../loopback.ts';
+import { problem, sendProblem } from '../problem.ts';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -62,7 +63,7 @@ ${items || '<p>No mail yet.</p>'}</main></body></html>`);
 
   app.get<{ Params: { id: string } }>('/dev/mailbox/:id', opts, async (req, reply) => {
     const mail = await findMail(deps.db, req.params.id);
-    if (!mail) return reply.status(404).type('text/plain').send('No such mail');
+    if (!mail) return sendProblem(reply, problem('not_found', 'No such mail'));
     return reply.type('text/html; charset=utf-8').send(mail.html_body);
   });
 }

@@ -8,7 +8,9 @@ import { getVideo, openVideoFile } from '../../app/videos/get-video.ts';
 import { attachment } from '../../app/videos/present.ts';
 import { openPoster, uploadPoster } from '../../app/videos/upload-poster.ts';
 import { uploadVideo } from '../../app/videos/upload-video.ts';
+import { Id } from '../../contract/common.ts';
 import { ItemParams } from '../../contract/items.ts';
+import { Text } from '../../contract/text.ts';
 import {
   FileQuery,
   MAX_POSTER_BYTES,
@@ -81,7 +83,7 @@ export async function videoRoutes(
             'is 413. Replaces the earlier file and its poster. Needs edit access.',
           params: ItemParams,
           querystring: z.object({
-            filename: z.string().max(255).optional().describe('The file name, for a raw body'),
+            filename: Text.max(255).optional().describe('The file name, for a raw body'),
           }),
           response: { 200: VideoFile },
         },
@@ -137,7 +139,7 @@ export async function videoRoutes(
           summary: 'Set the poster frame of the current file (JPEG, PNG or WebP, at most 2 MiB)',
           params: ItemParams,
           querystring: z.object({
-            fileId: z.string().min(1).max(64).describe('The file the frame was taken from'),
+            fileId: Id.describe('The file the frame was taken from'),
           }),
           response: { 200: VideoFile },
         },
