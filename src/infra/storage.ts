@@ -172,11 +172,12 @@ export function createLocalStorage(root: string, opts: { highWaterMark?: number 
         throw err.code === 'ENOENT' ? new StorageNotFoundError(key) : err;
       });
       // The stream owns the handle and closes it when done or destroyed.
-      // Big reads for big ranges (fewer, larger chunks); never more than the range.
+      // Big reads for long streams (fewer, larger chunks); a quarter of a short range at a time,
+      // so its first bytes leave after a small read (time to first byte under many readers).
       const length = range ? range.end - range.start + 1 : Number.POSITIVE_INFINITY;
       return handle.createReadStream({
         autoClose: true,
-        highWaterMark: Math.max(16 * 1024, Math.min(readHighWaterMark, length)),
+        highWaterMark: Math.max(16 * 1024, Math.min(readHighWaterMark, Math.ceil(length / 4))),
         ...(range ? { start: range.start, end: range.end } : {}),
       });
     },
