@@ -131,7 +131,13 @@ async function runDialect(dialect: DialectName, video: { path: string; size: num
   const server = await startServer(dialect, db, {
     cpuProf: flags['cpu-prof'] ?? false,
     maxSeconds: 1800,
-    env: { MAX_VIDEO_BYTES: String(4 * 1024 ** 3) },
+    env: {
+      MAX_VIDEO_BYTES: String(4 * 1024 ** 3),
+      // For experiments with V8's flags (e.g. --max-semi-space-size), passed to the server only.
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
+        : {}),
+    },
   });
   const agent = new Agent({ keepAlive: true, maxSockets: READERS + 10 });
   onCleanup(async () => agent.destroy());

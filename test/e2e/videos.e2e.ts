@@ -15,11 +15,13 @@ function watchErrors(page: Page, errors: string[]) {
   page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
 }
 
+/** Once the layout has settled after a resize (the app shell animates its navbar away). */
 async function noSidewaysScroll(page: Page) {
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
+  await expect
+    .poll(() =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    )
+    .toBeLessThanOrEqual(0);
 }
 
 test('a video is uploaded, captioned, locked, published, watched by a stranger and embedded elsewhere', async ({
