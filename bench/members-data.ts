@@ -20,7 +20,7 @@ import { sql } from 'kysely';
 import { type DataSource, openPostgres, openSqlite } from '../src/data/db.ts';
 import { newId } from '../src/data/ids.ts';
 import type { InvitationsTable, JoinRequestsTable, MembershipsTable, UserTable } from '../src/data/schema.ts';
-import { sortKey } from '../src/domain/members.ts';
+import { JOIN_REQUEST_TTL_MS, sortKey } from '../src/domain/members.ts';
 import type { DialectName } from './lib.ts';
 
 export const COMMON_TERM = 'smith';
@@ -155,7 +155,10 @@ export async function fillWorkspace(
       decided_by: null,
       decided_at: null,
       created_at: now - Math.floor(rnd() * 14 * 86_400_000),
+      expires_at: 0,
     });
+    const r = requests[requests.length - 1] as JoinRequestsTable;
+    r.expires_at = r.created_at + JOIN_REQUEST_TTL_MS;
   }
   const invitations: InvitationsTable[] = [];
   let expired = 0;

@@ -51,7 +51,13 @@ async function main() {
 
   // The outbox worker is off: the only mail is the sign-up verification, and its polling would
   // add background queries to the measurement.
-  troupe = await createTroupe(config, { extraRoutes: baselineRoutes, runOutboxWorker: false });
+  // BENCH_SSE_MAX_PER_USER: bench/notifications.ts holds thousands of streams of one user.
+  const maxPerUser = Number(process.env.BENCH_SSE_MAX_PER_USER) || undefined;
+  troupe = await createTroupe(config, {
+    extraRoutes: baselineRoutes,
+    runOutboxWorker: false,
+    stream: maxPerUser ? { maxPerUser } : undefined,
+  });
   const running = troupe;
 
   let stopping = false;

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
 import { startViewCounter, type ViewCounter } from './app/public/view-counter.ts';
@@ -11,9 +12,11 @@ import { migrateToLatest, withMigrationLock } from './data/migrations.ts';
 import { insertMail } from './data/outbox.repo.ts';
 import { sortKey } from './domain/members.ts';
 import { createAuthenticator } from './http/authenticate.ts';
+import type { StreamOptions } from './http/routes/notifications.ts';
 import { buildServer } from './http/server.ts';
 import { createSessionCookieReader } from './http/session-cookie.ts';
 import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
+import { createLocalBus, createPostgresBus, type NotificationBus } from './infra/bus.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
 import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
@@ -33,6 +36,7 @@ export interface Troupe {
   storage: LocalStorage;
   storageSweeper: StorageSweeper;
   views: ViewCounter;
+  bus: NotificationBus;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,8 @@ export interface TroupeOptions {
   extraRoutes?: (app: FastifyInstance) => void;
   /** The built web app to serve (default web/dist). */
   webDist?: string;
+  /** Notification stream timings and limits (tests and benchmarks shorten or raise them). */
+  stream?: Partial<StreamOptions>;
   /** Where the log goes (default stdout); tests read it. */
   logStream?: { write(line: string): void };
   /** Defaults to the built-in local provider. */
@@ -79,11 +85,24 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     await migrateToLatest(db);
   });
 
+  // Live notifications: in this process on SQLite; LISTEN/NOTIFY between processes on PostgreSQL.
+  let log: { warn(obj: object, msg: string): void; info(msg: string): void } = console;
+  const bus: NotificationBus = config.databaseUrl
+    ? await createPostgresBus({
+        url: config.databaseUrl,
+        send: async (channel, payloads) => {
+          await sql`SELECT pg_notify(${channel}, p) FROM unnest(cast(${payloads} as text[])) AS t(p)`.execute(
+            db,
+          );
+        },
+        log: { warn: (o, m) => log.warn(o, m), info: (m) => log.info(m) },
+      })
+    : createLocalBus();
   const storage = createLocalStorage(config.storageDir);
   // Temporary files of uploads cut short by a process that died (live uploads are younger).
   await storage.sweepTemp(24 * 3600_000).catch(() => 0);
   let sweeper: StorageSweeper | null = null;
-  const views = startViewCounter({ db, log: { warn: (obj, msg) => server?.log.warn(obj, msg) } });
+  const views = startViewCounter({ db, log: { warn: (obj, msg) => log.warn(obj, msg) } });
 
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
@@ -97,34 +116,46 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     unlocks,
     secure,
   });
-  const server = await buildServer({
-    db,
-    dialect,
-    clock,
-    payments: opts.payments ?? createLocalPaymentProvider(() => newId(clock.now())),
-    mailQueued: () => outbox?.nudge(),
-    auth,
-    authn,
-    publicUrl: config.publicUrl,
-    production: config.production,
-    devMailbox: config.devMailbox,
-    logLevel: config.logLevel,
-    logStream: opts.logStream,
-    signInRateLimit: config.signInRateLimit,
-    signUpRateLimit: config.signUpRateLimit,
-    trustProxy: config.trustProxy,
-    membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
-    rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
-    storage,
-    unlocks,
-    slugs,
-    views,
-    maxVideoBytes: config.maxVideoBytes,
-    storageChanged: () => sweeper?.nudge(),
-    webDist: opts.webDist ?? WEB_DIST,
-    extraRoutes: opts.extraRoutes,
-  });
+  let server: FastifyInstance;
+  try {
+    server = await buildServer({
+      db,
+      dialect,
+      clock,
+      payments: opts.payments ?? createLocalPaymentProvider(() => newId(clock.now())),
+      mailQueued: () => outbox?.nudge(),
+      auth,
+      authn,
+      bus,
+      stream: opts.stream,
+      publicUrl: config.publicUrl,
+      linkSecret: config.authSecret,
+      production: config.production,
+      devMailbox: config.devMailbox,
+      logLevel: config.logLevel,
+      logStream: opts.logStream,
+      signInRateLimit: config.signInRateLimit,
+      signUpRateLimit: config.signUpRateLimit,
+      trustProxy: config.trustProxy,
+      membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
+      rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
+      storage,
+      unlocks,
+      slugs,
+      views,
+      maxVideoBytes: config.maxVideoBytes,
+      storageChanged: () => sweeper?.nudge(),
+      webDist: opts.webDist ?? WEB_DIST,
+      extraRoutes: opts.extraRoutes,
+    });
+  } catch (err) {
+    // The listener's connection would keep the process (or a test run) alive.
+    await bus.close();
+    await views.stop();
+    throw err;
+  }
 
+  log = server.log;
   redis?.on('error', (err) => server.log.warn({ err: String(err) }, 'redis: connection error'));
 
   const mailer =
@@ -151,8 +182,11 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
     storage,
     storageSweeper,
     views,
+    bus,
     async close() {
+      // Ends open notification streams first (their hook), then the listener.
       await server.close();
+      await bus.close();
       await worker.stop();
       await storageSweeper.stop();
       await views.stop();

@@ -92,6 +92,8 @@ type Outcome =
 
 interface Entry {
   expect: Outcome;
+  /** A Server-Sent Events route: a 2xx answer is a stream that never ends on its own. */
+  stream?: true;
   /** A fresh world for every call (the call destroys what others need). */
   freshWorld?: boolean;
   /** The request for `who`, with whatever fixtures it needs made first. */
@@ -105,8 +107,11 @@ interface Ctx {
     SignedUp
   >;
   foreignKey: string;
-  /** Calls as `who`; key principals use `world`'s keys. */
-  call(who: Principal, req: Request, world?: World): Promise<LightMyRequestResponse>;
+  /**
+   * Calls as `who`; key principals use `world`'s keys. `stream`: the route answers with a stream
+   * that stays open, which is closed as soon as its status is known.
+   */
+  call(who: Principal, req: Request, world?: World, stream?: boolean): Promise<LightMyRequestResponse>;
   newWorld(): Promise<World>;
   /** A fresh user (no password) who is a member of the world's workspace. */
   newMember(world: World, role: Role): Promise<string>;
@@ -576,7 +581,154 @@ const matrix: Record<string, Entry> = {
     expect: { public: 200 },
     request: async (ctx, w) => ({ method: 'GET', url: `/embed/${(await ctx.video(w)).slug}` }),
   },
+  // The invite link and joining by it (SPEC §4.3).
+  'GET /api/workspaces/:ws/invite-link': {
+    expect: adminOnly,
+    request: (_c, w) => ({ method: 'GET', url: `/api/workspaces/${w.ws.id}/invite-link` }),
+  },
+  'PATCH /api/workspaces/:ws/invite-link': {
+    expect: adminOnly,
+    request: (_c, w) => ({
+      method: 'PATCH',
+      url: `/api/workspaces/${w.ws.id}/invite-link`,
+      body: { role: 'creator' },
+    }),
+  },
+  'POST /api/workspaces/:ws/invite-link/rotate': {
+    expect: adminOnly,
+    request: (_c, w) => ({ method: 'POST', url: `/api/workspaces/${w.ws.id}/invite-link/rotate` }),
+  },
+  'GET /api/join/:linkToken': {
+    expect: { public: 200 },
+    async request(ctx, w) {
+      return { method: 'GET', url: `/api/join/${await linkToken(ctx, w.ws.id, ctx.people.sa)}` };
+    },
+  },
+  'POST /api/join/:linkToken': {
+    // Joining a workspace is a person's act: sessions only; a key may not, even its owner's.
+    expect: { ok: SESSIONS, forbidden: LIVE_KEYS },
+    async request(ctx) {
+      // A workspace of someone else's, which the caller is not in yet.
+      const host = await createWorkspace(ctx.app, ctx.people.host.cookie, 'Host');
+      return { method: 'POST', url: `/api/join/${await linkToken(ctx, host.id, ctx.people.host)}` };
+    },
+  },
+
+  // Join requests (SPEC §4.4).
+  'GET /api/workspaces/:ws/join-requests': {
+    expect: adminOnly,
+    request: (_c, w) => ({ method: 'GET', url: `/api/workspaces/${w.ws.id}/join-requests` }),
+  },
+  'POST /api/workspaces/:ws/join-requests/:id/approve': {
+    expect: adminOnly,
+    async request(ctx, w) {
+      return {
+        method: 'POST',
+        url: `/api/workspaces/${w.ws.id}/join-requests/${await newJoinRequest(ctx, w)}/approve`,
+      };
+    },
+  },
+  'POST /api/workspaces/:ws/join-requests/:id/deny': {
+    expect: adminOnly,
+    async request(ctx, w) {
+      return {
+        method: 'POST',
+        url: `/api/workspaces/${w.ws.id}/join-requests/${await newJoinRequest(ctx, w)}/deny`,
+      };
+    },
+  },
+
+  // Company-domain suggestions (SPEC §4.5).
+  'GET /api/workspaces/:ws/suggestions': {
+    expect: adminOnly,
+    request: (_c, w) => ({ method: 'GET', url: `/api/workspaces/${w.ws.id}/suggestions` }),
+  },
+  'POST /api/workspaces/:ws/suggestions/:userId/dismiss': {
+    expect: adminOnly,
+    async request(ctx, w) {
+      // Everyone here signs up at example.com: with it as the company domain, a new verified
+      // account there is a suggestion.
+      await ctx.app.troupe.data.db
+        .updateTable('workspaces')
+        .set({ company_domain: 'example.com' })
+        .where('id', '=', w.ws.id)
+        .execute();
+      const userId = await newUser(ctx);
+      return { method: 'POST', url: `/api/workspaces/${w.ws.id}/suggestions/${userId}/dismiss` };
+    },
+  },
+
+  // Notifications (SPEC §7): a person's own; a key reads those of its own workspace.
+  'GET /api/notifications': {
+    expect: { ok: [...SESSIONS, ...LIVE_KEYS] },
+    request: () => ({ method: 'GET', url: '/api/notifications' }),
+  },
+  'POST /api/notifications/read': {
+    expect: { ok: [...SESSIONS, ...LIVE_KEYS] },
+    request: () => ({ method: 'POST', url: '/api/notifications/read', body: { all: true } }),
+  },
+  'GET /api/notifications/stream': {
+    expect: { ok: [...SESSIONS, ...LIVE_KEYS] },
+    stream: true,
+    request: () => ({ method: 'GET', url: '/api/notifications/stream' }),
+  },
 };
+
+/** The live token of a workspace's invite link, as its Super Admin `admin` sees it. */
+async function linkToken(ctx: Ctx, wsId: string, admin: SignedUp): Promise<string> {
+  const res = await ctx.app.request({
+    method: 'GET',
+    url: `/api/workspaces/${wsId}/invite-link`,
+    cookie: admin.cookie,
+  });
+  if (res.statusCode !== 200) throw new Error(`invite link ${res.statusCode}: ${res.body}`);
+  return res.json().token;
+}
+
+/** A verified account (no password) that is in no workspace. */
+async function newUser(ctx: Ctx): Promise<string> {
+  counter += 1;
+  const id = `matrixjoiner${counter}`;
+  const now = new Date();
+  const sqlite = ctx.app.dialect === 'sqlite';
+  await ctx.app.troupe.data.db
+    .insertInto('user')
+    .values({
+      id,
+      name: 'Would Join',
+      email: `matrix-joiner-${counter}@example.com`,
+      emailVerified: sqlite ? 1 : true,
+      createdAt: sqlite ? now.toISOString() : now,
+      updatedAt: sqlite ? now.toISOString() : now,
+    } as never)
+    .execute();
+  return id;
+}
+
+/** A pending join request to the world's workspace, as the invite link makes it. */
+async function newJoinRequest(ctx: Ctx, w: World): Promise<string> {
+  const userId = await newUser(ctx);
+  const now = ctx.app.clock.now();
+  const id = `matrixrequest${counter}`;
+  await ctx.app.troupe.data.db
+    .insertInto('join_requests')
+    .values({
+      id,
+      workspace_id: w.ws.id,
+      user_id: userId,
+      email: `matrix-joiner-${counter}@example.com`,
+      name: 'Would Join',
+      sort_key: 'would join',
+      role: 'viewer',
+      status: 'pending',
+      decided_by: null,
+      decided_at: null,
+      created_at: now,
+      expires_at: now + 86_400_000,
+    })
+    .execute();
+  return id;
+}
 
 /** The person behind a principal (for invitations addressed to them). */
 function ownerOf(ctx: Ctx, who: Principal): SignedUp | null {
@@ -637,8 +789,8 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
     };
     // Each principal is its own client (a loopback address of its own), as people are: per-client
     // rate limits count each apart.
-    const call = (who: Principal, req: Request, world?: World) =>
-      app.troupe.server.inject({
+    const call = async (who: Principal, req: Request, world?: World, stream = false) => {
+      const res = await app.troupe.server.inject({
         method: req.method as 'GET',
         url: req.url,
         remoteAddress: `127.0.1.${principals.indexOf(who) + 1}`,
@@ -649,7 +801,23 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
         },
         ...(req.raw ? { payload: req.raw.payload } : {}),
         ...(req.body !== undefined ? { payload: JSON.stringify(req.body) } : {}),
+        payloadAsStream: stream && req.method === 'GET',
       });
+      if (!stream || req.method !== 'GET') return res;
+      const body = res.statusCode < 300 ? '' : await text(res.stream());
+      if (res.statusCode < 300) res.stream().destroy();
+      return {
+        statusCode: res.statusCode,
+        headers: res.headers,
+        body,
+        json: () => JSON.parse(body),
+      } as never;
+    };
+    const text = async (r: NodeJS.ReadableStream) => {
+      let out = '';
+      for await (const chunk of r) out += String(chunk);
+      return out;
+    };
     const created = async (res: LightMyRequestResponse) => {
       if (res.statusCode >= 300) throw new Error(`fixture failed ${res.statusCode}: ${res.body}`);
       return res.json();
@@ -860,7 +1028,7 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
         const want = expected(entry.expect, who);
         const requests = method === 'GET' ? [req, { ...req, method: 'HEAD' }] : [req];
         for (const r of requests) {
-          const res = await ctx.call(who, r, world);
+          const res = await ctx.call(who, r, world, entry.stream);
           const got = res.statusCode;
           const okay = want === 'ok' ? got >= 200 && got < 300 : got === want;
           if (!okay) {
@@ -884,7 +1052,7 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
               const m = /\/api\/items\/([^/]+)/.exec(r.url);
               if (m?.[1]) absent.url = r.url.replace(m[1], MISSING);
             }
-            const other = await ctx.call(who, absent, world);
+            const other = await ctx.call(who, absent, world, entry.stream);
             const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
             if (
               other.statusCode !== 404 ||

@@ -92,6 +92,7 @@ export async function startTestApp(
     runOutboxWorker?: boolean;
     clock?: FakeClock;
     webDist?: string;
+    stream?: TroupeOptions['stream'];
     logStream?: TroupeOptions['logStream'];
     payments?: TroupeOptions['payments'];
   } = {},
@@ -118,6 +119,7 @@ export async function startTestApp(
       runOutboxWorker: opts.runOutboxWorker ?? false,
       outboxIntervalMs: 50,
       webDist: opts.webDist,
+      stream: opts.stream,
       logStream: opts.logStream,
       payments: opts.payments,
     });

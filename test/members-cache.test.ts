@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/data/ids.ts';
-import { sortKey } from '../src/domain/members.ts';
+import { JOIN_REQUEST_TTL_MS, sortKey } from '../src/domain/members.ts';
 import { createTroupe } from '../src/troupe.ts';
 import {
   createWorkspace,
@@ -134,7 +134,7 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
     expect((await step()).seats).toBe(25);
 
     const carol = await signUp(fx.app, { name: 'Carol' });
-    // Join requests are created by a later issue's route; the row is what that route will write.
+    // The row the invite link's join writes with approval on (test/join-requests.test.ts drives the route).
     await fx.app.troupe.data.db
       .insertInto('join_requests')
       .values({
@@ -149,6 +149,7 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
         decided_by: null,
         decided_at: null,
         created_at: fx.app.clock.now(),
+        expires_at: fx.app.clock.now() + JOIN_REQUEST_TTL_MS,
       })
       .execute();
     expect(byEmail(await step(), carol.email)?.status).toBe('requested');

@@ -148,6 +148,7 @@ export function pathParam(world: World, path: string, name: string): string {
     case 'keyId':
       return world.apiKey.id;
     case 'token':
+    case 'linkToken':
       return world.invitation.token;
     case 'id':
       return path.startsWith('/api/items/') ? world.draft.id : world.invitation.id;

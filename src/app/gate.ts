@@ -13,6 +13,7 @@ import { findMembership } from '../data/members.repo.ts';
 import { allows, effectivePermission, type ItemAction } from '../domain/access.ts';
 import {
   type AccountAction,
+  confinedTo,
   decideAccountAction,
   decidePublicAction,
   decideWorkspaceAction,
@@ -61,6 +62,15 @@ export async function requireAccessUnderLock(
 export function requireAccountAccess(actor: Actor, action: AccountAction): void {
   const d = decideAccountAction(actor.credential, action);
   if (!d.allowed) throw new DomainError(d.code, d.reason);
+}
+
+/**
+ * Whose notifications the caller reads and marks, and from which workspace. Notifications belong
+ * to a person: a session reads all of its user's; an API key only those about the workspace it was
+ * made in (an integration may watch its workspace's join requests, never its owner's other ones).
+ */
+export function notificationReach(actor: Actor): { userId: string; workspaceId: string | null } {
+  return { userId: actor.userId, workspaceId: confinedTo(actor.credential) };
 }
 
 /** Of the caller's workspaces, those the credential reaches (`GET /api/workspaces`, `/api/me`). */

@@ -9,6 +9,8 @@ export const errorCodes = [
   'invalid_credentials',
   'email_not_verified',
   'no_seats',
+  'already_member',
+  'request_closed',
   'last_admin',
   'invite_expired',
   'email_mismatch',

@@ -1,4 +1,4 @@
-import type { AuditAction } from '../contract/members.ts';
+import type { AuditAction } from '../contract/audit.ts';
 import type { Conn } from './db.ts';
 import { newId } from './ids.ts';
 

@@ -161,6 +161,8 @@ export interface MembersViewQuery {
   limit: number;
   /** Leave out invitations and join requests (for callers who may not manage members). */
   membersOnly: boolean;
+  /** Join requests that lapsed by now are left out. */
+  now: number;
 }
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -180,7 +182,15 @@ interface MembersViewShape {
  */
 const membersViewBuilder =
   (shape: MembersViewShape) =>
-  (conn: Conn, workspaceId: string, pattern: string, sortKey: string, rowKey: string, take: number) => {
+  (
+    conn: Conn,
+    workspaceId: string,
+    pattern: string,
+    sortKey: string,
+    rowKey: string,
+    take: number,
+    now: number,
+  ) => {
     const pending = sql.lit('pending' as const);
     const members = conn
       .selectFrom('memberships')
@@ -250,10 +260,12 @@ const membersViewBuilder =
         'sort_key',
         sql<string>`'r:' || id`.as('row_key'),
         'created_at',
-        sql<number | null>`cast(null as bigint)`.as('expires_at'),
+        sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
       ])
       .where('workspace_id', '=', workspaceId)
       .where('status', '=', pending)
+      // A lapsed request is gone from the view (the person can ask again).
+      .where('expires_at', '>', now)
       .$if(shape.search, (q) =>
         q.where((e) =>
           e.or([
@@ -318,6 +330,7 @@ export async function listMembersView(
     query.after?.sortKey ?? '',
     query.after?.rowKey ?? '',
     query.limit + 1,
+    query.now,
   );
   return rows as MembersViewRow[];
 }

@@ -316,6 +316,117 @@ const hashedVerificationIdentifiers: Migration = {
   },
 };
 
+/** A pending join request lapses after this long (SPEC leaves it open; docs/RULES.md). */
+const JOIN_REQUEST_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+
+/**
+ * The invite link (SPEC §4.3): a row per workspace once a Super Admin changes its settings or it
+ * is first used (until then its defaults apply). The token is never stored: it is derived from the
+ * workspace id and `nonce` with the server's secret (app/invite-links); rotating draws a new
+ * 128-bit nonce. Join requests get an expiry (14 days; existing ones count from their creation).
+ */
+const inviteLinks: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('invite_links')
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.primaryKey().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('nonce', 'varchar(64)', (c) => c.notNull().defaultTo(''))
+      .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('role', 'varchar(20)', (c) => c.notNull().defaultTo('viewer'))
+      .addColumn('expires_at', 'bigint')
+      .addColumn('max_uses', 'integer')
+      .addColumn('uses', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_by', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addCheckConstraint('invite_links_role', sql`role IN ('developer', 'creator', 'viewer')`)
+      .addCheckConstraint('invite_links_uses', sql`uses >= 0 AND (max_uses IS NULL OR uses <= max_uses)`)
+      .execute();
+
+    await db.schema.alterTable('join_requests').addColumn('expires_at', 'bigint').execute();
+    await db
+      .updateTable('join_requests')
+      .set({ expires_at: sql`created_at + ${sql.lit(JOIN_REQUEST_TTL_MS)}` })
+      .execute();
+  },
+};
+
+/**
+ * Notifications (SPEC §7), stored per user. `seq` numbers each user's notifications 1, 2, 3, ...
+ * from `notification_counters`, whose row is taken in the transaction that writes them: one
+ * user's notifications commit in `seq` order with no holes, so an SSE stream can resume after a
+ * `Last-Event-ID` exactly, and notice (and fill from the table) any event it did not receive.
+ * `subject_id` is what the notification is about (the join request, the item) for joins at read time.
+ */
+const notifications: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('notification_counters')
+      .addColumn('user_id', 'varchar(64)', (c) => c.primaryKey().references('user.id').onDelete('cascade'))
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('notifications')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('kind', 'varchar(40)', (c) => c.notNull())
+      .addColumn('subject_id', 'varchar(64)')
+      .addColumn('data', 'text', (c) => c.notNull())
+      .addColumn('read_at', 'bigint')
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('notifications_user_seq_uniq')
+      .on('notifications')
+      .columns(['user_id', 'seq'])
+      .unique()
+      .execute();
+    await db.schema
+      .createIndex('notifications_unread_idx')
+      .on('notifications')
+      .columns(['user_id', 'seq'])
+      .where(sql.ref('read_at'), 'is', null)
+      .execute();
+    await db.schema
+      .createIndex('notifications_subject_idx')
+      .on('notifications')
+      .columns(['subject_id'])
+      .execute();
+  },
+};
+
+/**
+ * Suggestions (SPEC §4.5): people dismissed per workspace, and an index on the domain of every
+ * account's email (with the email, for keyset pages), so "verified people at acme.com" is an index
+ * range however many accounts there are. The expression differs by dialect;
+ * data/suggestions.repo.ts queries with the same one.
+ */
+const suggestions: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('suggestion_dismissals')
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('user.id').onDelete('cascade'))
+      .addColumn('dismissed_by', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('suggestion_dismissals_pk', ['workspace_id', 'user_id'])
+      .execute();
+    const domain =
+      db.getExecutor().adapter instanceof PostgresAdapter
+        ? sql`split_part(email, '@', 2)`
+        : sql`substr(email, instr(email, '@') + 1)`;
+    await sql`CREATE INDEX user_email_domain_idx ON "user" (${domain}, email)`.execute(db);
+  },
+};
+
 /**
  * Video files (one per video item) and the storage objects waiting to be removed. An object's key
  * is written to `storage_deletions` by triggers whenever a row that names it goes (the item
@@ -527,6 +638,9 @@ const migrations: Record<string, Migration> = {
   '0006_hashed_session_tokens': hashedSessionTokens,
   '0007_items_root_indexes': itemsRootIndexes,
   '0008_hashed_verification_identifiers': hashedVerificationIdentifiers,
+  '0010_invite_links': inviteLinks,
+  '0011_notifications': notifications,
+  '0012_suggestions': suggestions,
   '0020_videos': videos,
   '0021_share_pages': sharePages,
 };
@@ -537,9 +651,9 @@ export async function migrateToLatest(db: AnyDb): Promise<void> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'troupe_migrations',
     migrationLockTableName: 'troupe_migrations_lock',
-    // Engineers number their migrations from separate ranges (0008-0019, 0020-0029, ...) and
-    // branches land in any order: a database that already ran 0020 must still run a 0009 that
-    // lands after it. Each migration is independent of those numbered after it.
+    // Engineers number their migrations in separate ranges (0008-0009, 0010-0019, 0020+) and
+    // land them in any order: a database that already ran 0010 must still run a 0009 that lands
+    // after it. Every migration here is independent of the ones numbered after it.
     allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();

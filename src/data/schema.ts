@@ -82,6 +82,22 @@ export interface JoinRequestsTable {
   decided_by: string | null;
   decided_at: number | null;
   created_at: number;
+  /** A pending request lapses at this time (14 days after it was made or renewed). */
+  expires_at: number;
+}
+
+export interface InviteLinksTable {
+  workspace_id: string;
+  /** '' until the first rotation, then 128 random bits: the token is derived from it, never stored. */
+  nonce: Generated<string>;
+  enabled: Generated<number>;
+  role: Generated<string>;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface ApiKeysTable {
@@ -163,6 +179,33 @@ export interface ItemGrantsTable {
   created_at: number;
 }
 
+export interface NotificationCountersTable {
+  user_id: string;
+  seq: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  /** The user's own sequence number (1, 2, 3, ...): the SSE event id. */
+  seq: number;
+  workspace_id: string;
+  kind: string;
+  /** What the notification is about (a join request, an item), for joins at read time. */
+  subject_id: string | null;
+  /** JSON. */
+  data: string;
+  read_at: number | null;
+  created_at: number;
+}
+
+export interface SuggestionDismissalsTable {
+  workspace_id: string;
+  user_id: string;
+  dismissed_by: string | null;
+  created_at: number;
+}
+
 export interface VideoFilesTable {
   item_id: string;
   workspace_id: string;
@@ -223,6 +266,10 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   invitations: InvitationsTable;
   join_requests: JoinRequestsTable;
+  invite_links: InviteLinksTable;
+  notification_counters: NotificationCountersTable;
+  notifications: NotificationsTable;
+  suggestion_dismissals: SuggestionDismissalsTable;
   api_keys: ApiKeysTable;
   seat_purchases: SeatPurchasesTable;
   audit_events: AuditEventsTable;

@@ -1,38 +1,11 @@
-/** Public webmail domains: never a company domain (SPEC §4.5). */
-const webmail = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'yahoo.com',
-  'yahoo.co.uk',
-  'ymail.com',
-  'hotmail.com',
-  'hotmail.co.uk',
-  'outlook.com',
-  'live.com',
-  'msn.com',
-  'icloud.com',
-  'me.com',
-  'mac.com',
-  'aol.com',
-  'proton.me',
-  'protonmail.com',
-  'pm.me',
-  'gmx.com',
-  'gmx.de',
-  'gmx.net',
-  'web.de',
-  'yandex.ru',
-  'yandex.com',
-  'mail.ru',
-  'qq.com',
-  '163.com',
-  '126.com',
-  'zoho.com',
-  'hey.com',
-  'fastmail.com',
-  'tutanota.com',
-  'mail.com',
-]);
+import freeEmailDomains from 'free-email-domains';
+
+/**
+ * Public webmail and disposable-mail domains: never a company domain (SPEC §4.5). The maintained
+ * list from npm (`free-email-domains`, ~14,000 domains; data only, its download-at-install script is
+ * denied in package.json), plus the few webmail providers it lacks.
+ */
+const webmail = new Set<string>([...freeEmailDomains, 'hey.com', 'tutanota.com', 'tuta.io', 'tutamail.com']);
 
 export function isWebmailDomain(domain: string): boolean {
   return webmail.has(domain.toLowerCase());

@@ -55,7 +55,7 @@ describe('workspace actions by credential', () => {
   });
 
   it('account actions are for signed-in people only', () => {
-    for (const a of ['workspace:create', 'invitation:accept'] as const) {
+    for (const a of ['workspace:create', 'invitation:accept', 'workspace:join'] as const) {
       expect(decideAccountAction(session, a).allowed).toBe(true);
       expect(decideAccountAction(keyIn('ws1'), a)).toMatchObject({ allowed: false, code: 'forbidden' });
     }

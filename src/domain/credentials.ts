@@ -47,20 +47,38 @@ export const workspaceActions = {
   'api_keys:list': { capability: 'api:access' },
   'api_key:create': { capability: 'api:access', sessionOnly: true },
   'api_key:revoke': { capability: 'api:access' },
+  'invite_link:manage': { capability: 'workspace:settings' },
+  'join_requests:manage': { capability: 'members:manage' },
+  'suggestions:view': { capability: 'members:manage' },
+  'suggestion:dismiss': { capability: 'members:manage' },
 } as const satisfies Record<string, { capability: Capability; sessionOnly?: true }>;
 
 export type WorkspaceAction = keyof typeof workspaceActions;
 
 /**
  * What a caller does as a person, outside any one workspace: creating a workspace or joining one
- * reaches beyond an API key's workspace, so only a signed-in person may.
+ * (by invitation or by invite link) reaches beyond an API key's workspace, so only a signed-in
+ * person may.
  */
-export type AccountAction = 'workspace:create' | 'invitation:accept';
+const accountActions = {
+  'workspace:create': 'create workspaces',
+  'invitation:accept': 'accept invitations',
+  'workspace:join': 'join workspaces',
+} as const;
+export type AccountAction = keyof typeof accountActions;
 
 export interface Denial {
   allowed: false;
   code: 'not_found' | 'forbidden';
   reason: string;
+}
+
+/**
+ * The one workspace a credential is confined to (an API key's), or null for a session, which
+ * reaches every workspace of its user.
+ */
+export function confinedTo(credential: Credential): string | null {
+  return credential.kind === 'api_key' ? credential.workspaceId : null;
 }
 
 /** The user's role as the credential may use it in `workspaceId`: null beyond its reach. */
@@ -105,11 +123,10 @@ export function decideAccountAction(
   action: AccountAction,
 ): { allowed: true } | Denial {
   if (credential.kind === 'session') return { allowed: true };
-  const what = action === 'workspace:create' ? 'create workspaces' : 'accept invitations';
   return {
     allowed: false,
     code: 'forbidden',
-    reason: `An API key acts only inside its own workspace: sign in to ${what}`,
+    reason: `An API key acts only inside its own workspace: sign in to ${accountActions[action]}`,
   };
 }
 

@@ -17,6 +17,8 @@ export const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   email_taken: 409,
   no_seats: 409,
+  already_member: 409,
+  request_closed: 409,
   last_admin: 409,
   invite_expired: 410,
   payload_too_large: 413,

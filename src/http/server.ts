@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import type { ViewCounter } from '../app/public/view-counter.ts';
 import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
+import type { NotificationBus } from '../infra/bus.ts';
 import type { Clock } from '../infra/clock.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
 import type { SlugSealer } from '../infra/slug-sealer.ts';
@@ -29,11 +30,15 @@ import { billingRoutes } from './routes/billing.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
+import { inviteLinkRoutes } from './routes/invite-links.ts';
 import { itemRoutes } from './routes/items.ts';
+import { joinRequestRoutes } from './routes/join-requests.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { notificationRoutes, type StreamOptions } from './routes/notifications.ts';
 import { publicRoutes } from './routes/public.ts';
 import { sharePageRoutes } from './routes/share-pages.ts';
+import { suggestionRoutes } from './routes/suggestions.ts';
 import { videoRoutes } from './routes/videos.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
@@ -46,7 +51,12 @@ export interface ServerDeps {
   mailQueued(): void;
   auth: Auth;
   authn: Authenticator;
+  /** Notification events to the open streams (after commit). */
+  bus: NotificationBus;
+  stream?: Partial<StreamOptions>;
   publicUrl: string;
+  /** The server's secret (AUTH_SECRET): invite link tokens are derived from it. */
+  linkSecret: string;
   production: boolean;
   /** Serve the dev mailbox (to loopback clients): outside production, with no SMTP_URL. */
   devMailbox: boolean;
@@ -205,6 +215,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   workspaceRoutes(app, deps);
   memberRoutes(app, deps);
   invitationRoutes(app, deps);
+  inviteLinkRoutes(app, deps);
+  joinRequestRoutes(app, deps);
+  suggestionRoutes(app, deps);
   billingRoutes(app, deps);
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
@@ -212,6 +225,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await videoRoutes(app, deps);
   sharePageRoutes(app, deps);
   publicRoutes(app, deps);
+  notificationRoutes(app, deps);
   if (deps.devMailbox) devMailboxRoutes(app, deps);
   deps.extraRoutes?.(app);
 

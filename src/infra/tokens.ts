@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /** A new secret token: 256 bits from the CSPRNG, base64url (43 characters). */
 export function newToken(bytes = 32): string {
@@ -8,4 +8,13 @@ export function newToken(bytes = 32): string {
 /** What we store instead of a token: its SHA-256, hex. Tokens are high-entropy, so no salt is needed. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * A token that can be shown again without being stored: HMAC-SHA256 of `parts` under the server's
+ * secret, base64url (43 characters, 256 bits). Whoever holds the database but not the secret
+ * cannot compute it; a new random part makes a new token and retires the old one.
+ */
+export function deriveToken(secret: string, ...parts: string[]): string {
+  return createHmac('sha256', secret).update(parts.join('\u0000')).digest('base64url');
 }

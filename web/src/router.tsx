@@ -10,6 +10,7 @@ import { VerifiedPage } from './features/auth/verified-page.tsx';
 import { VerifyEmailPage } from './features/auth/verify-email-page.tsx';
 import { BillingPage } from './features/billing/billing-page.tsx';
 import { AcceptInvitePage } from './features/invitations/accept-invite-page.tsx';
+import { JoinPage } from './features/invitations/join-page.tsx';
 import { ItemPage } from './features/library/item-page.tsx';
 import { LibraryPage } from './features/library/library-page.tsx';
 import { MembersPage } from './features/members/members-page.tsx';
@@ -24,7 +25,8 @@ import { RouteError } from './route-error.tsx';
 
 /**
  * Signed out: /sign-up, /sign-in, /forgot-password, /reset-password, /verified, /verify-email.
- * Either: /invite/:token (an invitation; leads to sign-up / sign-in and back, or to accepting).
+ * Either: /invite/:token (an invitation; leads to sign-up / sign-in and back, or to accepting),
+ * /join/:token (an invite link; the same, then joins or asks to join).
  * Signed in (else /sign-in?next=...): /, /workspaces,
  * /w/:wsId/{members,library,notifications,api-keys,billing,audit,settings},
  * /w/:wsId/library/folders/:folderId, /w/:wsId/library/items/:itemId (an item's link).
@@ -37,6 +39,7 @@ export const router = createBrowserRouter([
   { path: '/verified', element: <VerifiedPage />, errorElement: <RouteError /> },
   { path: '/verify-email', element: <VerifyEmailPage />, errorElement: <RouteError /> },
   { path: '/invite/:token', element: <AcceptInvitePage />, errorElement: <RouteError /> },
+  { path: '/join/:token', element: <JoinPage />, errorElement: <RouteError /> },
   {
     element: <RequireAuth />,
     errorElement: <RouteError />,

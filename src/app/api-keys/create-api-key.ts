@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CreatedApiKey } from '../../contract/members.ts';
+import type { CreatedApiKey } from '../../contract/api-keys.ts';
 import { insertApiKey } from '../../data/api-keys.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';

@@ -1,4 +1,4 @@
-import type { ApiKey } from '../../contract/members.ts';
+import type { ApiKey } from '../../contract/api-keys.ts';
 import { listApiKeys as listApiKeyRows } from '../../data/api-keys.repo.ts';
 import type { Db } from '../../data/db.ts';
 import type { WorkspaceActor } from '../actor.ts';

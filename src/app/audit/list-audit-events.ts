@@ -1,4 +1,4 @@
-import type { AuditAction, AuditEvent } from '../../contract/members.ts';
+import type { AuditAction, AuditEvent } from '../../contract/audit.ts';
 import { listAuditEvents as listAuditRows } from '../../data/audit.repo.ts';
 import type { Db } from '../../data/db.ts';
 import type { WorkspaceActor } from '../actor.ts';

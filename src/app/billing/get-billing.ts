@@ -1,4 +1,4 @@
-import type { Billing } from '../../contract/members.ts';
+import type { Billing } from '../../contract/billing.ts';
 import { listSeatPurchases } from '../../data/billing.repo.ts';
 import type { Db } from '../../data/db.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';

@@ -1,4 +1,4 @@
-import type { Billing } from '../../contract/members.ts';
+import type { Billing } from '../../contract/billing.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { insertSeatPurchase, setSeatLimit } from '../../data/billing.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';

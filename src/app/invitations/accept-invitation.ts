@@ -2,14 +2,23 @@ import type { Role } from '../../contract/roles.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
+import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
 import { claimSeat, findMembership, insertMembership } from '../../data/members.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { sortKey } from '../../domain/members.ts';
+import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import { hashToken } from '../../infra/tokens.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireAccountAccess } from '../gate.ts';
+import {
+  type Note,
+  noteTurnedAway,
+  publishNotes,
+  seatLimitNotes,
+  writeNotes,
+} from '../notifications/notify.ts';
 import { deadInvitation, liveInvitation } from './preview-invitation.ts';
 
 /**
@@ -17,7 +26,11 @@ import { deadInvitation, liveInvitation } from './preview-invitation.ts';
  * free seat. The claim, the seat and the membership are one transaction: the claim is a conditional
  * update (one winner per token), the seat a conditional increment (never past the seat count).
  */
-export async function acceptInvitation(deps: { db: Db; clock: Clock }, actor: Actor, token: string) {
+export async function acceptInvitation(
+  deps: { db: Db; clock: Clock; bus: NotificationBus },
+  actor: Actor,
+  token: string,
+) {
   requireAccountAccess(actor, 'invitation:accept');
   const tokenHash = hashToken(token);
   const inv = liveInvitation(await findInvitationByTokenHash(deps.db, tokenHash), deps.clock.now());
@@ -34,49 +47,86 @@ export async function acceptInvitation(deps: { db: Db; clock: Clock }, actor: Ac
     );
   }
   const ws = inv.workspace_id;
-  return inTransaction(deps.db, async (tx) => {
-    const now = deps.clock.now();
-    const claimed = await claimInvitation(tx, tokenHash, actor.userId, now);
-    if (!claimed) throw deadInvitation('accepted');
-    const role = claimed.role as Role;
-    const existing = await findMembership(tx, ws, actor.userId);
-    if (!existing) {
-      if (!(await claimSeat(tx, ws))) {
-        throw new DomainError(
-          'no_seats',
-          `${inv.workspace_name} has no free seat. Ask a Super Admin to add seats.`,
+  const now = deps.clock.now();
+  let out: Awaited<ReturnType<typeof accept>>;
+  try {
+    out = await accept();
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'no_seats') {
+      await noteTurnedAway(deps, ws, { name: actor.name, email: actor.email });
+    }
+    throw err;
+  }
+  publishNotes(deps.bus, out.notes, now);
+  return out.result;
+
+  /** The claim, the seat and the membership in one transaction, with the notifications they cause. */
+  function accept() {
+    return inTransaction(deps.db, async (tx) => {
+      const notes: Note[] = [];
+      const claimed = await claimInvitation(tx, tokenHash, actor.userId, now);
+      if (!claimed) throw deadInvitation('accepted');
+      const role = claimed.role as Role;
+      const existing = await findMembership(tx, ws, actor.userId);
+      if (!existing) {
+        if (!(await claimSeat(tx, ws))) {
+          throw new DomainError(
+            'no_seats',
+            `${inv.workspace_name} has no free seat. Ask a Super Admin to add seats.`,
+          );
+        }
+        await insertMembership(
+          tx,
+          {
+            workspaceId: ws,
+            userId: actor.userId,
+            role,
+            email: actor.email,
+            name: actor.name,
+            sortKey: sortKey(actor.name, actor.email),
+          },
+          now,
         );
+        // Invited while asking to join: the request is done.
+        await closePendingJoinRequest(tx, ws, actor.userId, now);
+        notes.push(...(await seatLimitNotes(tx, ws, null)));
       }
-      await insertMembership(
-        tx,
-        {
+      // The inviter hears of it, while they are still in the workspace.
+      const inviter = claimed.invited_by;
+      if (inviter && inviter !== actor.userId && (await findMembership(tx, ws, inviter))) {
+        notes.push({
+          userId: inviter,
           workspaceId: ws,
-          userId: actor.userId,
-          role,
-          email: actor.email,
-          name: actor.name,
-          sortKey: sortKey(actor.name, actor.email),
-        },
+          kind: 'invitation_accepted',
+          subjectId: claimed.id,
+          data: {
+            workspace: { id: ws, name: inv.workspace_name },
+            member: { id: actor.userId, name: actor.name, email: actor.email },
+            role: existing ? existing.role : role,
+          },
+        });
+      }
+      await insertAuditEvents(
+        tx,
+        [
+          {
+            workspaceId: ws,
+            actor: actorRef(actor),
+            action: 'invitation.accept',
+            target: { type: 'invitation', id: claimed.id, label: claimed.email },
+            after: { role: existing ? existing.role : role },
+          },
+        ],
         now,
       );
-    }
-    await insertAuditEvents(
-      tx,
-      [
-        {
-          workspaceId: ws,
-          actor: actorRef(actor),
-          action: 'invitation.accept',
-          target: { type: 'invitation', id: claimed.id, label: claimed.email },
-          after: { role: existing ? existing.role : role },
+      return {
+        result: {
+          workspace: { id: ws, name: inv.workspace_name },
+          role: existing ? existing.role : role,
+          status: 'active' as const,
         },
-      ],
-      now,
-    );
-    return {
-      workspace: { id: ws, name: inv.workspace_name },
-      role: existing ? existing.role : role,
-      status: 'active' as const,
-    };
-  });
+        notes: await writeNotes(tx, notes, now),
+      };
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import type { InviteBody, InviteResult } from '../../contract/members.ts';
+import type { InviteBody, InviteResult } from '../../contract/invitations.ts';
 import { roleLabels } from '../../contract/roles.ts';
 import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';

@@ -1,4 +1,4 @@
-import type { InvitationPreview } from '../../contract/members.ts';
+import type { InvitationPreview } from '../../contract/invitations.ts';
 import type { Db } from '../../data/db.ts';
 import { findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { DomainError } from '../../domain/errors.ts';

@@ -4,11 +4,14 @@ import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { deleteGrant, upsertGrant } from '../../data/items.repo.ts';
 import { findMembership } from '../../data/members.repo.ts';
+import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
+import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
+import { type Note, publishNotes, writeNotes } from '../notifications/notify.ts';
 import { describeAccess } from './get-item-access.ts';
 import { reload } from './item-access.ts';
 
@@ -18,16 +21,16 @@ import { reload } from './item-access.ts';
  * Sharing needs edit access, so nobody grants more than they hold.
  */
 export async function putGrant(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; clock: Clock; bus: NotificationBus },
   actor: Actor,
   input: { itemId: string; userId: string; permission: Permission },
 ): Promise<ItemAccess> {
-  return inTransaction(deps.db, async (tx) => {
+  const now = deps.clock.now();
+  const { access, notes } = await inTransaction(deps.db, async (tx) => {
     const { loaded } = await requireItem(tx, actor, 'item:share', input.itemId);
     const ws = loaded.item.workspaceId;
     const grantee = await findMembership(tx, ws, input.userId);
     if (!grantee) throw invalid('userId', 'Items can only be shared with members of this workspace');
-    const now = deps.clock.now();
     const before =
       (await listGrantsOn(tx, ws, [input.itemId])).find((g) => g.userId === input.userId)?.permission ?? null;
     await upsertGrant(
@@ -55,8 +58,29 @@ export async function putGrant(
       ],
       now,
     );
-    return describeAccess(tx, await reload(tx, input.itemId, actor.userId));
+    // The grantee hears of a new share or a raise to edit (not of a lowering, nor of sharing with themselves).
+    const notes: Note[] = [];
+    const raised = before === null || (before === 'view' && input.permission === 'edit');
+    const workspace = raised && input.userId !== actor.userId ? await findWorkspace(tx, ws) : undefined;
+    if (workspace) {
+      notes.push({
+        userId: input.userId,
+        workspaceId: ws,
+        kind: 'item_shared',
+        subjectId: input.itemId,
+        data: {
+          workspace: { id: ws, name: workspace.name },
+          item: { id: input.itemId, title: loaded.item.title, kind: loaded.item.kind },
+          permission: grantee.role === 'viewer' ? 'view' : input.permission,
+          sharedBy: { id: actor.userId, name: actor.name },
+        },
+      });
+    }
+    const rows = await writeNotes(tx, notes, now);
+    return { access: await describeAccess(tx, await reload(tx, input.itemId, actor.userId)), notes: rows };
   });
+  publishNotes(deps.bus, notes, now);
+  return access;
 }
 
 /** Removes one member's grant on the item (sharers only). */

@@ -60,3 +60,31 @@ export function invitationMail(
     url,
   );
 }
+
+export function joinApprovedMail(
+  to: string,
+  name: string,
+  workspace: string,
+  roleLabel: string,
+  url: string,
+) {
+  return actionMail(
+    to,
+    `You're in: your request to join ${workspace} was approved`,
+    `Hi ${name},`,
+    `A Super Admin approved your request to join the workspace "${workspace}" on Troupe. You are a member now, as ${roleLabel}.`,
+    `Open ${workspace}`,
+    url,
+  );
+}
+
+export function joinDeniedMail(to: string, name: string, workspace: string, url: string) {
+  return actionMail(
+    to,
+    `Your request to join ${workspace} was declined`,
+    `Hi ${name},`,
+    `A Super Admin of the workspace "${workspace}" declined your request to join it. If you think this is a mistake, ask them for an invitation.`,
+    'Open Troupe',
+    url,
+  );
+}

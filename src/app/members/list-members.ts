@@ -32,6 +32,7 @@ function present(row: MembersViewRow, now: number): MemberRow {
         role: row.role,
         status: 'requested',
         createdAt,
+        expiresAt: new Date(row.expires_at ?? 0).toISOString(),
       };
     case 'invitation':
       return {
@@ -77,7 +78,7 @@ export async function listMembersJson(
   return body;
 }
 
-/** One page, and until when it stays exact without a change (the first pending invitation's expiry). */
+/** One page, and until when it stays exact without a change (the first expiry of an invitation or request on it). */
 async function buildPage(
   deps: { db: Db; clock: Clock },
   workspaceId: string,
@@ -85,22 +86,24 @@ async function buildPage(
   input: ListInput,
 ): Promise<{ page: MembersPage; validUntil: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, 2) : null;
+  const now = deps.clock.now();
   const [rows, ws] = await Promise.all([
     listMembersView(deps.db, workspaceId, {
       q: input.q ? input.q.toLowerCase() : null,
       after: after ? { sortKey: after[0] as string, rowKey: after[1] as string } : null,
       limit: input.limit,
       membersOnly,
+      now,
     }),
     findWorkspace(deps.db, workspaceId),
   ]);
   if (!ws) throw notFound('Workspace');
   const rowsOnPage = rows.slice(0, input.limit);
   const last = rowsOnPage[rowsOnPage.length - 1];
-  const now = deps.clock.now();
+  // Time changes the page at the first expiry on it: an invitation turns expired, a request lapses.
   let validUntil = Number.POSITIVE_INFINITY;
   for (const r of rowsOnPage) {
-    if (r.kind === 'invitation' && r.expires_at !== null && r.expires_at > now) {
+    if (r.kind !== 'member' && r.expires_at !== null && r.expires_at > now) {
       validUntil = Math.min(validUntil, r.expires_at);
     }
   }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createApiKey } from '../../app/api-keys/create-api-key.ts';
 import { listApiKeys } from '../../app/api-keys/list-api-keys.ts';
 import { revokeApiKey } from '../../app/api-keys/revoke-api-key.ts';
-import { ApiKeyList, ApiKeyParams, CreateApiKeyBody, CreatedApiKey } from '../../contract/members.ts';
+import { ApiKeyList, ApiKeyParams, CreateApiKeyBody, CreatedApiKey } from '../../contract/api-keys.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Db } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';

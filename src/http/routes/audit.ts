@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { listAuditEvents } from '../../app/audit/list-audit-events.ts';
-import { AuditPage, AuditQuery } from '../../contract/members.ts';
+import { AuditPage, AuditQuery } from '../../contract/audit.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Db } from '../../data/db.ts';
 import type { Authenticator } from '../authenticate.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { getBilling } from '../../app/billing/get-billing.ts';
 import { setSeats } from '../../app/billing/set-seats.ts';
-import { Billing, SetSeatsBody } from '../../contract/members.ts';
+import { Billing, SetSeatsBody } from '../../contract/billing.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Db, Dialect } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';

@@ -14,11 +14,15 @@ import {
   InviteBody,
   InviteResult,
   TokenParams,
-} from '../../contract/members.ts';
+} from '../../contract/invitations.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
+import type { NotificationBus } from '../../infra/bus.ts';
 import type { Authenticator } from '../authenticate.ts';
 
-export function invitationRoutes(app: FastifyInstance, deps: InvitationDeps & { authn: Authenticator }) {
+export function invitationRoutes(
+  app: FastifyInstance,
+  deps: InvitationDeps & { authn: Authenticator; bus: NotificationBus },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['invitations'];
   // Inviting sends mail: limited per client and workspace. Tokens: limited per client against guessing.

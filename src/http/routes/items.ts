@@ -23,10 +23,14 @@ import {
 } from '../../contract/items.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Db } from '../../data/db.ts';
+import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
 
-export function itemRoutes(app: FastifyInstance, deps: { db: Db; clock: Clock; authn: Authenticator }) {
+export function itemRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; clock: Clock; bus: NotificationBus; authn: Authenticator },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['library'];
   const sharing = ['sharing'];

@@ -28,13 +28,21 @@ import {
   type Invitation,
   type InvitationPreview,
   type InviteBody,
+  type InviteLink,
   type InviteResult,
   type Item,
   type ItemAccess,
   type ItemList,
+  type JoinLinkPreview,
+  type JoinRequest,
+  type JoinRequestList,
+  type JoinResult,
+  type MarkReadBody,
+  type MarkReadResult,
   type Me,
   type MemberRow,
   type MembersPage,
+  type NotificationList,
   type Permission,
   type Problem,
   type RequestPasswordResetBody,
@@ -44,6 +52,8 @@ import {
   type SharePage,
   type SignInBody,
   type SignUpBody,
+  type SuggestionList,
+  type UpdateInviteLinkBody,
   type UpdateSharePageBody,
   type UpdateWorkspaceBody,
   type VideoFile,
@@ -277,6 +287,38 @@ export const api = {
       request<InvitationPreview>('GET', `/api/invitations/${encodeURIComponent(token)}`),
     accept: (token: string) =>
       request<z.infer<typeof AcceptResult>>('POST', `/api/invitations/${encodeURIComponent(token)}/accept`),
+  },
+  inviteLink: {
+    get: (wsId: string) => request<InviteLink>('GET', `${ws(wsId)}/invite-link`),
+    update: (wsId: string, body: UpdateInviteLinkBody) =>
+      request<InviteLink>('PATCH', `${ws(wsId)}/invite-link`, body),
+    rotate: (wsId: string) => request<InviteLink>('POST', `${ws(wsId)}/invite-link/rotate`),
+    preview: (token: string) => request<JoinLinkPreview>('GET', `/api/join/${encodeURIComponent(token)}`),
+    join: (token: string) => request<JoinResult>('POST', `/api/join/${encodeURIComponent(token)}`),
+  },
+  joinRequests: {
+    list: (wsId: string, cursor?: string | null) =>
+      request<JoinRequestList>('GET', `${ws(wsId)}/join-requests${query({ cursor })}`),
+    approve: (wsId: string, id: string) =>
+      request<JoinRequest>('POST', `${ws(wsId)}/join-requests/${encodeURIComponent(id)}/approve`),
+    deny: (wsId: string, id: string) =>
+      request<JoinRequest>('POST', `${ws(wsId)}/join-requests/${encodeURIComponent(id)}/deny`),
+  },
+  suggestions: {
+    list: (wsId: string, cursor?: string | null) =>
+      request<SuggestionList>('GET', `${ws(wsId)}/suggestions${query({ cursor })}`),
+    dismiss: (wsId: string, userId: string) =>
+      request<void>('POST', `${ws(wsId)}/suggestions/${encodeURIComponent(userId)}/dismiss`),
+  },
+  notifications: {
+    list: (params: { cursor?: string | null; limit?: number; unread?: boolean } = {}) =>
+      request<NotificationList>(
+        'GET',
+        `/api/notifications${query({ cursor: params.cursor, limit: params.limit, unread: params.unread ? 'true' : undefined })}`,
+      ),
+    markRead: (body: MarkReadBody) => request<MarkReadResult>('POST', '/api/notifications/read', body),
+    /** The Server-Sent Events stream of new notifications (the browser reconnects with Last-Event-ID). */
+    streamUrl: '/api/notifications/stream',
   },
   billing: {
     get: (wsId: string) => request<Billing>('GET', `${ws(wsId)}/billing`),

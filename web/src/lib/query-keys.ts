@@ -15,6 +15,13 @@ export const queryKeys = {
   audit: (wsId: string, action: string | null, actorId: string | null) =>
     ['audit', wsId, action ?? '', actorId ?? ''] as const,
   invitation: (token: string) => ['invitation', token] as const,
+  inviteLink: (wsId: string) => ['invite-link', wsId] as const,
+  joinLink: (token: string) => ['join-link', token] as const,
+  /** Suggestions change with the members (an invitation removes one): under `membersOf`. */
+  suggestions: (wsId: string) => ['members', wsId, '#suggestions'] as const,
+  /** Every notifications query (the bell, the panel, the page). */
+  notifications: ['notifications'] as const,
+  notificationList: (unreadOnly: boolean) => ['notifications', 'list', unreadOnly] as const,
   /** Everything about library items (lists, items, trails, access), for invalidation. */
   items: ['items'] as const,
   itemList: (wsId: string, view: 'folder' | 'shared', parentId: string | null, sort: 'name' | 'date') =>

@@ -19,6 +19,12 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'item.grant': 'Shared an item',
   'item.grant_remove': 'Removed someone from an item',
   'items.hand_over': 'Handed over items',
+  'invite_link.update': 'Changed the invite link',
+  'invite_link.rotate': 'Made a new invite link',
+  'invite_link.join': 'Joined with the invite link',
+  'join_request.create': 'Asked to join',
+  'join_request.approve': 'Approved a join request',
+  'join_request.deny': 'Denied a join request',
   'share_page.publish': 'Published a video to the web',
   'share_page.unpublish': 'Unpublished a video',
   'share_page.password': 'Changed a video’s password',
@@ -33,7 +39,9 @@ export function isAuditAction(value: string | null): value is AuditAction {
 
 export function actionColor(action: AuditAction): string {
   if (action.endsWith('.revoke') || action === 'member.remove' || action === 'member.leave') return 'red';
-  if (action.startsWith('invitation.')) return 'blue';
+  if (action.startsWith('invitation.') || action.startsWith('invite_link.')) return 'blue';
+  if (action === 'join_request.deny') return 'orange';
+  if (action.startsWith('join_request.')) return 'violet';
   if (action.startsWith('api_key.')) return 'cyan';
   if (action === 'seats.change') return 'teal';
   if (action === 'item.grant_remove') return 'orange';

@@ -22,7 +22,11 @@ export function VerifyEmailPage() {
   const resend = useResendVerification(verificationCallback(next, VERIFIED_PATH));
   const target = safeNext(next);
   // Coming from an invitation: say where "continue" goes.
-  const continueLabel = target.startsWith('/invite/') ? 'Continue to your invitation' : 'Continue to Troupe';
+  const continueLabel = target.startsWith('/invite/')
+    ? 'Continue to your invitation'
+    : target.startsWith('/join/')
+      ? 'Continue to join'
+      : 'Continue to Troupe';
 
   // After a resend, wait a little before offering another (the server rate-limits too).
   const [cooldown, setCooldown] = useState(0);
@@ -72,9 +76,13 @@ export function VerifyEmailPage() {
           <Text size="sm" c="dimmed">
             It can take a minute to arrive. Look in your spam folder if you can't find it.
           </Text>
-          {target.startsWith('/invite/') ? (
+          {target.startsWith('/invite/') || target.startsWith('/join/') ? (
             <Text size="sm" c="dimmed">
-              The link brings you back to your invitation, ready to accept.
+              The link brings you back to{' '}
+              {target.startsWith('/join/')
+                ? 'the workspace, ready to join'
+                : 'your invitation, ready to accept'}
+              .
             </Text>
           ) : null}
           {me.data ? (

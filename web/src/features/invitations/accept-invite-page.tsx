@@ -4,7 +4,6 @@ import {
   IconArmchair,
   IconCalendarTime,
   IconLinkOff,
-  IconMailExclamation,
   IconUserExclamation,
 } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -20,9 +19,8 @@ import { authLink } from '../../lib/safe-next.ts';
 import { FullPageLoader } from '../../ui/full-page-loader.tsx';
 import { RoleBadge } from '../../ui/role-badge.tsx';
 import { AuthLayout } from '../auth/auth-layout.tsx';
-import { DevMailboxLink } from '../auth/dev-mailbox-link.tsx';
-import { useResendVerification } from '../auth/hooks.ts';
 import { useMe } from '../auth/use-me.ts';
+import { VerifyFirst } from '../auth/verify-first.tsx';
 import { WorkspaceAvatar } from '../workspaces/workspace-avatar.tsx';
 import classes from './accept-invite-page.module.css';
 
@@ -190,7 +188,7 @@ function SignedInActions({
     return <WrongAccount token={token} invitation={invitation} me={me} detail={error?.detail} />;
   }
   if (!me.emailVerified || error?.code === 'email_not_verified') {
-    return <VerifyFirst token={token} me={me} />;
+    return <VerifyFirst returnTo={`/invite/${token}`} email={me.email} then="accept the invitation" />;
   }
   if (error?.code === 'invite_expired') {
     return (
@@ -291,48 +289,6 @@ function WrongAccount({
       <Button component={Link} to="/" variant="subtle" color="gray" size="sm">
         Stay signed in as {me.email}
       </Button>
-    </Stack>
-  );
-}
-
-function VerifyFirst({ token, me }: { token: string; me: Me }) {
-  const queryClient = useQueryClient();
-  const resend = useResendVerification(`/invite/${token}`);
-  const recheck = useMutation({
-    mutationFn: () => queryClient.refetchQueries({ queryKey: queryKeys.me }),
-  });
-  return (
-    <Stack gap="sm">
-      <Alert
-        color="yellow"
-        variant="light"
-        icon={<IconMailExclamation size={18} />}
-        role="alert"
-        title="Verify your email first"
-        data-testid="accept-error"
-      >
-        Open the link we emailed to <b>{me.email}</b> to confirm your address. It brings you back here to
-        accept the invitation.
-      </Alert>
-      <Button
-        size="md"
-        fullWidth
-        loading={resend.isPending}
-        disabled={resend.isSuccess}
-        onClick={() => resend.mutate(me.email)}
-      >
-        {resend.isSuccess ? 'Verification email sent' : 'Resend verification email'}
-      </Button>
-      <Button
-        size="md"
-        variant="default"
-        fullWidth
-        loading={recheck.isPending}
-        onClick={() => recheck.mutate()}
-      >
-        I've verified, continue
-      </Button>
-      <DevMailboxLink />
     </Stack>
   );
 }

@@ -75,3 +75,34 @@ export function useRevokeInvitation(wsId: string) {
     onSuccess: () => refreshMembership(queryClient, wsId),
   });
 }
+
+/** Approve or deny a join request (from the members view or a notification). */
+export function useDecideJoinRequest(wsId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, decision }: { id: string; decision: 'approve' | 'deny' }) =>
+      decision === 'approve' ? api.joinRequests.approve(wsId, id) : api.joinRequests.deny(wsId, id),
+    onSettled: () => {
+      refreshMembership(queryClient, wsId);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
+    },
+  });
+}
+
+export function useSuggestions(wsId: string, enabled: boolean) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.suggestions(wsId),
+    queryFn: ({ pageParam }) => api.suggestions.list(wsId, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled,
+  });
+}
+
+export function useDismissSuggestion(wsId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => api.suggestions.dismiss(wsId, userId),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.suggestions(wsId) }),
+  });
+}

@@ -1,4 +1,16 @@
-import { Alert, Badge, Button, Group, List, ScrollArea, Select, Stack, Text, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Divider,
+  Group,
+  List,
+  ScrollArea,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+} from '@mantine/core';
 import { IconAlertCircle, IconCircleCheck } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import type { InviteResult, Role } from '../../../../src/contract/index.ts';
@@ -6,6 +18,7 @@ import { ApiError, errorMessage } from '../../lib/api.ts';
 import { isRole, roleDescriptions, roleOptions } from '../../lib/roles.ts';
 import { AppModal } from '../../ui/app-modal.tsx';
 import { useInvite } from './hooks.ts';
+import { InviteLinkSection } from './invite-link-section.tsx';
 import { MAX_INVITES, parseEmails } from './parse-emails.ts';
 
 type Outcome = InviteResult['results'][number]['outcome'];
@@ -22,11 +35,13 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function InviteModal({
   workspaceId,
   workspaceName,
+  requireApproval,
   opened,
   onClose,
 }: {
   workspaceId: string;
   workspaceName: string;
+  requireApproval: boolean;
   opened: boolean;
   onClose: () => void;
 }) {
@@ -158,6 +173,8 @@ export function InviteModal({
                 {count > 1 ? `Send ${count} invitations` : 'Send invitation'}
               </Button>
             </Group>
+            <Divider label="or share a link" labelPosition="center" />
+            <InviteLinkSection workspaceId={workspaceId} requireApproval={requireApproval} />
           </Stack>
         </form>
       )}

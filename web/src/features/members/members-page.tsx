@@ -3,6 +3,7 @@ import {
   Anchor,
   Avatar,
   Badge,
+  Box,
   Button,
   EmptyState,
   Group,
@@ -26,8 +27,10 @@ import { seatsLabel } from '../workspaces/seats.tsx';
 import { useCurrentWorkspace } from '../workspaces/workspace-context.ts';
 import { useMembers } from './hooks.ts';
 import { InviteModal } from './invite-modal.tsx';
+import { JoinRequestActions } from './join-request-actions.tsx';
 import { MemberActions, RoleCell } from './member-actions.tsx';
 import classes from './members-page.module.css';
+import { SuggestionsPanel } from './suggestions-panel.tsx';
 
 const statusColors: Record<MemberStatus, string> = {
   active: 'teal',
@@ -147,14 +150,15 @@ export function MembersPage() {
         </Paper>
       ) : (
         <>
-          <Paper withBorder style={{ overflow: 'hidden' }} aria-busy={searching}>
+          {/* Positioned, so the table's visually hidden header text is clipped with it (it widened the page at 390px). */}
+          <Paper withBorder style={{ overflow: 'hidden', position: 'relative' }} aria-busy={searching}>
             <Table.ScrollContainer minWidth={720} type="native">
               <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover className={classes.table}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Name</Table.Th>
                     <Table.Th w={190}>Role</Table.Th>
-                    <Table.Th w={150}>Status</Table.Th>
+                    <Table.Th w={isAdmin ? 190 : 150}>Status</Table.Th>
                     <Table.Th w={56}>
                       <VisuallyHidden>Actions</VisuallyHidden>
                     </Table.Th>
@@ -189,10 +193,15 @@ export function MembersPage() {
         </>
       )}
 
+      {isAdmin && workspace.companyDomain ? (
+        <SuggestionsPanel workspaceId={workspace.id} companyDomain={workspace.companyDomain} />
+      ) : null}
+
       {isAdmin ? (
         <InviteModal
           workspaceId={workspace.id}
           workspaceName={workspace.name}
+          requireApproval={workspace.requireApproval}
           opened={inviteOpened}
           onClose={inviteModal.close}
         />
@@ -241,6 +250,11 @@ function MemberTableRow({
             <Text size="xs" c="dimmed" truncate="end">
               {invitation ? invitationNote(row) : row.email}
             </Text>
+            {row.joinRequestId && row.expiresAt ? (
+              <Text size="xs" c="dimmed" truncate="end">
+                Asked to join with the invite link · lapses {formatDate(row.expiresAt)}
+              </Text>
+            ) : null}
           </div>
         </Group>
       </Table.Td>
@@ -257,6 +271,16 @@ function MemberTableRow({
         >
           {memberStatusLabels[row.status]}
         </Badge>
+        {isAdmin && row.joinRequestId ? (
+          <Box mt={6}>
+            <JoinRequestActions
+              workspaceId={workspaceId}
+              requestId={row.joinRequestId}
+              who={row.name?.trim() || row.email}
+              size="compact-xs"
+            />
+          </Box>
+        ) : null}
       </Table.Td>
       <Table.Td>
         <MemberActions

@@ -14,6 +14,7 @@ import { useEffect } from 'react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { Logo } from '../../ui/logo.tsx';
 import { useSignedInUser } from '../auth/use-me.ts';
+import { NotificationBell } from '../notifications/notification-bell.tsx';
 import { CreateWorkspaceModal } from '../workspaces/create-workspace-modal.tsx';
 import { useWorkspace } from '../workspaces/hooks.ts';
 import { SeatsMeter } from '../workspaces/seats.tsx';
@@ -98,7 +99,10 @@ export function AppLayout() {
             <Divider orientation="vertical" my={14} visibleFrom="xs" />
             <WorkspaceSwitcher onCreate={createModal.open} />
           </Group>
-          <UserMenu />
+          <Group gap={6} wrap="nowrap" style={{ flex: 'none' }}>
+            <NotificationBell workspaceId={activeId ?? me.workspaces[0]?.id ?? null} />
+            <UserMenu />
+          </Group>
         </div>
       </AppShell.Header>
 

@@ -1,0 +1,117 @@
+import type { Selectable } from 'kysely';
+import type { Role } from '../contract/roles.ts';
+import type { Conn } from './db.ts';
+import type { JoinRequestsTable } from './schema.ts';
+
+export type JoinRequestRow = Selectable<JoinRequestsTable>;
+
+/** The user's pending request in the workspace, lapsed or not (at most one: a partial unique index). */
+export async function findPendingJoinRequest(
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+): Promise<JoinRequestRow | undefined> {
+  return conn
+    .selectFrom('join_requests')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+export async function findJoinRequest(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+): Promise<JoinRequestRow | undefined> {
+  return conn
+    .selectFrom('join_requests')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function insertJoinRequest(conn: Conn, row: JoinRequestRow): Promise<void> {
+  await conn.insertInto('join_requests').values(row).execute();
+}
+
+/** A lapsed pending request asked again: it counts from now, with the link's current role. */
+export async function renewJoinRequest(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  patch: { role: Role; name: string; sortKey: string; createdAt: number; expiresAt: number },
+): Promise<void> {
+  await conn
+    .updateTable('join_requests')
+    .set({
+      role: patch.role,
+      name: patch.name,
+      sort_key: patch.sortKey,
+      created_at: patch.createdAt,
+      expires_at: patch.expiresAt,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/**
+ * Decides a request once: only a pending, unexpired request turns approved or denied (one winner
+ * when two Super Admins click at once). Run it in the transaction that acts on the decision.
+ */
+export async function decideJoinRequest(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  decision: 'approved' | 'denied',
+  decidedBy: string,
+  now: number,
+) {
+  return conn
+    .updateTable('join_requests')
+    .set({ status: decision, decided_by: decidedBy, decided_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Live pending requests, newest first, keyset by id (ids sort by time). */
+export async function listPendingJoinRequests(
+  conn: Conn,
+  workspaceId: string,
+  q: { beforeId: string | null; limit: number; now: number },
+): Promise<JoinRequestRow[]> {
+  return conn
+    .selectFrom('join_requests')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('status', '=', 'pending')
+    .where('expires_at', '>', q.now)
+    .$if(q.beforeId !== null, (b) => b.where('id', '<', q.beforeId as string))
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+}
+
+/** Someone who became a member another way (the link with approval off, an invitation): their request is done. */
+export async function closePendingJoinRequest(
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+  now: number,
+): Promise<void> {
+  await conn
+    .updateTable('join_requests')
+    .set({ status: 'approved', decided_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .execute();
+}

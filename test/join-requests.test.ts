@@ -1,0 +1,270 @@
+import { describe, expect, it } from 'vitest';
+import { JOIN_REQUEST_TTL_MS } from '../src/domain/members.ts';
+import {
+  createWorkspace,
+  dialects,
+  joinAs,
+  type SignedUp,
+  setSeats,
+  signUp,
+  useAdminWorkspace,
+} from './harness.ts';
+import { joinWith, linkOf, verifiedUser } from './join-helpers.ts';
+
+interface Row {
+  email: string;
+  status: string;
+  joinRequestId?: string;
+  expiresAt?: string;
+  role: string;
+}
+
+describe.each(dialects)('join requests on %s', (dialect) => {
+  const fx = useAdminWorkspace(dialect);
+  const db = () => fx.app.troupe.data.db;
+  let token = '';
+  const setup = async () => {
+    await fx.app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${fx.ws.id}`,
+      cookie: fx.admin.cookie,
+      body: { requireApproval: true },
+    });
+    token = (await linkOf(fx.app, fx.admin.cookie, fx.ws.id)).token;
+  };
+  const decide = (id: string, what: 'approve' | 'deny', cookie = fx.admin.cookie) =>
+    fx.app.request({
+      method: 'POST',
+      url: `/api/workspaces/${fx.ws.id}/join-requests/${id}/${what}`,
+      cookie,
+    });
+  const ask = async (who?: SignedUp) => {
+    const person = who ?? (await verifiedUser(fx.app, 'Rae Requester'));
+    const res = await joinWith(fx.app, token, person.cookie);
+    return { person, res, id: res.json().joinRequestId as string };
+  };
+  const members = async (): Promise<Row[]> =>
+    (
+      await fx.app.request({
+        method: 'GET',
+        url: `/api/workspaces/${fx.ws.id}/members`,
+        cookie: fx.admin.cookie,
+      })
+    ).json().members;
+  const seatsUsed = async () =>
+    (
+      await db()
+        .selectFrom('workspaces')
+        .select('seats_used')
+        .where('id', '=', fx.ws.id)
+        .executeTakeFirstOrThrow()
+    ).seats_used;
+  const mailsTo = (email: string) =>
+    db().selectFrom('mail_outbox').select(['subject', 'text_body']).where('to_address', '=', email).execute();
+
+  it('with approval on, a link join makes a pending request: Requested in the members view, no seat, listed, audited', async () => {
+    await setup();
+    const { person, res, id } = await ask();
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'requested', workspace: { id: fx.ws.id }, role: 'viewer' });
+    expect(await seatsUsed()).toBe(1);
+    const row = (await members()).find((m) => m.email === person.email);
+    expect(row).toMatchObject({ status: 'requested', joinRequestId: id, role: 'viewer' });
+    expect(Date.parse(row?.expiresAt ?? '')).toBe(fx.app.clock.now() + JOIN_REQUEST_TTL_MS);
+    const list = (
+      await fx.app.request({
+        method: 'GET',
+        url: `/api/workspaces/${fx.ws.id}/join-requests`,
+        cookie: fx.admin.cookie,
+      })
+    ).json();
+    expect(list.joinRequests).toEqual([
+      expect.objectContaining({
+        id,
+        userId: person.userId,
+        email: person.email,
+        name: 'Rae Requester',
+        status: 'pending',
+      }),
+    ]);
+    expect(list.nextCursor).toBeNull();
+    const audit = (
+      await fx.app.request({
+        method: 'GET',
+        url: `/api/workspaces/${fx.ws.id}/audit?action=join_request.create`,
+        cookie: fx.admin.cookie,
+      })
+    ).json().events;
+    expect(audit.map((e: { target: { id: string } }) => e.target.id)).toEqual([id]);
+  });
+
+  it('keeps one pending request per person: asking again, even 10 times at once, returns the same one', async () => {
+    await setup();
+    const first = await ask();
+    const again = await Promise.all(
+      Array.from({ length: 10 }, () => joinWith(fx.app, token, first.person.cookie)),
+    );
+    expect(again.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+    expect(new Set(again.map((r) => r.json().joinRequestId))).toEqual(new Set([first.id]));
+    const rows = await db()
+      .selectFrom('join_requests')
+      .selectAll()
+      .where('user_id', '=', first.person.userId)
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect((await linkOf(fx.app, fx.admin.cookie, fx.ws.id)).uses).toBe(1);
+  });
+
+  it('approving makes the person active at once with a seat and mails them; a second decision is 409', async () => {
+    await setup();
+    const { person, id } = await ask();
+    const res = await decide(id, 'approve');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id, status: 'approved', userId: person.userId });
+    expect((await members()).find((m) => m.email === person.email)).toMatchObject({
+      status: 'active',
+      role: 'viewer',
+    });
+    expect(await seatsUsed()).toBe(2);
+    expect((await mailsTo(person.email)).map((m) => m.subject)).toContain(
+      "You're in: your request to join Studio was approved",
+    );
+    for (const what of ['approve', 'deny'] as const) {
+      const twice = await decide(id, what);
+      expect(twice.statusCode).toBe(409);
+      expect(twice.json().code).toBe('request_closed');
+      expect(twice.json().detail).toContain('already approved');
+    }
+    expect(await seatsUsed()).toBe(2);
+    // Now a member: the link says so.
+    expect((await joinWith(fx.app, token, person.cookie)).json().code).toBe('already_member');
+  });
+
+  it('denying closes the request and mails the person; approving it after is 409; they may ask again', async () => {
+    await setup();
+    const { person, id } = await ask();
+    const res = await decide(id, 'deny');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('denied');
+    expect((await members()).find((m) => m.email === person.email)).toBeUndefined();
+    expect((await mailsTo(person.email)).map((m) => m.subject)).toContain(
+      'Your request to join Studio was declined',
+    );
+    const late = await decide(id, 'approve');
+    expect(late.statusCode).toBe(409);
+    expect(late.json().detail).toContain('already denied');
+    expect(await seatsUsed()).toBe(1);
+    const again = await ask(person);
+    expect(again.res.json().status).toBe('requested');
+    expect(again.id).not.toBe(id);
+  });
+
+  it('approving with no free seat is 409 no_seats and leaves the request pending', async () => {
+    await setSeats(fx.app, fx.admin.cookie, fx.ws.id, 1);
+    await setup();
+    const { person, id } = await ask();
+    const res = await decide(id, 'approve');
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('no_seats');
+    expect(res.json().detail).toContain('add seats');
+    expect((await members()).find((m) => m.email === person.email)?.status).toBe('requested');
+    await setSeats(fx.app, fx.admin.cookie, fx.ws.id, 2);
+    expect((await decide(id, 'approve')).statusCode).toBe(200);
+  });
+
+  it('50 concurrent approvals into 10 free seats admit exactly 10', async () => {
+    await setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) ids.push((await ask(await verifiedUser(fx.app, `Crowd ${i}`))).id);
+    await setSeats(fx.app, fx.admin.cookie, fx.ws.id, 11);
+    const results = await Promise.all(ids.map((id) => decide(id, 'approve')));
+    const statuses = results.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(40);
+    expect(results.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'no_seats')).toBe(true);
+    const ws = await db()
+      .selectFrom('workspaces')
+      .selectAll()
+      .where('id', '=', fx.ws.id)
+      .executeTakeFirstOrThrow();
+    expect(ws.seats_used).toBe(11);
+    expect(ws.seat_limit).toBe(11);
+    const active = await db()
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('workspace_id', '=', fx.ws.id)
+      .execute();
+    expect(active).toHaveLength(11);
+    const approved = await db()
+      .selectFrom('join_requests')
+      .select('user_id')
+      .where('status', '=', 'approved')
+      .execute();
+    expect(approved).toHaveLength(10);
+  });
+
+  it('a request lapses after 14 days: gone from the view and the list, 409 to decide, renewed when asked again', async () => {
+    await setup();
+    const { person, id } = await ask();
+    // Read (and cached) while pending: the cached page must not outlive the request.
+    expect((await members()).find((m) => m.email === person.email)?.status).toBe('requested');
+    fx.app.clock.advance(JOIN_REQUEST_TTL_MS + 1);
+    expect((await members()).find((m) => m.email === person.email)).toBeUndefined();
+    const list = (
+      await fx.app.request({
+        method: 'GET',
+        url: `/api/workspaces/${fx.ws.id}/join-requests`,
+        cookie: fx.admin.cookie,
+      })
+    ).json();
+    expect(list.joinRequests).toEqual([]);
+    const late = await decide(id, 'approve');
+    expect(late.statusCode).toBe(409);
+    expect(late.json().detail).toContain('expired');
+    const again = await ask(person);
+    expect(again.id).toBe(id);
+    expect((await members()).find((m) => m.email === person.email)?.status).toBe('requested');
+    expect((await decide(id, 'approve')).statusCode).toBe(200);
+  });
+
+  it('only Super Admins see and decide requests: 403 for a Creator or Developer, 404 for strangers and other keys', async () => {
+    await setup();
+    const { id } = await ask();
+    const creator = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator');
+    const dev = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer');
+    const stranger = await signUp(fx.app);
+    const list = `/api/workspaces/${fx.ws.id}/join-requests`;
+    for (const cookie of [creator.cookie, dev.cookie]) {
+      expect((await fx.app.request({ method: 'GET', url: list, cookie })).statusCode).toBe(403);
+      const res = await decide(id, 'approve', cookie);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().code).toBe('forbidden');
+      expect((await decide(id, 'deny', cookie)).statusCode).toBe(403);
+    }
+    expect((await fx.app.request({ method: 'GET', url: list, cookie: stranger.cookie })).statusCode).toBe(
+      404,
+    );
+    expect((await decide(id, 'approve', stranger.cookie)).statusCode).toBe(404);
+    const other = await createWorkspace(fx.app, fx.admin.cookie, 'Other');
+    const key = (
+      await fx.app.request({
+        method: 'POST',
+        url: `/api/workspaces/${other.id}/api-keys`,
+        cookie: fx.admin.cookie,
+        body: { name: 'k' },
+      })
+    ).json().key;
+    const viaKey = await fx.app.request({
+      method: 'POST',
+      url: `/api/workspaces/${fx.ws.id}/join-requests/${id}/approve`,
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(viaKey.statusCode).toBe(404);
+    expect(
+      (await db().selectFrom('join_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('pending');
+    expect((await decide('01NOSUCHREQUEST', 'approve')).statusCode).toBe(404);
+    expect((await decide('bad id!', 'approve')).statusCode).toBe(400);
+  });
+});

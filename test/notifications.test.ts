@@ -1,0 +1,433 @@
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeNotes } from '../src/app/notifications/notify.ts';
+import { inTransaction } from '../src/data/db.ts';
+import { createTroupe } from '../src/troupe.ts';
+import {
+  addMember,
+  createWorkspace,
+  dialects,
+  joinAs,
+  type SignedUp,
+  setSeats,
+  signUp,
+  startTestApp,
+  type TestApp,
+  verifyEmail,
+} from './harness.ts';
+import { joinWith, linkOf, verifiedUser } from './join-helpers.ts';
+import { openSse } from './sse-client.ts';
+
+interface Note {
+  id: string;
+  seq: number;
+  kind: string;
+  read: boolean;
+  workspaceId: string;
+  data: Record<string, unknown>;
+}
+
+describe.each(dialects)('notifications on %s', (dialect) => {
+  let app: TestApp;
+  let admin: SignedUp;
+  let ws: { id: string; name: string };
+  let base = '';
+
+  beforeEach(async () => {
+    app = await startTestApp(dialect, { stream: { heartbeatMs: 100, maxPerUser: 3 } });
+    admin = await signUp(app, { name: 'Ada Admin' });
+    await verifyEmail(app, admin.userId);
+    ws = await createWorkspace(app, admin.cookie, 'Studio');
+    await app.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.troupe.server.server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const notes = async (cookie: string, query = ''): Promise<{ notifications: Note[]; unread: number }> => {
+    const res = await app.request({ method: 'GET', url: `/api/notifications${query}`, cookie });
+    expect(res.statusCode).toBe(200);
+    return res.json();
+  };
+  const requireApproval = () =>
+    app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${ws.id}`,
+      cookie: admin.cookie,
+      body: { requireApproval: true },
+    });
+  const stream = (cookie: string, lastEventId?: string) =>
+    openSse(`${base}/api/notifications/stream`, {
+      cookie,
+      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    });
+  const ask = async (name = 'Rae') => {
+    const person = await verifiedUser(app, name);
+    const res = await joinWith(app, (await linkOf(app, admin.cookie, ws.id)).token, person.cookie);
+    return { person, id: res.json().joinRequestId as string };
+  };
+
+  it('a join request notifies every Super Admin; its decision notifies the requester; the panel shows the request as it is now', async () => {
+    const second = await joinAs(app, admin.cookie, ws.id, 'super_admin', 'Second Admin');
+    await requireApproval();
+    const { person, id } = await ask('Rae Requester');
+    // The first admin also heard that the second accepted their invitation.
+    for (const [cookie, count] of [
+      [admin.cookie, 2],
+      [second.cookie, 1],
+    ] as const) {
+      const { notifications, unread } = await notes(cookie);
+      expect(unread).toBe(count);
+      expect(notifications[0]).toMatchObject({
+        kind: 'join_request',
+        read: false,
+        workspaceId: ws.id,
+        data: {
+          workspace: { id: ws.id, name: 'Studio' },
+          requester: { id: person.userId, name: 'Rae Requester', email: person.email },
+          role: 'viewer',
+          joinRequestId: id,
+          requestStatus: 'pending',
+        },
+      });
+    }
+    await app.request({
+      method: 'POST',
+      url: `/api/workspaces/${ws.id}/join-requests/${id}/approve`,
+      cookie: second.cookie,
+    });
+    expect((await notes(admin.cookie)).notifications[0]?.data.requestStatus).toBe('approved');
+    const mine = await notes(person.cookie);
+    expect(mine.notifications.map((n) => [n.kind, n.data])).toEqual([
+      ['join_request_approved', { workspace: { id: ws.id, name: 'Studio' }, role: 'viewer' }],
+    ]);
+
+    const other = await ask('Den Denied');
+    await app.request({
+      method: 'POST',
+      url: `/api/workspaces/${ws.id}/join-requests/${other.id}/deny`,
+      cookie: admin.cookie,
+    });
+    expect((await notes(other.person.cookie)).notifications.map((n) => n.kind)).toEqual([
+      'join_request_denied',
+    ]);
+    // Asking again while pending notifies nobody twice.
+    await joinWith(app, (await linkOf(app, admin.cookie, ws.id)).token, other.person.cookie);
+    await joinWith(app, (await linkOf(app, admin.cookie, ws.id)).token, other.person.cookie);
+    const kinds = (await notes(admin.cookie)).notifications.map((n) => n.kind);
+    expect(kinds.filter((k) => k === 'join_request')).toHaveLength(3);
+  });
+
+  it('an accepted invitation notifies the inviter; sharing an item notifies the grantee (not a lowering, not yourself)', async () => {
+    const bea = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bea');
+    const accepted = (await notes(admin.cookie)).notifications;
+    expect(accepted[0]).toMatchObject({
+      kind: 'invitation_accepted',
+      data: { member: { id: bea.userId, name: 'Bea', email: bea.email }, role: 'creator' },
+    });
+    expect((await notes(bea.cookie)).notifications).toEqual([]);
+
+    const item = (
+      await app.request({
+        method: 'POST',
+        url: `/api/workspaces/${ws.id}/items`,
+        cookie: admin.cookie,
+        body: { kind: 'video', title: 'Launch cut' },
+      })
+    ).json();
+    const grant = (userId: string, permission: string) =>
+      app.request({
+        method: 'PUT',
+        url: `/api/items/${item.id}/grants/${userId}`,
+        cookie: admin.cookie,
+        body: { permission },
+      });
+    expect((await grant(bea.userId, 'view')).statusCode).toBe(200);
+    expect((await grant(bea.userId, 'edit')).statusCode).toBe(200);
+    expect((await grant(bea.userId, 'view')).statusCode).toBe(200);
+    await grant(admin.userId, 'edit');
+    const shared = (await notes(bea.cookie)).notifications;
+    expect(shared.map((n) => [n.kind, n.data.permission])).toEqual([
+      ['item_shared', 'edit'],
+      ['item_shared', 'view'],
+    ]);
+    expect(shared[1]?.data).toEqual({
+      workspace: { id: ws.id, name: 'Studio' },
+      item: { id: item.id, title: 'Launch cut', kind: 'video' },
+      permission: 'view',
+      sharedBy: { id: admin.userId, name: 'Ada Admin' },
+    });
+    expect((await notes(admin.cookie)).notifications.filter((n) => n.kind === 'item_shared')).toEqual([]);
+  });
+
+  it('the seat limit notifies Super Admins when the last seat is taken and when someone is turned away, not again while unread', async () => {
+    await setSeats(app, admin.cookie, ws.id, 2);
+    const token = (await linkOf(app, admin.cookie, ws.id)).token;
+    expect((await joinWith(app, token, (await verifiedUser(app, 'Last')).cookie)).statusCode).toBe(200);
+    let limit = (await notes(admin.cookie)).notifications.filter((n) => n.kind === 'seat_limit_reached');
+    expect(limit.map((n) => n.data)).toEqual([
+      { workspace: { id: ws.id, name: 'Studio' }, seats: 2, seatsUsed: 2, turnedAway: null },
+    ]);
+    const late = await verifiedUser(app, 'Late Comer');
+    expect((await joinWith(app, token, late.cookie)).json().code).toBe('no_seats');
+    limit = (await notes(admin.cookie)).notifications.filter((n) => n.kind === 'seat_limit_reached');
+    expect(limit).toHaveLength(1);
+    await app.request({
+      method: 'POST',
+      url: '/api/notifications/read',
+      cookie: admin.cookie,
+      body: { all: true },
+    });
+    expect((await joinWith(app, token, late.cookie)).statusCode).toBe(409);
+    limit = (await notes(admin.cookie)).notifications.filter((n) => n.kind === 'seat_limit_reached');
+    expect(limit[0]?.data.turnedAway).toEqual({ name: 'Late Comer', email: late.email });
+    expect(limit[0]?.read).toBe(false);
+  });
+
+  it('marks one or all read, only the caller’s own; refuses bad bodies', async () => {
+    await requireApproval();
+    await ask('A');
+    await ask('B');
+    await ask('C');
+    const list = await notes(admin.cookie);
+    expect(list.unread).toBe(3);
+    const stranger = await signUp(app);
+    const theirs = await app.request({
+      method: 'POST',
+      url: '/api/notifications/read',
+      cookie: stranger.cookie,
+      body: { ids: [list.notifications[0]?.id] },
+    });
+    expect(theirs.json()).toEqual({ marked: 0, unread: 0 });
+    const one = await app.request({
+      method: 'POST',
+      url: '/api/notifications/read',
+      cookie: admin.cookie,
+      body: { ids: [list.notifications[0]?.id] },
+    });
+    expect(one.json()).toEqual({ marked: 1, unread: 2 });
+    expect((await notes(admin.cookie, '?unread=true')).notifications).toHaveLength(2);
+    const all = await app.request({
+      method: 'POST',
+      url: '/api/notifications/read',
+      cookie: admin.cookie,
+      body: { all: true },
+    });
+    expect(all.json()).toEqual({ marked: 2, unread: 0 });
+    for (const body of [{}, { ids: [] }, { all: false }, { ids: ['x y'] }, { ids: ['a'], all: true }]) {
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/notifications/read',
+        cookie: admin.cookie,
+        body,
+      });
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    expect((await app.request({ method: 'GET', url: '/api/notifications' })).statusCode).toBe(401);
+    expect((await app.request({ method: 'GET', url: '/api/notifications?cursor=zz' })).statusCode).toBe(401);
+    expect(
+      (await app.request({ method: 'GET', url: '/api/notifications?cursor=zz', cookie: admin.cookie }))
+        .statusCode,
+    ).toBe(400);
+  });
+
+  it('an API key reads only the notifications of its own workspace', async () => {
+    await requireApproval();
+    await ask('Here');
+    const other = await createWorkspace(app, admin.cookie, 'Elsewhere');
+    await app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${other.id}`,
+      cookie: admin.cookie,
+      body: { requireApproval: true },
+    });
+    const elsewhere = await verifiedUser(app, 'There');
+    await joinWith(app, (await linkOf(app, admin.cookie, other.id)).token, elsewhere.cookie);
+    expect((await notes(admin.cookie)).unread).toBe(2);
+    const key = (
+      await app.request({
+        method: 'POST',
+        url: `/api/workspaces/${ws.id}/api-keys`,
+        cookie: admin.cookie,
+        body: { name: 'bot' },
+      })
+    ).json().key;
+    const auth = { authorization: `Bearer ${key}` };
+    const viaKey = (await app.request({ method: 'GET', url: '/api/notifications', headers: auth })).json();
+    expect(viaKey.unread).toBe(1);
+    expect(viaKey.notifications.map((n: Note) => n.workspaceId)).toEqual([ws.id]);
+    const marked = await app.request({
+      method: 'POST',
+      url: '/api/notifications/read',
+      headers: auth,
+      body: { all: true },
+    });
+    expect(marked.json()).toEqual({ marked: 1, unread: 0 });
+    expect((await notes(admin.cookie)).unread).toBe(1);
+    // Its stream too.
+    const s = await openSse(`${base}/api/notifications/stream`, auth);
+    await ask('Here Too');
+    await joinWith(
+      app,
+      (await linkOf(app, admin.cookie, other.id)).token,
+      (await verifiedUser(app, 'There Too')).cookie,
+    );
+    await ask('Here Three');
+    const events = await s.waitFor(2);
+    expect(events.map((e) => JSON.parse(e.data).data.requester.name)).toEqual(['Here Too', 'Here Three']);
+    s.close();
+  });
+
+  it('streams each notification live with id and event, heartbeats and retry; 401 without a credential', async () => {
+    const unauth = await openSse(`${base}/api/notifications/stream`);
+    expect(unauth.status).toBe(401);
+    expect(unauth.headers['content-type']).toContain('application/problem+json');
+    await requireApproval();
+    const s = await stream(admin.cookie);
+    expect(s.status).toBe(200);
+    expect(s.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(s.headers['cache-control']).toBe('no-store');
+    const { person } = await ask('Live Lee');
+    const [e] = await s.waitFor(1);
+    expect(e?.event).toBe('notification');
+    const note = JSON.parse(e?.data ?? '{}');
+    expect(e?.id).toBe(String(note.seq));
+    expect(note).toMatchObject({ kind: 'join_request', data: { requester: { id: person.userId } } });
+    expect(note).toEqual((await notes(admin.cookie)).notifications[0]);
+    await new Promise((r) => setTimeout(r, 250));
+    expect(s.comments.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(1);
+    expect(s.retry).toBeGreaterThan(0);
+    s.close();
+  });
+
+  it('a reconnect with Last-Event-ID gets exactly what it missed; a bogus one gets a clean stream from now', async () => {
+    await requireApproval();
+    const first = await stream(admin.cookie);
+    await ask('One');
+    const [one] = await first.waitFor(1);
+    first.close();
+    await first.ended;
+    await ask('Two');
+    await ask('Three');
+    const again = await stream(admin.cookie, one?.id ?? '');
+    const missed = await again.waitFor(2);
+    expect(missed.map((e) => JSON.parse(e.data).data.requester.name)).toEqual(['Two', 'Three']);
+    expect(missed.map((e) => Number(e.id))).toEqual([Number(one?.id) + 1, Number(one?.id) + 2]);
+    await ask('Four');
+    await again.waitFor(3);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(again.events.map((e) => JSON.parse(e.data).data.requester.name)).toEqual(['Two', 'Three', 'Four']);
+    again.close();
+
+    for (const bogus of ['abc', '99999999', '-1', '1e3', '']) {
+      const s = await openSse(`${base}/api/notifications/stream`, {
+        cookie: admin.cookie,
+        'last-event-id': bogus,
+      });
+      expect(s.status).toBe(200);
+      await ask(`After ${bogus || 'empty'}`);
+      const [e] = await s.waitFor(1);
+      expect(JSON.parse(e?.data ?? '{}').data.requester.name).toBe(`After ${bogus || 'empty'}`);
+      s.close();
+    }
+  });
+
+  it('fills a hole from the table: a notification whose event never came is sent before the next', async () => {
+    await requireApproval();
+    const s = await stream(admin.cookie);
+    // Written and committed, but never published (as if its event was lost between processes).
+    await inTransaction(app.troupe.data.db, (tx) =>
+      writeNotes(
+        tx,
+        [
+          {
+            userId: admin.userId,
+            workspaceId: ws.id,
+            kind: 'join_request_denied',
+            data: { workspace: { id: ws.id, name: 'Studio' } },
+          },
+        ],
+        app.clock.now(),
+      ),
+    );
+    await ask('After The Hole');
+    const events = await s.waitFor(2);
+    expect(events.map((e) => JSON.parse(e.data).kind)).toEqual(['join_request_denied', 'join_request']);
+    expect(Number(events[1]?.id)).toBe(Number(events[0]?.id) + 1);
+    s.close();
+  });
+
+  it('limits open streams per user (429) and ends every open stream when the server closes', async () => {
+    const open = [await stream(admin.cookie), await stream(admin.cookie), await stream(admin.cookie)];
+    const fourth = await stream(admin.cookie);
+    expect(fourth.status).toBe(429);
+    await fourth.ended;
+    expect(JSON.parse(fourth.body).code).toBe('rate_limited');
+    open[0]?.close();
+    await open[0]?.ended;
+    await new Promise((r) => setTimeout(r, 50));
+    const replacement = await stream(admin.cookie);
+    expect(replacement.status).toBe(200);
+    const started = Date.now();
+    await app.troupe.server.close();
+    await Promise.all([open[1]?.ended, open[2]?.ended, replacement.ended]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it.runIf(dialect === 'postgres')(
+    'after its LISTEN connection is cut, a server reconnects and its streams catch up from the table',
+    async () => {
+      await requireApproval();
+      // A second server on the same database: the join request is made there.
+      const other = await createTroupe(app.config, { clock: app.clock, runOutboxWorker: false });
+      try {
+        const s = await stream(admin.cookie);
+        const person = await verifiedUser(app, 'Across The Cut');
+        const token = (await linkOf(app, admin.cookie, ws.id)).token;
+        // Cut this server's listener (and only it: the other's LISTEN started later).
+        const cut = await sql<{ n: number }>`
+          SELECT count(pg_terminate_backend(pid))::int AS n FROM (
+            SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() AND query LIKE 'LISTEN%'
+            ORDER BY backend_start LIMIT 1) AS first_listener`.execute(app.troupe.data.db);
+        expect(cut.rows[0]?.n).toBe(1);
+        const res = await other.server.inject({
+          method: 'POST',
+          url: `/api/join/${token}`,
+          headers: { cookie: person.cookie, origin: 'http://localhost:3000' },
+        });
+        expect(res.json().status).toBe('requested');
+        const [e] = await s.waitFor(1, 10_000);
+        expect(JSON.parse(e?.data ?? '{}').data.requester.name).toBe('Across The Cut');
+        s.close();
+      } finally {
+        await other.close();
+      }
+    },
+  );
+
+  it('ends a stream after its maximum age, at a heartbeat (the browser then reconnects)', async () => {
+    const short = await startTestApp(dialect, { stream: { heartbeatMs: 50, maxAgeMs: 200 } });
+    try {
+      const a = await signUp(short, { name: 'Short Lived' });
+      await short.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+      const at = `http://127.0.0.1:${(short.troupe.server.server.address() as AddressInfo).port}`;
+      const s = await openSse(`${at}/api/notifications/stream`, { cookie: a.cookie });
+      const started = Date.now();
+      await s.ended;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(s.comments).toContain('heartbeat');
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('members added directly (not through a notifying path) get nothing', async () => {
+    const quiet = await signUp(app);
+    await addMember(app, ws.id, quiet, 'viewer');
+    expect((await notes(quiet.cookie)).notifications).toEqual([]);
+  });
+});
