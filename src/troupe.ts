@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
+import { startViewCounter, type ViewCounter } from './app/public/view-counter.ts';
+import { type StorageSweeper, startStorageSweeper } from './app/videos/storage-sweeper.ts';
 import { type DataSource, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
@@ -20,6 +22,9 @@ import type { Config } from './infra/config.ts';
 import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.ts';
 import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
 import { openRedis } from './infra/redis.ts';
+import { createSlugSealer } from './infra/slug-sealer.ts';
+import { createLocalStorage, type LocalStorage } from './infra/storage.ts';
+import { createUnlockSigner } from './infra/unlock-token.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -28,6 +33,9 @@ export interface Troupe {
   data: DataSource;
   mailer: Mailer;
   outbox: OutboxWorker;
+  storage: LocalStorage;
+  storageSweeper: StorageSweeper;
+  views: ViewCounter;
   bus: NotificationBus;
   close(): Promise<void>;
 }
@@ -90,14 +98,23 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
         log: { warn: (o, m) => log.warn(o, m), info: (m) => log.info(m) },
       })
     : createLocalBus();
+  const storage = createLocalStorage(config.storageDir);
+  // Temporary files of uploads cut short by a process that died (live uploads are younger).
+  await storage.sweepTemp(24 * 3600_000).catch(() => 0);
+  let sweeper: StorageSweeper | null = null;
+  const views = startViewCounter({ db, log: { warn: (obj, msg) => log.warn(obj, msg) } });
 
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
   const redis = config.redisUrl ? openRedis(config.redisUrl) : null;
+  const unlocks = createUnlockSigner(config.authSecret);
+  const slugs = createSlugSealer(config.authSecret);
   const authn = createAuthenticator({
     db,
     clock,
     readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
+    unlocks,
+    secure,
   });
   let server: FastifyInstance;
   try {
@@ -122,12 +139,19 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
       trustProxy: config.trustProxy,
       membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
       rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
+      storage,
+      unlocks,
+      slugs,
+      views,
+      maxVideoBytes: config.maxVideoBytes,
+      storageChanged: () => sweeper?.nudge(),
       webDist: opts.webDist ?? WEB_DIST,
       extraRoutes: opts.extraRoutes,
     });
   } catch (err) {
     // The listener's connection would keep the process (or a test run) alive.
     await bus.close();
+    await views.stop();
     throw err;
   }
 
@@ -146,18 +170,26 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   );
   if (opts.runOutboxWorker !== false) outbox = worker;
   else await worker.stop();
+  const storageSweeper = startStorageSweeper({ db, storage, clock, log: server.log });
+  sweeper = storageSweeper;
+  storageSweeper.nudge();
 
   return {
     server,
     data,
     mailer,
     outbox: worker,
+    storage,
+    storageSweeper,
+    views,
     bus,
     async close() {
       // Ends open notification streams first (their hook), then the listener.
       await server.close();
       await bus.close();
       await worker.stop();
+      await storageSweeper.stop();
+      await views.stop();
       mailer.close();
       await data.close();
       redis?.disconnect();

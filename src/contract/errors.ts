@@ -17,6 +17,10 @@ export const errorCodes = [
   'rate_limited',
   'payload_too_large',
   'unsupported_media_type',
+  'range_not_satisfiable',
+  'precondition_failed',
+  'password_required',
+  'invalid_password',
   'csrf',
   'internal',
 ] as const;

@@ -23,6 +23,10 @@ export const statusOf: Record<ErrorCode, number> = {
   invite_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
+  precondition_failed: 412,
+  password_required: 401,
+  invalid_password: 401,
   rate_limited: 429,
   internal: 500,
 };
@@ -34,8 +38,10 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   410: 'Gone',
+  412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
 };

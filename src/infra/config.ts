@@ -39,6 +39,10 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of every Redis key Troupe writes. */
   redisKeyPrefix: string;
+  /** Where video files and posters are stored: `$DATA_DIR/files`. */
+  storageDir: string;
+  /** The largest video file accepted, in bytes. */
+  maxVideoBytes: number;
 }
 
 const Env = z.object({
@@ -85,6 +89,12 @@ const Env = z.object({
     .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL' })
     .optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('troupe:'),
+  MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int('must be a whole number of bytes')
+    .min(64 * 1024, 'must be at least 65536 (64 KiB)')
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(2 * 1024 ** 3),
 });
 
 export class ConfigError extends Error {}
@@ -151,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    storageDir: join(dataDir, 'files'),
+    maxVideoBytes: e.MAX_VIDEO_BYTES,
   };
 }
 
