@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
+import { startViewCounter, type ViewCounter } from './app/public/view-counter.ts';
+import { type StorageSweeper, startStorageSweeper } from './app/videos/storage-sweeper.ts';
 import { type DataSource, type Db, inTransaction, openPostgres, openSqlite } from './data/db.ts';
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
@@ -25,6 +27,9 @@ import { createDevMailer, createSmtpMailer, type Mailer } from './infra/mailer.t
 import { Metrics } from './infra/metrics.ts';
 import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
 import { openRedis, pingRedis, redisTarget } from './infra/redis.ts';
+import { createSlugSealer } from './infra/slug-sealer.ts';
+import { createLocalStorage, type LocalStorage } from './infra/storage.ts';
+import { createUnlockSigner } from './infra/unlock-token.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -33,6 +38,9 @@ export interface Troupe {
   data: DataSource;
   mailer: Mailer;
   outbox: OutboxWorker;
+  storage: LocalStorage;
+  storageSweeper: StorageSweeper;
+  views: ViewCounter;
   bus: NotificationBus;
   /** Prometheus metrics (when METRICS_TOKEN is set). */
   metrics: Metrics | null;
@@ -71,15 +79,16 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   // the setting (StartupError), not a stack trace or a node that starts and fails every request.
   const data = await openDatabase(config);
   let redis: Redis | null = null;
-  let bus: NotificationBus | null = null;
+  const undo: (() => Promise<unknown> | unknown)[] = [];
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl) : null;
-    return await assemble(config, opts, clock, data, redis, (b) => {
-      bus = b;
-    });
+    return await assemble(config, opts, clock, data, redis, (close) => undo.push(close));
   } catch (err) {
     // What was opened would keep the process (or a test run) alive.
-    await (bus as NotificationBus | null)?.close().catch(() => {});
+    for (const close of undo.reverse())
+      await Promise.resolve()
+        .then(close)
+        .catch(() => {});
     (redis as Redis | null)?.disconnect();
     await data.close().catch(() => {});
     throw err;
@@ -92,7 +101,8 @@ async function assemble(
   clock: Clock,
   data: DataSource,
   redis: Redis | null,
-  opened: (bus: NotificationBus) => void,
+  /** Registers what to close should anything later fail. */
+  opened: (close: () => Promise<unknown> | unknown) => void,
 ): Promise<Troupe> {
   const { db, dialect } = data;
   let outbox: OutboxWorker | null = null;
@@ -139,14 +149,24 @@ async function assemble(
         log: { warn: (o, m) => log.warn(o, m), info: (m) => log.info(m) },
       })
     : createLocalBus();
-  opened(bus);
+  opened(() => bus.close());
+  const storage = createLocalStorage(config.storageDir);
+  // Temporary files of uploads cut short by a process that died (live uploads are younger).
+  await storage.sweepTemp(24 * 3600_000).catch(() => 0);
+  let sweeper: StorageSweeper | null = null;
+  const views = startViewCounter({ db, log: { warn: (obj, msg) => log.warn(obj, msg) } });
+  opened(() => views.stop());
 
   const secure = config.publicUrl.startsWith('https://');
   const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
+  const unlocks = createUnlockSigner(config.authSecret);
+  const slugs = createSlugSealer(config.authSecret);
   const authn = createAuthenticator({
     db,
     clock,
     readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
+    unlocks,
+    secure,
   });
   const server = await buildServer({
     db,
@@ -169,6 +189,12 @@ async function assemble(
     trustProxy: config.trustProxy,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
+    storage,
+    unlocks,
+    slugs,
+    views,
+    maxVideoBytes: config.maxVideoBytes,
+    storageChanged: () => sweeper?.nudge(),
     webDist: opts.webDist ?? WEB_DIST,
     extraRoutes: opts.extraRoutes,
     readiness: () => readiness(db, redis),
@@ -200,6 +226,9 @@ async function assemble(
   );
   if (opts.runOutboxWorker !== false) outbox = worker;
   else await worker.stop();
+  const storageSweeper = startStorageSweeper({ db, storage, clock, log: server.log });
+  sweeper = storageSweeper;
+  storageSweeper.nudge();
 
   let closed: Promise<void> | null = null;
   return {
@@ -207,6 +236,9 @@ async function assemble(
     data,
     mailer,
     outbox: worker,
+    storage,
+    storageSweeper,
+    views,
     bus,
     metrics,
     close() {
@@ -228,6 +260,9 @@ async function assemble(
           worker.stop().then(() => server.log.info('shutdown: outbox stopped')),
         ]);
         await bus.close();
+        await storageSweeper.stop();
+        // The view counts gathered in memory are written before the database closes.
+        await views.stop();
         mailer.close();
         await data.close();
         server.log.info('shutdown: database closed');

@@ -8,7 +8,7 @@
  * for a member (or credential) that may not, 404 for everyone else — with the same 404 body as
  * for ids that do not exist at all.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
@@ -59,12 +59,24 @@ interface World {
   keys: Partial<Record<Principal, string>>;
   /** A draft owned by the Creator, open to the whole workspace at view. */
   itemId: string;
+  /** Made on first use by `ctx.video`. */
+  video?: WorldVideo;
+}
+
+/** A video owned by the Creator, open to the workspace at view, with a file, poster, captions, published. */
+interface WorldVideo {
+  id: string;
+  fileId: string;
+  trackId: string;
+  slug: string;
 }
 
 interface Request {
   method: string;
   url: string;
   body?: unknown;
+  /** A raw body (a video or an image upload) with its Content-Type, instead of JSON. */
+  raw?: { payload: Buffer; contentType: string };
 }
 
 type Outcome =
@@ -106,6 +118,10 @@ interface Ctx {
   /** A pending invitation to `email` in a workspace `admin` is Super Admin of: its id and token. */
   newInvitation(wsId: string, admin: SignedUp, email?: string): Promise<{ id: string; token: string }>;
   newItem(world: World): Promise<string>;
+  /** The world's video (made once per world). */
+  video(world: World): Promise<WorldVideo>;
+  /** A new caption track on the world's video, made by its owner. */
+  newTrack(world: World): Promise<string>;
 }
 
 const sessionOnly = { ok: SESSIONS, unauthenticated: [...NO_CREDENTIAL, ...LIVE_KEYS] } as const;
@@ -437,6 +453,137 @@ const matrix: Record<string, Entry> = {
       return { method: 'DELETE', url: `/api/items/${itemId}/grants/${ctx.people.viewer.userId}` };
     },
   },
+
+  // Videos (SPEC §6): the file, its poster, the Share Page and captions. The world's video is the
+  // Creator's, open to the workspace at view: members read it, only editors change it.
+  'PUT /api/items/:id/file': {
+    expect: itemEdit,
+    request: async (ctx, w) => ({
+      method: 'PUT',
+      url: `/api/items/${(await ctx.video(w)).id}/file`,
+      raw: { payload: MP4, contentType: 'video/mp4' },
+    }),
+  },
+  'GET /api/items/:id/file': {
+    expect: itemView,
+    request: async (ctx, w) => ({ method: 'GET', url: `/api/items/${(await ctx.video(w)).id}/file` }),
+  },
+  'GET /api/items/:id/video': {
+    expect: itemView,
+    request: async (ctx, w) => ({ method: 'GET', url: `/api/items/${(await ctx.video(w)).id}/video` }),
+  },
+  'PUT /api/items/:id/poster': {
+    expect: itemEdit,
+    async request(ctx, w) {
+      const video = await ctx.video(w);
+      const current = await ctx.call('creator', { method: 'GET', url: `/api/items/${video.id}/video` }, w);
+      return {
+        method: 'PUT',
+        url: `/api/items/${video.id}/poster?fileId=${current.json().file.fileId}`,
+        raw: { payload: JPEG, contentType: 'image/jpeg' },
+      };
+    },
+  },
+  'GET /api/items/:id/poster': {
+    expect: itemView,
+    request: async (ctx, w) => ({ method: 'GET', url: `/api/items/${(await ctx.video(w)).id}/poster` }),
+  },
+  'GET /api/items/:id/share-page': {
+    expect: itemView,
+    request: async (ctx, w) => ({ method: 'GET', url: `/api/items/${(await ctx.video(w)).id}/share-page` }),
+  },
+  'PATCH /api/items/:id/share-page': {
+    expect: itemEdit,
+    request: async (ctx, w) => ({
+      method: 'PATCH',
+      url: `/api/items/${(await ctx.video(w)).id}/share-page`,
+      body: { allowDownload: true },
+    }),
+  },
+  'GET /api/items/:id/captions': {
+    expect: itemView,
+    request: async (ctx, w) => ({ method: 'GET', url: `/api/items/${(await ctx.video(w)).id}/captions` }),
+  },
+  'POST /api/items/:id/captions': {
+    expect: itemEdit,
+    async request(ctx, w) {
+      counter += 1;
+      return {
+        method: 'POST',
+        url: `/api/items/${(await ctx.video(w)).id}/captions`,
+        body: { language: `fr-x-m${counter}`, label: 'Français', vtt: VTT },
+      };
+    },
+  },
+  'PUT /api/items/:id/captions/:trackId': {
+    expect: itemEdit,
+    async request(ctx, w) {
+      const video = await ctx.video(w);
+      return {
+        method: 'PUT',
+        url: `/api/items/${video.id}/captions/${video.trackId}`,
+        body: { language: 'en', label: 'English', vtt: VTT },
+      };
+    },
+  },
+  'DELETE /api/items/:id/captions/:trackId': {
+    expect: itemEdit,
+    async request(ctx, w) {
+      const video = await ctx.video(w);
+      return { method: 'DELETE', url: `/api/items/${video.id}/captions/${await ctx.newTrack(w)}` };
+    },
+  },
+  'GET /api/items/:id/captions/:trackId/vtt': {
+    expect: itemView,
+    async request(ctx, w) {
+      const video = await ctx.video(w);
+      return { method: 'GET', url: `/api/items/${video.id}/captions/${video.trackId}/vtt` };
+    },
+  },
+
+  // Public pages (SPEC §6): no session and no key count here; the published video is anyone's.
+  'GET /api/public/videos/:slug': {
+    expect: { public: 200 },
+    request: async (ctx, w) => ({ method: 'GET', url: `/api/public/videos/${(await ctx.video(w)).slug}` }),
+  },
+  'POST /api/public/videos/:slug/unlock': {
+    // No password on the world's video: nothing to unlock, for anyone.
+    expect: { public: 200 },
+    request: async (ctx, w) => ({
+      method: 'POST',
+      url: `/api/public/videos/${(await ctx.video(w)).slug}/unlock`,
+      body: { password: 'anything' },
+    }),
+  },
+  'GET /api/public/videos/:slug/file': {
+    expect: { public: 200 },
+    request: async (ctx, w) => ({
+      method: 'GET',
+      url: `/api/public/videos/${(await ctx.video(w)).slug}/file`,
+    }),
+  },
+  'GET /api/public/videos/:slug/poster': {
+    expect: { public: 200 },
+    request: async (ctx, w) => ({
+      method: 'GET',
+      url: `/api/public/videos/${(await ctx.video(w)).slug}/poster`,
+    }),
+  },
+  'GET /api/public/videos/:slug/captions/:trackId': {
+    expect: { public: 200 },
+    async request(ctx, w) {
+      const video = await ctx.video(w);
+      return { method: 'GET', url: `/api/public/videos/${video.slug}/captions/${video.trackId}` };
+    },
+  },
+  'GET /v/:slug': {
+    expect: { public: 200 },
+    request: async (ctx, w) => ({ method: 'GET', url: `/v/${(await ctx.video(w)).slug}` }),
+  },
+  'GET /embed/:slug': {
+    expect: { public: 200 },
+    request: async (ctx, w) => ({ method: 'GET', url: `/embed/${(await ctx.video(w)).slug}` }),
+  },
   // The invite link and joining by it (SPEC §4.3).
   'GET /api/workspaces/:ws/invite-link': {
     expect: adminOnly,
@@ -613,6 +760,10 @@ function expected(outcome: Outcome, who: Principal): number | 'ok' {
   return 404;
 }
 
+const MP4 = readFileSync(new URL('./fixtures/tiny.mp4', import.meta.url));
+const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
+const VTT = 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello\n';
+
 const codeOf: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
 const MISSING = 'zzzzzzzzzzzzzzzzzzzzzzzzzz';
 
@@ -651,8 +802,10 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
         remoteAddress: `127.0.1.${principals.indexOf(who) + 1}`,
         headers: {
           ...as(who, world),
+          ...(req.raw ? { 'content-type': req.raw.contentType } : {}),
           ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
         },
+        ...(req.raw ? { payload: req.raw.payload } : {}),
         ...(req.body !== undefined ? { payload: JSON.stringify(req.body) } : {}),
         payloadAsStream: stream && req.method === 'GET',
       });
@@ -788,6 +941,64 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
           }),
         );
         return item.id as string;
+      },
+      async video(world) {
+        if (world.video) return world.video;
+        const owner = (method: string, url: string, body?: unknown) =>
+          app.request({ method, url, cookie: people.creator.cookie, body });
+        const item = await created(
+          await owner('POST', `/api/workspaces/${world.ws.id}/items`, {
+            kind: 'video',
+            title: 'Matrix film',
+          }),
+        );
+        await created(
+          await owner('PATCH', `/api/items/${item.id}/access`, {
+            generalAccess: 'workspace',
+            workspacePermission: 'view',
+          }),
+        );
+        const file = await created(
+          await app.troupe.server.inject({
+            method: 'PUT',
+            url: `/api/items/${item.id}/file`,
+            headers: { cookie: people.creator.cookie, origin: ORIGIN, 'content-type': 'video/mp4' },
+            payload: MP4,
+          }),
+        );
+        await created(
+          await app.troupe.server.inject({
+            method: 'PUT',
+            url: `/api/items/${item.id}/poster?fileId=${file.fileId}`,
+            headers: { cookie: people.creator.cookie, origin: ORIGIN, 'content-type': 'image/jpeg' },
+            payload: JPEG,
+          }),
+        );
+        const track = await created(
+          await owner('POST', `/api/items/${item.id}/captions`, {
+            language: 'en',
+            label: 'English',
+            vtt: VTT,
+          }),
+        );
+        const page = await created(
+          await owner('PATCH', `/api/items/${item.id}/share-page`, { published: true }),
+        );
+        world.video = { id: item.id, fileId: file.fileId, trackId: track.id, slug: page.slug };
+        return world.video;
+      },
+      async newTrack(world) {
+        const video = await ctx.video(world);
+        counter += 1;
+        const track = await created(
+          await app.request({
+            method: 'POST',
+            url: `/api/items/${video.id}/captions`,
+            cookie: people.creator.cookie,
+            body: { language: `en-x-m${counter}`, label: 'Extra', vtt: VTT },
+          }),
+        );
+        return track.id as string;
       },
     };
   }, 120_000);

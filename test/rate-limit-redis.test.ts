@@ -67,4 +67,24 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
     expect(limited.statusCode).toBe(429);
     expect(limited.json().code).toBe('rate_limited');
   });
+
+  it('counts Share Page password attempts for one link and client across two servers', async () => {
+    const a = await start();
+    const b = await start();
+    const attempt = (app: TestApp) =>
+      app.troupe.server.inject({
+        method: 'POST',
+        url: '/api/public/videos/NoSuchLinkNoSuchLink00/unlock',
+        remoteAddress: '2001:db8:77:1::5',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ password: 'guess' }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await attempt(i % 2 ? a : b)).statusCode);
+    expect(statuses).toEqual(Array(10).fill(401));
+    const limited = await attempt(a);
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt(b)).statusCode).toBe(429);
+  });
 });

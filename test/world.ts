@@ -152,6 +152,12 @@ export function pathParam(world: World, path: string, name: string): string {
       return world.invitation.token;
     case 'id':
       return path.startsWith('/api/items/') ? world.draft.id : world.invitation.id;
+    // The world has no video: a caption track or a public link that does not exist (refused
+    // input is refused before any lookup).
+    case 'trackId':
+      return 'nosuchtrack';
+    case 'slug':
+      return 'nosuchlink';
     default:
       throw new Error(`no value for path parameter ${name} of ${path}`);
   }

@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const server = 'http://localhost:3000';
-const proxy = { '/api': server, '/dev': server };
+const proxy = { '/api': server, '/dev': server, '/v/': server, '/embed/': server };
 
 export default defineConfig({
   root,
@@ -13,6 +13,14 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    // The server reads the manifest to link the public video page's script (src/http/routes/public.ts).
+    manifest: true,
+    rollupOptions: {
+      input: {
+        app: fileURLToPath(new URL('index.html', import.meta.url)),
+        public: fileURLToPath(new URL('src/public/main.ts', import.meta.url)),
+      },
+    },
   },
   server: { port: 5173, proxy },
   preview: { port: 4173, proxy },

@@ -2,6 +2,14 @@ import type { Role } from '../contract/roles.ts';
 import type { Credential } from '../domain/credentials.ts';
 
 /**
+ * Whoever asks, signed in or not: a visitor of a public page carries only a credential (anonymous,
+ * or the unlock of one video). Read only by app/gate.ts.
+ */
+export interface Visitor {
+  credential: Credential;
+}
+
+/**
  * The authenticated caller, whatever the credential (session cookie or API key). Use cases pass it
  * to the gate (app/gate.ts) and read only who the person is from it; where the credential may act
  * is the gate's business alone.

@@ -15,12 +15,15 @@ import {
   type AccountAction,
   confinedTo,
   decideAccountAction,
+  decidePublicAction,
   decideWorkspaceAction,
+  type PublicAction,
+  type PublicPageFacts,
   roleWithin,
   type WorkspaceAction,
 } from '../domain/credentials.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
-import type { Actor, WorkspaceActor } from './actor.ts';
+import type { Actor, Visitor, WorkspaceActor } from './actor.ts';
 
 /** What the item checks read of the caller. */
 export type ItemCaller = Pick<Actor, 'userId' | 'credential'>;
@@ -28,7 +31,7 @@ export type ItemCaller = Pick<Actor, 'userId' | 'credential'>;
 /** The caller of a route that read its session in its own query (the one-query item read). */
 export const sessionCaller = (userId: string): ItemCaller => ({ userId, credential: { kind: 'session' } });
 
-export type { AccountAction, ItemAction, WorkspaceAction };
+export type { AccountAction, ItemAction, PublicAction, PublicPageFacts, WorkspaceAction };
 
 /**
  * The caller's role for `action` in the workspace they address: 404 when the workspace is beyond
@@ -141,4 +144,31 @@ export async function requireItem(
   what = 'Item',
 ): Promise<AllowedItem> {
   return (await requireItems(conn, actor, action, [itemId], what)).get(itemId) as AllowedItem;
+}
+
+/**
+ * What a visitor of a public page may read (SPEC §6), decided here alone: a published, unexpired
+ * video (else 404, the same for missing, unpublished, expired and never-existing slugs); its
+ * password unlocked for its current version (else 401 `password_required`); downloads only when
+ * allowed (403). Returns the facts for the caller's convenience.
+ */
+export function requirePublicVideo<F extends PublicPageFacts>(
+  visitor: Visitor,
+  facts: F | null,
+  action: PublicAction,
+  now: number,
+): F {
+  const d = decidePublicAction(visitor.credential, facts, action, now);
+  if (!d.allowed) throw new DomainError(d.code, d.reason);
+  return facts as F;
+}
+
+/** Whether the visitor may `action` (no error): what the public page offers. */
+export function publicAllows(
+  visitor: Visitor,
+  facts: PublicPageFacts | null,
+  action: PublicAction,
+  now: number,
+) {
+  return decidePublicAction(visitor.credential, facts, action, now).allowed;
 }

@@ -24,6 +24,10 @@ export const auditActions = [
   'join_request.create',
   'join_request.approve',
   'join_request.deny',
+  'share_page.publish',
+  'share_page.unpublish',
+  'share_page.password',
+  'share_page.settings',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -427,6 +427,135 @@ const suggestions: Migration = {
   },
 };
 
+/**
+ * Video files (one per video item) and the storage objects waiting to be removed. An object's key
+ * is written to `storage_deletions` by triggers whenever a row that names it goes (the item
+ * deleted, the workspace deleted, a file or poster replaced), so no path can forget the file; the
+ * sweeper (app/videos/storage-sweeper.ts) deletes the object, then the row. An upload in flight
+ * also holds a row with a `not_before` a day ahead, removed in the transaction that adopts the
+ * object: a process that dies between storing and adopting leaves nothing behind for long.
+ */
+const videos: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('video_files')
+      .addColumn('item_id', 'varchar(64)', (c) => c.primaryKey().references('items.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('file_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('storage_key', 'varchar(200)', (c) => c.notNull().unique())
+      .addColumn('content_type', 'varchar(40)', (c) => c.notNull())
+      .addColumn('size', 'bigint', (c) => c.notNull())
+      .addColumn('duration_ms', 'bigint', (c) => c.notNull())
+      .addColumn('width', 'integer', (c) => c.notNull())
+      .addColumn('height', 'integer', (c) => c.notNull())
+      .addColumn('filename', 'varchar(255)')
+      .addColumn('poster_key', 'varchar(200)')
+      .addColumn('poster_type', 'varchar(40)')
+      .addColumn('uploaded_by', 'varchar(64)', (c) => c.references('user.id').onDelete('set null'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('poster_at', 'bigint')
+      .addCheckConstraint('video_files_type', sql`content_type IN ('video/mp4', 'video/webm')`)
+      .execute();
+    await db.schema
+      .createTable('storage_deletions')
+      .addColumn('key', 'varchar(200)', (c) => c.primaryKey())
+      .addColumn('not_before', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .createIndex('storage_deletions_due_idx')
+      .on('storage_deletions')
+      .columns(['not_before'])
+      .execute();
+
+    const gone = (expr: string) =>
+      `INSERT INTO storage_deletions (key, not_before) SELECT ${expr}, 0 WHERE ${expr} IS NOT NULL ON CONFLICT DO NOTHING;`;
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`
+        CREATE FUNCTION troupe_video_files_gc() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'DELETE' OR OLD.storage_key IS DISTINCT FROM NEW.storage_key THEN
+            ${sql.raw(gone('OLD.storage_key'))}
+          END IF;
+          IF TG_OP = 'DELETE' OR OLD.poster_key IS DISTINCT FROM NEW.poster_key THEN
+            ${sql.raw(gone('OLD.poster_key'))}
+          END IF;
+          RETURN NULL;
+        END $$`.execute(db);
+      await sql`
+        CREATE TRIGGER video_files_gc AFTER UPDATE OR DELETE ON video_files
+        FOR EACH ROW EXECUTE FUNCTION troupe_video_files_gc()`.execute(db);
+    } else {
+      await sql`
+        CREATE TRIGGER video_files_gc_delete AFTER DELETE ON video_files
+        BEGIN
+          ${sql.raw(gone('OLD.storage_key'))}
+          ${sql.raw(gone('OLD.poster_key'))}
+        END`.execute(db);
+      await sql`
+        CREATE TRIGGER video_files_gc_file AFTER UPDATE OF storage_key ON video_files
+        WHEN OLD.storage_key IS NOT NEW.storage_key
+        BEGIN
+          ${sql.raw(gone('OLD.storage_key'))}
+        END`.execute(db);
+      await sql`
+        CREATE TRIGGER video_files_gc_poster AFTER UPDATE OF poster_key ON video_files
+        WHEN OLD.poster_key IS NOT NEW.poster_key
+        BEGIN
+          ${sql.raw(gone('OLD.poster_key'))}
+        END`.execute(db);
+    }
+  },
+};
+
+/**
+ * The Share Page of a video (SPEC §6): publish to the web under a random slug, password (argon2id
+ * hash and a version every change bumps, so earlier unlocks end), downloads, expiry, public view
+ * count; and its caption tracks, one per language.
+ */
+const sharePages: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('share_pages')
+      .addColumn('item_id', 'varchar(64)', (c) => c.primaryKey().references('items.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      // While published: the slug's HMAC (to find the page by) and the slug sealed with AES-GCM
+      // (to show its owner the link again); keys from AUTH_SECRET (infra/slug-sealer.ts).
+      .addColumn('slug_hash', 'varchar(64)', (c) => c.unique())
+      .addColumn('slug_sealed', 'varchar(200)')
+      .addColumn('published_at', 'bigint')
+      .addColumn('password_hash', 'varchar(200)')
+      .addColumn('password_version', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('allow_download', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('expires_at', 'bigint')
+      .addColumn('views', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('caption_tracks')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('item_id', 'varchar(64)', (c) => c.notNull().references('items.id').onDelete('cascade'))
+      .addColumn('workspace_id', 'varchar(64)', (c) =>
+        c.notNull().references('workspaces.id').onDelete('cascade'),
+      )
+      .addColumn('language', 'varchar(35)', (c) => c.notNull())
+      .addColumn('label', 'varchar(100)', (c) => c.notNull())
+      .addColumn('vtt', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('caption_tracks_item_language_uniq')
+      .on('caption_tracks')
+      .columns(['item_id', 'language'])
+      .unique()
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -512,6 +641,8 @@ const migrations: Record<string, Migration> = {
   '0010_invite_links': inviteLinks,
   '0011_notifications': notifications,
   '0012_suggestions': suggestions,
+  '0020_videos': videos,
+  '0021_share_pages': sharePages,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

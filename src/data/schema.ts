@@ -206,6 +206,58 @@ export interface SuggestionDismissalsTable {
   created_at: number;
 }
 
+export interface VideoFilesTable {
+  item_id: string;
+  workspace_id: string;
+  /** A new id for every upload: the file's ETag. */
+  file_id: string;
+  storage_key: string;
+  content_type: string;
+  size: number;
+  duration_ms: number;
+  width: number;
+  height: number;
+  filename: string | null;
+  poster_key: string | null;
+  poster_type: string | null;
+  uploaded_by: string | null;
+  created_at: number;
+  poster_at: number | null;
+}
+
+/** Storage objects to remove (written by triggers on video_files, and by uploads in flight). */
+export interface StorageDeletionsTable {
+  key: string;
+  not_before: Generated<number>;
+}
+
+export interface SharePagesTable {
+  item_id: string;
+  workspace_id: string;
+  /** While published: the HMAC of the public URL's slug (infra/slug-sealer.ts); null otherwise. */
+  slug_hash: string | null;
+  /** While published: the slug sealed with AES-GCM, for its owner to see again. */
+  slug_sealed: string | null;
+  published_at: number | null;
+  password_hash: string | null;
+  password_version: Generated<number>;
+  allow_download: Generated<number>;
+  expires_at: number | null;
+  views: Generated<number>;
+  updated_at: number;
+}
+
+export interface CaptionTracksTable {
+  id: string;
+  item_id: string;
+  workspace_id: string;
+  language: string;
+  label: string;
+  vtt: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -223,4 +275,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   items: ItemsTable;
   item_grants: ItemGrantsTable;
+  video_files: VideoFilesTable;
+  storage_deletions: StorageDeletionsTable;
+  share_pages: SharePagesTable;
+  caption_tracks: CaptionTracksTable;
 }

@@ -3,7 +3,11 @@ import { roles } from '../contract/roles.ts';
 import {
   type Credential,
   decideAccountAction,
+  decidePublicAction,
   decideWorkspaceAction,
+  type PublicAction,
+  type PublicPageFacts,
+  reaches,
   type WorkspaceAction,
   workspaceActions,
 } from './credentials.ts';
@@ -55,5 +59,67 @@ describe('workspace actions by credential', () => {
       expect(decideAccountAction(session, a).allowed).toBe(true);
       expect(decideAccountAction(keyIn('ws1'), a)).toMatchObject({ allowed: false, code: 'forbidden' });
     }
+  });
+});
+
+describe('decidePublicAction (a public page visitor)', () => {
+  const now = 1_000_000;
+  const page = {
+    itemId: 'v1',
+    published: true,
+    expiresAt: null,
+    passwordVersion: null,
+    allowDownload: false,
+    hasFile: true,
+  } satisfies PublicPageFacts;
+  const anon: Credential = { kind: 'anonymous' };
+  const unlock = (itemId: string, passwordVersion: number): Credential => ({
+    kind: 'share_unlock',
+    itemId,
+    passwordVersion,
+  });
+  const code = (c: Credential, f: PublicPageFacts | null, a: PublicAction) => {
+    const d = decidePublicAction(c, f, a, now);
+    return d.allowed ? 'allowed' : d.code;
+  };
+
+  it('shows nothing of a missing, unpublished, expired or file-less page', () => {
+    for (const f of [
+      null,
+      { ...page, published: false },
+      { ...page, expiresAt: now },
+      { ...page, hasFile: false },
+    ]) {
+      for (const a of ['public:open', 'public:watch', 'public:download'] as const) {
+        expect(code(unlock('v1', 0), f, a)).toBe('not_found');
+      }
+    }
+    expect(code(anon, { ...page, expiresAt: now + 1 }, 'public:watch')).toBe('allowed');
+  });
+
+  it('asks for the password until this video is unlocked for its current password', () => {
+    const locked = { ...page, passwordVersion: 3, allowDownload: true };
+    expect(code(anon, locked, 'public:open')).toBe('allowed');
+    expect(code(anon, locked, 'public:watch')).toBe('password_required');
+    expect(code(unlock('v1', 2), locked, 'public:watch')).toBe('password_required');
+    expect(code(unlock('v2', 3), locked, 'public:watch')).toBe('password_required');
+    expect(code({ kind: 'session' }, locked, 'public:watch')).toBe('password_required');
+    expect(code(unlock('v1', 3), locked, 'public:watch')).toBe('allowed');
+    expect(code(unlock('v1', 3), locked, 'public:download')).toBe('allowed');
+  });
+
+  it('downloads only when allowed', () => {
+    expect(code(anon, page, 'public:download')).toBe('forbidden');
+    expect(code(anon, { ...page, allowDownload: true }, 'public:download')).toBe('allowed');
+  });
+
+  it('public credentials reach no workspace', () => {
+    expect(reaches(anon, 'w1')).toBe(false);
+    expect(reaches(unlock('v1', 0), 'w1')).toBe(false);
+    expect(decideWorkspaceAction(unlock('v1', 0), 'w1', 'super_admin', 'workspace:view')).toMatchObject({
+      allowed: false,
+      code: 'not_found',
+    });
+    expect(decideAccountAction(anon, 'workspace:create').allowed).toBe(false);
   });
 });

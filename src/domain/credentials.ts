@@ -3,13 +3,28 @@ import { type Capability, can } from './roles.ts';
 
 /**
  * How a caller proved who they are. A session is its user everywhere the user belongs; an API key
- * is its owner in the one workspace it was created in (SPEC §8, §9). Only app/gate.ts reads this.
+ * is its owner in the one workspace it was created in (SPEC §8, §9). A visitor of a public page
+ * (SPEC §6) is nobody: `anonymous`, or holding a `share_unlock` (the signed cookie a right
+ * password earns), which reaches one video and only while its password is the one unlocked
+ * (`passwordVersion`). Neither reaches any workspace. Only app/gate.ts reads this.
  */
-export type Credential = { kind: 'session' } | { kind: 'api_key'; keyId: string; workspaceId: string };
+export type Credential =
+  | { kind: 'session' }
+  | { kind: 'api_key'; keyId: string; workspaceId: string }
+  | { kind: 'share_unlock'; itemId: string; passwordVersion: number }
+  | { kind: 'anonymous' };
 
 /** The workspaces a credential reaches: a session, every workspace of its user; an API key, its own. */
 export function reaches(credential: Credential, workspaceId: string): boolean {
-  return credential.kind !== 'api_key' || credential.workspaceId === workspaceId;
+  switch (credential.kind) {
+    case 'session':
+      return true;
+    case 'api_key':
+      return credential.workspaceId === workspaceId;
+    case 'share_unlock':
+    case 'anonymous':
+      return false;
+  }
 }
 
 /**
@@ -113,4 +128,61 @@ export function decideAccountAction(
     code: 'forbidden',
     reason: `An API key acts only inside its own workspace: sign in to ${accountActions[action]}`,
   };
+}
+
+/**
+ * What a visitor of a public page does (SPEC §6): `public:open` learns that the page exists and
+ * whether it asks for a password; `public:watch` reads the video, its poster and captions;
+ * `public:download` saves the file.
+ */
+export type PublicAction = 'public:open' | 'public:watch' | 'public:download';
+
+/** A Share Page as the public decision needs it. */
+export interface PublicPageFacts {
+  itemId: string;
+  published: boolean;
+  expiresAt: number | null;
+  /** null: no password. */
+  passwordVersion: number | null;
+  allowDownload: boolean;
+  hasFile: boolean;
+}
+
+export interface PublicDenial {
+  allowed: false;
+  code: 'not_found' | 'password_required' | 'forbidden';
+  reason: string;
+}
+
+/** The one reason a public page is not there: missing, unpublished, expired and never-existing alike. */
+export const PUBLIC_NOT_FOUND = 'This video is not available. Ask whoever shared the link.';
+
+/**
+ * The decision for a public visitor: a published, unexpired video with a file; its password
+ * unlocked for its current version (an unlock of an earlier password, or of another video, is no
+ * unlock); downloads only when the owner allows them.
+ */
+export function decidePublicAction(
+  credential: Credential,
+  facts: PublicPageFacts | null,
+  action: PublicAction,
+  now: number,
+): { allowed: true } | PublicDenial {
+  if (!facts?.published || !facts.hasFile || (facts.expiresAt !== null && facts.expiresAt <= now)) {
+    return { allowed: false, code: 'not_found', reason: PUBLIC_NOT_FOUND };
+  }
+  if (action === 'public:open') return { allowed: true };
+  if (facts.passwordVersion !== null) {
+    const unlocked =
+      credential.kind === 'share_unlock' &&
+      credential.itemId === facts.itemId &&
+      credential.passwordVersion === facts.passwordVersion;
+    if (!unlocked) {
+      return { allowed: false, code: 'password_required', reason: 'Enter the password to watch this video' };
+    }
+  }
+  if (action === 'public:download' && !facts.allowDownload) {
+    return { allowed: false, code: 'forbidden', reason: 'Downloads are turned off for this video' };
+  }
+  return { allowed: true };
 }

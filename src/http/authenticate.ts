@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor, WorkspaceActor } from '../app/actor.ts';
+import type { Actor, Visitor, WorkspaceActor } from '../app/actor.ts';
+import type { VisitorFor } from '../app/public/public-video.ts';
 import type { Role } from '../contract/roles.ts';
 import { type ApiKeyFacts, findApiKeyByHash, touchApiKey } from '../data/api-keys.repo.ts';
 import type { Db } from '../data/db.ts';
@@ -10,6 +11,8 @@ import { DomainError } from '../domain/errors.ts';
 import { can } from '../domain/roles.ts';
 import type { Clock } from '../infra/clock.ts';
 import { hashToken } from '../infra/tokens.ts';
+import type { UnlockSigner } from '../infra/unlock-token.ts';
+import { readCookie, unlockCookieName } from './unlock-cookie.ts';
 
 export interface Authenticator {
   /** The signed-in caller (session cookie or API key), or 401. */
@@ -30,6 +33,12 @@ export interface Authenticator {
   me(req: FastifyRequest): Promise<{ actor: Actor; workspaces: { id: string; name: string; role: Role }[] }>;
   /** True when the request carries a session cookie with a valid signature. */
   hasSessionCookie(req: FastifyRequest): boolean;
+  /**
+   * A public page's visitor (no session, no API key: SPEC §6): for a video, its unlock cookie
+   * when signed by us, live and for that video; else anonymous. What the unlock allows is the
+   * gate's decision (app/gate.ts `requirePublicVideo`).
+   */
+  visitorFor(req: FastifyRequest): VisitorFor;
 }
 
 const unauthenticated = (detail = 'Sign in to continue') => new DomainError('unauthenticated', detail);
@@ -40,6 +49,9 @@ export function createAuthenticator(deps: {
   db: Db;
   clock: Clock;
   readSessionToken: (cookieHeader: string | undefined) => string | null;
+  unlocks: UnlockSigner;
+  /** Behind https: the unlock cookies' names carry `__Host-`. */
+  secure: boolean;
   log?: { warn(obj: object, msg: string): void };
 }): Authenticator {
   /** The session token from the signed cookie, as the session table stores it: hashed. */
@@ -134,5 +146,14 @@ export function createAuthenticator(deps: {
       return { actor: sessionActor(s), workspaces: s.workspaces };
     },
     hasSessionCookie: (req) => deps.readSessionToken(req.headers.cookie) !== null,
+    visitorFor: (req) => (itemId) => {
+      const value = readCookie(req.headers.cookie, unlockCookieName(itemId, deps.secure));
+      const unlock = deps.unlocks.verify(value, deps.clock.now());
+      const visitor: Visitor =
+        unlock && unlock.itemId === itemId
+          ? { credential: { kind: 'share_unlock', itemId, passwordVersion: unlock.passwordVersion } }
+          : { credential: { kind: 'anonymous' } };
+      return visitor;
+    },
   };
 }

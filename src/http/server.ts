@@ -9,12 +9,16 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import type { ViewCounter } from '../app/public/view-counter.ts';
 import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
 import type { NotificationBus } from '../infra/bus.ts';
 import type { Clock } from '../infra/clock.ts';
 import type { Metrics } from '../infra/metrics.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
+import type { SlugSealer } from '../infra/slug-sealer.ts';
+import type { Storage } from '../infra/storage.ts';
+import type { UnlockSigner } from '../infra/unlock-token.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { inputGuard } from './input-guard.ts';
@@ -34,7 +38,10 @@ import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { notificationRoutes, type StreamOptions } from './routes/notifications.ts';
+import { publicRoutes } from './routes/public.ts';
+import { sharePageRoutes } from './routes/share-pages.ts';
 import { suggestionRoutes } from './routes/suggestions.ts';
+import { videoRoutes } from './routes/videos.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
 export interface ServerDeps {
@@ -66,6 +73,18 @@ export interface ServerDeps {
   rateLimitStore: { redis: Redis; keyPrefix: string } | null;
   /** Memory for cached members pages, in bytes (0: no cache). */
   membersPageCacheBytes: number;
+  /** Video files and posters. */
+  storage: Storage;
+  /** Signs and checks public-page unlock cookies. */
+  unlocks: UnlockSigner;
+  /** Public-page slugs at rest: lookup hash and sealed copy. */
+  slugs: SlugSealer;
+  /** Public views, written in batches. */
+  views: ViewCounter;
+  /** The largest video file accepted, in bytes (MAX_VIDEO_BYTES). */
+  maxVideoBytes: number;
+  /** Stored objects were queued for removal: the sweeper should run soon. */
+  storageChanged(): void;
   /** Built SPA to serve, when present. */
   webDist: string | null;
   /** Extra routes (benchmarks register their baseline here). */
@@ -233,6 +252,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   apiKeyRoutes(app, deps);
   auditRoutes(app, deps);
   itemRoutes(app, deps);
+  await videoRoutes(app, deps);
+  sharePageRoutes(app, deps);
+  publicRoutes(app, deps);
   notificationRoutes(app, deps);
   if (deps.devMailbox) devMailboxRoutes(app, deps);
   if (deps.metrics && deps.metricsToken)

@@ -43,7 +43,7 @@ function namingAddress(url: string, email: string): string {
 }
 
 // argon2id with OWASP's minimum profile (19 MiB, 2 passes, 1 lane).
-const argon2Options = {
+export const argon2Options = {
   algorithm: 2 /* Argon2id */,
   memoryCost: 19456,
   timeCost: 2,

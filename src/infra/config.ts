@@ -53,6 +53,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Bearer token for GET /metrics; null: no metrics route at all. */
   metricsToken: string | null;
+  /** Where video files and posters are stored: `$DATA_DIR/files`. */
+  storageDir: string;
+  /** The largest video file accepted, in bytes. */
+  maxVideoBytes: number;
 }
 
 const Env = z.object({
@@ -107,6 +111,12 @@ const Env = z.object({
     .min(16, 'must be at least 16 characters (it guards the metrics)')
     .refine((v) => /^[\x21-\x7e]+$/.test(v), { message: 'must be printable ASCII without spaces' })
     .optional(),
+  MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int('must be a whole number of bytes')
+    .min(64 * 1024, 'must be at least 65536 (64 KiB)')
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(2 * 1024 ** 3),
 });
 
 export class ConfigError extends Error {}
@@ -191,6 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     metricsToken: e.METRICS_TOKEN ?? null,
+    storageDir: join(dataDir, 'files'),
+    maxVideoBytes: e.MAX_VIDEO_BYTES,
   };
 }
 

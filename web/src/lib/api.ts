@@ -13,6 +13,9 @@ import {
   type AuditPage,
   type AuthUser,
   type Billing,
+  type CaptionTrack,
+  type CaptionTrackBody,
+  type CaptionTrackList,
   type CreateApiKeyBody,
   type CreatedApiKey,
   type CreateItemBody,
@@ -46,11 +49,15 @@ import {
   type ResetPasswordBody,
   type Role,
   type SendVerificationBody,
+  type SharePage,
   type SignInBody,
   type SignUpBody,
   type SuggestionList,
   type UpdateInviteLinkBody,
+  type UpdateSharePageBody,
   type UpdateWorkspaceBody,
+  type VideoFile,
+  type VideoFileResponse,
   type Workspace,
   type WorkspaceList,
 } from '../../../src/contract/index.ts';
@@ -356,6 +363,30 @@ export const api = {
     removeGrant: (id: string, userId: string) =>
       request<ItemAccess>('DELETE', `${item(id)}/grants/${encodeURIComponent(userId)}`),
   },
+  videos: {
+    get: (id: string) => request<VideoFileResponse>('GET', `${item(id)}/video`),
+    sharePage: (id: string) => request<SharePage>('GET', `${item(id)}/share-page`),
+    updateSharePage: (id: string, body: UpdateSharePageBody) =>
+      request<SharePage>('PATCH', `${item(id)}/share-page`, body),
+    captions: (id: string) => request<CaptionTrackList>('GET', `${item(id)}/captions`),
+    addCaption: (id: string, body: CaptionTrackBody) =>
+      request<CaptionTrack>('POST', `${item(id)}/captions`, body),
+    updateCaption: (id: string, trackId: string, body: CaptionTrackBody) =>
+      request<CaptionTrack>('PUT', `${item(id)}/captions/${encodeURIComponent(trackId)}`, body),
+    removeCaption: (id: string, trackId: string) =>
+      request<void>('DELETE', `${item(id)}/captions/${encodeURIComponent(trackId)}`),
+    /** Sends the poster frame captured from `fileId`. */
+    putPoster: async (id: string, fileId: string, image: Blob): Promise<VideoFile> => {
+      const res = await fetch(`${item(id)}/poster?fileId=${encodeURIComponent(fileId)}`, {
+        method: 'PUT',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': image.type || 'image/jpeg', Accept: 'application/json' },
+        body: image,
+      });
+      if (!res.ok) throw await toApiError(res);
+      return (await res.json()) as VideoFile;
+    },
+  },
   dev: {
     /** The dev mailbox exists only in development (200); production answers 404. */
     mailboxAvailable: async (): Promise<boolean> => {
@@ -381,4 +412,48 @@ export function errorMessage(error: unknown): string {
   }
   if (error instanceof Error && error.message) return error.message;
   return 'Something went wrong. Please try again.';
+}
+
+/** An upload in flight: its answer, and a way to stop it. */
+export interface Upload<T> {
+  done: Promise<T>;
+  cancel(): void;
+}
+
+/**
+ * Uploads a file as the raw request body with XMLHttpRequest, whose upload events report progress
+ * (fetch cannot). `onProgress` gets the fraction sent, 0 to 1. Cancelling rejects with code 'unknown'
+ * and detail 'Upload cancelled'.
+ */
+export function uploadFile<T>(
+  path: string,
+  file: Blob,
+  contentType: string,
+  onProgress: (fraction: number) => void,
+): Upload<T> {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<T>((resolve, reject) => {
+    xhr.open('PUT', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Content-Type', contentType);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      const res = new Response(xhr.responseText || null, { status: xhr.status });
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(JSON.parse(xhr.responseText) as T);
+      } else {
+        void toApiError(res).then(reject);
+      }
+    };
+    xhr.onerror = () =>
+      reject(
+        new ApiError({ status: 0, code: 'network', detail: 'The upload failed: check your connection.' }),
+      );
+    xhr.onabort = () => reject(new ApiError({ status: 0, code: 'unknown', detail: 'Upload cancelled' }));
+    xhr.send(file);
+  });
+  return { done, cancel: () => xhr.abort() };
 }

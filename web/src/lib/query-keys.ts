@@ -30,6 +30,10 @@ export const queryKeys = {
   /** An item and its ancestors that the caller can see (breadcrumbs). */
   itemTrail: (id: string) => ['items', 'trail', id] as const,
   itemAccess: (id: string) => ['items', 'access', id] as const,
+  /** A video item's file, Share Page and captions. */
+  video: (id: string) => ['items', 'video', id] as const,
+  sharePage: (id: string) => ['items', 'share-page', id] as const,
+  captions: (id: string) => ['items', 'captions', id] as const,
   /** The share dialog's people search (under `membersOf`, so member changes refresh it). */
   memberSearch: (wsId: string, q: string) => ['members', wsId, '#search', q] as const,
 };

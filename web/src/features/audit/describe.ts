@@ -25,6 +25,10 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'join_request.create': 'Asked to join',
   'join_request.approve': 'Approved a join request',
   'join_request.deny': 'Denied a join request',
+  'share_page.publish': 'Published a video to the web',
+  'share_page.unpublish': 'Unpublished a video',
+  'share_page.password': 'Changed a video’s password',
+  'share_page.settings': 'Changed a Share Page',
 };
 
 export const auditActionOptions = auditActions.map((a) => ({ value: a, label: auditActionLabels[a] }));
@@ -41,7 +45,9 @@ export function actionColor(action: AuditAction): string {
   if (action.startsWith('api_key.')) return 'cyan';
   if (action === 'seats.change') return 'teal';
   if (action === 'item.grant_remove') return 'orange';
-  if (action.startsWith('item.') || action.startsWith('items.')) return 'grape';
+  if (action === 'share_page.unpublish') return 'orange';
+  if (action.startsWith('item.') || action.startsWith('items.') || action.startsWith('share_page.'))
+    return 'grape';
   return 'brand';
 }
 

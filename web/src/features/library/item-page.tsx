@@ -8,6 +8,7 @@ import { formatDateTime } from '../../lib/dates.ts';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { useSignedInUser } from '../auth/use-me.ts';
+import { VideoPanel, VideoSettings } from '../videos/video-share-page.tsx';
 import { useCurrentWorkspace } from '../workspaces/workspace-context.ts';
 import { generalAccessLabel } from './access-text.ts';
 import { useItemTrail } from './hooks.ts';
@@ -81,6 +82,35 @@ export function ItemPage() {
       : { label: 'Shared with me', to: sharedPath(workspace.id) };
   const kind = kindLabels[item.kind];
 
+  const detailsCard = (
+    <Paper withBorder p="lg">
+      <Stack gap="md">
+        <Detail label="Location">
+          <Group gap={6} wrap="nowrap">
+            <Text size="sm" component={Link} to={location.to} c="anchor" truncate="end">
+              {location.label}
+            </Text>
+            {folder || data.fromRoot ? (
+              <Button
+                component={Link}
+                to={showInFolderPath(item)}
+                variant="subtle"
+                size="compact-xs"
+                leftSection={<IconFolderSearch size={14} />}
+              >
+                Show in folder
+              </Button>
+            ) : null}
+          </Group>
+        </Detail>
+        <Detail label="Your access">{item.permission === 'edit' ? 'Can edit' : 'Can view'}</Detail>
+        <Detail label="General access">{generalAccessLabel(item.generalAccess, workspace.name)}</Detail>
+        <Detail label="Created">{formatDateTime(item.createdAt)}</Detail>
+        <Detail label="Last changed">{formatDateTime(item.updatedAt)}</Detail>
+      </Stack>
+    </Paper>
+  );
+
   return (
     <>
       <LibraryBreadcrumbs workspaceId={workspace.id} trail={data} />
@@ -109,47 +139,29 @@ export function ItemPage() {
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
-          <Paper withBorder p="lg" h="100%">
-            <Stack align="center" gap="sm" py="xl">
-              <ThemeIcon variant="light" color="gray" size={52} radius="xl">
-                <IconTools size={26} stroke={1.6} />
-              </ThemeIcon>
-              <Text fw={600}>The {kind.toLowerCase()} editor is on its way</Text>
-              <Text size="sm" c="dimmed" ta="center" maw={420}>
-                {item.abilities.edit
-                  ? `For now you can rename, move, share or delete this ${kind.toLowerCase()} from the menu.`
-                  : `You can view this ${kind.toLowerCase()}. Ask someone who can edit it if it needs changes.`}
-              </Text>
+          {item.kind === 'video' ? (
+            <Stack gap="lg">
+              <VideoPanel item={item} />
+              {detailsCard}
             </Stack>
-          </Paper>
+          ) : (
+            <Paper withBorder p="lg" h="100%">
+              <Stack align="center" gap="sm" py="xl">
+                <ThemeIcon variant="light" color="gray" size={52} radius="xl">
+                  <IconTools size={26} stroke={1.6} />
+                </ThemeIcon>
+                <Text fw={600}>The {kind.toLowerCase()} editor is on its way</Text>
+                <Text size="sm" c="dimmed" ta="center" maw={420}>
+                  {item.abilities.edit
+                    ? `For now you can rename, move, share or delete this ${kind.toLowerCase()} from the menu.`
+                    : `You can view this ${kind.toLowerCase()}. Ask someone who can edit it if it needs changes.`}
+                </Text>
+              </Stack>
+            </Paper>
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <Paper withBorder p="lg">
-            <Stack gap="md">
-              <Detail label="Location">
-                <Group gap={6} wrap="nowrap">
-                  <Text size="sm" component={Link} to={location.to} c="anchor" truncate="end">
-                    {location.label}
-                  </Text>
-                  {folder || data.fromRoot ? (
-                    <Button
-                      component={Link}
-                      to={showInFolderPath(item)}
-                      variant="subtle"
-                      size="compact-xs"
-                      leftSection={<IconFolderSearch size={14} />}
-                    >
-                      Show in folder
-                    </Button>
-                  ) : null}
-                </Group>
-              </Detail>
-              <Detail label="Your access">{item.permission === 'edit' ? 'Can edit' : 'Can view'}</Detail>
-              <Detail label="General access">{generalAccessLabel(item.generalAccess, workspace.name)}</Detail>
-              <Detail label="Created">{formatDateTime(item.createdAt)}</Detail>
-              <Detail label="Last changed">{formatDateTime(item.updatedAt)}</Detail>
-            </Stack>
-          </Paper>
+          {item.kind === 'video' ? <VideoSettings item={item} /> : detailsCard}
         </Grid.Col>
       </Grid>
 

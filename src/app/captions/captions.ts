@@ -1,0 +1,119 @@
+import type { CaptionTrack, CaptionTrackList } from '../../contract/captions.ts';
+import {
+  type CaptionRecord,
+  deleteCaption as deleteRow,
+  findCaption,
+  findCaptionByLanguage,
+  insertCaption,
+  listCaptions,
+  updateCaption as updateRow,
+} from '../../data/captions.repo.ts';
+import { type Db, inTransaction } from '../../data/db.ts';
+import { newId } from '../../data/ids.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Actor } from '../actor.ts';
+import { requireItem } from '../gate.ts';
+import { onlyVideos } from '../share-pages/get-share-page.ts';
+
+export interface CaptionDeps {
+  db: Db;
+  clock: Clock;
+}
+
+/** A track as validated by the contract (CaptionTrackBody): WebVTT already parsed and accepted. */
+export interface CaptionInput {
+  language: string;
+  label: string;
+  vtt: string;
+}
+
+export function presentCaption(c: CaptionRecord): CaptionTrack {
+  return {
+    id: c.id,
+    language: c.language,
+    label: c.label,
+    vtt: c.vtt,
+    createdAt: new Date(c.createdAt).toISOString(),
+    updatedAt: new Date(c.updatedAt).toISOString(),
+    url: `/api/items/${c.itemId}/captions/${c.id}/vtt`,
+  };
+}
+
+const notFound = () => new DomainError('not_found', 'Caption track not found');
+const languageTaken = (language: string) =>
+  new DomainError('conflict', `There is already a caption track in ${language}: edit that one`, [
+    { path: 'language', message: `Already has a track in ${language}` },
+  ]);
+
+async function requireVideo(conn: Db, actor: Actor, action: 'item:view' | 'item:edit', itemId: string) {
+  const { loaded } = await requireItem(conn, actor, action, itemId);
+  if (loaded.item.kind !== 'video') throw onlyVideos();
+  return loaded.item;
+}
+
+/** The video's caption tracks (anyone who can view it). */
+export async function listCaptionTracks(
+  deps: CaptionDeps,
+  actor: Actor,
+  itemId: string,
+): Promise<CaptionTrackList> {
+  await requireVideo(deps.db, actor, 'item:view', itemId);
+  return { tracks: (await listCaptions(deps.db, itemId)).map(presentCaption) };
+}
+
+/** One track's text, for a `<track src>` (anyone who can view the video). */
+export async function openCaptionTrack(deps: CaptionDeps, actor: Actor, itemId: string, trackId: string) {
+  await requireVideo(deps.db, actor, 'item:view', itemId);
+  const track = await findCaption(deps.db, itemId, trackId);
+  if (!track) throw notFound();
+  return track;
+}
+
+/** Adds a track in a language the video has none in yet (edit access; 409 for a second one). */
+export async function createCaptionTrack(
+  deps: CaptionDeps,
+  actor: Actor,
+  itemId: string,
+  input: CaptionInput,
+): Promise<CaptionTrack> {
+  return inTransaction(deps.db, async (tx) => {
+    const item = await requireVideo(tx, actor, 'item:edit', itemId);
+    if (await findCaptionByLanguage(tx, itemId, input.language)) throw languageTaken(input.language);
+    const now = deps.clock.now();
+    const record: CaptionRecord = {
+      id: newId(now),
+      itemId,
+      workspaceId: item.workspaceId,
+      ...input,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertCaption(tx, record);
+    return presentCaption(record);
+  });
+}
+
+/** Replaces a track's language, label and text (edit access). */
+export async function updateCaptionTrack(
+  deps: CaptionDeps,
+  actor: Actor,
+  itemId: string,
+  trackId: string,
+  input: CaptionInput,
+): Promise<CaptionTrack> {
+  return inTransaction(deps.db, async (tx) => {
+    await requireVideo(tx, actor, 'item:edit', itemId);
+    const other = await findCaptionByLanguage(tx, itemId, input.language);
+    if (other && other.id !== trackId) throw languageTaken(input.language);
+    if (!(await updateRow(tx, itemId, trackId, input, deps.clock.now()))) throw notFound();
+    return presentCaption((await findCaption(tx, itemId, trackId)) as CaptionRecord);
+  });
+}
+
+export async function deleteCaptionTrack(deps: CaptionDeps, actor: Actor, itemId: string, trackId: string) {
+  await inTransaction(deps.db, async (tx) => {
+    await requireVideo(tx, actor, 'item:edit', itemId);
+    if (!(await deleteRow(tx, itemId, trackId))) throw notFound();
+  });
+}

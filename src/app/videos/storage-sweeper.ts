@@ -1,0 +1,68 @@
+import type { Db } from '../../data/db.ts';
+import { listDueDeletions, releaseGuard } from '../../data/videos.repo.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Storage } from '../../infra/storage.ts';
+
+export interface StorageSweeper {
+  /** Removes every object due for removal now; returns how many. */
+  runOnce(): Promise<number>;
+  /** Runs soon (coalesced). */
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Removes stored objects queued in `storage_deletions` (by the video_files triggers, or uploads
+ * that never finished): the object first, then its row, so a crash in between only repeats a
+ * delete. Runs when nudged and every `intervalMs`; any node may run it (deletes are idempotent).
+ */
+export function startStorageSweeper(
+  deps: { db: Db; storage: Storage; clock: Clock; log: { warn(obj: object, msg: string): void } },
+  intervalMs = 60_000,
+): StorageSweeper {
+  let running: Promise<number> | null = null;
+  let again = false;
+  let stopped = false;
+
+  const sweep = async (): Promise<number> => {
+    let removed = 0;
+    for (;;) {
+      const keys = await listDueDeletions(deps.db, deps.clock.now(), 100);
+      for (const key of keys) {
+        await deps.storage.delete(key);
+        await releaseGuard(deps.db, key);
+        removed++;
+      }
+      if (keys.length < 100) return removed;
+    }
+  };
+  const runOnce = async (): Promise<number> => {
+    if (running) {
+      again = true;
+      await running.catch(() => 0);
+      if (!again) return 0;
+    }
+    again = false;
+    running = sweep();
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  };
+  const tick = () => {
+    if (stopped) return;
+    runOnce().catch((err) => deps.log.warn({ err: String(err) }, 'storage sweep failed'));
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    runOnce,
+    nudge: () => setImmediate(tick),
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running?.catch(() => 0);
+    },
+  };
+}

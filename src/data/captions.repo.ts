@@ -1,0 +1,109 @@
+import type { Conn } from './db.ts';
+
+export interface CaptionRecord {
+  id: string;
+  itemId: string;
+  workspaceId: string;
+  language: string;
+  label: string;
+  vtt: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+type Row = {
+  id: string;
+  item_id: string;
+  workspace_id: string;
+  language: string;
+  label: string;
+  vtt: string;
+  created_at: number | string;
+  updated_at: number | string;
+};
+const toRecord = (r: Row): CaptionRecord => ({
+  id: r.id,
+  itemId: r.item_id,
+  workspaceId: r.workspace_id,
+  language: r.language,
+  label: r.label,
+  vtt: r.vtt,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
+export async function listCaptions(conn: Conn, itemId: string, withText = true): Promise<CaptionRecord[]> {
+  const rows = await conn
+    .selectFrom('caption_tracks')
+    .select(['id', 'item_id', 'workspace_id', 'language', 'label', 'created_at', 'updated_at'])
+    .$if(withText, (q) => q.select('vtt'))
+    .where('item_id', '=', itemId)
+    .orderBy('label')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => toRecord({ vtt: '', ...r } as Row));
+}
+
+export async function findCaption(
+  conn: Conn,
+  itemId: string,
+  trackId: string,
+): Promise<CaptionRecord | null> {
+  const row = await conn
+    .selectFrom('caption_tracks')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .where('id', '=', trackId)
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+export async function findCaptionByLanguage(conn: Conn, itemId: string, language: string) {
+  return conn
+    .selectFrom('caption_tracks')
+    .select('id')
+    .where('item_id', '=', itemId)
+    .where('language', '=', language)
+    .executeTakeFirst();
+}
+
+export async function insertCaption(conn: Conn, c: CaptionRecord): Promise<void> {
+  await conn
+    .insertInto('caption_tracks')
+    .values({
+      id: c.id,
+      item_id: c.itemId,
+      workspace_id: c.workspaceId,
+      language: c.language,
+      label: c.label,
+      vtt: c.vtt,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+    })
+    .execute();
+}
+
+export async function updateCaption(
+  conn: Conn,
+  itemId: string,
+  trackId: string,
+  c: { language: string; label: string; vtt: string },
+  now: number,
+): Promise<boolean> {
+  const r = await conn
+    .updateTable('caption_tracks')
+    .set({ language: c.language, label: c.label, vtt: c.vtt, updated_at: now })
+    .where('item_id', '=', itemId)
+    .where('id', '=', trackId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteCaption(conn: Conn, itemId: string, trackId: string): Promise<boolean> {
+  const r = await conn
+    .deleteFrom('caption_tracks')
+    .where('item_id', '=', itemId)
+    .where('id', '=', trackId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
