@@ -1,3 +1,5 @@
+import { constants as fsConstants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -28,7 +30,7 @@ import { Metrics } from './infra/metrics.ts';
 import { createLocalPaymentProvider, type PaymentProvider } from './infra/payments.ts';
 import { openRedis, pingRedis, redisTarget } from './infra/redis.ts';
 import { createSlugSealer } from './infra/slug-sealer.ts';
-import { createLocalStorage, type LocalStorage } from './infra/storage.ts';
+import { createLocalStorage, type Storage } from './infra/storage.ts';
 import { createUnlockSigner } from './infra/unlock-token.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -38,7 +40,7 @@ export interface Troupe {
   data: DataSource;
   mailer: Mailer;
   outbox: OutboxWorker;
-  storage: LocalStorage;
+  storage: Storage;
   storageSweeper: StorageSweeper;
   views: ViewCounter;
   bus: NotificationBus;
@@ -82,7 +84,9 @@ export async function createTroupe(config: Config, opts: TroupeOptions = {}): Pr
   const undo: (() => Promise<unknown> | unknown)[] = [];
   try {
     redis = config.redisUrl ? await connectRedis(config.redisUrl) : null;
-    return await assemble(config, opts, clock, data, redis, (close) => undo.push(close));
+    const files = await openStorage(config);
+    undo.push(files.close);
+    return await assemble(config, opts, clock, data, redis, files, (close) => undo.push(close));
   } catch (err) {
     // What was opened would keep the process (or a test run) alive.
     for (const close of undo.reverse())
@@ -101,6 +105,7 @@ async function assemble(
   clock: Clock,
   data: DataSource,
   redis: Redis | null,
+  files: OpenedStorage,
   /** Registers what to close should anything later fail. */
   opened: (close: () => Promise<unknown> | unknown) => void,
 ): Promise<Troupe> {
@@ -150,9 +155,7 @@ async function assemble(
       })
     : createLocalBus();
   opened(() => bus.close());
-  const storage = createLocalStorage(config.storageDir);
-  // Temporary files of uploads cut short by a process that died (live uploads are younger).
-  await storage.sweepTemp(24 * 3600_000).catch(() => 0);
+  const { storage } = files;
   let sweeper: StorageSweeper | null = null;
   const views = startViewCounter({ db, log: { warn: (obj, msg) => log.warn(obj, msg) } });
   opened(() => views.stop());
@@ -197,7 +200,7 @@ async function assemble(
     storageChanged: () => sweeper?.nudge(),
     webDist: opts.webDist ?? WEB_DIST,
     extraRoutes: opts.extraRoutes,
-    readiness: () => readiness(db, redis),
+    readiness: () => readiness(db, redis, files.check),
     metrics,
     metricsToken: config.metricsToken,
     isClosing: () => closing,
@@ -261,6 +264,7 @@ async function assemble(
         ]);
         await bus.close();
         await storageSweeper.stop();
+        files.close();
         // The view counts gathered in memory are written before the database closes.
         await views.stop();
         mailer.close();
@@ -335,6 +339,53 @@ async function openDatabase(config: Config): Promise<DataSource> {
   }
 }
 
+interface OpenedStorage {
+  storage: Storage;
+  /** For /readyz: resolves when the store answers (S3); null when there is nothing to check. */
+  check: ((timeoutMs: number) => Promise<void>) | null;
+  close(): void;
+}
+
+/**
+ * The file store STORAGE_URL names, checked: a directory Troupe can write to, or an S3 bucket that
+ * answers. StartupError naming the setting otherwise. The AWS SDK is loaded only for S3.
+ */
+async function openStorage(config: Config): Promise<OpenedStorage> {
+  const s = config.storage;
+  if (s.kind === 'local') {
+    const setting = s.dir === join(config.dataDir, 'files') ? 'DATA_DIR' : 'STORAGE_URL';
+    try {
+      await mkdir(s.dir, { recursive: true });
+      await access(s.dir, fsConstants.W_OK);
+    } catch (err) {
+      throw new StartupError(setting, `cannot use the directory ${s.dir} for files (${reason(err)})`);
+    }
+    const storage = createLocalStorage(s.dir);
+    // Temporary files of uploads cut short by a process that died (live uploads are younger).
+    await storage.sweepTemp(24 * 3600_000).catch(() => 0);
+    return { storage, check: null, close: () => {} };
+  }
+  const { createS3Client, createS3Storage } = await import('./infra/s3-storage.ts');
+  const storage = createS3Storage(s, createS3Client(s));
+  try {
+    await storage.check(5_000);
+  } catch (err) {
+    storage.close();
+    const where = `${s.bucket} at ${s.endpoint ?? 'AWS'}`;
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const why =
+      status === 404
+        ? 'no such bucket'
+        : status === 403
+          ? 'access denied: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
+          : status === 301 || status === 400
+            ? 'the bucket is in another region: check AWS_REGION'
+            : reason(err);
+    throw new StartupError('STORAGE_URL', `cannot use the S3 bucket ${where} (${why})`);
+  }
+  return { storage, check: (ms) => storage.check(ms), close: () => storage.close() };
+}
+
 async function connectRedis(url: string): Promise<Redis> {
   const redis = openRedis(url);
   try {
@@ -364,7 +415,11 @@ function postgresTarget(url: string): string {
 }
 
 /** Whether each dependency answers within 2 s. */
-async function readiness(db: Db, redis: Redis | null): Promise<Readiness> {
+async function readiness(
+  db: Db,
+  redis: Redis | null,
+  storage: ((timeoutMs: number) => Promise<void>) | null,
+): Promise<Readiness> {
   const answers = async (work: () => Promise<unknown>) => {
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -381,9 +436,10 @@ async function readiness(db: Db, redis: Redis | null): Promise<Readiness> {
       clearTimeout(timer);
     }
   };
-  const [database, cache] = await Promise.all([
+  const [database, cache, files] = await Promise.all([
     answers(() => sql`select 1`.execute(db)),
     redis ? answers(() => (redis.status === 'ready' ? redis.ping() : Promise.reject())) : null,
+    storage ? answers(() => storage(2_000)) : null,
   ]);
-  return cache ? { database, redis: cache } : { database };
+  return { database, ...(cache ? { redis: cache } : {}), ...(files ? { storage: files } : {}) };
 }

@@ -5,11 +5,13 @@
  * another node, mail sent exactly once by several workers, rate limits counted once.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scratchDatabase } from './harness.ts';
 import { startNode, type TroupeNode, waitReady } from './nodes.ts';
+import { startLocalS3 } from './s3-server.ts';
 import { startSmtpListener } from './smtp-listener.ts';
 
 const pgOnly = process.env.TEST_DATABASE_URL ? describe : describe.skip;
@@ -71,7 +73,7 @@ async function eventually(check: () => Promise<void>, within = 20_000): Promise<
       for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
     });
 
-    it('sessions, keys, changes, revocations, mail and rate limits hold across nodes', async () => {
+    it('sessions, keys, changes, revocations, mail, files and rate limits hold across nodes', async () => {
       const db = await scratchDatabase('postgres');
       stops.push(db.drop);
       const smtp = await startSmtpListener({ delayMs: 20 });
@@ -83,6 +85,8 @@ async function eventually(check: () => Promise<void>, within = 20_000): Promise<
         if (keys.length > 0) await redis.del(...keys);
         redis.disconnect();
       });
+      const s3 = await startLocalS3(63724);
+      stops.push(() => s3.close());
       const sql = new pg.Client({ connectionString: db.url });
       const names = ['A', 'B', 'C'] as const;
       const [a, b, c] = names.map((name, i) =>
@@ -94,6 +98,9 @@ async function eventually(check: () => Promise<void>, within = 20_000): Promise<
           REDIS_URL: redisUrl as string,
           REDIS_KEY_PREFIX: prefix,
           SIGN_IN_RATE_LIMIT: '5',
+          STORAGE_URL: `s3://${s3.bucket}/cluster`,
+          ...s3.env,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         }),
       ) as [TroupeNode, TroupeNode, TroupeNode];
       stops.push(() => Promise.all([a, b, c].map((n) => n.stop())).then(() => {}));
@@ -244,6 +251,23 @@ async function eventually(check: () => Promise<void>, within = 20_000): Promise<
       expect(senders.size).toBeGreaterThanOrEqual(2);
       const sent = await sql.query("SELECT count(*)::int AS n FROM mail_outbox WHERE status = 'sent'");
       expect(smtp.received.length).toBe(sent.rows[0].n);
+
+      // Files on the shared S3-compatible store: uploaded through A, streamed by Range from B and C.
+      const video = (await call(a, 'POST', `${wsPath}/items`, admin, { kind: 'video', title: 'Cut' })).json;
+      const mp4 = readFileSync(new URL('./fixtures/tiny.mp4', import.meta.url));
+      const put = await fetch(`${a.url}/api/items/${video.id}/file`, {
+        method: 'PUT',
+        headers: { cookie: admin.cookie, origin: a.url, 'content-type': 'video/mp4' },
+        body: mp4,
+      });
+      expect(put.status, await put.clone().text()).toBe(200);
+      for (const n of [b, c]) {
+        const part = await fetch(`${n.url}/api/items/${video.id}/file`, {
+          headers: { cookie: admin.cookie, range: 'bytes=100-199' },
+        });
+        expect(part.status).toBe(206);
+        expect(Buffer.from(await part.arrayBuffer()).equals(mp4.subarray(100, 200))).toBe(true);
+      }
 
       // Rate limits are counted once for the cluster (in Redis): five wrong passwords spread over
       // the nodes, and the sixth attempt is refused on any of them.

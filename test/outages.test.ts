@@ -15,6 +15,7 @@ import { createTroupe, type Troupe } from '../src/troupe.ts';
 import { createWorkspace, ORIGIN, scratchDatabase, signUp, startTestApp, type TestApp } from './harness.ts';
 import { startNode, type TroupeNode } from './nodes.ts';
 import { type RedisProcess, startRedis } from './redis-process.ts';
+import { startLocalS3 } from './s3-server.ts';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -71,6 +72,52 @@ describe('a setting that points at nothing stops the start with one line naming 
       /^Troupe cannot start: REDIS_URL: cannot connect to Redis at 127\.0\.0\.1:63713 \(.*ECONNREFUSED.*\)$/,
     );
     expect(output).not.toContain('secret-password');
+  });
+
+  it('STORAGE_URL: an S3 endpoint that does not answer, a bucket that does not exist, a malformed URL', async () => {
+    const secret = 'outage-secret-outage-secret-outage-0123';
+    const s3env = (port: number) => ({
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'secret-password',
+      // On Node 20 the AWS SDK warns (once, on stderr) that its 2027 releases need Node 22: true,
+      // and not what this test is about.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
+    const down = startNode(3973, {
+      AUTH_SECRET: secret,
+      STORAGE_URL: 's3://troupe-files/prod',
+      ...s3env(63714),
+    });
+    cleanups.push(() => down.stop());
+    const s3 = await startLocalS3(63715);
+    cleanups.push(() => s3.close());
+    const missing = startNode(3974, {
+      AUTH_SECRET: secret,
+      STORAGE_URL: 's3://no-such-bucket/prod',
+      ...s3env(63715),
+    });
+    cleanups.push(() => missing.stop());
+    const malformed = startNode(3979, { AUTH_SECRET: secret, STORAGE_URL: 'ftp://files.example.com/troupe' });
+    cleanups.push(() => malformed.stop());
+
+    const [a, b, c] = await Promise.all([runToExit(down), runToExit(missing), runToExit(malformed)]);
+    expect(a.code).toBe(1);
+    expect(a.output.trim().split('\n')).toHaveLength(1);
+    expect(a.output.trim()).toMatch(
+      /^Troupe cannot start: STORAGE_URL: cannot use the S3 bucket troupe-files at http:\/\/127\.0\.0\.1:63714 \(.*ECONNREFUSED.*\)$/,
+    );
+    expect(b.code).toBe(1);
+    expect(b.output.trim().split('\n')).toHaveLength(1);
+    expect(b.output.trim()).toBe(
+      'Troupe cannot start: STORAGE_URL: cannot use the S3 bucket no-such-bucket at http://127.0.0.1:63715 (no such bucket)',
+    );
+    expect(c.code).toBe(1);
+    expect(c.output).toContain(
+      'STORAGE_URL: must be s3://bucket/prefix (an S3 bucket) or file:///path (a directory)',
+    );
+    for (const r of [a, b, c]) expect(r.output).not.toContain('secret-password');
   });
 
   it('DATA_DIR: a place where no database can be made', async () => {

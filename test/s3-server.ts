@@ -14,11 +14,17 @@ export interface LocalS3 {
   dir: string;
   /** The variables a Troupe process reads for it (s3rver accepts these fixed credentials). */
   env: Record<string, string>;
-  close(): Promise<void>;
+  /** Stops the server; its files are removed unless `keepFiles` (default: kept for a restart). */
+  close(keepFiles?: boolean): Promise<void>;
 }
 
-export async function startLocalS3(port: number, bucket = 'troupe-test'): Promise<LocalS3> {
-  const dir = mkdtempSync(join(tmpdir(), 'troupe-s3-'));
+/** `dir`: the files of an earlier server to serve again (a restart); they are then kept on close. */
+export async function startLocalS3(
+  port: number,
+  opts: { bucket?: string; dir?: string } = {},
+): Promise<LocalS3> {
+  const bucket = opts.bucket ?? 'troupe-test';
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'troupe-s3-'));
   const server = new S3rver({
     address: '127.0.0.1',
     port,
@@ -41,9 +47,9 @@ export async function startLocalS3(port: number, bucket = 'troupe-test'): Promis
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
     },
-    async close() {
+    async close(keepFiles = opts.dir !== undefined) {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepFiles) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

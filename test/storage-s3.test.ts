@@ -8,8 +8,9 @@ import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client, createS3Storage, parseS3Url, type S3Storage } from '../src/infra/s3-storage.ts';
+import { createS3Client, createS3Storage, type S3Storage } from '../src/infra/s3-storage.ts';
 import { StorageLimitError } from '../src/infra/storage.ts';
+import { parseS3Url } from '../src/infra/storage-url.ts';
 import { type LocalS3, startLocalS3 } from './s3-server.ts';
 import { storageSuite } from './storage-suite.ts';
 
