@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type Readable, Transform, Writable } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export interface StoredObject {
@@ -137,6 +137,9 @@ function fileSink(handle: FileHandle): Writable {
  * atomic, so a reader sees the old object or the whole new one, never part of one. A crash
  * mid-write leaves only a file under `.tmp/`, which `sweepTemp` removes.
  */
+/** The first read of every stream (then reads double up to the high-water mark). */
+const FIRST_READ = 64 * 1024;
+
 export function createLocalStorage(root: string, opts: { highWaterMark?: number } = {}): LocalStorage {
   const pathOf = (key: string) => join(root, checkKey(key));
   const tmpRoot = join(root, TMP_DIR);
@@ -171,15 +174,28 @@ export function createLocalStorage(root: string, opts: { highWaterMark?: number 
       const handle = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
         throw err.code === 'ENOENT' ? new StorageNotFoundError(key) : err;
       });
-      // The stream owns the handle and closes it when done or destroyed.
-      // Big reads for long streams (fewer, larger chunks); a quarter of a short range at a time,
-      // so its first bytes leave after a small read (time to first byte under many readers).
-      const length = range ? range.end - range.start + 1 : Number.POSITIVE_INFINITY;
-      return handle.createReadStream({
-        autoClose: true,
-        highWaterMark: Math.max(16 * 1024, Math.min(readHighWaterMark, Math.ceil(length / 4))),
-        ...(range ? { start: range.start, end: range.end } : {}),
-      });
+      // The stream owns the handle and closes it when done or destroyed. Reads start small and
+      // double up to the high-water mark: a reader's first bytes leave after one small read even
+      // when many readers start at once (time to first byte), long streams move in big chunks.
+      const start = range?.start ?? 0;
+      const end = range ? range.end + 1 : Number.POSITIVE_INFINITY;
+      async function* chunks() {
+        try {
+          let at = start;
+          let size = Math.min(FIRST_READ, readHighWaterMark);
+          while (at < end) {
+            const want = Math.min(size, end - at);
+            const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(want), 0, want, at);
+            if (bytesRead === 0) break;
+            at += bytesRead;
+            yield bytesRead === want ? buffer : buffer.subarray(0, bytesRead);
+            size = Math.min(size * 2, readHighWaterMark);
+          }
+        } finally {
+          await handle.close();
+        }
+      }
+      return Readable.from(chunks(), { objectMode: false, highWaterMark: readHighWaterMark });
     },
     async stat(key) {
       try {
