@@ -80,7 +80,7 @@ export interface DatasetInfo {
 }
 
 export function openDataSource(dialect: DialectName, url: string): DataSource {
-  return dialect === 'sqlite' ? openSqlite(url.replace(/^sqlite:/, '')) : openPostgres(url, 2);
+  return dialect === 'sqlite' ? openSqlite(url.replace(/^sqlite:/, '')) : openPostgres(url, { max: 2 });
 }
 
 const BATCH = 500;

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from './infra/config.ts';
-import { createTroupe } from './troupe.ts';
+import { ConfigError, loadConfig, StartupError } from './infra/config.ts';
+import { createTroupe, type Troupe } from './troupe.ts';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -12,15 +12,48 @@ async function main() {
     }
     throw err;
   }
-  const troupe = await createTroupe(config);
+  let troupe: Troupe;
+  try {
+    troupe = await createTroupe(config);
+  } catch (err) {
+    // A setting that points at something that does not work: one line naming it.
+    if (err instanceof StartupError) {
+      console.error(`Troupe cannot start: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) {
+      // A second signal: stop now.
+      troupe.server.log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
     troupe.server.log.info({ signal }, 'shutting down');
+    // Should closing hang anyway (a dependency that never answers), exit regardless.
+    setTimeout(() => {
+      troupe.server.log.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 15_000).unref();
     await troupe.close();
+    troupe.server.log.info('shut down');
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await troupe.server.listen({ port: config.port, host: config.host });
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  try {
+    await troupe.server.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+    await troupe.close();
+    const problem =
+      code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'is not allowed' : 'is not here';
+    console.error(`Troupe cannot start: PORT/HOST: ${config.host}:${config.port} ${problem} (${code})`);
+    process.exit(1);
+  }
   const db = config.databaseUrl ? 'PostgreSQL' : `SQLite at ${config.sqlitePath}`;
   const mail = config.smtpUrl
     ? 'SMTP'

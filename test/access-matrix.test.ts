@@ -138,6 +138,9 @@ const matrix: Record<string, Entry> = {
   'GET /*': { expect: { public: 200 }, request: () => ({ method: 'GET', url: '/w/some/members' }) },
   'GET /healthz': { expect: { public: 200 }, request: () => ({ method: 'GET', url: '/healthz' }) },
   'GET /readyz': { expect: { public: 200 }, request: () => ({ method: 'GET', url: '/readyz' }) },
+  // Prometheus metrics (only with METRICS_TOKEN, which the matrix app sets): no principal holds the
+  // token, and no session or API key stands in for it. test/metrics.test.ts tests the token.
+  'GET /metrics': { expect: { public: 401 }, request: () => ({ method: 'GET', url: '/metrics' }) },
   'GET /api/openapi.json': {
     expect: { public: 200 },
     request: () => ({ method: 'GET', url: '/api/openapi.json' }),
@@ -771,7 +774,10 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
   beforeAll(async () => {
     webDist = mkdtempSync(join(tmpdir(), 'troupe-matrix-web-'));
     writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>Troupe</title>');
-    const app = await startTestApp(dialect, { webDist, env: { SIGN_IN_RATE_LIMIT: '1000' } });
+    const app = await startTestApp(dialect, {
+      webDist,
+      env: { SIGN_IN_RATE_LIMIT: '1000', METRICS_TOKEN: 'matrix-metrics-token-0123456789' },
+    });
     const names = ['sa', 'dev', 'creator', 'viewer', 'removed', 'foreign', 'dc', 'dv', 'host'] as const;
     const people = {} as Ctx['people'];
     for (const n of names) {

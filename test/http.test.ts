@@ -43,7 +43,10 @@ describe.each(dialects)('http surface on %s', (dialect) => {
 
   it('serves liveness and readiness', async () => {
     expect((await app.request({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await app.request({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    expect((await app.request({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      status: 'ready',
+      checks: { database: 'up' },
+    });
   });
 
   it('sends security headers', async () => {

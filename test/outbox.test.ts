@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffMs, deliverDueMail, MAX_ATTEMPTS, startOutboxWorker } from '../src/app/mail/outbox-worker.ts';
 import { type DataSource, openPostgres, openSqlite } from '../src/data/db.ts';
-import { findMail, insertMail, listRecentMail } from '../src/data/outbox.repo.ts';
+import { claimDueMail, findMail, insertMail, insertMails, listRecentMail } from '../src/data/outbox.repo.ts';
 import { createSmtpMailer } from '../src/infra/mailer.ts';
 import { dialects, FakeClock, signUp, startTestApp, type TestApp } from './harness.ts';
 import { startSmtpListener } from './smtp-listener.ts';
@@ -236,4 +236,61 @@ describe.each(dialects)('mail outbox on %s', (dialect) => {
     const rows = await listRecentMail(app.troupe.data.db, 100);
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });
+
+  it('claims no more than the batch size, however many are due', async () => {
+    // On PostgreSQL, `WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` claimed all 100.
+    const mails = Array.from({ length: 100 }, (_, i) => ({
+      to: `many${i}@example.com`,
+      subject: `Mail ${i}`,
+      text: 'hi',
+      html: '<p>hi</p>',
+    }));
+    await insertMails(app.troupe.data.db, mails, app.clock.now());
+    const claimed = await claimDueMail(app.troupe.data.db, app.troupe.data.dialect, app.clock.now(), 20);
+    expect(claimed).toHaveLength(20);
+    const sending = await app.troupe.data.db
+      .selectFrom('mail_outbox')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('status', '=', 'sending')
+      .executeTakeFirstOrThrow();
+    expect(Number(sending.n)).toBe(20);
+    // The oldest first.
+    const next = await claimDueMail(app.troupe.data.db, app.troupe.data.dialect, app.clock.now(), 20);
+    expect(next).toHaveLength(20);
+    expect(new Set([...claimed, ...next].map((r) => r.id)).size).toBe(40);
+  });
+
+  it.skipIf(dialect !== 'postgres')(
+    'a claim skips the rows another claim holds, without waiting for it',
+    async () => {
+      const mails = Array.from({ length: 50 }, (_, i) => ({
+        to: `held${i}@example.com`,
+        subject: `Mail ${i}`,
+        text: 'hi',
+        html: '<p>hi</p>',
+      }));
+      await insertMails(app.troupe.data.db, mails, app.clock.now());
+      const other = openPostgres(app.config.databaseUrl as string);
+      try {
+        // One worker's claim, its transaction still open (its row locks held) ...
+        await app.troupe.data.db.transaction().execute(async (tx) => {
+          const first = await claimDueMail(tx, 'postgres', app.clock.now(), 20);
+          expect(first).toHaveLength(20);
+          // ... and another worker's claim meanwhile: other rows, at once.
+          let timer: NodeJS.Timeout | undefined;
+          const second = await Promise.race([
+            claimDueMail(other.db, 'postgres', app.clock.now(), 20),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error('the second claim waited for the first')), 3_000);
+            }),
+          ]).finally(() => clearTimeout(timer));
+          expect(second).toHaveLength(20);
+          const firstIds = new Set(first.map((r) => r.id));
+          expect(second.filter((r) => firstIds.has(r.id))).toEqual([]);
+        });
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });

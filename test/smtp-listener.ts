@@ -8,9 +8,9 @@ export interface ReceivedMail {
 
 /**
  * A real SMTP listener on a free loopback port. `failNext(n)` makes the next n messages fail
- * with a 451 (temporary) error, to exercise retries.
+ * with a 451 (temporary) error, to exercise retries; `delayMs` makes each message take that long.
  */
-export async function startSmtpListener() {
+export async function startSmtpListener(opts: { delayMs?: number } = {}) {
   const received: ReceivedMail[] = [];
   let failures = 0;
   const server = new SMTPServer({
@@ -20,7 +20,9 @@ export async function startSmtpListener() {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        // A slow mail server: each message takes this long to be accepted.
+        if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
         if (failures > 0) {
           failures -= 1;
           const err = new Error('Mailbox busy, try later') as Error & { responseCode: number };

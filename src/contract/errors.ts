@@ -23,6 +23,7 @@ export const errorCodes = [
   'invalid_password',
   'csrf',
   'internal',
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -55,3 +55,24 @@ describe('inTransaction', () => {
     expect(await rows()).toEqual([]);
   });
 });
+
+describe('openSqlite', () => {
+  // Foreign keys on and a 5 s busy timeout are also better-sqlite3's defaults; WAL and NORMAL are not.
+  it('sets WAL, foreign keys, a busy timeout and synchronous=NORMAL on the connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
+    const data = openSqlite(join(dir, 'db.sqlite'));
+    try {
+      const one = async (pragma: string) =>
+        Object.values(
+          (await sql.raw<Record<string, unknown>>(`PRAGMA ${pragma}`).execute(data.db)).rows[0] ?? {},
+        )[0];
+      expect(await one('journal_mode')).toBe('wal');
+      expect(await one('foreign_keys')).toBe(1);
+      expect(await one('busy_timeout')).toBe(5000);
+      expect(await one('synchronous')).toBe(1); // NORMAL
+    } finally {
+      await data.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

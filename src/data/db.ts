@@ -11,6 +11,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { DependencyUnavailable } from '../domain/errors.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -22,7 +23,24 @@ export type Conn = Kysely<Database>;
 export interface DataSource {
   db: Db;
   dialect: Dialect;
+  /** The PostgreSQL pool's connections now (null on SQLite: one connection, used in turn). */
+  poolStats(): PoolStats | null;
+  /**
+   * From now on, a PostgreSQL query that has not answered after `ms` fails (and its connection is
+   * dropped) instead of waiting on a database that stopped answering. Set after the migrations,
+   * which may legitimately run long. No effect on SQLite.
+   */
+  limitQueryTime(ms: number): void;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections open (idle or in use). */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  max: number;
 }
 
 // bigint (int8) columns hold epoch milliseconds: well inside Number's exact range.
@@ -31,12 +49,22 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export function openSqlite(path: string): DataSource {
   mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
+  // exec, not pragma(): each pragma() call prepares a statement and drops it, and on Node 24.19+
+  // better-sqlite3 12 aborts the process when such a statement is garbage-collected outside a
+  // JavaScript context (its ObjectWrap destructor: "Assertion failed: (env) != nullptr"). It did,
+  // in about 1 start in 6 on Node 24.21; with exec, none in 54. Statements that Kysely runs stay
+  // referenced by the cache below.
+  sqlite.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
+  );
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    poolStats: () => null,
+    limitQueryTime: () => {},
+    close: () => db.destroy(),
+  };
 }
 
 /**
@@ -75,22 +103,91 @@ export function runsPrepared(sqlText: string): void {
   if (!preparedNames.has(sqlText)) preparedNames.set(sqlText, `troupe_${preparedNames.size + 1}`);
 }
 
-/** The pg pool as Kysely sees it, sending the `runsPrepared` texts as named statements. */
-function withPreparedStatements(pool: pg.Pool): PostgresPool {
+/** Error codes of a socket that failed or a host that cannot be reached. */
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether a query failed because the database went away rather than because of the query: a lost
+ * or refused connection, a query that timed out, or PostgreSQL's connection exceptions (class 08),
+ * admin shutdown and cannot-connect-now (57P01-57P03: after pg_terminate_backend, during a
+ * restart or failover) and too many connections (53300).
+ */
+export function isConnectionFailure(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (NETWORK_ERRORS.has(code) || code.startsWith('08')) return true;
+    if (code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
+  }
+  return /^(Connection terminated|Query read timeout|Client has encountered a connection error|Client was closed)/.test(
+    err.message,
+  );
+}
+
+/**
+ * The pg pool as Kysely sees it: sends the `runsPrepared` texts as named statements, bounds each
+ * query's time once `limit.queryMs` is set, and turns a lost database into DependencyUnavailable
+ * (503 `unavailable`, never a hang or a 500). A connection whose query failed that way is dropped,
+ * not put back in the pool.
+ */
+function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   return {
     async connect() {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw new DependencyUnavailable('database', err);
+      }
       let kc = wrapped.get(client);
       if (!kc) {
+        const conn = client;
+        let broken = false;
+        // A connection that dies while checked out (between two queries of a transaction, say)
+        // emits 'error' with no pool listener attached: noted here, it is dropped on release
+        // instead of crashing the process.
+        conn.on('error', () => {
+          broken = true;
+        });
+        const run = async (config: pg.QueryConfig) => {
+          // After a failure (say a timeout, the query still pending), nothing more on this connection:
+          // not even the ROLLBACK, which would wait as long again.
+          if (broken)
+            throw new DependencyUnavailable('database', new Error('connection dropped after a failure'));
+          try {
+            // pg's own per-query timeout (its types do not list it).
+            const timed =
+              limit.queryMs > 0 ? ({ ...config, query_timeout: limit.queryMs } as pg.QueryConfig) : config;
+            return await conn.query(timed);
+          } catch (err) {
+            if (!isConnectionFailure(err)) throw err;
+            broken = true;
+            throw new DependencyUnavailable('database', err);
+          }
+        };
         kc = {
           // biome-ignore lint/suspicious/noExplicitAny: forwards both of pg's query overloads
           query: ((text: any, values?: readonly unknown[]) => {
-            const name = typeof text === 'string' ? preparedNames.get(text) : undefined;
-            if (name) return client.query({ name, text, values: values as unknown[] });
-            return values === undefined ? client.query(text) : client.query(text, values as unknown[]);
+            if (typeof text !== 'string') return conn.query(text); // a cursor (streaming)
+            const name = preparedNames.get(text);
+            return run({ text, values: values as unknown[] | undefined, ...(name ? { name } : {}) });
           }) as PostgresPoolClient['query'],
-          release: (destroy) => client.release(destroy),
+          release: (destroy) => {
+            // A connection that timed out or broke may still be busy with its query: drop it.
+            const drop = broken || destroy === true;
+            broken = false;
+            conn.release(drop);
+          },
         };
         wrapped.set(client, kc);
       }
@@ -100,13 +197,39 @@ function withPreparedStatements(pool: pg.Pool): PostgresPool {
   };
 }
 
-export function openPostgres(url: string, max = 10): DataSource {
-  const pool = new pg.Pool({ connectionString: url, max });
+export interface PostgresOptions {
+  /** Connections in the pool (default 10). */
+  max?: number;
+  /**
+   * How long to wait for a connection, a new one or one from the pool, before failing with
+   * DependencyUnavailable (default 10 s).
+   */
+  connectTimeoutMs?: number;
+}
+
+export function openPostgres(url: string, opts: PostgresOptions = {}): DataSource {
+  const max = opts.max ?? 10;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+    // TCP keepalive: notice a database host that vanished (no FIN, no RST) on idle connections too.
+    keepAlive: true,
+  });
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Nothing to do here.
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  const limit = { queryMs: 0 };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, limit) }) });
+  return {
+    db,
+    dialect: 'postgres',
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
+    limitQueryTime: (ms) => {
+      limit.queryMs = ms;
+    },
+    close: () => db.destroy(),
+  };
 }
 
 /**

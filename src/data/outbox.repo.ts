@@ -41,6 +41,13 @@ export const insertMail = (conn: Conn, mail: OutgoingMail, now: number) => inser
  * Atomically moves up to `limit` due rows from `pending` to `sending` and returns them.
  * Two workers never claim the same row: on PostgreSQL the candidates are locked with
  * FOR UPDATE SKIP LOCKED; SQLite has one writer at a time, so the single UPDATE is atomic.
+ *
+ * On PostgreSQL the candidates are chosen once, in a MATERIALIZED CTE. As `UPDATE ... WHERE id IN
+ * (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` the planner may run the subquery again for each
+ * row it scans (a nested-loop semi-join, the plan it picks on an unanalysed table), and each run
+ * skips the rows the earlier ones locked and returns new ones: one claim took every pending row
+ * (100 of them with a limit of 20; test/outbox.test.ts). A worker then held the whole backlog, and
+ * had to send it all before it could stop.
  */
 export async function claimDueMail(
   conn: Conn,
@@ -48,17 +55,40 @@ export async function claimDueMail(
   now: number,
   limit: number,
 ): Promise<OutboxRow[]> {
+  const set = { status: 'sending' as const, claimed_at: now, attempts: sql<number>`attempts + 1` };
+  if (dialect === 'postgres') {
+    return (await conn
+      .with(
+        (cte) => cte('due').materialized(),
+        (db) =>
+          db
+            .selectFrom('mail_outbox')
+            .select('id')
+            .where('status', '=', 'pending')
+            .where('next_attempt_at', '<=', now)
+            .orderBy('next_attempt_at')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+      )
+      .updateTable('mail_outbox')
+      .from('due')
+      .set(set)
+      .whereRef('mail_outbox.id', '=', 'due.id')
+      .where('mail_outbox.status', '=', 'pending')
+      .returningAll('mail_outbox')
+      .execute()) as OutboxRow[];
+  }
   const due = conn
     .selectFrom('mail_outbox')
     .select('id')
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     .orderBy('next_attempt_at')
-    .limit(limit)
-    .$if(dialect === 'postgres', (q) => q.forUpdate().skipLocked());
+    .limit(limit);
   return (await conn
     .updateTable('mail_outbox')
-    .set({ status: 'sending', claimed_at: now, attempts: sql`attempts + 1` })
+    .set(set)
     .where('id', 'in', due)
     .where('status', '=', 'pending')
     .returningAll()
@@ -166,4 +196,18 @@ export async function findMail(conn: Conn, id: string): Promise<OutboxRow | unde
   return (await conn.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst()) as
     | OutboxRow
     | undefined;
+}
+
+/** Mail not sent yet (pending, waiting for a retry, or being sent) and when the oldest was written. */
+export async function outboxBacklog(conn: Conn): Promise<{ count: number; oldestCreatedAt: number | null }> {
+  const row = await conn
+    .selectFrom('mail_outbox')
+    .select((eb) => [eb.fn.countAll<number | string>().as('count'), eb.fn.min('created_at').as('oldest')])
+    .where('status', 'in', ['pending', 'sending'])
+    .executeTakeFirst();
+  const oldest = row?.oldest;
+  return {
+    count: Number(row?.count ?? 0),
+    oldestCreatedAt: oldest === null || oldest === undefined ? null : Number(oldest),
+  };
 }

@@ -20,7 +20,7 @@ export async function backupSqlite(source: string, target: string): Promise<{ pa
   rmSync(partial, { force: true });
   const db = new SQLite(source, { readonly: true, fileMustExist: true });
   try {
-    db.pragma('busy_timeout = 5000');
+    db.exec('PRAGMA busy_timeout = 5000'); // not pragma(): see openSqlite in db.ts
     // All remaining pages in each step: a step is one snapshot, so writers cannot make it start over.
     const { totalPages } = await db.backup(partial, { progress: ({ totalPages: t }) => Math.max(t, 100) });
     checkIntegrity(partial);

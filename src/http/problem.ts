@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode, FieldIssue, Problem } from '../contract/errors.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DependencyUnavailable, DomainError, findUnavailable } from '../domain/errors.ts';
+import { isRedisOutage } from '../infra/redis.ts';
 
 /** Every error code has exactly one status: a new code without one fails to compile. */
 export const statusOf: Record<ErrorCode, number> = {
@@ -29,6 +30,7 @@ export const statusOf: Record<ErrorCode, number> = {
   invalid_password: 401,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 };
 
 const titles: Record<number, string> = {
@@ -96,6 +98,9 @@ const where: Record<string, string> = { body: '', params: '', querystring: '', h
 
 /** The one place that turns any thrown error into problem+json. */
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const outage =
+    findUnavailable(err) ?? (isRedisOutage(err) ? new DependencyUnavailable('redis', err) : null);
+  if (outage) return sendUnavailable(req, reply, outage);
   if (err instanceof DomainError) return sendProblem(reply, problem(err.code, err.detail, err.errors));
   if (hasZodFastifySchemaValidationErrors(err)) {
     const errors = err.validation.map((v) => {
@@ -127,6 +132,14 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     reply,
     problem('internal', 'Something went wrong on our side. Quote the request id if you report it.'),
   );
+}
+
+/** 503 `unavailable` naming the dependency that is down (logged with the driver's reason). */
+function sendUnavailable(req: FastifyRequest, reply: FastifyReply, outage: DependencyUnavailable) {
+  const cause = outage.cause instanceof Error ? outage.cause.message : String(outage.cause ?? '');
+  req.log.warn({ dependency: outage.dependency, err: cause }, `${outage.dependency} unavailable`);
+  reply.header('retry-after', '5');
+  return sendProblem(reply, problem('unavailable', outage.detail));
 }
 
 /**

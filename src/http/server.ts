@@ -14,6 +14,7 @@ import type { Db, Dialect } from '../data/db.ts';
 import type { Auth } from '../infra/auth.ts';
 import type { NotificationBus } from '../infra/bus.ts';
 import type { Clock } from '../infra/clock.ts';
+import type { Metrics } from '../infra/metrics.ts';
 import type { PaymentProvider } from '../infra/payments.ts';
 import type { SlugSealer } from '../infra/slug-sealer.ts';
 import type { Storage } from '../infra/storage.ts';
@@ -28,13 +29,14 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
-import { healthRoutes } from './routes/health.ts';
+import { healthRoutes, type Readiness } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { inviteLinkRoutes } from './routes/invite-links.ts';
 import { itemRoutes } from './routes/items.ts';
 import { joinRequestRoutes } from './routes/join-requests.ts';
 import { meRoutes } from './routes/me.ts';
 import { memberRoutes } from './routes/members.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { notificationRoutes, type StreamOptions } from './routes/notifications.ts';
 import { publicRoutes } from './routes/public.ts';
 import { sharePageRoutes } from './routes/share-pages.ts';
@@ -87,6 +89,13 @@ export interface ServerDeps {
   webDist: string | null;
   /** Extra routes (benchmarks register their baseline here). */
   extraRoutes?: (app: FastifyInstance) => void;
+  /** Whether each dependency answers now (GET /readyz). */
+  readiness(): Promise<Readiness>;
+  /** Prometheus metrics, when METRICS_TOKEN is set (then served at GET /metrics); else null. */
+  metrics: Metrics | null;
+  metricsToken: string | null;
+  /** True once the node is shutting down: /readyz answers 503, answers close their connection. */
+  isClosing(): boolean;
 }
 
 export interface RegisteredRoute {
@@ -127,6 +136,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Errors before routing (bad percent-encoding, ...) and before parsing: problem+json too.
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    // While shutting down, a request that arrives on a connection opened before is still served
+    // (and its connection closed after the answer, below) rather than refused with a 503 the
+    // client would see as a failure: it costs one request per open connection.
+    return503OnClosing: false,
   });
   // Every route as registered, for the access matrix test (test/access-matrix.test.ts) and tools.
   const routeTable: RegisteredRoute[] = [];
@@ -140,6 +153,23 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // Answers sent while the node shuts down close their connection, so the client's next request
+  // opens one to a node that is staying (and this one can exit).
+  app.addHook('onSend', async (_req, reply) => {
+    if (deps.isClosing()) reply.header('connection', 'close');
+  });
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.addHook('onResponse', async (req, reply) => {
+      // The route's pattern (`/api/items/:id`), never the URL: no ids or tokens become labels.
+      metrics.observeRequest(
+        req.method,
+        req.routeOptions.url ?? 'unmatched',
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     // API answers (errors too) carry personal data, and the dev mailbox live links: no cache may
@@ -227,6 +257,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   publicRoutes(app, deps);
   notificationRoutes(app, deps);
   if (deps.devMailbox) devMailboxRoutes(app, deps);
+  if (deps.metrics && deps.metricsToken)
+    metricsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken });
   deps.extraRoutes?.(app);
 
   const index = deps.webDist ? join(deps.webDist, 'index.html') : null;

@@ -66,6 +66,10 @@ export function createAuth(deps: AuthDeps) {
     database: hashedSessionKyselyAdapter(deps.db, { type: deps.dialect, transaction: true }),
     telemetry: { enabled: false },
     logger: { level: 'error' },
+    // Its own errors (wrong password, ...) become its responses; anything unexpected is thrown to
+    // the route, so Fastify's error handler logs it with the request and answers problem+json
+    // (503 `unavailable` when the database is down) instead of Better Auth's bare 500.
+    onAPIError: { throw: true },
     // Sign-in and mail-sending routes are rate limited by Fastify (http/routes/auth.ts), with one store for all.
     rateLimit: { enabled: false },
     trustedOrigins: (request) => {

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseS3Url, type S3Settings } from './storage-url.ts';
 
 /** Configuration comes from the environment only, validated once at start. */
 export interface Config {
@@ -39,7 +41,25 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of every Redis key Troupe writes. */
   redisKeyPrefix: string;
-  /** Where video files and posters are stored: `$DATA_DIR/files`. */
+  /**
+   * PostgreSQL: the longest a request waits for a connection, and for each query (after the
+   * start-up migrations), before it fails with 503 `unavailable`.
+   */
+  databaseTimeoutMs: number;
+  /**
+   * On SIGTERM: how long to go on serving (and accepting connections) with /readyz answering 503
+   * before closing the listener, so a load balancer stops sending work first. Default 0.
+   */
+  shutdownDelayMs: number;
+  /** On SIGTERM: how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutMs: number;
+  /** Bearer token for GET /metrics; null: no metrics route at all. */
+  metricsToken: string | null;
+  /**
+   * Where video files and posters are stored (STORAGE_URL): a local directory (`$DATA_DIR/files`
+   * unless `file:` names another) or an S3 bucket. `storageDir` is the directory in the first case.
+   */
+  storage: { kind: 'local'; dir: string } | ({ kind: 's3' } & S3Settings);
   storageDir: string;
   /** The largest video file accepted, in bytes. */
   maxVideoBytes: number;
@@ -89,6 +109,27 @@ const Env = z.object({
     .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL' })
     .optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('troupe:'),
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (it guards the metrics)')
+    .refine((v) => /^[\x21-\x7e]+$/.test(v), { message: 'must be printable ASCII without spaces' })
+    .optional(),
+  STORAGE_URL: z
+    .string()
+    .refine((v) => (v.startsWith('s3:') ? parseS3Url(v) !== null : /^file:(\/\/)?\/./.test(v)), {
+      message: 'must be s3://bucket/prefix (an S3 bucket) or file:///path (a directory)',
+    })
+    .optional(),
+  AWS_ENDPOINT_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  AWS_ENDPOINT_URL_S3: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
   MAX_VIDEO_BYTES: z.coerce
     .number()
     .int('must be a whole number of bytes')
@@ -98,6 +139,20 @@ const Env = z.object({
 });
 
 export class ConfigError extends Error {}
+
+/**
+ * A setting is well-formed but what it points at does not work (PostgreSQL or Redis cannot be
+ * reached, a storage location is unusable): the process stops with one line naming the setting.
+ */
+export class StartupError extends Error {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
+    super(`${setting}: ${reason}`);
+    this.name = 'StartupError';
+  }
+}
 
 /** proxy-addr's names for address ranges, which Fastify accepts in a trustProxy list. */
 const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -161,8 +216,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
-    storageDir: join(dataDir, 'files'),
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    ...storageOf(e, dataDir),
     maxVideoBytes: e.MAX_VIDEO_BYTES,
+  };
+}
+
+/** STORAGE_URL (already checked): a local directory, or an S3 bucket with the AWS variables. */
+function storageOf(e: z.infer<typeof Env>, dataDir: string): Pick<Config, 'storage' | 'storageDir'> {
+  const url = e.STORAGE_URL;
+  const location = url?.startsWith('s3:') ? parseS3Url(url) : null;
+  if (!url || !location) {
+    const dir = url ? resolve(fileURLToPath(url)) : join(dataDir, 'files');
+    return { storage: { kind: 'local', dir }, storageDir: dir };
+  }
+  const key = e.AWS_ACCESS_KEY_ID;
+  const secret = e.AWS_SECRET_ACCESS_KEY;
+  return {
+    storage: {
+      kind: 's3',
+      ...location,
+      endpoint: e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL ?? null,
+      region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? null,
+      // Both, or the SDK's own chain (a profile, the instance's role, ...).
+      credentials:
+        key && secret
+          ? {
+              accessKeyId: key,
+              secretAccessKey: secret,
+              ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}),
+            }
+          : null,
+    },
+    storageDir: join(dataDir, 'files'),
   };
 }
 

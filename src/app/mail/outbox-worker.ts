@@ -37,6 +37,8 @@ export interface OutboxDeps {
    * mailbox, which shows them, is on; otherwise a body lives only until its mail is sent.
    */
   keepBodies?: boolean;
+  /** Told of each delivery attempt's outcome (the metrics). */
+  delivered?(outcome: 'sent' | 'retry' | 'failed'): void;
 }
 
 /** Claims due mail and sends it. Returns how many were handled (sent or failed). */
@@ -54,6 +56,7 @@ export async function deliverDueMail(deps: OutboxDeps): Promise<number> {
         html: row.html_body,
       });
       await markMailSent(deps.db, row.id, deps.clock.now(), keep);
+      deps.delivered?.('sent');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const retryAt = row.attempts >= MAX_ATTEMPTS ? null : deps.clock.now() + backoffMs(row.attempts);
@@ -62,6 +65,7 @@ export async function deliverDueMail(deps: OutboxDeps): Promise<number> {
         'mail delivery failed',
       );
       await markMailFailed(deps.db, row.id, message, retryAt, keep);
+      deps.delivered?.(retryAt === null ? 'failed' : 'retry');
     }
   }
   return rows.length;

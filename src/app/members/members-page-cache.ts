@@ -16,8 +16,11 @@ interface CachedPage {
 export class MembersPageCache {
   readonly #lru: LRUCache<string, CachedPage> | null;
 
-  /** `maxBytes` 0 turns the cache off. */
-  constructor(maxBytes: number) {
+  readonly #stats: { lookup(hit: boolean): void } | null;
+
+  /** `maxBytes` 0 turns the cache off. `stats` counts hits and misses (the metrics). */
+  constructor(maxBytes: number, stats: { lookup(hit: boolean): void } | null = null) {
+    this.#stats = stats;
     this.#lru =
       maxBytes > 0
         ? new LRUCache<string, CachedPage>({
@@ -29,10 +32,18 @@ export class MembersPageCache {
 
   get(key: string, now: number): string | undefined {
     const hit = this.#lru?.get(key);
-    if (!hit) return undefined;
-    if (hit.validUntil > now) return hit.body;
-    this.#lru?.delete(key);
+    if (hit && hit.validUntil > now) {
+      this.#stats?.lookup(true);
+      return hit.body;
+    }
+    if (hit) this.#lru?.delete(key);
+    this.#stats?.lookup(false);
     return undefined;
+  }
+
+  /** Memory the cached pages take (bytes, as counted for the limit). */
+  bytes(): number {
+    return this.#lru?.calculatedSize ?? 0;
   }
 
   set(key: string, body: string, validUntil: number): void {

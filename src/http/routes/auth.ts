@@ -67,6 +67,7 @@ export function authRoutes(
     const body = hasBody ? JSON.stringify(req.body ?? {}) : undefined;
     if (hasBody) headers.set('content-type', 'application/json');
     headers.delete('content-length');
+    // Unexpected errors (the database down, say) are thrown (onAPIError.throw) to the error handler.
     const res = await deps.auth.handler(new Request(url, { method, headers, body }));
 
     const cookies = res.headers.getSetCookie();

@@ -15,15 +15,24 @@ import {
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Db, Dialect } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
+import type { Metrics } from '../../infra/metrics.ts';
 import type { Authenticator } from '../authenticate.ts';
 import { sendJson } from '../send-json.ts';
 
 export function memberRoutes(
   app: FastifyInstance,
-  deps: { db: Db; dialect: Dialect; clock: Clock; authn: Authenticator; membersPageCacheBytes: number },
+  deps: {
+    db: Db;
+    dialect: Dialect;
+    clock: Clock;
+    authn: Authenticator;
+    membersPageCacheBytes: number;
+    metrics: Metrics | null;
+  },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const pages = new MembersPageCache(deps.membersPageCacheBytes);
+  const pages = new MembersPageCache(deps.membersPageCacheBytes, deps.metrics?.membersPageCache ?? null);
+  deps.metrics?.membersPageCache.size(() => pages.bytes());
   const tags = ['members'];
 
   r.get(

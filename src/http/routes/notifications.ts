@@ -16,6 +16,7 @@ import type { Db } from '../../data/db.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
+import type { Metrics } from '../../infra/metrics.ts';
 import type { Authenticator } from '../authenticate.ts';
 
 export interface StreamOptions {
@@ -45,7 +46,15 @@ const MAX_BUFFERED = 1024 * 1024;
 
 export function notificationRoutes(
   app: FastifyInstance,
-  deps: { db: Db; clock: Clock; bus: NotificationBus; authn: Authenticator; stream?: Partial<StreamOptions> },
+  deps: {
+    db: Db;
+    clock: Clock;
+    bus: NotificationBus;
+    authn: Authenticator;
+    stream?: Partial<StreamOptions>;
+    /** Counts the open streams (troupe_sse_connections), when metrics are on. */
+    metrics?: Metrics | null;
+  },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['notifications'];
@@ -150,6 +159,7 @@ export function notificationRoutes(
       req.raw.socket?.setNoDelay?.(true);
       req.raw.socket?.setTimeout?.(0);
       open.set(res, Date.now() + opts.maxAgeMs * (0.9 + Math.random() * 0.2));
+      deps.metrics?.sseConnections.inc();
       sweeper ??= setInterval(sweep, opts.heartbeatMs);
       res.write(`retry: ${opts.retryMs}\n: connected\n\n`);
 
@@ -159,6 +169,7 @@ export function notificationRoutes(
         done = true;
         stream.close();
         open.delete(res);
+        deps.metrics?.sseConnections.dec();
         if (open.size === 0 && sweeper) {
           clearInterval(sweeper);
           sweeper = null;
