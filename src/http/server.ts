@@ -282,8 +282,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
+    // Server paths never fall back to the web app (so /metrics without METRICS_TOKEN is a 404).
     const isApi =
-      path.startsWith('/api/') || path === '/api' || path.startsWith('/dev/') || path.startsWith('/assets/');
+      path.startsWith('/api/') ||
+      path === '/api' ||
+      path.startsWith('/dev/') ||
+      path.startsWith('/assets/') ||
+      path === '/metrics';
     if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && index && existsSync(index)) {
       // Client-side routes of the single-page app.
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
