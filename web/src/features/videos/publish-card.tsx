@@ -135,7 +135,7 @@ export function PublishCard({
                 · {page.views === 1 ? '1 view' : `${page.views} views`}
               </Text>
             </Group>
-            <Text size="sm" fw={600}>
+            <Text size="sm" fw={600} component="div">
               <Group gap={4}>
                 <IconCode size={14} /> Embed code
               </Group>
