@@ -10,6 +10,7 @@ import {
   dialects,
   joinAs,
   type SignedUp,
+  sessionCookie,
   setSeats,
   signUp,
   startTestApp,
@@ -422,6 +423,76 @@ describe.each(dialects)('notifications on %s', (dialect) => {
       expect(s.comments).toContain('heartbeat');
     } finally {
       await short.close();
+    }
+  });
+
+  it('ends a stream soon after its session is signed out or its API key revoked; other sessions stay', async () => {
+    const quick = await startTestApp(dialect, { stream: { heartbeatMs: 50, recheckMs: 100 } });
+    try {
+      const a = await signUp(quick, { name: 'Two Devices' });
+      await verifyEmail(quick, a.userId);
+      const w = await createWorkspace(quick, a.cookie, 'Rechecked');
+      const signIn = await quick.request({
+        method: 'POST',
+        url: '/api/auth/sign-in/email',
+        body: { email: a.email, password: 'correct horse battery' },
+      });
+      expect(signIn.statusCode).toBe(200);
+      const second = sessionCookie(signIn);
+      const created = await quick.request({
+        method: 'POST',
+        url: `/api/workspaces/${w.id}/api-keys`,
+        cookie: a.cookie,
+        body: { name: 'bot' },
+      });
+      const key = created.json();
+      await quick.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+      const at = `http://127.0.0.1:${(quick.troupe.server.server.address() as AddressInfo).port}`;
+      const stream = (headers: Record<string, string>) => openSse(`${at}/api/notifications/stream`, headers);
+      const first = await stream({ cookie: a.cookie });
+      const other = await stream({ cookie: second });
+      const viaKey = await stream({ authorization: `Bearer ${key.key}` });
+      let firstEnded = false;
+      let keyEnded = false;
+      void first.ended.then(() => {
+        firstEnded = true;
+      });
+      void viaKey.ended.then(() => {
+        keyEnded = true;
+      });
+      // Several checks pass while every credential holds: nothing ends.
+      await new Promise((r) => setTimeout(r, 400));
+      expect([firstEnded, keyEnded]).toEqual([false, false]);
+
+      const out = await quick.request({
+        method: 'POST',
+        url: '/api/auth/sign-out',
+        cookie: a.cookie,
+        body: {},
+      });
+      expect(out.statusCode).toBe(200);
+      const t0 = Date.now();
+      await first.ended;
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(keyEnded).toBe(false);
+
+      const revoked = await quick.request({
+        method: 'DELETE',
+        url: `/api/workspaces/${w.id}/api-keys/${key.id}`,
+        cookie: second,
+      });
+      expect(revoked.statusCode).toBeLessThan(300);
+      await viaKey.ended;
+      // The other device's session still streams, and a reconnect with the old cookie is refused.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(other.comments.length).toBeGreaterThan(0);
+      const before = other.comments.length;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(other.comments.length).toBeGreaterThan(before);
+      expect((await stream({ cookie: a.cookie })).status).toBe(401);
+      other.close();
+    } finally {
+      await quick.close();
     }
   });
 

@@ -90,3 +90,24 @@ export async function findSessionWithWorkspaces(conn: Conn, token: string): Prom
       .map((r) => ({ id: r.wsId as string, name: r.wsName as string, role: r.role as Role })),
   };
 }
+
+/**
+ * Of these session tokens (hashed, as stored), the ones that still name a live session at `now`:
+ * long-lived responses (notification streams) ask this for all their sessions at once.
+ */
+export async function liveSessionTokens(
+  conn: Conn,
+  tokens: readonly string[],
+  now: number,
+): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (let i = 0; i < tokens.length; i += 500) {
+    const rows = await conn
+      .selectFrom('session')
+      .select(['token', 'expiresAt'])
+      .where('token', 'in', tokens.slice(i, i + 500))
+      .execute();
+    for (const r of rows) if (asMs(r.expiresAt) > now) live.add(r.token);
+  }
+  return live;
+}

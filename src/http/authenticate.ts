@@ -5,7 +5,7 @@ import type { Role } from '../contract/roles.ts';
 import { type ApiKeyFacts, findApiKeyByHash, touchApiKey } from '../data/api-keys.repo.ts';
 import type { Db } from '../data/db.ts';
 import { findMembership } from '../data/members.repo.ts';
-import { findSession, findSessionWithWorkspaces } from '../data/sessions.repo.ts';
+import { findSession, findSessionWithWorkspaces, liveSessionTokens } from '../data/sessions.repo.ts';
 import { listWorkspacesOfUser } from '../data/workspaces.repo.ts';
 import { DomainError } from '../domain/errors.ts';
 import { can } from '../domain/roles.ts';
@@ -31,6 +31,17 @@ export interface Authenticator {
   workspaceActor(req: FastifyRequest, workspaceId: string): Promise<WorkspaceActor>;
   /** The caller and their user's workspaces, in one query for a session (GET /api/me). */
   me(req: FastifyRequest): Promise<{ actor: Actor; workspaces: { id: string; name: string; role: Role }[] }>;
+  /**
+   * The credential a request carried, kept by a long-lived response (a notification stream) to ask
+   * `stillValid` later. Call after `actor(req)` succeeded.
+   */
+  held(req: FastifyRequest): HeldCredential;
+  /**
+   * For each held credential, whether it still holds now: the session not signed out, revoked or
+   * expired; the API key not revoked or expired, its owner still with API access. Sessions are
+   * checked in one query per 500.
+   */
+  stillValid(held: readonly HeldCredential[]): Promise<boolean[]>;
   /** True when the request carries a session cookie with a valid signature. */
   hasSessionCookie(req: FastifyRequest): boolean;
   /**
@@ -40,6 +51,9 @@ export interface Authenticator {
    */
   visitorFor(req: FastifyRequest): VisitorFor;
 }
+
+/** A credential as stored (hashed): what `held` keeps and `stillValid` checks. */
+export type HeldCredential = { kind: 'session'; tokenHash: string } | { kind: 'api_key'; keyHash: string };
 
 const unauthenticated = (detail = 'Sign in to continue') => new DomainError('unauthenticated', detail);
 /** last_used_at is written at most once a minute per key: reads stay reads. */
@@ -77,18 +91,20 @@ export function createAuthenticator(deps: {
     if (!match) throw unauthenticated('Authorization must be "Bearer <API key>"');
     const key = await findApiKeyByHash(deps.db, hashToken(match[1] as string));
     const now = deps.clock.now();
-    if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= now)) {
-      throw unauthenticated('This API key is not valid (unknown, revoked or expired)');
-    }
-    if (key.role === null || !can(key.role, 'api:access')) {
-      throw unauthenticated("This API key's owner no longer has API access in its workspace");
-    }
+    const refused = keyRefusal(key, now);
+    if (refused) throw unauthenticated(refused);
+    if (!key) throw unauthenticated();
     if (key.lastUsedAt === null || now - key.lastUsedAt > TOUCH_EVERY_MS) {
       touchApiKey(deps.db, key.keyId, now).catch((err) =>
         deps.log?.warn({ err: String(err) }, 'api key touch failed'),
       );
     }
     return key;
+  };
+  /** The bearer token of `Authorization: Bearer <token>`, or null without the header. */
+  const bearer = (req: FastifyRequest) => {
+    const header = req.headers.authorization;
+    return header ? (/^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? null) : null;
   };
   const keyActor = (k: ApiKeyFacts): Actor => ({
     userId: k.userId,
@@ -145,6 +161,24 @@ export function createAuthenticator(deps: {
       const s = live(await findSessionWithWorkspaces(deps.db, token(req)));
       return { actor: sessionActor(s), workspaces: s.workspaces };
     },
+    held(req) {
+      const key = bearer(req);
+      return key ? { kind: 'api_key', keyHash: hashToken(key) } : { kind: 'session', tokenHash: token(req) };
+    },
+    async stillValid(held) {
+      const now = deps.clock.now();
+      const sessions = held.flatMap((h) => (h.kind === 'session' ? [h.tokenHash] : []));
+      const liveSessions = sessions.length ? await liveSessionTokens(deps.db, sessions, now) : new Set();
+      const keys = new Map<string, boolean>();
+      for (const h of held) {
+        if (h.kind === 'api_key' && !keys.has(h.keyHash)) {
+          keys.set(h.keyHash, keyRefusal(await findApiKeyByHash(deps.db, h.keyHash), now) === null);
+        }
+      }
+      return held.map((h) =>
+        h.kind === 'session' ? liveSessions.has(h.tokenHash) : (keys.get(h.keyHash) ?? false),
+      );
+    },
     hasSessionCookie: (req) => deps.readSessionToken(req.headers.cookie) !== null,
     visitorFor: (req) => (itemId) => {
       const value = readCookie(req.headers.cookie, unlockCookieName(itemId, deps.secure));
@@ -156,4 +190,15 @@ export function createAuthenticator(deps: {
       return visitor;
     },
   };
+}
+
+/** Why an API key does not let its bearer in at `now` (null: it does). */
+function keyRefusal(key: ApiKeyFacts | null, now: number): string | null {
+  if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= now)) {
+    return 'This API key is not valid (unknown, revoked or expired)';
+  }
+  if (key.role === null || !can(key.role, 'api:access')) {
+    return "This API key's owner no longer has API access in its workspace";
+  }
+  return null;
 }

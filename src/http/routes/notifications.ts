@@ -17,17 +17,22 @@ import { DomainError } from '../../domain/errors.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Metrics } from '../../infra/metrics.ts';
-import type { Authenticator } from '../authenticate.ts';
+import type { Authenticator, HeldCredential } from '../authenticate.ts';
 
 export interface StreamOptions {
   /** A comment line this often keeps proxies from closing an idle stream. */
   heartbeatMs: number;
   /**
    * A stream ends after this long (±10%, at the next heartbeat); the browser reconnects with
-   * Last-Event-ID and its credential is checked again, so a revoked session or key stops receiving
-   * within this time.
+   * Last-Event-ID and its credential is checked again.
    */
   maxAgeMs: number;
+  /**
+   * Every this often, the credentials of all open streams are checked again (one query per 500
+   * sessions): a stream whose session was signed out, revoked or expired, or whose API key was
+   * revoked, ends then, and the browser's reconnect gets 401.
+   */
+  recheckMs: number;
   /** Open streams per user in one process (more: 429). */
   maxPerUser: number;
   /** What `retry:` tells the browser to wait before reconnecting. */
@@ -37,6 +42,7 @@ export interface StreamOptions {
 export const defaultStreamOptions: StreamOptions = {
   heartbeatMs: 20_000,
   maxAgeMs: 5 * 60_000,
+  recheckMs: 20_000,
   maxPerUser: 16,
   retryMs: 2_000,
 };
@@ -59,8 +65,8 @@ export function notificationRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['notifications'];
   const opts = { ...defaultStreamOptions, ...deps.stream };
-  /** The open streams and when each is to end. */
-  const open = new Map<ServerResponse, number>();
+  /** The open streams: when each is to end, and the credential it was opened with. */
+  const open = new Map<ServerResponse, { endsAt: number; held: HeldCredential }>();
   const perUser = new Map<string, number>();
 
   const write = (res: ServerResponse, text: string) => {
@@ -79,12 +85,31 @@ export function notificationRoutes(
   // One timer for every stream (not two per stream: 10,000 streams are 10,000 of them): a
   // heartbeat to each, and the end of those whose time is up.
   let sweeper: NodeJS.Timeout | null = null;
+  let lastRecheck = Date.now();
+  let rechecking = false;
   const sweep = () => {
     const now = Date.now();
-    for (const [res, endsAt] of open) {
+    for (const [res, { endsAt }] of open) {
       if (now >= endsAt) res.end();
       else write(res, ': heartbeat\n\n');
     }
+    if (!rechecking && now - lastRecheck >= opts.recheckMs && open.size > 0) {
+      rechecking = true;
+      lastRecheck = now;
+      recheck()
+        .catch((err) => app.log.warn({ err: String(err) }, 'notification streams: credential check failed'))
+        .finally(() => {
+          rechecking = false;
+        });
+    }
+  };
+  /** Ends the streams whose credential no longer holds (signed out, revoked, expired). */
+  const recheck = async () => {
+    const streams = [...open];
+    const valid = await deps.authn.stillValid(streams.map(([, s]) => s.held));
+    streams.forEach(([res], i) => {
+      if (!valid[i]) res.end();
+    });
   };
 
   // Streams never finish on their own: end them so the server can close (SIGTERM, tests).
@@ -129,7 +154,7 @@ export function notificationRoutes(
         tags,
         summary: 'Live notifications (Server-Sent Events)',
         description:
-          'Each event: `id: <seq>`, `event: notification`, `data: <the notification as JSON>`. A comment line every 20 s keeps the stream open; `retry:` sets the reconnect delay. Reconnect with `Last-Event-ID` (the browser does) to get exactly the events missed; an id that is not yours starts from now. The stream ends after about 5 minutes, to be reopened with the credential checked again. With an API key: only the key’s workspace.',
+          'Each event: `id: <seq>`, `event: notification`, `data: <the notification as JSON>`. A comment line every 20 s keeps the stream open; `retry:` sets the reconnect delay. Reconnect with `Last-Event-ID` (the browser does) to get exactly the events missed; an id that is not yours starts from now. The stream ends after about 5 minutes, to be reopened with the credential checked again, and within about 20 s of its session being signed out or revoked or its API key revoked. With an API key: only the key’s workspace.',
         headers: z.object({ 'last-event-id': Text.max(100).optional() }).passthrough(),
         response: { 200: z.string().describe('text/event-stream') },
       },
@@ -158,7 +183,10 @@ export function notificationRoutes(
       });
       req.raw.socket?.setNoDelay?.(true);
       req.raw.socket?.setTimeout?.(0);
-      open.set(res, Date.now() + opts.maxAgeMs * (0.9 + Math.random() * 0.2));
+      open.set(res, {
+        endsAt: Date.now() + opts.maxAgeMs * (0.9 + Math.random() * 0.2),
+        held: deps.authn.held(req),
+      });
       deps.metrics?.sseConnections.inc();
       sweeper ??= setInterval(sweep, opts.heartbeatMs);
       res.write(`retry: ${opts.retryMs}\n: connected\n\n`);
