@@ -18,6 +18,11 @@ export interface ItemRecord {
   workspacePermission: Permission;
   createdAt: number;
   updatedAt: number;
+  /** In the trash since (null: live); every item inside a deleted folder carries it too. */
+  trashedAt: number | null;
+  trashedBy: string | null;
+  /** The deleted item whose restore brings this one back. */
+  trashRootId: string | null;
 }
 
 /** An item's access facts: its chain (nearest first) with the member's grant on each, and their role. */
@@ -47,6 +52,9 @@ interface ChainRow {
   workspace_permission: string;
   created_at: number | string;
   updated_at: number | string;
+  trashed_at: number | string | null;
+  trashed_by: string | null;
+  trash_root_id: string | null;
   grant_permission: string | null;
   member_role: string | null;
 }
@@ -65,6 +73,9 @@ export function toItemRecord(r: {
   workspace_permission: string;
   created_at: number | string;
   updated_at: number | string;
+  trashed_at?: number | string | null;
+  trashed_by?: string | null;
+  trash_root_id?: string | null;
 }): ItemRecord {
   return {
     id: r.id,
@@ -77,6 +88,9 @@ export function toItemRecord(r: {
     workspacePermission: r.workspace_permission as Permission,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+    trashedAt: r.trashed_at === null || r.trashed_at === undefined ? null : Number(r.trashed_at),
+    trashedBy: r.trashed_by ?? null,
+    trashRootId: r.trash_root_id ?? null,
   };
 }
 
@@ -95,6 +109,7 @@ const chainSql = (itemIds: string[], userId: string) => sql<ChainRow>`
     )
     SELECT c.start_id, c.depth, i.id, i.workspace_id, i.kind, i.title, i.parent_id, i.owner_id,
            i.general_access, i.workspace_permission, i.created_at, i.updated_at,
+           i.trashed_at, i.trashed_by, i.trash_root_id,
            g.permission AS grant_permission, m.role AS member_role
     FROM chain c
     JOIN items i ON i.id = c.id
@@ -167,6 +182,8 @@ interface SessionChainRow {
   parent_id: string | null;
   created_at: number | string;
   updated_at: number | string;
+  trashed_at: number | string | null;
+  trash_root_id: string | null;
   member_role: string | null;
 }
 
@@ -193,6 +210,8 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
     'workspace_permission',
     'created_at',
     'updated_at',
+    'trashed_at',
+    'trash_root_id',
   ];
   const list = (prefix: string) => sql.raw(cols.map((c) => `${prefix}${c}`).join(', '));
   /**
@@ -222,7 +241,7 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
            c.id, c.title, c.owner_id, c.general_access, c.workspace_permission,
            ${grant} AS grant_permission,
            ${sql.join(
-             ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at'].map((col) =>
+             ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at', 'trashed_at', 'trash_root_id'].map((col) =>
                firstRowOnly(`c.${col}`, col),
              ),
            )},
