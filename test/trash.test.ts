@@ -301,7 +301,7 @@ describe.each(dialects)('trash on %s', (dialect) => {
 
     app.clock.advance(10 * DAY - 1);
     expect(await app.troupe.trashPurger.runOnce()).toBe(0);
-    expect((await trash(creator.cookie)).map((i) => i.daysLeft)).toEqual([20, 0]);
+    expect((await trash(creator.cookie)).map((i) => i.daysLeft)).toEqual([21, 1]);
     app.clock.advance(1);
     expect(await app.troupe.trashPurger.runOnce()).toBe(1);
     expect((await trash(creator.cookie)).map((i) => i.id)).toEqual([later]);

@@ -99,7 +99,7 @@ export const TrashedItem = z.object({
   trashedAt: z.string(),
   trashedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   purgeAt: z.string().describe('When the purge job deletes it for good (30 days after the deletion)'),
-  daysLeft: z.number().int().describe('Whole days left before then (0: today)'),
+  daysLeft: z.number().int().describe('Days left before then, rounded up (0: due, the next purge deletes it)'),
 });
 export type TrashedItem = z.infer<typeof TrashedItem>;
 

@@ -27,7 +27,7 @@ export function presentTrashed(r: TrashedRow, now: number): TrashedItem {
     trashedAt: new Date(trashedAt).toISOString(),
     trashedBy: r.trashedBy ? { id: r.trashedBy, name: r.trashedByName ?? 'A former member' } : null,
     purgeAt: new Date(purgeAt).toISOString(),
-    daysLeft: Math.max(0, Math.floor((purgeAt - now) / DAY)),
+    daysLeft: Math.max(0, Math.ceil((purgeAt - now) / DAY)),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
-import { useDocumentTitle, useLocalStorage } from '@mantine/hooks';
+import { useDocumentTitle, useLocalStorage, useMediaQuery } from '@mantine/hooks';
 import {
   IconChevronDown,
   IconFolderOff,
@@ -86,6 +86,8 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
   const list = useItems(workspace.id, { view, parentId: folderId ?? null, sort });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const [creating, setCreating] = useState<ItemKind | null>(null);
+  // On a phone the table keeps Name and the menu; owner and access go under the name.
+  const narrow = useMediaQuery('(max-width: 48em)', false, { getInitialValueInEffect: false }) ?? false;
   const [sharingFolder, setSharingFolder] = useState(false);
 
   const sectionTitle = sections.find((s) => s.value === section)?.title ?? 'My library';
@@ -233,14 +235,18 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
       ) : (
         <>
           <Paper withBorder style={{ overflow: 'hidden' }}>
-            <Table.ScrollContainer minWidth={760} type="native">
+            <Table.ScrollContainer minWidth={narrow ? 0 : 760} type="native">
               <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover className={classes.table}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Name</Table.Th>
-                    <Table.Th w={150}>Owner</Table.Th>
-                    <Table.Th w={130}>Your access</Table.Th>
-                    <Table.Th w={150}>Created</Table.Th>
+                    {narrow ? null : (
+                      <>
+                        <Table.Th w={150}>Owner</Table.Th>
+                        <Table.Th w={130}>Your access</Table.Th>
+                        <Table.Th w={150}>Created</Table.Th>
+                      </>
+                    )}
                     <Table.Th w={56}>
                       <VisuallyHidden>Actions</VisuallyHidden>
                     </Table.Th>
@@ -253,6 +259,7 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
                       item={item}
                       workspaceName={workspace.name}
                       highlighted={item.id === highlight}
+                      narrow={narrow}
                     />
                   ))}
                 </Table.Tbody>
@@ -312,10 +319,12 @@ function ItemRow({
   item,
   workspaceName,
   highlighted,
+  narrow,
 }: {
   item: Item;
   workspaceName: string;
   highlighted: boolean;
+  narrow: boolean;
 }) {
   const ref = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
@@ -353,24 +362,36 @@ function ItemRow({
               {sharing ? ` · ${sharing}` : ''}
               {item.workspacePermission === 'edit' && item.generalAccess === 'workspace' ? ' can edit' : ''}
             </Text>
+            {narrow ? (
+              <Group gap={6} mt={4} wrap="nowrap" style={{ minWidth: 0 }}>
+                <PermissionBadge permission={item.permission} />
+                <Text size="xs" c="dimmed" truncate="end" title={item.ownerName} data-testid="item-owner">
+                  {item.ownerName ?? ''}
+                </Text>
+              </Group>
+            ) : null}
           </div>
         </Group>
       </Table.Td>
-      <Table.Td maw={150}>
-        <Text size="sm" truncate="end" title={item.ownerName} data-testid="item-owner">
-          {item.ownerName ?? ''}
-        </Text>
-      </Table.Td>
-      <Table.Td>
-        <PermissionBadge permission={item.permission} />
-      </Table.Td>
-      <Table.Td>
-        <Tooltip label={formatDateTime(item.createdAt)} withArrow>
-          <Text size="sm" c="dimmed" span>
-            {formatDate(item.createdAt)}
-          </Text>
-        </Tooltip>
-      </Table.Td>
+      {narrow ? null : (
+        <>
+          <Table.Td maw={150}>
+            <Text size="sm" truncate="end" title={item.ownerName} data-testid="item-owner">
+              {item.ownerName ?? ''}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <PermissionBadge permission={item.permission} />
+          </Table.Td>
+          <Table.Td>
+            <Tooltip label={formatDateTime(item.createdAt)} withArrow>
+              <Text size="sm" c="dimmed" span>
+                {formatDate(item.createdAt)}
+              </Text>
+            </Tooltip>
+          </Table.Td>
+        </>
+      )}
       <Table.Td>
         <ItemMenu item={item} />
       </Table.Td>

@@ -112,7 +112,7 @@ function TrashRow({ item, onPurge }: { item: TrashedItem; onPurge: () => void })
   const workspace = useCurrentWorkspace();
   const restore = useRestoreItem(workspace.id);
   const left =
-    item.daysLeft === 0 ? 'Deleted for good today' : `${item.daysLeft} day${item.daysLeft === 1 ? '' : 's'} left`;
+    item.daysLeft === 0 ? 'Deleted for good soon' : `${item.daysLeft} day${item.daysLeft === 1 ? '' : 's'} left`;
   return (
     <Group
       component="li"
