@@ -5,12 +5,10 @@
  * purge job deletes what is older than 30 days, stored files and captions included.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createApiKey } from './world.ts';
 import {
   createWorkspace,
   dialects,
   joinAs,
-
   type SignedUp,
   setSeats,
   signUp,
@@ -18,6 +16,7 @@ import {
   type TestApp,
 } from './harness.ts';
 import { storedFiles, uploadedVideo } from './video-helpers.ts';
+import { createApiKey } from './world.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const VTT = 'WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n';
@@ -81,20 +80,32 @@ describe.each(dialects)('trash on %s', (dialect) => {
     const draft = await create(creator.cookie, 'draft', 'Script', folder);
     const sub = await create(creator.cookie, 'folder', 'Cuts', folder);
     const deep = await create(creator.cookie, 'draft', 'Cut 1', sub);
-    expect((await req('PUT', `/api/items/${folder}/grants/${other.userId}`, creator.cookie, { permission: 'view' })).statusCode).toBe(200);
-    expect((await req('PUT', `/api/items/${deep}/grants/${viewer.userId}`, creator.cookie, { permission: 'view' })).statusCode).toBe(200);
+    expect(
+      (
+        await req('PUT', `/api/items/${folder}/grants/${other.userId}`, creator.cookie, {
+          permission: 'view',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await req('PUT', `/api/items/${deep}/grants/${viewer.userId}`, creator.cookie, { permission: 'view' }))
+        .statusCode,
+    ).toBe(200);
     expect(await ids(other.cookie, '?view=shared')).toEqual([folder]);
 
     expect((await del(creator.cookie, folder)).statusCode).toBe(204);
     for (const id of [folder, draft, sub, deep]) {
-      for (const who of [creator, other, admin]) expect(await status('GET', `/api/items/${id}`, who.cookie)).toBe(404);
+      for (const who of [creator, other, admin])
+        expect(await status('GET', `/api/items/${id}`, who.cookie)).toBe(404);
     }
     expect(await ids(creator.cookie)).toEqual([]);
     expect(await ids(admin.cookie)).toEqual([]);
     expect(await ids(creator.cookie, '?view=mine')).toEqual([]);
     expect(await ids(other.cookie, '?view=shared')).toEqual([]);
     expect(await ids(viewer.cookie, '?view=shared')).toEqual([]);
-    expect(await status('GET', `/api/workspaces/${ws.id}/items?parentId=${folder}`, creator.cookie)).toBe(404);
+    expect(await status('GET', `/api/workspaces/${ws.id}/items?parentId=${folder}`, creator.cookie)).toBe(
+      404,
+    );
 
     // The trash shows the deleted folder only (its contents went with it), to those who may restore it.
     const listed = await trash(creator.cookie);
@@ -158,7 +169,9 @@ describe.each(dialects)('trash on %s', (dialect) => {
       workspacePermission: 'view',
     });
     const { item, file } = await uploadedVideo(app, creator.cookie, ws.id, 'Launch');
-    expect((await req('PATCH', `/api/items/${item.id}`, creator.cookie, { parentId: folder })).statusCode).toBe(200);
+    expect(
+      (await req('PATCH', `/api/items/${item.id}`, creator.cookie, { parentId: folder })).statusCode,
+    ).toBe(200);
     const track = await req('POST', `/api/items/${item.id}/captions`, creator.cookie, {
       language: 'en',
       label: 'English',
@@ -211,7 +224,8 @@ describe.each(dialects)('trash on %s', (dialect) => {
     }
     for (const url of publicPaths) expect(await status('GET', url, null), url).toBe(404);
     expect((await bearer(`/api/items/${item.id}`)).statusCode).toBe(404);
-    for (const [method, url, body] of writes) expect(await status(method, url, creator.cookie, body), url).toBe(404);
+    for (const [method, url, body] of writes)
+      expect(await status(method, url, creator.cookie, body), url).toBe(404);
     // Nothing can be moved into a trashed folder either.
     const outside = await create(creator.cookie, 'draft', 'Outside');
     expect(await status('PATCH', `/api/items/${outside}`, creator.cookie, { parentId: folder })).toBe(404);
@@ -283,7 +297,11 @@ describe.each(dialects)('trash on %s', (dialect) => {
     expect((await restore(creator.cookie, folder)).statusCode).toBe(404);
     await app.troupe.storageSweeper.runOnce();
     expect(storedFiles(app).filter((f) => !f.startsWith('.tmp'))).toEqual([]);
-    const left = await app.troupe.data.db.selectFrom('items').select('id').where('workspace_id', '=', ws.id).execute();
+    const left = await app.troupe.data.db
+      .selectFrom('items')
+      .select('id')
+      .where('workspace_id', '=', ws.id)
+      .execute();
     expect(left).toEqual([]);
   });
 
@@ -291,7 +309,11 @@ describe.each(dialects)('trash on %s', (dialect) => {
     const folder = await create(creator.cookie, 'folder', 'Archive');
     const { item } = await uploadedVideo(app, creator.cookie, ws.id, 'Take 1');
     await req('PATCH', `/api/items/${item.id}`, creator.cookie, { parentId: folder });
-    await req('POST', `/api/items/${item.id}/captions`, creator.cookie, { language: 'en', label: 'English', vtt: VTT });
+    await req('POST', `/api/items/${item.id}/captions`, creator.cookie, {
+      language: 'en',
+      label: 'English',
+      vtt: VTT,
+    });
     const kept = await create(creator.cookie, 'draft', 'Kept');
     expect(storedFiles(app).some((f) => f.startsWith('videos/'))).toBe(true);
     await del(creator.cookie, folder);
@@ -349,7 +371,11 @@ describe.each(dialects)('trash on %s', (dialect) => {
     // Another member's "mine" is theirs alone.
     expect(await ids(other.cookie, '?view=mine')).toEqual([theirs, open]);
     // Paging "mine" by date.
-    const first = await req('GET', `/api/workspaces/${ws.id}/items?view=mine&sort=date&limit=1`, creator.cookie);
+    const first = await req(
+      'GET',
+      `/api/workspaces/${ws.id}/items?view=mine&sort=date&limit=1`,
+      creator.cookie,
+    );
     expect(first.json().items.map((i: { id: string }) => i.id)).toEqual([mineInTheirs]);
     const second = await req(
       'GET',
@@ -395,10 +421,14 @@ describe.each(dialects)('trash on %s', (dialect) => {
       tree.push({ id: f, parent }, { id: d, parent });
       parent = f;
     }
-    const under = (id: string): string[] => [id, ...tree.filter((t) => t.parent === id).flatMap((t) => under(t.id))];
+    const under = (id: string): string[] => [
+      id,
+      ...tree.filter((t) => t.parent === id).flatMap((t) => under(t.id)),
+    ];
     const visible = async () => {
       const out: string[] = [];
-      for (const t of tree) if ((await status('GET', `/api/items/${t.id}`, creator.cookie)) === 200) out.push(t.id);
+      for (const t of tree)
+        if ((await status('GET', `/api/items/${t.id}`, creator.cookie)) === 200) out.push(t.id);
       return out;
     };
     const all = tree.map((t) => t.id);
@@ -411,5 +441,3 @@ describe.each(dialects)('trash on %s', (dialect) => {
     }
   });
 });
-
-

@@ -99,7 +99,10 @@ export const TrashedItem = z.object({
   trashedAt: z.string(),
   trashedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   purgeAt: z.string().describe('When the purge job deletes it for good (30 days after the deletion)'),
-  daysLeft: z.number().int().describe('Days left before then, rounded up (0: due, the next purge deletes it)'),
+  daysLeft: z
+    .number()
+    .int()
+    .describe('Days left before then, rounded up (0: due, the next purge deletes it)'),
 });
 export type TrashedItem = z.infer<typeof TrashedItem>;
 

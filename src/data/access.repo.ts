@@ -241,9 +241,15 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
            c.id, c.title, c.owner_id, c.general_access, c.workspace_permission,
            ${grant} AS grant_permission,
            ${sql.join(
-             ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at', 'trashed_at', 'trash_root_id'].map((col) =>
-               firstRowOnly(`c.${col}`, col),
-             ),
+             [
+               'workspace_id',
+               'kind',
+               'parent_id',
+               'created_at',
+               'updated_at',
+               'trashed_at',
+               'trash_root_id',
+             ].map((col) => firstRowOnly(`c.${col}`, col)),
            )},
            CASE WHEN c.depth = 0 THEN
              (SELECT m.role FROM memberships m

@@ -292,7 +292,12 @@ export async function trashSubtree(
  * Brings a deleted item and what went with it back. When the folder it was in is itself in the
  * trash now, the item comes back at the library root (as Google Drive does).
  */
-export async function restoreSubtree(conn: Conn, workspaceId: string, id: string, now: number): Promise<void> {
+export async function restoreSubtree(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  now: number,
+): Promise<void> {
   await conn
     .updateTable('items')
     .set({ parent_id: null, updated_at: now })

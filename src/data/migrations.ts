@@ -563,18 +563,9 @@ const sharePages: Migration = {
  */
 const trash: Migration = {
   async up(db: AnyDb) {
-    await db.schema
-      .alterTable('items')
-      .addColumn('trashed_at', 'bigint')
-      .execute();
-    await db.schema
-      .alterTable('items')
-      .addColumn('trashed_by', 'varchar(64)')
-      .execute();
-    await db.schema
-      .alterTable('items')
-      .addColumn('trash_root_id', 'varchar(64)')
-      .execute();
+    await db.schema.alterTable('items').addColumn('trashed_at', 'bigint').execute();
+    await db.schema.alterTable('items').addColumn('trashed_by', 'varchar(64)').execute();
+    await db.schema.alterTable('items').addColumn('trash_root_id', 'varchar(64)').execute();
     // Restoring finds a deleted item's contents; the trash page and the purge job find the roots.
     await db.schema
       .createIndex('items_trash_root_idx')

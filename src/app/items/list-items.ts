@@ -99,7 +99,11 @@ export async function listItems(
 
   if (input.view === 'mine') {
     // The caller owns each of them: the owner's permission (a Viewer's capped at view).
-    const rows = await listOwnedBy(deps.db, ws, actor.userId, { sort: input.sort, after, limit: input.limit });
+    const rows = await listOwnedBy(deps.db, ws, actor.userId, {
+      sort: input.sort,
+      after,
+      limit: input.limit,
+    });
     return pageOf(rows, (r) => presentItem(r, effectivePermission({ member, chain: [asLink(r)] })));
   }
 
@@ -129,5 +133,7 @@ export async function listItems(
     after,
     limit: input.limit,
   });
-  return pageOf(rows, (r) => presentItem(r, effectivePermission({ member, chain: [asLink(r), ...parentChain] })));
+  return pageOf(rows, (r) =>
+    presentItem(r, effectivePermission({ member, chain: [asLink(r), ...parentChain] })),
+  );
 }

@@ -112,7 +112,8 @@ export function itemRoutes(
     {
       schema: {
         tags,
-        summary: 'Move to the trash (a folder with everything in it), or delete for good with `permanent=true`',
+        summary:
+          'Move to the trash (a folder with everything in it), or delete for good with `permanent=true`',
         description:
           'Needs edit access. A trashed item is gone to every read for 30 days, then deleted for good; `POST /api/items/:id/restore` brings it back. `permanent=true` deletes a trashed item (or a live one) at once.',
         params: ItemParams,

@@ -47,7 +47,11 @@ export function TrashPage() {
         </Paper>
       ) : trash.isError && items.length === 0 ? (
         <Paper withBorder>
-          <ErrorState error={trash.error} title="We couldn't load the trash" onRetry={() => void trash.refetch()} />
+          <ErrorState
+            error={trash.error}
+            title="We couldn't load the trash"
+            onRetry={() => void trash.refetch()}
+          />
         </Paper>
       ) : items.length === 0 ? (
         <Paper withBorder p={{ base: 'lg', sm: 48 }}>
@@ -60,7 +64,14 @@ export function TrashPage() {
         </Paper>
       ) : (
         <>
-          <Paper withBorder style={{ overflow: 'hidden' }} component="ul" p={0} m={0} aria-label="Deleted items">
+          <Paper
+            withBorder
+            style={{ overflow: 'hidden' }}
+            component="ul"
+            p={0}
+            m={0}
+            aria-label="Deleted items"
+          >
             {items.map((item) => (
               <TrashRow key={item.id} item={item} onPurge={() => setPurging(item)} />
             ))}
@@ -112,7 +123,9 @@ function TrashRow({ item, onPurge }: { item: TrashedItem; onPurge: () => void })
   const workspace = useCurrentWorkspace();
   const restore = useRestoreItem(workspace.id);
   const left =
-    item.daysLeft === 0 ? 'Deleted for good soon' : `${item.daysLeft} day${item.daysLeft === 1 ? '' : 's'} left`;
+    item.daysLeft === 0
+      ? 'Deleted for good soon'
+      : `${item.daysLeft} day${item.daysLeft === 1 ? '' : 's'} left`;
   return (
     <Group
       component="li"
