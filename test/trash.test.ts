@@ -239,6 +239,59 @@ describe.each(dialects)('trash on %s', (dialect) => {
     expect((await req('GET', `/api/items/${item.id}/video`, creator.cookie)).body).toContain(file.fileId);
   });
 
+  it('a live item under a trashed folder (a create racing the deletion) is gone too, on every read path', async () => {
+    const folder = await create(creator.cookie, 'folder', 'Racing');
+    await req('PUT', `/api/items/${folder}/grants/${other.userId}`, creator.cookie, { permission: 'edit' });
+    expect((await del(creator.cookie, folder)).statusCode).toBe(204);
+    // As if a create in the folder had committed just after the deletion's recursive update.
+    const now = app.clock.now();
+    await app.troupe.data.db
+      .insertInto('items')
+      .values({
+        id: 'racingchild01',
+        workspace_id: ws.id,
+        kind: 'draft',
+        title: 'Late',
+        kind_rank: 1,
+        title_key: 'late',
+        parent_id: folder,
+        owner_id: other.userId,
+        general_access: 'selected',
+        workspace_permission: 'view',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await app.troupe.data.db
+      .insertInto('item_grants')
+      .values({
+        item_id: 'racingchild01',
+        user_id: viewer.userId,
+        workspace_id: ws.id,
+        permission: 'view',
+        granted_by: other.userId,
+        created_at: now,
+      })
+      .execute();
+    expect(await ids(viewer.cookie, '?view=shared')).toEqual([]);
+    const key = await createApiKey(app, admin.cookie, ws.id);
+    for (const who of [other, creator, admin, viewer]) {
+      expect(await status('GET', '/api/items/racingchild01', who.cookie)).toBe(404); // the one-query session read
+      expect(await status('GET', '/api/items/racingchild01/access', who.cookie)).toBe(404); // the chain read
+      expect(await status('POST', '/api/items/racingchild01/restore', who.cookie)).toBe(404);
+    }
+    const byKey = await app.troupe.server.inject({
+      method: 'GET',
+      url: '/api/items/racingchild01',
+      headers: { authorization: `Bearer ${key.key}` },
+    });
+    expect(byKey.statusCode).toBe(404);
+    expect(await ids(other.cookie, '?view=mine')).toEqual([]);
+    // Restoring the folder brings it back with it.
+    expect((await restore(creator.cookie, folder)).statusCode).toBe(200);
+    expect(await status('GET', '/api/items/racingchild01', other.cookie)).toBe(200);
+  });
+
   it('only who could delete an item may restore it or delete it for good; others get 403 or 404', async () => {
     const folder = await create(creator.cookie, 'folder', 'Team');
     await req('PUT', `/api/items/${folder}/grants/${viewer.userId}`, creator.cookie, { permission: 'edit' });

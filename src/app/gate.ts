@@ -106,7 +106,15 @@ export function decideItem<F extends ItemFacts>(
   what = 'Item',
 ): AllowedItem<F> {
   // A trashed item is gone (SPEC §5), but to restoring or purging it.
-  if (facts && !trashAllows(facts.item, action)) throw new DomainError('not_found', `${what} not found`);
+  if (
+    facts &&
+    !trashAllows(
+      facts.item,
+      action,
+      facts.chain.some((link, i) => i > 0 && link.trashed),
+    )
+  )
+    throw new DomainError('not_found', `${what} not found`);
   const role = facts ? itemRole(actor, facts) : null;
   const permission = facts ? permissionOn(actor, facts) : 'none';
   if (!facts || !role || permission === 'none') throw new DomainError('not_found', `${what} not found`);

@@ -152,6 +152,7 @@ function addLink(
     generalAccess: record.generalAccess,
     workspacePermission: record.workspacePermission,
     grant: (r.grant_permission as Permission | null) ?? null,
+    trashed: record.trashedAt !== null,
     record,
   };
   const entry = out.get(startId);
@@ -194,7 +195,7 @@ interface SessionChainRow {
  * columns (one index lookup per level), stops at the nearest only_me folder (nothing above it
  * counts: domain/access.ts), and only the links that can change the caller's permission come
  * back: the item itself, and the folders the caller owns, has a grant on, or that are
- * workspace-wide or only_me. A `selected` folder that is not theirs and not shared with them adds
+ * workspace-wide, only_me or in the trash. A `selected` folder that is not theirs and not shared with them adds
  * nothing to `effectivePermission` (test/access-property.test.ts holds this to SPEC §5).
  * No session: no row. No such item: one row with the caller and no item.
  */
@@ -238,18 +239,12 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
         WHERE c.general_access <> 'only_me' AND c.depth < ${sql.lit(MAX_DEPTH)}
       )
     SELECT ${firstRowOnly('caller.user_id', 'user_id')}, ${firstRowOnly('caller.expires_at', 'expires_at')},
-           c.id, c.title, c.owner_id, c.general_access, c.workspace_permission,
+           c.id, c.title, c.owner_id, c.general_access, c.workspace_permission, c.trashed_at,
            ${grant} AS grant_permission,
            ${sql.join(
-             [
-               'workspace_id',
-               'kind',
-               'parent_id',
-               'created_at',
-               'updated_at',
-               'trashed_at',
-               'trash_root_id',
-             ].map((col) => firstRowOnly(`c.${col}`, col)),
+             ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at', 'trash_root_id'].map((col) =>
+               firstRowOnly(`c.${col}`, col),
+             ),
            )},
            CASE WHEN c.depth = 0 THEN
              (SELECT m.role FROM memberships m
@@ -258,7 +253,7 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
     FROM caller
     LEFT JOIN chain c ON 1 = 1
     WHERE c.depth IS NULL OR c.depth = 0 OR c.general_access <> 'selected'
-       OR c.owner_id = caller.user_id OR ${grant} IS NOT NULL
+       OR c.owner_id = caller.user_id OR ${grant} IS NOT NULL OR c.trashed_at IS NOT NULL
     ORDER BY c.depth`;
   return { compile: () => raw.compile(conn) };
 });
@@ -288,6 +283,7 @@ export async function loadChainWithSession(
     generalAccess: r.general_access as GeneralAccess,
     workspacePermission: r.workspace_permission as Permission,
     grant: (r.grant_permission as Permission | null) ?? null,
+    trashed: r.trashed_at !== null,
   }));
   const item = toItemRecord({ ...first, id: first.id });
   return { caller, facts: { item, chain, role: (first.member_role as Role | null) ?? null } };

@@ -161,7 +161,12 @@ export async function listOwnedBy(
     .where('i.workspace_id', '=', workspaceId)
     .where('i.owner_id', '=', userId)
     .where('i.trashed_at', 'is', null)
-    .where((e) => e.or([e('i.parent_id', 'is', null), e('p.owner_id', '<>', userId)]))
+    .where((e) =>
+      e.or([
+        e('i.parent_id', 'is', null),
+        e.and([e('p.owner_id', '<>', userId), e('p.trashed_at', 'is', null)]),
+      ]),
+    )
     .$if(q.sort === 'name' && q.after !== null, (b) => {
       const [rank, key, id] = q.after as [number, string, string];
       return b.where(sql<boolean>`(i.kind_rank, i.title_key, i.id) > (${rank}, ${key}, ${id})`);

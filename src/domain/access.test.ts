@@ -120,5 +120,8 @@ describe('trashAllows (SPEC §5: a trashed item is gone but to restoring or purg
     expect(trashAllows(live, action)).toBe(true);
     expect(trashAllows(deleted, action)).toBe(trashOnly);
     expect(trashAllows(inside, action)).toBe(false);
+    // Live, under a trashed folder (a create racing the folder's deletion): gone too.
+    expect(trashAllows(live, action, true)).toBe(false);
+    expect(trashAllows(deleted, action, true)).toBe(trashOnly);
   });
 });

@@ -22,6 +22,8 @@ export interface ChainLink {
   workspacePermission: Permission;
   /** The member's own grant on this item, if any. */
   grant: Permission | null;
+  /** In the trash (loaded by the gate's reads; a folder's contents go with it). */
+  trashed?: boolean;
 }
 
 /** Everything the decision needs: who asks, and the item followed by its ancestors, nearest first. */
@@ -94,8 +96,10 @@ export const TRASH_MS = TRASH_DAYS * 24 * 60 * 60 * 1000;
  * changes nothing, deleting it for good skips the trash. Permissions are decided after this, over
  * the item's chain as it was, so whoever could delete it may restore it.
  */
-export function trashAllows(item: TrashFacts, action: ItemAction): boolean {
-  if (item.trashedAt === null) return true;
+export function trashAllows(item: TrashFacts, action: ItemAction, ancestorTrashed = false): boolean {
+  // A live item under a trashed folder (an item created or moved there at the very moment the
+  // folder was deleted) is as gone as the folder.
+  if (item.trashedAt === null) return !ancestorTrashed;
   if (action !== 'item:restore' && action !== 'item:purge') return false;
   return item.trashRootId === item.id;
 }

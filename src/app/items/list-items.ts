@@ -67,7 +67,9 @@ export async function listItems(
     return {
       items: page.flatMap((r) => {
         const loaded = chains.get(r.id);
-        const p = loaded ? effectivePermission({ member, chain: loaded.chain }) : 'none';
+        // Inside a trashed folder (a share racing its deletion): gone, as every read says.
+        const gone = !loaded || loaded.chain.some((link) => link.trashed);
+        const p = gone ? 'none' : effectivePermission({ member, chain: loaded.chain });
         return p === 'none' ? [] : [presentItem(r, p)];
       }),
       nextCursor: rows.length > input.limit && last ? encodeCursor([String(last.grantedAt), last.id]) : null,

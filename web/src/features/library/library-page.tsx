@@ -430,7 +430,7 @@ function EmptyLibrary({
         inFolder
           ? 'This folder is empty'
           : section === 'mine'
-            ? 'You don’t own anything here yet'
+            ? 'Your library is empty'
             : 'Nothing here you can open yet'
       }
       description={
