@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { startTrashPurger, type TrashPurger } from './app/items/trash-purger.ts';
 import { type OutboxWorker, startOutboxWorker } from './app/mail/outbox-worker.ts';
 import { resetPasswordMail, verificationMail } from './app/mail/templates.ts';
 import { startViewCounter, type ViewCounter } from './app/public/view-counter.ts';
@@ -42,6 +43,8 @@ export interface Troupe {
   outbox: OutboxWorker;
   storage: Storage;
   storageSweeper: StorageSweeper;
+  /** Empties the trash of items deleted more than 30 days ago (hourly and at start). */
+  trashPurger: TrashPurger;
   views: ViewCounter;
   bus: NotificationBus;
   /** Prometheus metrics (when METRICS_TOKEN is set). */
@@ -232,6 +235,16 @@ async function assemble(
   const storageSweeper = startStorageSweeper({ db, storage, clock, log: server.log });
   sweeper = storageSweeper;
   storageSweeper.nudge();
+  const trashPurger = startTrashPurger({
+    db,
+    clock,
+    storageChanged: () => storageSweeper.nudge(),
+    log: server.log,
+  });
+  setImmediate(() => {
+    if (!closing)
+      trashPurger.runOnce().catch((err) => server.log.warn({ err: String(err) }, 'trash purge failed'));
+  });
 
   let closed: Promise<void> | null = null;
   return {
@@ -241,6 +254,7 @@ async function assemble(
     outbox: worker,
     storage,
     storageSweeper,
+    trashPurger,
     views,
     bus,
     metrics,
@@ -263,6 +277,7 @@ async function assemble(
           worker.stop().then(() => server.log.info('shutdown: outbox stopped')),
         ]);
         await bus.close();
+        await trashPurger.stop();
         await storageSweeper.stop();
         files.close();
         // The view counts gathered in memory are written before the database closes.

@@ -416,6 +416,21 @@ const matrix: Record<string, Entry> = {
       return { method: 'DELETE', url: `/api/items/${await ctx.newItem(w)}` };
     },
   },
+  // The trash (SPEC §5): restoring and deleting for good are decided as deleting is, on the
+  // trashed item's folders as they were; the trash lists what the caller may restore.
+  'POST /api/items/:id/restore': {
+    expect: itemEdit,
+    async request(ctx, w) {
+      const itemId = await ctx.newItem(w);
+      const del = await ctx.call('creator', { method: 'DELETE', url: `/api/items/${itemId}` });
+      expect(del.statusCode).toBe(204);
+      return { method: 'POST', url: `/api/items/${itemId}/restore` };
+    },
+  },
+  'GET /api/workspaces/:ws/trash': {
+    expect: membersOnly,
+    request: (_c, w) => ({ method: 'GET', url: `/api/workspaces/${w.ws.id}/trash` }),
+  },
   'GET /api/items/:id/access': {
     expect: itemView,
     request: (_c, w) => ({ method: 'GET', url: `/api/items/${w.itemId}/access` }),

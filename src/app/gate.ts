@@ -10,7 +10,7 @@ import type { Role } from '../contract/roles.ts';
 import { type ItemFacts, type LoadedChain, loadChains } from '../data/access.repo.ts';
 import type { Conn } from '../data/db.ts';
 import { findMembership } from '../data/members.repo.ts';
-import { allows, effectivePermission, type ItemAction } from '../domain/access.ts';
+import { allows, effectivePermission, type ItemAction, trashAllows } from '../domain/access.ts';
 import {
   type AccountAction,
   confinedTo,
@@ -105,6 +105,16 @@ export function decideItem<F extends ItemFacts>(
   action: ItemAction,
   what = 'Item',
 ): AllowedItem<F> {
+  // A trashed item is gone (SPEC §5), but to restoring or purging it.
+  if (
+    facts &&
+    !trashAllows(
+      facts.item,
+      action,
+      facts.chain.some((link, i) => i > 0 && link.trashed),
+    )
+  )
+    throw new DomainError('not_found', `${what} not found`);
   const role = facts ? itemRole(actor, facts) : null;
   const permission = facts ? permissionOn(actor, facts) : 'none';
   if (!facts || !role || permission === 'none') throw new DomainError('not_found', `${what} not found`);

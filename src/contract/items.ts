@@ -43,6 +43,7 @@ export const Item = z.object({
   abilities: Abilities,
   createdAt: z.string(),
   updatedAt: z.string(),
+  ownerName: z.string().optional().describe("The owner's name (in listings)"),
 });
 export type Item = z.infer<typeof Item>;
 
@@ -66,13 +67,52 @@ export const UpdateItemBody = z
 
 export const ItemsQuery = z.object({
   parentId: Id.optional().describe('List this folder; omitted: the library root'),
-  view: z.enum(['folder', 'shared']).default('folder').describe('`shared`: items shared with you by others'),
+  view: z
+    .enum(['folder', 'shared', 'mine'])
+    .default('folder')
+    .describe(
+      '`folder`: the root (everything you can see there: "Workspace") or the folder `parentId`; `shared`: items shared with you by others; `mine`: items you own ("My library")',
+    ),
   sort: z.enum(['name', 'date']).default('name'),
   cursor: Text.max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 
 export const ItemParams = z.object({ id: Id });
+
+export const DeleteItemQuery = z.object({
+  permanent: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('`true`: delete for good (from the trash, or skipping it); otherwise move to the trash'),
+});
+
+/** A deleted item in the workspace trash (SPEC §5), as its page lists it. */
+export const TrashedItem = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  kind: ItemKind,
+  title: z.string(),
+  parentId: z.string().nullable(),
+  ownerId: z.string(),
+  ownerName: z.string(),
+  trashedAt: z.string(),
+  trashedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  purgeAt: z.string().describe('When the purge job deletes it for good (30 days after the deletion)'),
+  daysLeft: z
+    .number()
+    .int()
+    .describe('Days left before then, rounded up (0: due, the next purge deletes it)'),
+});
+export type TrashedItem = z.infer<typeof TrashedItem>;
+
+export const TrashList = z.object({ items: z.array(TrashedItem), nextCursor: z.string().nullable() });
+export type TrashList = z.infer<typeof TrashList>;
+
+export const TrashQuery = z.object({
+  cursor: Text.max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
 export const GrantParams = z.object({ id: Id, userId: Id });
 export const GrantBody = z.strictObject({ permission: Permission });
 

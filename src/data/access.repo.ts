@@ -18,6 +18,11 @@ export interface ItemRecord {
   workspacePermission: Permission;
   createdAt: number;
   updatedAt: number;
+  /** In the trash since (null: live); every item inside a deleted folder carries it too. */
+  trashedAt: number | null;
+  trashedBy: string | null;
+  /** The deleted item whose restore brings this one back. */
+  trashRootId: string | null;
 }
 
 /** An item's access facts: its chain (nearest first) with the member's grant on each, and their role. */
@@ -47,6 +52,9 @@ interface ChainRow {
   workspace_permission: string;
   created_at: number | string;
   updated_at: number | string;
+  trashed_at: number | string | null;
+  trashed_by: string | null;
+  trash_root_id: string | null;
   grant_permission: string | null;
   member_role: string | null;
 }
@@ -65,6 +73,9 @@ export function toItemRecord(r: {
   workspace_permission: string;
   created_at: number | string;
   updated_at: number | string;
+  trashed_at?: number | string | null;
+  trashed_by?: string | null;
+  trash_root_id?: string | null;
 }): ItemRecord {
   return {
     id: r.id,
@@ -77,6 +88,9 @@ export function toItemRecord(r: {
     workspacePermission: r.workspace_permission as Permission,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+    trashedAt: r.trashed_at === null || r.trashed_at === undefined ? null : Number(r.trashed_at),
+    trashedBy: r.trashed_by ?? null,
+    trashRootId: r.trash_root_id ?? null,
   };
 }
 
@@ -95,6 +109,7 @@ const chainSql = (itemIds: string[], userId: string) => sql<ChainRow>`
     )
     SELECT c.start_id, c.depth, i.id, i.workspace_id, i.kind, i.title, i.parent_id, i.owner_id,
            i.general_access, i.workspace_permission, i.created_at, i.updated_at,
+           i.trashed_at, i.trashed_by, i.trash_root_id,
            g.permission AS grant_permission, m.role AS member_role
     FROM chain c
     JOIN items i ON i.id = c.id
@@ -137,6 +152,7 @@ function addLink(
     generalAccess: record.generalAccess,
     workspacePermission: record.workspacePermission,
     grant: (r.grant_permission as Permission | null) ?? null,
+    trashed: record.trashedAt !== null,
     record,
   };
   const entry = out.get(startId);
@@ -167,6 +183,8 @@ interface SessionChainRow {
   parent_id: string | null;
   created_at: number | string;
   updated_at: number | string;
+  trashed_at: number | string | null;
+  trash_root_id: string | null;
   member_role: string | null;
 }
 
@@ -177,7 +195,7 @@ interface SessionChainRow {
  * columns (one index lookup per level), stops at the nearest only_me folder (nothing above it
  * counts: domain/access.ts), and only the links that can change the caller's permission come
  * back: the item itself, and the folders the caller owns, has a grant on, or that are
- * workspace-wide or only_me. A `selected` folder that is not theirs and not shared with them adds
+ * workspace-wide, only_me or in the trash. A `selected` folder that is not theirs and not shared with them adds
  * nothing to `effectivePermission` (test/access-property.test.ts holds this to SPEC §5).
  * No session: no row. No such item: one row with the caller and no item.
  */
@@ -193,6 +211,8 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
     'workspace_permission',
     'created_at',
     'updated_at',
+    'trashed_at',
+    'trash_root_id',
   ];
   const list = (prefix: string) => sql.raw(cols.map((c) => `${prefix}${c}`).join(', '));
   /**
@@ -219,10 +239,10 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
         WHERE c.general_access <> 'only_me' AND c.depth < ${sql.lit(MAX_DEPTH)}
       )
     SELECT ${firstRowOnly('caller.user_id', 'user_id')}, ${firstRowOnly('caller.expires_at', 'expires_at')},
-           c.id, c.title, c.owner_id, c.general_access, c.workspace_permission,
+           c.id, c.title, c.owner_id, c.general_access, c.workspace_permission, c.trashed_at,
            ${grant} AS grant_permission,
            ${sql.join(
-             ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at'].map((col) =>
+             ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at', 'trash_root_id'].map((col) =>
                firstRowOnly(`c.${col}`, col),
              ),
            )},
@@ -233,7 +253,7 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
     FROM caller
     LEFT JOIN chain c ON 1 = 1
     WHERE c.depth IS NULL OR c.depth = 0 OR c.general_access <> 'selected'
-       OR c.owner_id = caller.user_id OR ${grant} IS NOT NULL
+       OR c.owner_id = caller.user_id OR ${grant} IS NOT NULL OR c.trashed_at IS NOT NULL
     ORDER BY c.depth`;
   return { compile: () => raw.compile(conn) };
 });
@@ -263,6 +283,7 @@ export async function loadChainWithSession(
     generalAccess: r.general_access as GeneralAccess,
     workspacePermission: r.workspace_permission as Permission,
     grant: (r.grant_permission as Permission | null) ?? null,
+    trashed: r.trashed_at !== null,
   }));
   const item = toItemRecord({ ...first, id: first.id });
   return { caller, facts: { item, chain, role: (first.member_role as Role | null) ?? null } };

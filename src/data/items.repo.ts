@@ -33,13 +33,18 @@ export async function updateItem(
     .execute();
 }
 
-/** Deletes the item; a folder's contents go with it (ON DELETE CASCADE down the tree). */
+/**
+ * Deletes the item for good; a folder's contents go with it (ON DELETE CASCADE down the tree), and
+ * so do video files (whose triggers queue their stored objects), captions, share pages and grants.
+ */
 export async function deleteItem(conn: Conn, workspaceId: string, id: string): Promise<void> {
   await conn.deleteFrom('items').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
 export interface ListedItem extends ItemRecord {
   grant: Permission | null;
+  /** The owner's display name. */
+  ownerName: string;
   /** Sort values for the cursor. */
   kindRank: number;
   titleKey: string;
@@ -74,12 +79,16 @@ const listedColumns = [
   'i.kind_rank',
   'i.title_key',
   'g.permission as grant_permission',
+  'u.name as owner_name',
 ] as const;
 
-function toListed(r: ItemRow & { grant_permission: string | null; granted_at?: number | null }): ListedItem {
+function toListed(
+  r: ItemRow & { grant_permission: string | null; owner_name: string; granted_at?: number | null },
+): ListedItem {
   return {
     ...toItemRecord(r),
     grant: (r.grant_permission as Permission | null) ?? null,
+    ownerName: r.owner_name,
     kindRank: r.kind_rank,
     titleKey: r.title_key,
     grantedAt: r.granted_at ?? null,
@@ -100,9 +109,11 @@ export async function listChildren(
   const rows = await conn
     .selectFrom('items as i')
     .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', q.userId))
+    .innerJoin('user as u', 'u.id', 'i.owner_id')
     .select(listedColumns)
     .where('i.workspace_id', '=', workspaceId)
     .where('i.parent_id', parentId === null ? 'is' : '=', parentId)
+    .where('i.trashed_at', 'is', null)
     .$if(!q.seesAll, (b) =>
       b.where((e) =>
         e.or([
@@ -132,6 +143,46 @@ export async function listChildren(
 }
 
 /**
+ * "My library": the live items the member owns that are not inside a folder they own (those are
+ * reached by opening that folder), sorted and paged like a folder. One query on the owner index.
+ */
+export async function listOwnedBy(
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+  q: { sort: ItemSort; after: (string | number)[] | null; limit: number },
+) {
+  const rows = await conn
+    .selectFrom('items as i')
+    .leftJoin('items as p', 'p.id', 'i.parent_id')
+    .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', userId))
+    .innerJoin('user as u', 'u.id', 'i.owner_id')
+    .select(listedColumns)
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.owner_id', '=', userId)
+    .where('i.trashed_at', 'is', null)
+    .where((e) =>
+      e.or([
+        e('i.parent_id', 'is', null),
+        e.and([e('p.owner_id', '<>', userId), e('p.trashed_at', 'is', null)]),
+      ]),
+    )
+    .$if(q.sort === 'name' && q.after !== null, (b) => {
+      const [rank, key, id] = q.after as [number, string, string];
+      return b.where(sql<boolean>`(i.kind_rank, i.title_key, i.id) > (${rank}, ${key}, ${id})`);
+    })
+    .$if(q.sort === 'date' && q.after !== null, (b) => {
+      const [at, id] = q.after as [number, string];
+      return b.where(sql<boolean>`(i.created_at, i.id) < (${at}, ${id})`);
+    })
+    .$if(q.sort === 'name', (b) => b.orderBy('i.kind_rank').orderBy('i.title_key').orderBy('i.id'))
+    .$if(q.sort === 'date', (b) => b.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc'))
+    .limit(q.limit + 1)
+    .execute();
+  return rows.map((r) => toListed(r as never));
+}
+
+/**
  * "Shared with me": items others shared with the member directly, newest share first. A direct
  * grant on an item that is not `only_me` always lets its grantee view it.
  */
@@ -144,10 +195,12 @@ export async function listSharedWith(
   const rows = await conn
     .selectFrom('item_grants as g')
     .innerJoin('items as i', 'i.id', 'g.item_id')
+    .innerJoin('user as u', 'u.id', 'i.owner_id')
     .select([...listedColumns, 'g.created_at as granted_at'])
     .where('g.workspace_id', '=', workspaceId)
     .where('g.user_id', '=', userId)
     .where('i.owner_id', '<>', userId)
+    .where('i.trashed_at', 'is', null)
     .where('i.general_access', '<>', 'only_me')
     .$if(q.after !== null, (b) => {
       const [at, id] = q.after as [number, string];
@@ -216,4 +269,113 @@ export async function handOverItems(
     .where('user_id', '=', fromUserId)
     .execute();
   return Number(res.numUpdatedRows);
+}
+
+/**
+ * Moves an item and everything inside it to the trash: one recursive UPDATE down the tree. Items
+ * inside that were deleted before keep their own deletion (and come back only with it).
+ */
+export async function trashSubtree(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  by: string,
+  now: number,
+): Promise<number> {
+  const res = await sql`
+    WITH RECURSIVE sub(id, depth) AS (
+      SELECT id, 0 FROM items WHERE id = ${id} AND workspace_id = ${workspaceId}
+      UNION ALL
+      SELECT i.id, s.depth + 1 FROM items i JOIN sub s ON i.parent_id = s.id WHERE s.depth < 1000
+    )
+    UPDATE items SET trashed_at = ${now}, trashed_by = ${by}, trash_root_id = ${id}
+    WHERE id IN (SELECT id FROM sub) AND trashed_at IS NULL`.execute(conn);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/**
+ * Brings a deleted item and what went with it back. When the folder it was in is itself in the
+ * trash now, the item comes back at the library root (as Google Drive does).
+ */
+export async function restoreSubtree(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  now: number,
+): Promise<void> {
+  await conn
+    .updateTable('items')
+    .set({ parent_id: null, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('items as p')
+          .select('p.id')
+          .whereRef('p.id', '=', 'items.parent_id')
+          .where('p.trashed_at', 'is not', null),
+      ),
+    )
+    .execute();
+  await conn
+    .updateTable('items')
+    .set({ trashed_at: null, trashed_by: null, trash_root_id: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('trash_root_id', '=', id)
+    .execute();
+}
+
+export interface TrashedRow extends ItemRecord {
+  ownerName: string;
+  trashedByName: string | null;
+}
+
+/**
+ * One page of a workspace's trash: the deleted items themselves (not what went with them), newest
+ * deletion first. The caller filters by who may restore each.
+ */
+export async function listTrash(
+  conn: Conn,
+  workspaceId: string,
+  q: { after: [number, string] | null; limit: number },
+): Promise<TrashedRow[]> {
+  const rows = await conn
+    .selectFrom('items as i')
+    .innerJoin('user as u', 'u.id', 'i.owner_id')
+    .leftJoin('user as t', 't.id', 'i.trashed_by')
+    .selectAll('i')
+    .select(['u.name as owner_name', 't.name as trashed_by_name'])
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.trashed_at', 'is not', null)
+    .whereRef('i.trash_root_id', '=', 'i.id')
+    .$if(q.after !== null, (b) => {
+      const [at, id] = q.after as [number, string];
+      return b.where(sql<boolean>`(i.trashed_at, i.id) < (${at}, ${id})`);
+    })
+    .orderBy('i.trashed_at', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+  return rows.map((r) => ({
+    ...toItemRecord(r as never),
+    ownerName: r.owner_name,
+    trashedByName: r.trashed_by_name ?? null,
+  }));
+}
+
+/** Deleted items whose 30 days are over (any workspace), oldest first. */
+export async function listExpiredTrash(
+  conn: Conn,
+  before: number,
+  limit: number,
+): Promise<{ id: string; workspaceId: string }[]> {
+  const rows = await conn
+    .selectFrom('items')
+    .select(['id', 'workspace_id'])
+    .where('trashed_at', '<=', before)
+    .whereRef('trash_root_id', '=', 'id')
+    .orderBy('trashed_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }));
 }

@@ -556,6 +556,38 @@ const sharePages: Migration = {
   },
 };
 
+/**
+ * The trash (SPEC §5): a deleted item and everything inside it stay 30 days with `trashed_at`
+ * (when), `trashed_by` (who) and `trash_root_id` (the item that was deleted, whose restore brings
+ * it back: every descendant carries it, so one flag on the row says "gone" to every read).
+ */
+const trash: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('items').addColumn('trashed_at', 'bigint').execute();
+    await db.schema.alterTable('items').addColumn('trashed_by', 'varchar(64)').execute();
+    await db.schema.alterTable('items').addColumn('trash_root_id', 'varchar(64)').execute();
+    // Restoring finds a deleted item's contents; the trash page and the purge job find the roots.
+    await db.schema
+      .createIndex('items_trash_root_idx')
+      .on('items')
+      .columns(['trash_root_id'])
+      .where(sql.ref('trash_root_id'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('items_trashed_idx')
+      .on('items')
+      .columns(['workspace_id', 'trashed_at', 'id'])
+      .where(sql.ref('trashed_at'), 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('items_trashed_at_idx')
+      .on('items')
+      .columns(['trashed_at'])
+      .where(sql.ref('trashed_at'), 'is not', null)
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -643,6 +675,7 @@ const migrations: Record<string, Migration> = {
   '0012_suggestions': suggestions,
   '0020_videos': videos,
   '0021_share_pages': sharePages,
+  '0041_trash': trash,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

@@ -168,6 +168,11 @@ export interface ItemsTable {
   workspace_permission: string;
   created_at: number;
   updated_at: number;
+  /** In the trash since (epoch ms); null while live. */
+  trashed_at?: number | null;
+  trashed_by?: string | null;
+  /** The deleted item whose restore brings this one back (itself for the item deleted). */
+  trash_root_id?: string | null;
 }
 
 export interface ItemGrantsTable {

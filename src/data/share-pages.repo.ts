@@ -104,7 +104,7 @@ export async function saveSharePage(conn: Conn, p: SharePageRecord, now: number)
     .execute();
 }
 
-/** A published page by its slug's lookup hash, with its item's title and its video file: one query. */
+/** A published page of a live (not trashed) item by its slug's lookup hash, with its title and video file: one query. */
 export interface PublicPageRecord extends SharePageRecord {
   title: string;
   file: VideoFileRecord | null;
@@ -141,7 +141,9 @@ const publishedBySlug = reusable((conn: Conn, slugHash: string) =>
       'v.created_at',
       'v.poster_at',
     ])
-    .where('p.slug_hash', '=', slugHash),
+    .where('p.slug_hash', '=', slugHash)
+    // A video in the trash is gone to its public page, as if deleted (SPEC §5); restoring brings it back.
+    .where('i.trashed_at', 'is', null),
 );
 
 export async function findPublishedBySlug(conn: Conn, slugHash: string): Promise<PublicPageRecord | null> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneralAccess, Permission } from '../contract/items.ts';
 import type { Role } from '../contract/roles.ts';
-import { type AccessFacts, type ChainLink, effectivePermission } from './access.ts';
+import { type AccessFacts, type ChainLink, effectivePermission, trashAllows } from './access.ts';
 
 const M = 'm';
 const link = (
@@ -99,5 +99,29 @@ describe('effective permission (SPEC §5)', () => {
     ['5. a Viewer who owns the item (demoted) can only view', facts('viewer', link({ ownerId: M })), 'view'],
   ])('%s', (_name, f, expected) => {
     expect(effectivePermission(f)).toBe(expected);
+  });
+});
+
+describe('trashAllows (SPEC §5: a trashed item is gone but to restoring or purging it)', () => {
+  const actions = [
+    'item:view',
+    'item:edit',
+    'item:share',
+    'item:delete',
+    'item:move',
+    'item:restore',
+    'item:purge',
+  ] as const;
+  const live = { id: 'a', trashedAt: null, trashRootId: null };
+  const deleted = { id: 'a', trashedAt: 1, trashRootId: 'a' };
+  const inside = { id: 'b', trashedAt: 1, trashRootId: 'a' };
+  it.each(actions)('%s', (action) => {
+    const trashOnly = action === 'item:restore' || action === 'item:purge';
+    expect(trashAllows(live, action)).toBe(true);
+    expect(trashAllows(deleted, action)).toBe(trashOnly);
+    expect(trashAllows(inside, action)).toBe(false);
+    // Live, under a trashed folder (a create racing the folder's deletion): gone too.
+    expect(trashAllows(live, action, true)).toBe(false);
+    expect(trashAllows(deleted, action, true)).toBe(trashOnly);
   });
 });

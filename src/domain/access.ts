@@ -2,7 +2,16 @@ import type { Abilities, EffectivePermission, GeneralAccess, Permission } from '
 import type { Role } from '../contract/roles.ts';
 
 /** Typed actions on items: a misspelt action fails to compile. */
-export type ItemAction = 'item:view' | 'item:edit' | 'item:share' | 'item:delete' | 'item:move';
+export type ItemAction =
+  | 'item:view'
+  | 'item:edit'
+  | 'item:share'
+  | 'item:delete'
+  | 'item:move'
+  /** Bring a deleted item back from the trash: the same decision as deleting it. */
+  | 'item:restore'
+  /** Delete for good (from the trash, or at once): the same decision as deleting it. */
+  | 'item:purge';
 
 /** One item of the chain from an item up to the library root, with the member's grant on it. */
 export interface ChainLink {
@@ -13,6 +22,8 @@ export interface ChainLink {
   workspacePermission: Permission;
   /** The member's own grant on this item, if any. */
   grant: Permission | null;
+  /** In the trash (loaded by the gate's reads; a folder's contents go with it). */
+  trashed?: boolean;
 }
 
 /** Everything the decision needs: who asks, and the item followed by its ancestors, nearest first. */
@@ -65,4 +76,30 @@ export function abilitiesFor(permission: EffectivePermission): Abilities {
 export function allows(permission: EffectivePermission, action: ItemAction): boolean {
   if (action === 'item:view') return permission !== 'none';
   return permission === 'edit';
+}
+
+/** Where an item is with respect to the trash (SPEC §5). */
+export interface TrashFacts {
+  id: string;
+  trashedAt: number | null;
+  trashRootId: string | null;
+}
+
+/** How long a deleted item stays in the trash before the purge job deletes it for good. */
+export const TRASH_DAYS = 30;
+export const TRASH_MS = TRASH_DAYS * 24 * 60 * 60 * 1000;
+
+/**
+ * Trashed items are gone to every action (404, as if deleted) but the two that act on the trash:
+ * restoring and deleting for good, and those only on the item that was deleted (the folder, not
+ * what was inside it, which comes back with it). On a live item both are allowed too: restoring it
+ * changes nothing, deleting it for good skips the trash. Permissions are decided after this, over
+ * the item's chain as it was, so whoever could delete it may restore it.
+ */
+export function trashAllows(item: TrashFacts, action: ItemAction, ancestorTrashed = false): boolean {
+  // A live item under a trashed folder (an item created or moved there at the very moment the
+  // folder was deleted) is as gone as the folder.
+  if (item.trashedAt === null) return !ancestorTrashed;
+  if (action !== 'item:restore' && action !== 'item:purge') return false;
+  return item.trashRootId === item.id;
 }

@@ -13,6 +13,7 @@ import { AcceptInvitePage } from './features/invitations/accept-invite-page.tsx'
 import { JoinPage } from './features/invitations/join-page.tsx';
 import { ItemPage } from './features/library/item-page.tsx';
 import { LibraryPage } from './features/library/library-page.tsx';
+import { TrashPage } from './features/library/trash-page.tsx';
 import { MembersPage } from './features/members/members-page.tsx';
 import { NotificationsPage } from './features/notifications/notifications-page.tsx';
 import { SettingsPage } from './features/settings/settings-page.tsx';
@@ -28,7 +29,7 @@ import { RouteError } from './route-error.tsx';
  * Either: /invite/:token (an invitation; leads to sign-up / sign-in and back, or to accepting),
  * /join/:token (an invite link; the same, then joins or asks to join).
  * Signed in (else /sign-in?next=...): /, /workspaces,
- * /w/:wsId/{members,library,notifications,api-keys,billing,audit,settings},
+ * /w/:wsId/{members,library,trash,notifications,api-keys,billing,audit,settings},
  * /w/:wsId/library/folders/:folderId, /w/:wsId/library/items/:itemId (an item's link).
  */
 export const router = createBrowserRouter([
@@ -61,6 +62,7 @@ export const router = createBrowserRouter([
                   { path: 'library', element: <LibraryPage /> },
                   { path: 'library/folders/:folderId', element: <LibraryPage /> },
                   { path: 'library/items/:itemId', element: <ItemPage /> },
+                  { path: 'trash', element: <TrashPage /> },
                   { path: 'notifications', element: <NotificationsPage /> },
                   { path: 'api-keys', element: <ApiKeysPage /> },
                   { path: 'billing', element: <BillingPage /> },

@@ -56,6 +56,9 @@ export async function createItem(
         workspacePermission: 'view',
         createdAt: now,
         updatedAt: now,
+        trashedAt: null,
+        trashedBy: null,
+        trashRootId: null,
       },
       'edit',
     );

@@ -4,7 +4,10 @@ import type { Conn } from '../../data/db.ts';
 import { abilitiesFor } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
 
-export function presentItem(record: ItemRecord, permission: EffectivePermission): Item {
+export function presentItem(
+  record: ItemRecord & { ownerName?: string },
+  permission: EffectivePermission,
+): Item {
   if (permission === 'none') throw new Error('presentItem: an item the caller cannot see');
   return {
     id: record.id,
@@ -19,6 +22,7 @@ export function presentItem(record: ItemRecord, permission: EffectivePermission)
     abilities: abilitiesFor(permission),
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
+    ...(record.ownerName !== undefined ? { ownerName: record.ownerName } : {}),
   };
 }
 

@@ -1,7 +1,13 @@
 import type { ItemList } from '../../contract/items.ts';
 import { loadChains } from '../../data/access.repo.ts';
 import type { Db } from '../../data/db.ts';
-import { type ItemSort, type ListedItem, listChildren, listSharedWith } from '../../data/items.repo.ts';
+import {
+  type ItemSort,
+  type ListedItem,
+  listChildren,
+  listOwnedBy,
+  listSharedWith,
+} from '../../data/items.repo.ts';
 import { type ChainLink, effectivePermission } from '../../domain/access.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { WorkspaceActor } from '../actor.ts';
@@ -30,7 +36,13 @@ function asLink(item: ListedItem): ChainLink {
 export async function listItems(
   deps: { db: Db },
   actor: WorkspaceActor,
-  input: { parentId?: string; view: 'folder' | 'shared'; sort: ItemSort; cursor?: string; limit: number },
+  input: {
+    parentId?: string;
+    view: 'folder' | 'shared' | 'mine';
+    sort: ItemSort;
+    cursor?: string;
+    limit: number;
+  },
 ): Promise<ItemList> {
   const role = requireAccess(actor, 'items:list');
   const member = { userId: actor.userId, role };
@@ -55,11 +67,46 @@ export async function listItems(
     return {
       items: page.flatMap((r) => {
         const loaded = chains.get(r.id);
-        const p = loaded ? effectivePermission({ member, chain: loaded.chain }) : 'none';
+        // Inside a trashed folder (a share racing its deletion): gone, as every read says.
+        const gone = !loaded || loaded.chain.some((link) => link.trashed);
+        const p = gone ? 'none' : effectivePermission({ member, chain: loaded.chain });
         return p === 'none' ? [] : [presentItem(r, p)];
       }),
       nextCursor: rows.length > input.limit && last ? encodeCursor([String(last.grantedAt), last.id]) : null,
     };
+  }
+
+  const arity = input.sort === 'name' ? 3 : 2;
+  const raw = input.cursor ? decodeCursor(input.cursor, arity) : null;
+  const after = raw
+    ? input.sort === 'name'
+      ? [Number(raw[0]), raw[1] as string, raw[2] as string]
+      : [Number(raw[0]), raw[1] as string]
+    : null;
+  const pageOf = (rows: ListedItem[], present: (r: ListedItem) => ReturnType<typeof presentItem>) => {
+    const page = rows.slice(0, input.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(present),
+      nextCursor:
+        rows.length > input.limit && last
+          ? encodeCursor(
+              input.sort === 'name'
+                ? [String(last.kindRank), last.titleKey, last.id]
+                : [String(last.createdAt), last.id],
+            )
+          : null,
+    };
+  };
+
+  if (input.view === 'mine') {
+    // The caller owns each of them: the owner's permission (a Viewer's capped at view).
+    const rows = await listOwnedBy(deps.db, ws, actor.userId, {
+      sort: input.sort,
+      after,
+      limit: input.limit,
+    });
+    return pageOf(rows, (r) => presentItem(r, effectivePermission({ member, chain: [asLink(r)] })));
   }
 
   let parentChain: ChainLink[] = [];
@@ -80,13 +127,6 @@ export async function listItems(
   };
   const inherited = rankOf[effectivePermission({ member, chain: [standIn, ...parentChain] })];
 
-  const arity = input.sort === 'name' ? 3 : 2;
-  const raw = input.cursor ? decodeCursor(input.cursor, arity) : null;
-  const after = raw
-    ? input.sort === 'name'
-      ? [Number(raw[0]), raw[1] as string, raw[2] as string]
-      : [Number(raw[0]), raw[1] as string]
-    : null;
   const rows = await listChildren(deps.db, ws, input.parentId ?? null, {
     userId: actor.userId,
     seesAll: role === 'super_admin',
@@ -95,20 +135,7 @@ export async function listItems(
     after,
     limit: input.limit,
   });
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => {
-      const p = effectivePermission({ member, chain: [asLink(r), ...parentChain] });
-      return presentItem(r, p);
-    }),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor(
-            input.sort === 'name'
-              ? [String(last.kindRank), last.titleKey, last.id]
-              : [String(last.createdAt), last.id],
-          )
-        : null,
-  };
+  return pageOf(rows, (r) =>
+    presentItem(r, effectivePermission({ member, chain: [asLink(r), ...parentChain] })),
+  );
 }

@@ -7,10 +7,13 @@ import { getItem, getItemWithSession } from '../../app/items/get-item.ts';
 import { getItemAccess } from '../../app/items/get-item-access.ts';
 import { putGrant, removeGrant } from '../../app/items/grants.ts';
 import { listItems } from '../../app/items/list-items.ts';
+import { listTrash } from '../../app/items/list-trash.ts';
+import { restoreItem } from '../../app/items/restore-item.ts';
 import { updateItem } from '../../app/items/update-item.ts';
 import { updateItemAccess } from '../../app/items/update-item-access.ts';
 import {
   CreateItemBody,
+  DeleteItemQuery,
   GrantBody,
   GrantParams,
   Item,
@@ -18,6 +21,8 @@ import {
   ItemList,
   ItemParams,
   ItemsQuery,
+  TrashList,
+  TrashQuery,
   UpdateAccessBody,
   UpdateItemBody,
 } from '../../contract/items.ts';
@@ -29,7 +34,7 @@ import type { Authenticator } from '../authenticate.ts';
 
 export function itemRoutes(
   app: FastifyInstance,
-  deps: { db: Db; clock: Clock; bus: NotificationBus; authn: Authenticator },
+  deps: { db: Db; clock: Clock; bus: NotificationBus; authn: Authenticator; storageChanged(): void },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['library'];
@@ -57,7 +62,8 @@ export function itemRoutes(
     {
       schema: {
         tags,
-        summary: 'The items you can view: the root, a folder (`parentId`) or shared with you (`view=shared`)',
+        summary:
+          'The items you can view: the root, a folder (`parentId`), shared with you (`view=shared`) or yours (`view=mine`)',
         description:
           'Each item carries your `permission` and `abilities`. Folders first, then by name (or newest first with `sort=date`).',
         params: WorkspaceParams,
@@ -106,15 +112,51 @@ export function itemRoutes(
     {
       schema: {
         tags,
-        summary: 'Delete (a folder with everything in it)',
+        summary:
+          'Move to the trash (a folder with everything in it), or delete for good with `permanent=true`',
+        description:
+          'Needs edit access. A trashed item is gone to every read for 30 days, then deleted for good; `POST /api/items/:id/restore` brings it back. `permanent=true` deletes a trashed item (or a live one) at once.',
         params: ItemParams,
-        response: { 204: z.null().describe('Deleted') },
+        querystring: DeleteItemQuery,
+        response: { 204: z.null().describe('Moved to the trash, or deleted') },
       },
     },
     async (req, reply) => {
-      await deleteItem(deps, await deps.authn.actor(req), req.params.id);
+      await deleteItem(deps, await deps.authn.actor(req), req.params.id, {
+        permanent: req.query.permanent === 'true',
+      });
       return reply.status(204).send(null);
     },
+  );
+
+  r.post(
+    '/api/items/:id/restore',
+    {
+      schema: {
+        tags,
+        summary: 'Restore a deleted item (with everything deleted with it) from the trash',
+        description:
+          'Whoever could delete it may. It comes back where it was (at the library root when that folder is in the trash now), shared as it was. An item not in the trash is answered as it is.',
+        params: ItemParams,
+        response: { 200: Item },
+      },
+    },
+    async (req) => restoreItem(deps, await deps.authn.actor(req), req.params.id),
+  );
+
+  r.get(
+    '/api/workspaces/:ws/trash',
+    {
+      schema: {
+        tags,
+        summary: 'The deleted items you may restore, newest deletion first',
+        description: 'Each stays 30 days (`purgeAt`, `daysLeft`), then the purge job deletes it for good.',
+        params: WorkspaceParams,
+        querystring: TrashQuery,
+        response: { 200: TrashList },
+      },
+    },
+    async (req) => listTrash(deps, await deps.authn.workspaceActor(req, req.params.ws), req.query),
   );
 
   r.get(

@@ -53,6 +53,7 @@ import {
   type SignInBody,
   type SignUpBody,
   type SuggestionList,
+  type TrashList,
   type UpdateInviteLinkBody,
   type UpdateSharePageBody,
   type UpdateWorkspaceBody,
@@ -221,7 +222,7 @@ const item = (id: string) => `/api/items/${encodeURIComponent(id)}`;
 /** Which items a library listing shows: the root (no `parentId`), a folder, or "shared with me". */
 export interface ItemListParams {
   parentId?: string | null;
-  view?: 'folder' | 'shared';
+  view?: 'folder' | 'shared' | 'mine';
   sort?: 'name' | 'date';
   cursor?: string | null;
   limit?: number;
@@ -353,8 +354,14 @@ export const api = {
     /** Rename (`title`) and/or move (`parentId`; null = the library root). */
     update: (id: string, body: { title?: string; parentId?: string | null }) =>
       request<Item>('PATCH', item(id), body),
-    /** Deletes the item; a folder goes with everything in it. */
-    remove: (id: string) => request<void>('DELETE', item(id)),
+    /** Moves the item (a folder with everything in it) to the trash; `permanent`: deletes it for good. */
+    remove: (id: string, permanent = false) =>
+      request<void>('DELETE', `${item(id)}${permanent ? '?permanent=true' : ''}`),
+    /** Brings a deleted item back from the trash. */
+    restore: (id: string) => request<Item>('POST', `${item(id)}/restore`),
+    /** The deleted items the caller may restore, newest first. */
+    trash: (wsId: string, params: { cursor?: string | null; limit?: number }) =>
+      request<TrashList>('GET', `${ws(wsId)}/trash${query({ ...params })}`),
     access: (id: string) => request<ItemAccess>('GET', `${item(id)}/access`),
     updateAccess: (id: string, body: { generalAccess?: GeneralAccess; workspacePermission?: Permission }) =>
       request<ItemAccess>('PATCH', `${item(id)}/access`, body),

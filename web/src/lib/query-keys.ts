@@ -24,9 +24,15 @@ export const queryKeys = {
   notificationList: (unreadOnly: boolean) => ['notifications', 'list', unreadOnly] as const,
   /** Everything about library items (lists, items, trails, access), for invalidation. */
   items: ['items'] as const,
-  itemList: (wsId: string, view: 'folder' | 'shared', parentId: string | null, sort: 'name' | 'date') =>
-    ['items', 'list', wsId, view, parentId ?? '', sort] as const,
+  itemList: (
+    wsId: string,
+    view: 'folder' | 'shared' | 'mine',
+    parentId: string | null,
+    sort: 'name' | 'date',
+  ) => ['items', 'list', wsId, view, parentId ?? '', sort] as const,
   item: (id: string) => ['items', 'one', id] as const,
+  /** The workspace trash (under `items`: every item change refreshes it). */
+  trash: (wsId: string) => ['items', 'trash', wsId] as const,
   /** An item and its ancestors that the caller can see (breadcrumbs). */
   itemTrail: (id: string) => ['items', 'trail', id] as const,
   itemAccess: (id: string) => ['items', 'access', id] as const,

@@ -19,6 +19,9 @@ export const auditActionLabels: Record<AuditAction, string> = {
   'item.grant': 'Shared an item',
   'item.grant_remove': 'Removed someone from an item',
   'items.hand_over': 'Handed over items',
+  'item.trash': 'Moved an item to the trash',
+  'item.restore': 'Restored an item from the trash',
+  'item.purge': 'Deleted an item for good',
   'invite_link.update': 'Changed the invite link',
   'invite_link.rotate': 'Made a new invite link',
   'invite_link.join': 'Joined with the invite link',
@@ -44,7 +47,8 @@ export function actionColor(action: AuditAction): string {
   if (action.startsWith('join_request.')) return 'violet';
   if (action.startsWith('api_key.')) return 'cyan';
   if (action === 'seats.change') return 'teal';
-  if (action === 'item.grant_remove') return 'orange';
+  if (action === 'item.grant_remove' || action === 'item.trash') return 'orange';
+  if (action === 'item.purge') return 'red';
   if (action === 'share_page.unpublish') return 'orange';
   if (action.startsWith('item.') || action.startsWith('items.') || action.startsWith('share_page.'))
     return 'grape';

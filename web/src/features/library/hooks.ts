@@ -18,7 +18,8 @@ import { queryKeys } from '../../lib/query-keys.ts';
 
 export const ITEMS_PAGE_SIZE = 50;
 
-export type LibraryView = 'folder' | 'shared';
+/** `mine`: items I own; `shared`: shared with me; `folder`: the workspace root (everything I can see) or a folder. */
+export type LibraryView = 'folder' | 'shared' | 'mine';
 export type LibrarySort = 'name' | 'date';
 
 /** A library listing: the root, a folder, or "shared with me"; 50 items a page. */
@@ -133,18 +134,41 @@ export function useUpdateItem(wsId: string) {
 }
 
 /**
- * Deleting: the deleted item's own queries (its trail, its listing if a folder) are marked stale
- * rather than refetched (they would 404); the page showing it navigates away.
+ * Deleting (to the trash, or for good with `permanent`): the deleted item's own queries (its trail,
+ * its listing if a folder) are marked stale rather than refetched (they would 404); the page
+ * showing it navigates away.
  */
-export function useDeleteItem(wsId: string) {
+export function useDeleteItem(wsId: string, permanent = false) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.items.remove(id),
+    mutationFn: (id: string) => api.items.remove(id, permanent),
     onSuccess: (_, id) => {
       refreshItems(queryClient, wsId, id);
       // Stale, but not refetched now: the page showing it is about to move on.
       void queryClient.invalidateQueries({ predicate: (q) => q.queryKey.includes(id), refetchType: 'none' });
     },
+  });
+}
+
+/** Brings a deleted item back (Undo, the Trash page). */
+export function useRestoreItem(wsId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.items.restore(id),
+    onSuccess: (item) => {
+      queryClient.setQueryData(queryKeys.item(item.id), item);
+      refreshItems(queryClient, wsId);
+    },
+  });
+}
+
+/** The workspace trash: what the caller may restore, newest deletion first, 50 a page. */
+export function useTrash(wsId: string) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.trash(wsId),
+    queryFn: ({ pageParam }) => api.items.trash(wsId, { cursor: pageParam, limit: ITEMS_PAGE_SIZE }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
 

@@ -1,4 +1,5 @@
-import { ActionIcon, Menu, Text } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import {
   IconDots,
   IconEye,
@@ -11,13 +12,13 @@ import {
   IconUsers,
 } from '@tabler/icons-react';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import type { Item } from '../../../../src/contract/index.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
 import { ConfirmModal } from '../../ui/confirm-modal.tsx';
-import { useDeleteItem } from './hooks.ts';
+import { useDeleteItem, useRestoreItem } from './hooks.ts';
 import { kindLabels } from './kinds.tsx';
-import { itemLink, openPath } from './links.ts';
+import { itemLink, openPath, trashPath } from './links.ts';
 import { MoveModal } from './move-modal.tsx';
 import { RenameModal } from './rename-modal.tsx';
 import { ShareDialog } from './share-dialog.tsx';
@@ -41,6 +42,8 @@ export function ItemMenu({
 }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const remove = useDeleteItem(item.workspaceId);
+  const restore = useRestoreItem(item.workspaceId);
+  const navigate = useNavigate();
   const { abilities } = item;
   const kind = kindLabels[item.kind].toLowerCase();
 
@@ -134,11 +137,14 @@ export function ItemMenu({
           remove.mutate(item.id, {
             onSuccess: () => {
               setDialog(null);
-              notifySuccess(
-                `${kindLabels[item.kind]} deleted`,
-                item.kind === 'folder'
-                  ? `“${item.title}” and everything in it are gone.`
-                  : `“${item.title}” is gone.`,
+              showUndo(
+                item,
+                () =>
+                  restore.mutate(item.id, {
+                    onSuccess: () => notifySuccess('Restored', `“${item.title}” is back where it was.`),
+                    onError: (error) => notifyError(error, 'Couldn’t restore it'),
+                  }),
+                () => void navigate(trashPath(item.workspaceId)),
               );
               onDeleted?.(item);
             },
@@ -147,10 +153,52 @@ export function ItemMenu({
       >
         <Text size="sm">
           {item.kind === 'folder'
-            ? 'The folder and everything inside it (subfolders, drafts, videos, avatars and voices) are deleted for everyone who has access. This can’t be undone.'
-            : `The ${kind} is deleted for everyone who has access. This can’t be undone.`}
+            ? 'The folder and everything inside it (subfolders, drafts, videos, avatars and voices) move to the trash, gone for everyone who has access. You can restore them from the Trash for 30 days.'
+            : `The ${kind} moves to the trash, gone for everyone who has access. You can restore it from the Trash for 30 days.`}
         </Text>
       </ConfirmModal>
     </>
   );
+}
+
+/** "Moved to the trash" with Undo (restores it) and a link to the Trash page. */
+function showUndo(item: Item, undo: () => void, openTrash: () => void) {
+  const id = `deleted-${item.id}`;
+  notifications.show({
+    id,
+    title: `${kindLabels[item.kind]} moved to the trash`,
+    color: 'gray',
+    autoClose: 8000,
+    withBorder: true,
+    message: (
+      <>
+        <Text size="sm" truncate="end" title={item.title}>
+          {item.kind === 'folder' ? `“${item.title}” and everything in it` : `“${item.title}”`}
+        </Text>
+        <Group gap="xs" mt={6}>
+          <Button
+            size="compact-sm"
+            variant="light"
+            data-testid="undo-delete"
+            onClick={() => {
+              notifications.hide(id);
+              undo();
+            }}
+          >
+            Undo
+          </Button>
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            onClick={() => {
+              notifications.hide(id);
+              openTrash();
+            }}
+          >
+            Open Trash
+          </Button>
+        </Group>
+      </>
+    ),
+  });
 }

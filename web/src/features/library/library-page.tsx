@@ -13,7 +13,7 @@ import {
   Tooltip,
   VisuallyHidden,
 } from '@mantine/core';
-import { useDocumentTitle, useLocalStorage } from '@mantine/hooks';
+import { useDocumentTitle, useLocalStorage, useMediaQuery } from '@mantine/hooks';
 import {
   IconChevronDown,
   IconFolderOff,
@@ -50,9 +50,18 @@ const sortOptions = [
 const isNotFound = (error: unknown) =>
   error instanceof ApiError && (error.status === 404 || error.status === 403 || error.status === 400);
 
+/** The three sections at the top of the library, each a listing with an Owner column. */
+const sections = [
+  { value: 'mine', label: 'My library', title: 'My library' },
+  { value: 'shared', label: 'Shared with me', title: 'Shared with me' },
+  { value: 'workspace', label: 'Workspace', title: 'Workspace' },
+] as const;
+type Section = (typeof sections)[number]['value'];
+
 /**
- * The library (SPEC §5): `/library` (my library: the root), `/library?view=shared` (shared with
- * me) and `/library/folders/:folderId`. `?item=<id>` highlights an item of the listing.
+ * The library (SPEC §5): `/library` ("My library": the items I own), `/library?view=shared`
+ * ("Shared with me"), `/library?view=workspace` ("Workspace": everything I can see at the top)
+ * and `/library/folders/:folderId`. `?item=<id>` highlights an item of the listing.
  */
 export function LibraryPage() {
   const { folderId } = useParams();
@@ -63,7 +72,9 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
   const workspace = useCurrentWorkspace();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const view: LibraryView = !folderId && params.get('view') === 'shared' ? 'shared' : 'folder';
+  const asked = params.get('view');
+  const section: Section = asked === 'shared' || asked === 'workspace' ? asked : 'mine';
+  const view: LibraryView = folderId ? 'folder' : section === 'workspace' ? 'folder' : section;
   const highlight = params.get('item');
   const [sort, setSort] = useLocalStorage<LibrarySort>({
     key: 'troupe:library-sort',
@@ -75,11 +86,14 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
   const list = useItems(workspace.id, { view, parentId: folderId ?? null, sort });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const [creating, setCreating] = useState<ItemKind | null>(null);
+  // On a phone the table keeps Name and the menu; owner and access go under the name.
+  const narrow = useMediaQuery('(max-width: 48em)', false, { getInitialValueInEffect: false }) ?? false;
   const [sharingFolder, setSharingFolder] = useState(false);
 
-  const title = folder ? folder.title : view === 'shared' ? 'Shared with me' : 'Library';
+  const sectionTitle = sections.find((s) => s.value === section)?.title ?? 'My library';
+  const title = folder ? folder.title : sectionTitle;
   useDocumentTitle(`${title} · ${workspace.name} · Troupe`);
-  const heading = folderId ? (folder?.title ?? '…') : 'Library';
+  const heading = folderId ? (folder?.title ?? '…') : sectionTitle;
 
   if (folderId && (isNotFound(trail.error) || isNotFound(list.error))) {
     return (
@@ -108,7 +122,7 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
   }
 
   const canCreate =
-    canCreateContent(workspace.role) && view === 'folder' && (!folderId || Boolean(folder?.abilities.edit));
+    canCreateContent(workspace.role) && view !== 'shared' && (!folderId || Boolean(folder?.abilities.edit));
 
   const description = folderId
     ? folder
@@ -116,18 +130,17 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
         ? 'You can edit this folder and what is in it.'
         : 'You can view this folder and what is in it.'
       : undefined
-    : view === 'shared'
+    : section === 'shared'
       ? 'Items others shared with you directly, most recently shared first.'
-      : `Folders, drafts, videos, avatars and voices in ${workspace.name} that you can open.`;
+      : section === 'mine'
+        ? 'The folders, drafts, videos, avatars and voices you own.'
+        : `Everything in ${workspace.name} that you can open.`;
 
   return (
     <>
-      <LibraryBreadcrumbs
-        workspaceId={workspace.id}
-        top={view === 'shared' ? 'shared' : 'library'}
-        trail={folderId ? trail.data : undefined}
-        loading={Boolean(folderId) && trail.isPending}
-      />
+      {folderId ? (
+        <LibraryBreadcrumbs workspaceId={workspace.id} trail={trail.data} loading={trail.isPending} />
+      ) : null}
       <PageHeader
         title={heading}
         icon={folderId ? <KindIcon kind="folder" size={44} /> : undefined}
@@ -161,17 +174,15 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
           <div />
         ) : (
           <SegmentedControl
-            value={view}
-            onChange={(value) => setParams(value === 'shared' ? { view: 'shared' } : {})}
-            data={[
-              { value: 'folder', label: 'My library' },
-              { value: 'shared', label: 'Shared with me' },
-            ]}
-            aria-label="Library view"
+            value={section}
+            onChange={(value) => setParams(value === 'mine' ? {} : { view: value })}
+            data={sections.map(({ value, label }) => ({ value, label }))}
+            aria-label="Library section"
             data-testid="library-view"
+            style={{ maxWidth: '100%', overflowX: 'auto' }}
           />
         )}
-        {view === 'folder' ? (
+        {view !== 'shared' ? (
           <Select
             label="Sort by"
             data={sortOptions}
@@ -215,6 +226,7 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
         <Paper withBorder p={{ base: 'lg', sm: 48 }}>
           <EmptyLibrary
             view={view}
+            section={section}
             inFolder={Boolean(folderId)}
             canCreate={canCreate}
             onCreate={() => setCreating('folder')}
@@ -223,13 +235,18 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
       ) : (
         <>
           <Paper withBorder style={{ overflow: 'hidden' }}>
-            <Table.ScrollContainer minWidth={640} type="native">
+            <Table.ScrollContainer minWidth={narrow ? 0 : 760} type="native">
               <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover className={classes.table}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Name</Table.Th>
-                    <Table.Th w={130}>Your access</Table.Th>
-                    <Table.Th w={150}>Created</Table.Th>
+                    {narrow ? null : (
+                      <>
+                        <Table.Th w={150}>Owner</Table.Th>
+                        <Table.Th w={130}>Your access</Table.Th>
+                        <Table.Th w={150}>Created</Table.Th>
+                      </>
+                    )}
                     <Table.Th w={56}>
                       <VisuallyHidden>Actions</VisuallyHidden>
                     </Table.Th>
@@ -242,6 +259,7 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
                       item={item}
                       workspaceName={workspace.name}
                       highlighted={item.id === highlight}
+                      narrow={narrow}
                     />
                   ))}
                 </Table.Tbody>
@@ -301,10 +319,12 @@ function ItemRow({
   item,
   workspaceName,
   highlighted,
+  narrow,
 }: {
   item: Item;
   workspaceName: string;
   highlighted: boolean;
+  narrow: boolean;
 }) {
   const ref = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
@@ -342,19 +362,36 @@ function ItemRow({
               {sharing ? ` · ${sharing}` : ''}
               {item.workspacePermission === 'edit' && item.generalAccess === 'workspace' ? ' can edit' : ''}
             </Text>
+            {narrow ? (
+              <Group gap={6} mt={4} wrap="nowrap" style={{ minWidth: 0 }}>
+                <PermissionBadge permission={item.permission} />
+                <Text size="xs" c="dimmed" truncate="end" title={item.ownerName} data-testid="item-owner">
+                  {item.ownerName ?? ''}
+                </Text>
+              </Group>
+            ) : null}
           </div>
         </Group>
       </Table.Td>
-      <Table.Td>
-        <PermissionBadge permission={item.permission} />
-      </Table.Td>
-      <Table.Td>
-        <Tooltip label={formatDateTime(item.createdAt)} withArrow>
-          <Text size="sm" c="dimmed" span>
-            {formatDate(item.createdAt)}
-          </Text>
-        </Tooltip>
-      </Table.Td>
+      {narrow ? null : (
+        <>
+          <Table.Td maw={150}>
+            <Text size="sm" truncate="end" title={item.ownerName} data-testid="item-owner">
+              {item.ownerName ?? ''}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <PermissionBadge permission={item.permission} />
+          </Table.Td>
+          <Table.Td>
+            <Tooltip label={formatDateTime(item.createdAt)} withArrow>
+              <Text size="sm" c="dimmed" span>
+                {formatDate(item.createdAt)}
+              </Text>
+            </Tooltip>
+          </Table.Td>
+        </>
+      )}
       <Table.Td>
         <ItemMenu item={item} />
       </Table.Td>
@@ -364,11 +401,13 @@ function ItemRow({
 
 function EmptyLibrary({
   view,
+  section,
   inFolder,
   canCreate,
   onCreate,
 }: {
   view: LibraryView;
+  section: Section;
   inFolder: boolean;
   canCreate: boolean;
   onCreate: () => void;
@@ -387,7 +426,13 @@ function EmptyLibrary({
     <EmptyState
       variant="light"
       icon={<IconFolderOff size={26} stroke={1.6} />}
-      title={inFolder ? 'This folder is empty' : 'Your library is empty'}
+      title={
+        inFolder
+          ? 'This folder is empty'
+          : section === 'mine'
+            ? 'Your library is empty'
+            : 'Nothing here you can open yet'
+      }
       description={
         canCreate
           ? inFolder
@@ -395,7 +440,7 @@ function EmptyLibrary({
             : 'Create a folder to organise your work, or start a draft.'
           : inFolder
             ? undefined
-            : 'Things shared with you and with the whole workspace appear here.'
+            : 'Things shared with you are under Shared with me and Workspace.'
       }
     >
       {canCreate ? (

@@ -1,6 +1,7 @@
 import type { Item } from '../../../../src/contract/index.ts';
 
 export const libraryPath = (wsId: string) => `/w/${wsId}/library`;
+export const trashPath = (wsId: string) => `/w/${wsId}/trash`;
 export const sharedPath = (wsId: string) => `/w/${wsId}/library?view=shared`;
 export const folderPath = (wsId: string, folderId: string) => `/w/${wsId}/library/folders/${folderId}`;
 export const itemPath = (wsId: string, itemId: string) => `/w/${wsId}/library/items/${itemId}`;

@@ -4,6 +4,7 @@ import {
   IconHistory,
   IconKey,
   IconSettings,
+  IconTrash,
   IconUsers,
   IconVideo,
 } from '@tabler/icons-react';
@@ -24,6 +25,7 @@ export interface NavSection {
 export const navSections: readonly NavSection[] = [
   { path: 'members', label: 'Members', icon: IconUsers, audience: 'everyone', group: 'workspace' },
   { path: 'library', label: 'Library', icon: IconVideo, audience: 'everyone', group: 'workspace' },
+  { path: 'trash', label: 'Trash', icon: IconTrash, audience: 'everyone', group: 'workspace' },
   { path: 'notifications', label: 'Notifications', icon: IconBell, audience: 'everyone', group: 'workspace' },
   {
     path: 'api-keys',
