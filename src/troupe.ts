@@ -166,6 +166,7 @@ async function assemble(
   const slugs = createSlugSealer(config.authSecret);
   const authn = createAuthenticator({
     db,
+    dialect,
     clock,
     readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
     unlocks,

@@ -26,6 +26,7 @@ import { clientErrorHandler, errorHandler, frameworkErrorHandler, problem, sendP
 import { redactUrl } from './redact-url.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { devMailboxRoutes } from './routes/dev-mailbox.ts';
@@ -242,6 +243,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps);
   authRoutes(app, deps);
   meRoutes(app, deps);
+  accountRoutes(app, deps);
   workspaceRoutes(app, deps);
   memberRoutes(app, deps);
   invitationRoutes(app, deps);
