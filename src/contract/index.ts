@@ -18,3 +18,4 @@ export * from './suggestions.ts';
 export * from './text.ts';
 export * from './videos.ts';
 export * from './workspaces.ts';
+export * from './audit-words.ts';

@@ -25,6 +25,7 @@ export async function updateItem(
     const { loaded } = await requireItem(tx, actor, 'item:edit', id);
     const ws = loaded.item.workspaceId;
     const patch: Parameters<typeof updateItemRow>[3] = {};
+    let folderTitle: string | null = null;
     if (input.title !== undefined) {
       patch.title = input.title;
       patch.title_key = titleKey(input.title);
@@ -42,6 +43,7 @@ export async function updateItem(
         }
         if (target.loaded.chain.length >= MAX_DEPTH)
           throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
+        folderTitle = target.loaded.item.title;
       }
       patch.parent_id = input.parentId;
     }
@@ -66,7 +68,7 @@ export async function updateItem(
         action: 'item.move',
         target,
         before: { parentId: loaded.item.parentId },
-        after: { parentId: patch.parent_id },
+        after: { parentId: patch.parent_id, folder: folderTitle },
       });
     }
     await insertAuditEvents(tx, audit, now);
