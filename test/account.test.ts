@@ -71,7 +71,16 @@ describe.each(dialects)('account page on %s', (dialect) => {
         expect(Date.parse(s.expiresAt)).toBeGreaterThan(Date.now());
         // Never a token (or its hash).
         expect(Object.keys(s).sort()).toEqual(
-          ['createdAt', 'current', 'device', 'expiresAt', 'id', 'ipAddress', 'lastActiveAt', 'userAgent'].sort(),
+          [
+            'createdAt',
+            'current',
+            'device',
+            'expiresAt',
+            'id',
+            'ipAddress',
+            'lastActiveAt',
+            'userAgent',
+          ].sort(),
         );
       }
       // From the phone, the phone is current.
@@ -317,15 +326,21 @@ describe.each(dialects)('account page on %s', (dialect) => {
         expect(res.statusCode).toBe(200);
       }
       const folder = (
-        await call('POST', `/api/workspaces/${ws.id}/items`, founder.cookie, { kind: 'folder', title: 'Plans' })
+        await call('POST', `/api/workspaces/${ws.id}/items`, founder.cookie, {
+          kind: 'folder',
+          title: 'Plans',
+        })
       ).json();
       // A grant to the founder on someone else's item goes with the account.
       const laterItem = (
         await call('POST', `/api/workspaces/${ws.id}/items`, later.cookie, { kind: 'draft', title: 'Later' })
       ).json();
       expect(
-        (await call('PUT', `/api/items/${laterItem.id}/grants/${founder.userId}`, later.cookie, { permission: 'edit' }))
-          .statusCode,
+        (
+          await call('PUT', `/api/items/${laterItem.id}/grants/${founder.userId}`, later.cookie, {
+            permission: 'edit',
+          })
+        ).statusCode,
       ).toBe(200);
       const seatsBefore = (await call('GET', `/api/workspaces/${ws.id}`, heir.cookie)).json().seatsUsed;
       expect((await call('GET', '/api/account', founder.cookie)).json().deletion).toEqual({
@@ -350,9 +365,15 @@ describe.each(dialects)('account page on %s', (dialect) => {
       ).toEqual([]);
       const item = (await call('GET', `/api/items/${folder.id}`, heir.cookie)).json();
       expect(item.ownerId).toBe(heir.userId);
-      const wsRow = await db.selectFrom('workspaces').select('created_by').where('id', '=', ws.id).executeTakeFirstOrThrow();
+      const wsRow = await db
+        .selectFrom('workspaces')
+        .select('created_by')
+        .where('id', '=', ws.id)
+        .executeTakeFirstOrThrow();
       expect(wsRow.created_by).toBe(heir.userId);
-      expect((await call('GET', `/api/workspaces/${ws.id}`, heir.cookie)).json().seatsUsed).toBe(seatsBefore - 1);
+      expect((await call('GET', `/api/workspaces/${ws.id}`, heir.cookie)).json().seatsUsed).toBe(
+        seatsBefore - 1,
+      );
       const audit = (await call('GET', `/api/workspaces/${ws.id}/audit`, heir.cookie)).json().events;
       expect(audit[0]).toMatchObject({ action: 'items.hand_over', target: { id: heir.userId } });
       expect(audit[1]).toMatchObject({
@@ -379,9 +400,9 @@ describe.each(dialects)('account page on %s', (dialect) => {
       const me = (await call('GET', '/api/me', bea.cookie)).json();
       expect(me.emailVerified).toBe(true);
       expect(me.workspaces).toEqual([{ id: ws.id, name: ws.name, role: 'creator' }]);
-      const accepted = (await call('GET', `/api/workspaces/${ws.id}/audit?action=invitation.accept`, admin.cookie))
-        .json()
-        .events[0];
+      const accepted = (
+        await call('GET', `/api/workspaces/${ws.id}/audit?action=invitation.accept`, admin.cookie)
+      ).json().events[0];
       expect(accepted.after).toEqual({ role: 'creator', emailVerified: true });
     });
 

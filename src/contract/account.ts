@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Id, Name } from './common.ts';
 import { Password } from './auth.ts';
+import { Id, Name } from './common.ts';
 import { Text } from './text.ts';
 
 /** A workspace that stops its Super Admin from deleting their account (they are its only one). */

@@ -122,8 +122,16 @@ const samples: Record<AuditAction, Omit<AuditEntryText, 'action' | 'actor'>> = {
     before: { role: 'viewer' },
     after: null,
   },
-  'share_page.publish': { target: { type: 'item', id: 'v1', label: 'Launch film' }, before: null, after: null },
-  'share_page.unpublish': { target: { type: 'item', id: 'v1', label: 'Launch film' }, before: null, after: null },
+  'share_page.publish': {
+    target: { type: 'item', id: 'v1', label: 'Launch film' },
+    before: null,
+    after: null,
+  },
+  'share_page.unpublish': {
+    target: { type: 'item', id: 'v1', label: 'Launch film' },
+    before: null,
+    after: null,
+  },
   'share_page.password': {
     target: { type: 'item', id: 'v1', label: 'Launch film' },
     before: { hasPassword: false },
@@ -149,7 +157,11 @@ const samples: Record<AuditAction, Omit<AuditEntryText, 'action' | 'actor'>> = {
     before: { parentId: null },
     after: { parentId: 'f1', folder: 'Archive' },
   },
-  'item.delete': { target: { type: 'item', id: 'it1', label: 'Plans' }, before: { kind: 'draft' }, after: null },
+  'item.delete': {
+    target: { type: 'item', id: 'it1', label: 'Plans' },
+    before: { kind: 'draft' },
+    after: null,
+  },
   'video.upload': {
     target: { type: 'item', id: 'v1', label: 'Launch film' },
     before: null,
@@ -186,7 +198,9 @@ describe('audit entries in words', () => {
     const sentence = words(action);
     if (action !== 'items.hand_over') expect(sentence.startsWith('Alice Smith ')).toBe(true);
     // Labels are people's own text (an API key's prefix has an underscore): checked without them.
-    expect(sentence.replace(samples[action].target.label, 'LABEL')).not.toMatch(/->|→|undefined|null|NaN|\[object|[{}]|_[a-z]|[a-z][A-Z]|\bu[0-9]\b|\bit1\b/);
+    expect(sentence.replace(samples[action].target.label, 'LABEL')).not.toMatch(
+      /->|→|undefined|null|NaN|\[object|[{}]|_[a-z]|[a-z][A-Z]|\bu[0-9]\b|\bit1\b/,
+    );
     expect(sentence).not.toMatch(/: \d+ -> \d+/);
     expect(sentence.length).toBeGreaterThan(15);
     expect(auditActionNames[action]).toBeTruthy();
@@ -204,9 +218,9 @@ describe('audit entries in words', () => {
     expect(
       words('workspace.update', { before: { require_approval: 0 }, after: { require_approval: 1 } }),
     ).toBe('Alice Smith turned on Require approval (people who join by link must be approved)');
-    expect(words('workspace.update', { before: { require_approval: 1 }, after: { require_approval: 0 } })).toMatch(
-      /turned off Require approval/,
-    );
+    expect(
+      words('workspace.update', { before: { require_approval: 1 }, after: { require_approval: 0 } }),
+    ).toMatch(/turned off Require approval/);
     expect(words('workspace.create')).toBe('Alice Smith created the workspace “Studio” with 5 seats');
     expect(words('seats.change')).toBe('Alice Smith changed the number of seats from 5 to 8');
     expect(words('workspace.update')).toBe(
@@ -230,9 +244,9 @@ describe('audit entries in words', () => {
     expect(words('invitation.accept')).toBe(
       'Alice Smith accepted the invitation and joined as Viewer, which verified their email address',
     );
-    expect(words('share_page.password', { before: { hasPassword: true }, after: { hasPassword: false } })).toMatch(
-      /removed the password/,
-    );
+    expect(
+      words('share_page.password', { before: { hasPassword: true }, after: { hasPassword: false } }),
+    ).toMatch(/removed the password/);
     expect(words('item.move', { after: { parentId: null } })).toBe(
       'Alice Smith moved “Plans” to the top of the library',
     );

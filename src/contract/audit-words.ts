@@ -237,7 +237,9 @@ export function describeAuditEntry(entry: AuditEntryText, opts: WordOptions = {}
         parts.push(a.allowDownload ? 'turned downloads on' : 'turned downloads off');
       if (a.expiresAt !== b.expiresAt)
         parts.push(
-          a.expiresAt ? `set the public link to expire on ${date(a.expiresAt, opts)}` : 'made the public link never expire',
+          a.expiresAt
+            ? `set the public link to expire on ${date(a.expiresAt, opts)}`
+            : 'made the public link never expire',
         );
       if (parts.length === 0) return `${who} saved the Share Page of ${quoted(target)} without changes`;
       return `${who} ${list(parts)} for ${quoted(target)}`;

@@ -1,6 +1,7 @@
 export * from './account.ts';
 export * from './api-keys.ts';
 export * from './audit.ts';
+export * from './audit-words.ts';
 export * from './auth.ts';
 export * from './billing.ts';
 export * from './captions.ts';
@@ -18,4 +19,3 @@ export * from './suggestions.ts';
 export * from './text.ts';
 export * from './videos.ts';
 export * from './workspaces.ts';
-export * from './audit-words.ts';

@@ -54,7 +54,11 @@ export async function deleteSessionOfUser(conn: Conn, userId: string, sessionId:
 }
 
 /** Ends every session of the user but `keepId` (null: every one). Returns how many ended. */
-export async function deleteSessionsOfUser(conn: Conn, userId: string, keepId: string | null): Promise<number> {
+export async function deleteSessionsOfUser(
+  conn: Conn,
+  userId: string,
+  keepId: string | null,
+): Promise<number> {
   const res = await conn
     .deleteFrom('session')
     .where('userId', '=', userId)
@@ -65,7 +69,11 @@ export async function deleteSessionsOfUser(conn: Conn, userId: string, keepId: s
 
 /** Records that a session was used (its "last active" time). */
 export async function touchSession(conn: Conn, dialect: Dialect, sessionId: string, now: number) {
-  await conn.updateTable('session').set({ updatedAt: authTime(dialect, now) }).where('id', '=', sessionId).execute();
+  await conn
+    .updateTable('session')
+    .set({ updatedAt: authTime(dialect, now) })
+    .where('id', '=', sessionId)
+    .execute();
 }
 
 /** The stored password hash of the user's email-and-password login, or null. */
@@ -95,7 +103,13 @@ export async function updatePasswordHash(
   return Number(res.numUpdatedRows) > 0;
 }
 
-export async function updateUserName(conn: Conn, dialect: Dialect, userId: string, name: string, now: number) {
+export async function updateUserName(
+  conn: Conn,
+  dialect: Dialect,
+  userId: string,
+  name: string,
+  now: number,
+) {
   await conn
     .updateTable('user')
     .set({ name, updatedAt: authTime(dialect, now) })
@@ -180,7 +194,12 @@ export async function listWorkspacesTouchedBy(conn: Conn, userId: string): Promi
 }
 
 /** The workspace's recorded creator becomes `toUserId` (the creator's account is going). */
-export async function handOverCreatedBy(conn: Conn, workspaceId: string, fromUserId: string, toUserId: string) {
+export async function handOverCreatedBy(
+  conn: Conn,
+  workspaceId: string,
+  fromUserId: string,
+  toUserId: string,
+) {
   await conn
     .updateTable('workspaces')
     .set({ created_by: toUserId })

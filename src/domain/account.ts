@@ -10,7 +10,7 @@ export function initialsOf(name: string, email: string): string {
     .split(/\s+/)
     .map((w) => w.replace(/^[^\p{L}\p{N}]+/u, ''))
     .filter((w) => w.length > 0);
-  const first = (w: string | undefined) => (w ? Array.from(w)[0] ?? '' : '');
+  const first = (w: string | undefined) => (w ? (Array.from(w)[0] ?? '') : '');
   const letters =
     words.length === 0
       ? first(email)
@@ -51,7 +51,10 @@ export function describeDevice(userAgent: string | null): string {
  * An account may be deleted unless its person is the only Super Admin of a workspace: that
  * workspace would be left with nobody to run it (SPEC §2). The reason names every such workspace.
  */
-export function deletionDecision(soleAdminOf: { name: string }[]): { allowed: boolean; reason: string | null } {
+export function deletionDecision(soleAdminOf: { name: string }[]): {
+  allowed: boolean;
+  reason: string | null;
+} {
   if (soleAdminOf.length === 0) return { allowed: true, reason: null };
   const names = soleAdminOf.map((w) => `“${w.name}”`);
   const list =

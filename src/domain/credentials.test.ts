@@ -72,9 +72,9 @@ describe('workspace actions by credential', () => {
       expect(decideAccountAction(session, a).allowed).toBe(true);
       expect(decideAccountAction(keyIn('ws1'), a)).toMatchObject({ allowed: false, code: 'forbidden' });
       expect(decideAccountAction({ kind: 'anonymous' }, a).allowed).toBe(false);
-      expect(
-        decideAccountAction({ kind: 'share_unlock', itemId: 'v1', passwordVersion: 1 }, a).allowed,
-      ).toBe(false);
+      expect(decideAccountAction({ kind: 'share_unlock', itemId: 'v1', passwordVersion: 1 }, a).allowed).toBe(
+        false,
+      );
     }
   });
 

@@ -1,4 +1,5 @@
 import type { CaptionTrack, CaptionTrackList } from '../../contract/captions.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
 import {
   type CaptionRecord,
   deleteCaption as deleteRow,
@@ -8,7 +9,6 @@ import {
   listCaptions,
   updateCaption as updateRow,
 } from '../../data/captions.repo.ts';
-import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { DomainError } from '../../domain/errors.ts';

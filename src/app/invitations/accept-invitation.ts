@@ -1,6 +1,6 @@
 import type { Role } from '../../contract/roles.ts';
-import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { markEmailVerified } from '../../data/account.repo.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
@@ -64,7 +64,8 @@ export async function acceptInvitation(
       const claimed = await claimInvitation(tx, tokenHash, actor.userId, now);
       if (!claimed) throw deadInvitation('accepted');
       // The address the token was mailed to is the caller's: it is proved (only while it still is).
-      const verified = !actor.emailVerified && (await markEmailVerified(tx, deps.dialect, actor.userId, claimed.email, now));
+      const verified =
+        !actor.emailVerified && (await markEmailVerified(tx, deps.dialect, actor.userId, claimed.email, now));
       const role = claimed.role as Role;
       const existing = await findMembership(tx, ws, actor.userId);
       if (!existing) {
