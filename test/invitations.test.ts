@@ -186,9 +186,9 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     // The token was mailed to bea@example.com: accepting it proves the address (SPEC §1).
     const unverified = await accept(token, bea.cookie);
     expect(unverified.statusCode).toBe(200);
-    expect((await fx.app.request({ method: 'GET', url: '/api/me', cookie: bea.cookie })).json().emailVerified).toBe(
-      true,
-    );
+    expect(
+      (await fx.app.request({ method: 'GET', url: '/api/me', cookie: bea.cookie })).json().emailVerified,
+    ).toBe(true);
     expect(
       (await fx.app.request({ method: 'POST', url: `/api/invitations/${token}/accept` })).statusCode,
     ).toBe(401);
