@@ -169,6 +169,7 @@ async function assemble(
   const slugs = createSlugSealer(config.authSecret);
   const authn = createAuthenticator({
     db,
+    dialect,
     clock,
     readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
     unlocks,

@@ -84,6 +84,11 @@ type Outcome =
   | { public: number; sessions?: number }
   | {
       ok: readonly Principal[];
+      /**
+       * The status `ok` principals get when not 2xx: a route whose input no principal can make
+       * right (the account's own password), so it is refused past the gate, never by it.
+       */
+      okStatus?: number;
       /** Refused with 403 (a member, or a credential, that may not). */
       forbidden?: readonly Principal[];
       /** Refused with 401 (default: no credential, or a dead key). */
@@ -244,6 +249,60 @@ const matrix: Record<string, Entry> = {
   'POST /api/auth/*': {
     expect: sessionOnly,
     request: () => ({ method: 'POST', url: '/api/auth/revoke-other-sessions', body: {} }),
+  },
+
+  // The account page: signed-in people only; an API key may not read or change its owner's account.
+  'GET /api/account': {
+    expect: { ok: SESSIONS, forbidden: LIVE_KEYS },
+    request: () => ({ method: 'GET', url: '/api/account' }),
+  },
+  'PATCH /api/account': {
+    expect: { ok: SESSIONS, forbidden: LIVE_KEYS },
+    request: () => ({ method: 'PATCH', url: '/api/account', body: { name: 'Renamed Person' } }),
+  },
+  'DELETE /api/account': {
+    // Only with the account's own password; the principals' passwords are not sent, so even a
+    // session is refused (400), and the people of the matrix live on. test/account.test.ts deletes.
+    expect: { ok: SESSIONS, okStatus: 400, forbidden: LIVE_KEYS },
+    request: () => ({ method: 'DELETE', url: '/api/account', body: { password: 'not the password' } }),
+  },
+  'GET /api/account/sessions': {
+    expect: { ok: SESSIONS, forbidden: LIVE_KEYS },
+    request: () => ({ method: 'GET', url: '/api/account/sessions' }),
+  },
+  'DELETE /api/account/sessions/:sessionId': {
+    // Another session of the caller's own (made for the call); keys: forbidden before any lookup.
+    expect: { ok: SESSIONS, forbidden: LIVE_KEYS },
+    async request(ctx, _w, who) {
+      const person = ownerOf(ctx, who);
+      if (!person || !isSession(who)) return { method: 'DELETE', url: '/api/account/sessions/nosuchsession' };
+      const signedIn = await ctx.app.request({
+        method: 'POST',
+        url: '/api/auth/sign-in/email',
+        body: { email: person.email, password: 'correct horse battery' },
+      });
+      const sessions = await ctx.app.request({
+        method: 'GET',
+        url: '/api/account/sessions',
+        cookie: sessionCookie(signedIn),
+      });
+      const other = sessions.json().sessions.find((s: { current: boolean }) => s.current);
+      return { method: 'DELETE', url: `/api/account/sessions/${other.id}` };
+    },
+  },
+  'POST /api/account/sessions/revoke-others': {
+    expect: { ok: SESSIONS, forbidden: LIVE_KEYS },
+    request: () => ({ method: 'POST', url: '/api/account/sessions/revoke-others', body: {} }),
+  },
+  'POST /api/account/password': {
+    // The current password is never the one sent here: every session is refused with 400 (the
+    // password itself is tested in test/account.test.ts); keys are forbidden before it is checked.
+    expect: { ok: SESSIONS, okStatus: 400, forbidden: LIVE_KEYS },
+    request: () => ({
+      method: 'POST',
+      url: '/api/account/password',
+      body: { currentPassword: 'not the password', newPassword: 'another good password' },
+    }),
   },
 
   // The caller and their workspaces.
@@ -769,7 +828,7 @@ const isSession = (who: Principal) => (SESSIONS as readonly Principal[]).include
 
 function expected(outcome: Outcome, who: Principal): number | 'ok' {
   if ('public' in outcome) return isSession(who) ? (outcome.sessions ?? outcome.public) : outcome.public;
-  if (outcome.ok.includes(who)) return 'ok';
+  if (outcome.ok.includes(who)) return outcome.okStatus ?? 'ok';
   if ((outcome.unauthenticated ?? NO_CREDENTIAL).includes(who)) return 401;
   if (outcome.forbidden?.includes(who)) return 403;
   return 404;

@@ -58,10 +58,15 @@ export async function requireAccessUnderLock(
   return requireAccess({ ...actor, memberRole: current?.role ?? null }, action);
 }
 
-/** For what a person does beyond one workspace (create one, accept an invitation): sessions only. */
-export function requireAccountAccess(actor: Actor, action: AccountAction): void {
+/**
+ * For what a person does beyond one workspace (create one, accept an invitation, everything on the
+ * account page): sessions only. Returns the id of the session asking (null when not known), so the
+ * account page can tell "this device" from the others.
+ */
+export function requireAccountAccess(actor: Actor, action: AccountAction): { sessionId: string | null } {
   const d = decideAccountAction(actor.credential, action);
   if (!d.allowed) throw new DomainError(d.code, d.reason);
+  return { sessionId: d.sessionId };
 }
 
 /**

@@ -3,6 +3,8 @@ import { Id } from './common.ts';
 import { Text } from './text.ts';
 
 export const auditActions = [
+  'workspace.create',
+  'account.delete',
   'invitation.create',
   'invitation.resend',
   'invitation.revoke',
@@ -31,6 +33,15 @@ export const auditActions = [
   'share_page.unpublish',
   'share_page.password',
   'share_page.settings',
+  'item.create',
+  'item.rename',
+  'item.move',
+  'video.upload',
+  'video.poster',
+  'caption.create',
+  'caption.update',
+  'caption.delete',
+  'suggestion.dismiss',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -1,5 +1,7 @@
+export * from './account.ts';
 export * from './api-keys.ts';
 export * from './audit.ts';
+export * from './audit-words.ts';
 export * from './auth.ts';
 export * from './billing.ts';
 export * from './captions.ts';

@@ -27,6 +27,17 @@ export interface SessionTable {
   userAgent: string | null;
 }
 
+/** Better Auth's logins of a user: `providerId` 'credential' holds the email-and-password hash. */
+export interface AccountTable {
+  id: string;
+  userId: string;
+  accountId: string;
+  providerId: string;
+  password: string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+}
+
 export interface WorkspacesTable {
   id: string;
   name: string;
@@ -266,6 +277,7 @@ export interface CaptionTracksTable {
 export interface Database {
   user: UserTable;
   session: SessionTable;
+  account: AccountTable;
   workspaces: WorkspacesTable;
   memberships: MembershipsTable;
   mail_outbox: MailOutboxTable;

@@ -3,6 +3,10 @@ import type { Conn } from './db.ts';
 import { reusable } from './reusable-query.ts';
 
 export interface SessionFacts {
+  /** The session row's id (not its token). */
+  sessionId: string;
+  /** When the session row was last written: its "last active" time, kept within minutes. */
+  updatedAt: number;
   userId: string;
   email: string;
   name: string;
@@ -20,7 +24,15 @@ export const asMs = (v: Date | string | number) =>
   v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
 
 /** The caller, from the session row and its user: the columns both lookups below read. */
-const CALLER = ['s.userId', 's.expiresAt', 'u.email', 'u.name', 'u.emailVerified'] as const;
+const CALLER = [
+  's.id as sessionId',
+  's.updatedAt',
+  's.userId',
+  's.expiresAt',
+  'u.email',
+  'u.name',
+  'u.emailVerified',
+] as const;
 
 const sessionQuery = reusable((conn: Conn, token: string, workspaceId: string) =>
   conn
@@ -60,6 +72,8 @@ export async function findSession(
   const row = (await sessionQuery(conn, token, workspaceId ?? '')).rows[0];
   if (!row) return null;
   return {
+    sessionId: row.sessionId,
+    updatedAt: asMs(row.updatedAt),
     userId: row.userId,
     email: row.email,
     name: row.name,
@@ -80,6 +94,8 @@ export async function findSessionWithWorkspaces(conn: Conn, token: string): Prom
   const first = rows[0];
   if (!first) return null;
   return {
+    sessionId: first.sessionId,
+    updatedAt: asMs(first.updatedAt),
     userId: first.userId,
     email: first.email,
     name: first.name,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { roles } from '../contract/roles.ts';
 import {
+  accountActionNames,
   type Credential,
   decideAccountAction,
   decidePublicAction,
@@ -55,10 +56,33 @@ describe('workspace actions by credential', () => {
   });
 
   it('account actions are for signed-in people only', () => {
-    for (const a of ['workspace:create', 'invitation:accept', 'workspace:join'] as const) {
+    expect(accountActionNames).toEqual(
+      expect.arrayContaining([
+        'workspace:create',
+        'invitation:accept',
+        'workspace:join',
+        'account:view',
+        'account:update',
+        'sessions:manage',
+        'password:change',
+        'account:delete',
+      ]),
+    );
+    for (const a of accountActionNames) {
       expect(decideAccountAction(session, a).allowed).toBe(true);
       expect(decideAccountAction(keyIn('ws1'), a)).toMatchObject({ allowed: false, code: 'forbidden' });
+      expect(decideAccountAction({ kind: 'anonymous' }, a).allowed).toBe(false);
+      expect(decideAccountAction({ kind: 'share_unlock', itemId: 'v1', passwordVersion: 1 }, a).allowed).toBe(
+        false,
+      );
     }
+  });
+
+  it('tells the account page which session is asking', () => {
+    expect(decideAccountAction({ kind: 'session', sessionId: 's1' }, 'sessions:manage')).toEqual({
+      allowed: true,
+      sessionId: 's1',
+    });
   });
 });
 

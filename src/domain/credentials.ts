@@ -9,7 +9,8 @@ import { type Capability, can } from './roles.ts';
  * (`passwordVersion`). Neither reaches any workspace. Only app/gate.ts reads this.
  */
 export type Credential =
-  | { kind: 'session' }
+  /** `sessionId`: the session row's id, when known (the account page marks "this device"). */
+  | { kind: 'session'; sessionId?: string }
   | { kind: 'api_key'; keyId: string; workspaceId: string }
   | { kind: 'share_unlock'; itemId: string; passwordVersion: number }
   | { kind: 'anonymous' };
@@ -58,14 +59,22 @@ export type WorkspaceAction = keyof typeof workspaceActions;
 /**
  * What a caller does as a person, outside any one workspace: creating a workspace or joining one
  * (by invitation or by invite link) reaches beyond an API key's workspace, so only a signed-in
- * person may.
+ * person may. So is everything on the account page: an API key must never read or end its owner's
+ * sessions, change their password or name, or delete the account (a leaked key would otherwise
+ * take the whole account, in every workspace).
  */
 const accountActions = {
   'workspace:create': 'create workspaces',
   'invitation:accept': 'accept invitations',
   'workspace:join': 'join workspaces',
+  'account:view': 'see your account',
+  'account:update': 'change your name',
+  'sessions:manage': 'see or end your sessions',
+  'password:change': 'change your password',
+  'account:delete': 'delete your account',
 } as const;
 export type AccountAction = keyof typeof accountActions;
+export const accountActionNames = Object.keys(accountActions) as AccountAction[];
 
 export interface Denial {
   allowed: false;
@@ -121,8 +130,8 @@ export function decideWorkspaceAction(
 export function decideAccountAction(
   credential: Credential,
   action: AccountAction,
-): { allowed: true } | Denial {
-  if (credential.kind === 'session') return { allowed: true };
+): { allowed: true; sessionId: string | null } | Denial {
+  if (credential.kind === 'session') return { allowed: true, sessionId: credential.sessionId ?? null };
   return {
     allowed: false,
     code: 'forbidden',

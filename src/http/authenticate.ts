@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor, Visitor, WorkspaceActor } from '../app/actor.ts';
 import type { VisitorFor } from '../app/public/public-video.ts';
 import type { Role } from '../contract/roles.ts';
+import { touchSession } from '../data/account.repo.ts';
 import { type ApiKeyFacts, findApiKeyByHash, touchApiKey } from '../data/api-keys.repo.ts';
-import type { Db } from '../data/db.ts';
+import type { Db, Dialect } from '../data/db.ts';
 import { findMembership } from '../data/members.repo.ts';
 import { findSession, findSessionWithWorkspaces, liveSessionTokens } from '../data/sessions.repo.ts';
 import { listWorkspacesOfUser } from '../data/workspaces.repo.ts';
@@ -58,9 +59,16 @@ export type HeldCredential = { kind: 'session'; tokenHash: string } | { kind: 'a
 const unauthenticated = (detail = 'Sign in to continue') => new DomainError('unauthenticated', detail);
 /** last_used_at is written at most once a minute per key: reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * A session's "last active" time (its row's updatedAt, shown on the account page) is written at
+ * most once every 5 minutes per session, after the request, never in its way.
+ */
+export const SESSION_TOUCH_EVERY_MS = 5 * 60_000;
 
 export function createAuthenticator(deps: {
   db: Db;
+  /** For writing a session's "last active" time in Better Auth's format. */
+  dialect: Dialect;
   clock: Clock;
   readSessionToken: (cookieHeader: string | undefined) => string | null;
   unlocks: UnlockSigner;
@@ -74,8 +82,14 @@ export function createAuthenticator(deps: {
     if (!t) throw unauthenticated();
     return hashToken(t);
   };
-  const live = <T extends { expiresAt: number }>(row: T | null): T => {
-    if (!row || row.expiresAt <= deps.clock.now()) throw unauthenticated();
+  const live = <T extends { expiresAt: number; sessionId: string; updatedAt: number }>(row: T | null): T => {
+    const now = deps.clock.now();
+    if (!row || row.expiresAt <= now) throw unauthenticated();
+    if (now - row.updatedAt > SESSION_TOUCH_EVERY_MS) {
+      touchSession(deps.db, deps.dialect, row.sessionId, now).catch((err) =>
+        deps.log?.warn({ err: String(err) }, 'session touch failed'),
+      );
+    }
     return row;
   };
 
@@ -114,6 +128,7 @@ export function createAuthenticator(deps: {
     credential: { kind: 'api_key', keyId: k.keyId, workspaceId: k.workspaceId },
   });
   const sessionActor = (s: {
+    sessionId: string;
     userId: string;
     email: string;
     name: string;
@@ -123,7 +138,7 @@ export function createAuthenticator(deps: {
     email: s.email,
     name: s.name,
     emailVerified: s.emailVerified,
-    credential: { kind: 'session' },
+    credential: { kind: 'session', sessionId: s.sessionId },
   });
 
   return {

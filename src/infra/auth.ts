@@ -72,6 +72,17 @@ export function createAuth(deps: AuthDeps) {
     onAPIError: { throw: true },
     // Sign-in and mail-sending routes are rate limited by Fastify (http/routes/auth.ts), with one store for all.
     rateLimit: { enabled: false },
+    // The account page's changes go through Troupe's own routes (/api/account: the access gate,
+    // rate limits, our password rules, the last-Super-Admin check), never Better Auth's: its
+    // change-password would skip the rate limit, and its revoke-session cannot find a session by
+    // the (hashed) token it lists. Its delete-user is off unless enabled; listed here all the same.
+    disabledPaths: [
+      '/change-password',
+      '/revoke-session',
+      '/revoke-sessions',
+      '/delete-user',
+      '/set-password',
+    ],
     trustedOrigins: (request) => {
       const host = request?.headers.get('host');
       return [deps.publicUrl, host ? `${secure ? 'https' : 'http'}://${host}` : null];

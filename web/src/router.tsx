@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { AccountPage } from './features/account/account-page.tsx';
 import { ApiKeysPage } from './features/api-keys/api-keys-page.tsx';
 import { AuditPage } from './features/audit/audit-page.tsx';
 import { ForgotPasswordPage } from './features/auth/forgot-password-page.tsx';
@@ -28,7 +29,7 @@ import { RouteError } from './route-error.tsx';
  * Signed out: /sign-up, /sign-in, /forgot-password, /reset-password, /verified, /verify-email.
  * Either: /invite/:token (an invitation; leads to sign-up / sign-in and back, or to accepting),
  * /join/:token (an invite link; the same, then joins or asks to join).
- * Signed in (else /sign-in?next=...): /, /workspaces,
+ * Signed in (else /sign-in?next=...): /, /workspaces, /account,
  * /w/:wsId/{members,library,trash,notifications,api-keys,billing,audit,settings},
  * /w/:wsId/library/folders/:folderId, /w/:wsId/library/items/:itemId (an item's link).
  */
@@ -53,6 +54,7 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <RootRedirect /> },
               { path: 'workspaces', element: <ManageWorkspacesPage /> },
+              { path: 'account', element: <AccountPage /> },
               {
                 path: 'w/:wsId',
                 element: <WorkspaceGate />,

@@ -1,4 +1,5 @@
 import type { CaptionTrack, CaptionTrackList } from '../../contract/captions.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
 import {
   type CaptionRecord,
   deleteCaption as deleteRow,
@@ -13,6 +14,7 @@ import { newId } from '../../data/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
 import { onlyVideos } from '../share-pages/get-share-page.ts';
 
@@ -90,6 +92,19 @@ export async function createCaptionTrack(
       updatedAt: now,
     };
     await insertCaption(tx, record);
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: item.workspaceId,
+          actor: actorRef(actor),
+          action: 'caption.create',
+          target: { type: 'item', id: itemId, label: item.title },
+          after: { language: input.language, label: input.label },
+        },
+      ],
+      now,
+    );
     return presentCaption(record);
   });
 }
@@ -103,17 +118,47 @@ export async function updateCaptionTrack(
   input: CaptionInput,
 ): Promise<CaptionTrack> {
   return inTransaction(deps.db, async (tx) => {
-    await requireVideo(tx, actor, 'item:edit', itemId);
+    const item = await requireVideo(tx, actor, 'item:edit', itemId);
     const other = await findCaptionByLanguage(tx, itemId, input.language);
     if (other && other.id !== trackId) throw languageTaken(input.language);
-    if (!(await updateRow(tx, itemId, trackId, input, deps.clock.now()))) throw notFound();
+    const before = await findCaption(tx, itemId, trackId);
+    const now = deps.clock.now();
+    if (!before || !(await updateRow(tx, itemId, trackId, input, now))) throw notFound();
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: item.workspaceId,
+          actor: actorRef(actor),
+          action: 'caption.update',
+          target: { type: 'item', id: itemId, label: item.title },
+          before: { language: before.language, label: before.label },
+          after: { language: input.language, label: input.label },
+        },
+      ],
+      now,
+    );
     return presentCaption((await findCaption(tx, itemId, trackId)) as CaptionRecord);
   });
 }
 
 export async function deleteCaptionTrack(deps: CaptionDeps, actor: Actor, itemId: string, trackId: string) {
   await inTransaction(deps.db, async (tx) => {
-    await requireVideo(tx, actor, 'item:edit', itemId);
-    if (!(await deleteRow(tx, itemId, trackId))) throw notFound();
+    const item = await requireVideo(tx, actor, 'item:edit', itemId);
+    const before = await findCaption(tx, itemId, trackId);
+    if (!before || !(await deleteRow(tx, itemId, trackId))) throw notFound();
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: item.workspaceId,
+          actor: actorRef(actor),
+          action: 'caption.delete',
+          target: { type: 'item', id: itemId, label: item.title },
+          before: { language: before.language, label: before.label },
+        },
+      ],
+      deps.clock.now(),
+    );
   });
 }

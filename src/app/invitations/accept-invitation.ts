@@ -1,6 +1,7 @@
 import type { Role } from '../../contract/roles.ts';
+import { markEmailVerified } from '../../data/account.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
-import { type Db, inTransaction } from '../../data/db.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
 import { claimSeat, findMembership, insertMembership } from '../../data/members.repo.ts';
@@ -22,12 +23,14 @@ import {
 import { deadInvitation, liveInvitation } from './preview-invitation.ts';
 
 /**
- * Accepts an invitation (SPEC §4.2): signed in as the invited, verified address; a live token; a
- * free seat. The claim, the seat and the membership are one transaction: the claim is a conditional
+ * Accepts an invitation (SPEC §4.2): signed in as the invited address; a live token; a free seat.
+ * The token was delivered to that address, so accepting it proves the address (SPEC §1, as Slack
+ * and Notion treat it): a not-yet-verified account is marked verified in the same transaction,
+ * instead of being sent to verify first. The claim, the seat and the membership are one transaction: the claim is a conditional
  * update (one winner per token), the seat a conditional increment (never past the seat count).
  */
 export async function acceptInvitation(
-  deps: { db: Db; clock: Clock; bus: NotificationBus },
+  deps: { db: Db; dialect: Dialect; clock: Clock; bus: NotificationBus },
   actor: Actor,
   token: string,
 ) {
@@ -38,12 +41,6 @@ export async function acceptInvitation(
     throw new DomainError(
       'email_mismatch',
       `This invitation is for ${inv.email}, but you are signed in as ${actor.email}. Sign in with the invited address.`,
-    );
-  }
-  if (!actor.emailVerified) {
-    throw new DomainError(
-      'email_not_verified',
-      `Verify ${actor.email} first: open the link we emailed you, then accept again.`,
     );
   }
   const ws = inv.workspace_id;
@@ -66,6 +63,9 @@ export async function acceptInvitation(
       const notes: Note[] = [];
       const claimed = await claimInvitation(tx, tokenHash, actor.userId, now);
       if (!claimed) throw deadInvitation('accepted');
+      // The address the token was mailed to is the caller's: it is proved (only while it still is).
+      const verified =
+        !actor.emailVerified && (await markEmailVerified(tx, deps.dialect, actor.userId, claimed.email, now));
       const role = claimed.role as Role;
       const existing = await findMembership(tx, ws, actor.userId);
       if (!existing) {
@@ -114,7 +114,7 @@ export async function acceptInvitation(
             actor: actorRef(actor),
             action: 'invitation.accept',
             target: { type: 'invitation', id: claimed.id, label: claimed.email },
-            after: { role: existing ? existing.role : role },
+            after: { role: existing ? existing.role : role, ...(verified ? { emailVerified: true } : {}) },
           },
         ],
         now,

@@ -1,11 +1,13 @@
 import type { Item, ItemKind } from '../../contract/items.ts';
 import { MAX_DEPTH } from '../../data/access.repo.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { insertItem, kindRank, titleKey } from '../../data/items.repo.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
 import { requireAccess, requireItem } from '../gate.ts';
 import { presentItem } from './item-access.ts';
 
@@ -44,6 +46,19 @@ export async function createItem(
       updated_at: now,
     };
     await insertItem(tx, row);
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: row.workspace_id,
+          actor: actorRef(actor),
+          action: 'item.create',
+          target: { type: 'item', id: row.id, label: row.title },
+          after: { kind: input.kind, parentId: row.parent_id },
+        },
+      ],
+      now,
+    );
     return presentItem(
       {
         id: row.id,

@@ -94,6 +94,7 @@ export async function removeGrant(
     const ws = loaded.item.workspaceId;
     if (!(await deleteGrant(tx, ws, input.itemId, input.userId))) throw notFound('Grant');
     const now = deps.clock.now();
+    const grantee = await findMembership(tx, ws, input.userId);
     await insertAuditEvents(
       tx,
       [
@@ -102,7 +103,7 @@ export async function removeGrant(
           actor: actorRef(actor),
           action: 'item.grant_remove',
           target: { type: 'item', id: input.itemId, label: loaded.item.title },
-          before: { userId: input.userId },
+          before: { userId: input.userId, ...(grantee ? { email: grantee.email } : {}) },
         },
       ],
       now,

@@ -1,10 +1,12 @@
 import type { Item } from '../../contract/items.ts';
 import { MAX_DEPTH } from '../../data/access.repo.ts';
+import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { titleKey, updateItem as updateItemRow } from '../../data/items.repo.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
 import { permissionOn, requireItem } from '../gate.ts';
 import { presentItem } from './item-access.ts';
 
@@ -23,6 +25,7 @@ export async function updateItem(
     const { loaded } = await requireItem(tx, actor, 'item:edit', id);
     const ws = loaded.item.workspaceId;
     const patch: Parameters<typeof updateItemRow>[3] = {};
+    let folderTitle: string | null = null;
     if (input.title !== undefined) {
       patch.title = input.title;
       patch.title_key = titleKey(input.title);
@@ -40,10 +43,35 @@ export async function updateItem(
         }
         if (target.loaded.chain.length >= MAX_DEPTH)
           throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
+        folderTitle = target.loaded.item.title;
       }
       patch.parent_id = input.parentId;
     }
-    await updateItemRow(tx, ws, id, patch, deps.clock.now());
+    const now = deps.clock.now();
+    await updateItemRow(tx, ws, id, patch, now);
+    const target = { type: 'item', id, label: input.title ?? loaded.item.title };
+    const audit: AuditEntry[] = [];
+    if (input.title !== undefined && input.title !== loaded.item.title) {
+      audit.push({
+        workspaceId: ws,
+        actor: actorRef(actor),
+        action: 'item.rename',
+        target,
+        before: { title: loaded.item.title },
+        after: { title: input.title },
+      });
+    }
+    if (patch.parent_id !== undefined) {
+      audit.push({
+        workspaceId: ws,
+        actor: actorRef(actor),
+        action: 'item.move',
+        target,
+        before: { parentId: loaded.item.parentId },
+        after: { parentId: patch.parent_id, folder: folderTitle },
+      });
+    }
+    await insertAuditEvents(tx, audit, now);
     const { loaded: after } = await requireItem(tx, actor, 'item:view', id);
     return presentItem(after.item, permissionOn(actor, after));
   });

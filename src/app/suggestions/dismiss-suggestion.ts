@@ -1,9 +1,11 @@
-import type { Db, Dialect } from '../../data/db.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { insertDismissal, listSuggestions } from '../../data/suggestions.repo.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
 import { requireAccess } from '../gate.ts';
 
 /** Stops suggesting someone in this workspace (Super Admins); only a current suggestion can be dismissed. */
@@ -23,10 +25,26 @@ export async function dismissSuggestion(
         userId: input.userId,
       })
     : [];
-  if (found.length === 0) throw notFound('Suggestion');
-  await insertDismissal(
-    deps.db,
-    { workspaceId: actor.workspaceId, userId: input.userId, dismissedBy: actor.userId },
-    deps.clock.now(),
-  );
+  const person = found[0];
+  if (!person) throw notFound('Suggestion');
+  const now = deps.clock.now();
+  await inTransaction(deps.db, async (tx) => {
+    await insertDismissal(
+      tx,
+      { workspaceId: actor.workspaceId, userId: input.userId, dismissedBy: actor.userId },
+      now,
+    );
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: actor.workspaceId,
+          actor: actorRef(actor),
+          action: 'suggestion.dismiss',
+          target: { type: 'user', id: input.userId, label: person.email },
+        },
+      ],
+      now,
+    );
+  });
 }

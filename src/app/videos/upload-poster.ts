@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import { MAX_POSTER_BYTES, posterContentTypes, type VideoFile } from '../../contract/videos.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { findVideoFile, guardUpload, releaseGuard, setPoster } from '../../data/videos.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Actor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
 import type { VideoDeps } from './deps.ts';
 import { presentVideoFile } from './present.ts';
@@ -49,6 +51,18 @@ export async function uploadPoster(
       if (!set)
         throw new DomainError('conflict', 'The video was replaced: capture the poster of the new one');
       await releaseGuard(tx, key);
+      await insertAuditEvents(
+        tx,
+        [
+          {
+            workspaceId: item.workspaceId,
+            actor: actorRef(actor),
+            action: 'video.poster',
+            target: { type: 'item', id: item.id, label: item.title },
+          },
+        ],
+        now,
+      );
       return findVideoFile(tx, item.workspaceId, item.id);
     });
     adopted = true;

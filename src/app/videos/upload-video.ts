@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { VideoFile } from '../../contract/videos.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { findVideoFile, guardUpload, releaseGuard, upsertVideoFile } from '../../data/videos.repo.ts';
@@ -8,6 +9,7 @@ import { probeVideo, SNIFF_BYTES, sniffVideo } from '../../infra/media-probe.ts'
 import { readBytes, StorageLimitError } from '../../infra/storage.ts';
 import { peekHead } from '../../infra/streams.ts';
 import type { Actor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
 import type { VideoDeps } from './deps.ts';
 import { cleanFilename, presentVideoFile } from './present.ts';
@@ -93,6 +95,19 @@ export async function uploadVideo(
         uploadedBy: actor.userId,
       });
       await releaseGuard(tx, key);
+      await insertAuditEvents(
+        tx,
+        [
+          {
+            workspaceId: item.workspaceId,
+            actor: actorRef(actor),
+            action: 'video.upload',
+            target: { type: 'item', id: item.id, label: item.title },
+            after: { filename: cleanFilename(upload.filename), size: stored.size },
+          },
+        ],
+        now,
+      );
       return findVideoFile(tx, item.workspaceId, item.id);
     });
     adopted = true;

@@ -1,4 +1,5 @@
 import type { CreateWorkspaceBody, Workspace } from '../../contract/workspaces.ts';
+import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { insertMembership } from '../../data/members.repo.ts';
@@ -6,6 +7,7 @@ import { insertWorkspace } from '../../data/workspaces.repo.ts';
 import { sortKey } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
+import { actorRef } from '../audit/actor-label.ts';
 import { requireAccountAccess } from '../gate.ts';
 import { presentWorkspace } from './present.ts';
 
@@ -43,6 +45,19 @@ export async function createWorkspace(
         name: actor.name,
         sortKey: sortKey(actor.name, actor.email),
       },
+      now,
+    );
+    await insertAuditEvents(
+      tx,
+      [
+        {
+          workspaceId: row.id,
+          actor: actorRef(actor),
+          action: 'workspace.create',
+          target: { type: 'workspace', id: row.id, label: row.name },
+          after: { name: row.name, seats: row.seat_limit },
+        },
+      ],
       now,
     );
   });

@@ -59,6 +59,9 @@ export function authRoutes(
       if (v === undefined) continue;
       headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     }
+    // The client's address as Fastify determined it (trustProxy decides whose X-Forwarded-For
+    // counts), never a header the client made up: Better Auth records it with a new session.
+    headers.set('x-forwarded-for', req.ip);
     const url = new URL(req.url, `${req.protocol}://${req.host}`);
     // Better Auth knows no HEAD: it answers as GET would (Node sends no body for HEAD).
     const method = req.method === 'HEAD' ? 'GET' : req.method;

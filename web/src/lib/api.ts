@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import {
   type AcceptResult,
+  type Account,
   type ApiKey,
   type ApiKeyList,
   type AuditAction,
@@ -16,10 +17,12 @@ import {
   type CaptionTrack,
   type CaptionTrackBody,
   type CaptionTrackList,
+  type ChangePasswordBody,
   type CreateApiKeyBody,
   type CreatedApiKey,
   type CreateItemBody,
   type CreateWorkspaceBody,
+  type DeleteAccountBody,
   type DeleteWorkspaceBody,
   type ErrorCode,
   errorCodes,
@@ -49,11 +52,13 @@ import {
   type ResetPasswordBody,
   type Role,
   type SendVerificationBody,
+  type SessionList,
   type SharePage,
   type SignInBody,
   type SignUpBody,
   type SuggestionList,
   type TrashList,
+  type UpdateAccountBody,
   type UpdateInviteLinkBody,
   type UpdateSharePageBody,
   type UpdateWorkspaceBody,
@@ -257,6 +262,17 @@ export const api = {
       request<unknown>('POST', '/api/auth/reset-password', body),
   },
   me: () => request<Me>('GET', '/api/me'),
+  account: {
+    get: () => request<Account>('GET', '/api/account'),
+    update: (body: Body<typeof UpdateAccountBody>) => request<Account>('PATCH', '/api/account', body),
+    sessions: () => request<SessionList>('GET', '/api/account/sessions'),
+    revokeSession: (id: string) => request<void>('DELETE', `/api/account/sessions/${encodeURIComponent(id)}`),
+    revokeOtherSessions: () =>
+      request<{ revoked: number }>('POST', '/api/account/sessions/revoke-others', {}),
+    changePassword: (body: Body<typeof ChangePasswordBody>) =>
+      request<{ signedOutSessions: number }>('POST', '/api/account/password', body),
+    delete: (body: Body<typeof DeleteAccountBody>) => request<void>('DELETE', '/api/account', body),
+  },
   workspaces: {
     list: (cursor?: string | null) =>
       request<WorkspaceList>(

@@ -12,9 +12,9 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { IconArrowRight, IconFilter, IconHistory } from '@tabler/icons-react';
+import { IconFilter, IconHistory } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { AuditAction, AuditEvent } from '../../../../src/contract/index.ts';
+import { type AuditAction, type AuditEvent, describeAuditEntry } from '../../../../src/contract/index.ts';
 import { formatDateTime, formatRelative } from '../../lib/dates.ts';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
@@ -24,7 +24,6 @@ import {
   actionColor,
   auditActionLabels,
   auditActionOptions,
-  describeChange,
   isAuditAction,
   splitPersonLabel,
 } from './describe.ts';
@@ -52,7 +51,7 @@ function AuditLog() {
     <>
       <PageHeader
         title="Audit log"
-        description="Every change to members, roles, invitations, seats and API keys: who did what, and when. Newest first."
+        description="Every change in this workspace: who did what, and when. Newest first."
       />
       <Group gap="md" mb="md" wrap="wrap" align="flex-end">
         <Select
@@ -120,15 +119,13 @@ function AuditLog() {
             style={{ overflow: 'hidden' }}
             aria-busy={log.isFetching && !log.isFetchingNextPage}
           >
-            <Table.ScrollContainer minWidth={860} type="native">
+            <Table.ScrollContainer minWidth={640} type="native">
               <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th w={170}>Time</Table.Th>
-                    <Table.Th>Who</Table.Th>
-                    <Table.Th>Action</Table.Th>
-                    <Table.Th>Target</Table.Th>
-                    <Table.Th>Change</Table.Th>
+                    <Table.Th w={220}>Who</Table.Th>
+                    <Table.Th>What happened</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -157,8 +154,8 @@ function AuditLog() {
 }
 
 function EventRow({ event }: { event: AuditEvent }) {
-  const changes = describeChange(event.before, event.after);
   const actor = splitPersonLabel(event.actor.label);
+  const sentence = describeAuditEntry(event);
   return (
     <Table.Tr data-testid="audit-row" data-action={event.action}>
       <Table.Td>
@@ -170,60 +167,30 @@ function EventRow({ event }: { event: AuditEvent }) {
         </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm" fw={500}>
+        <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
           {actor.name}
         </Text>
         {actor.email ? (
-          <Text size="xs" c="dimmed" style={{ overflowWrap: 'break-word' }}>
+          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
             {actor.email}
           </Text>
         ) : null}
       </Table.Td>
       <Table.Td>
-        <Badge
-          variant="light"
-          color={actionColor(event.action)}
-          tt="none"
-          fw={600}
-          styles={{ root: { maxWidth: 'none', overflow: 'visible' }, label: { overflow: 'visible' } }}
-        >
-          {auditActionLabels[event.action] ?? event.action}
-        </Badge>
-      </Table.Td>
-      <Table.Td>
-        <Text size="sm" style={{ overflowWrap: 'break-word' }}>
-          {event.target.label}
-        </Text>
-      </Table.Td>
-      <Table.Td>
-        {changes.length === 0 ? (
-          <Text size="sm" c="dimmed">
-            —
+        <Stack gap={4} align="flex-start">
+          <Badge
+            variant="light"
+            color={actionColor(event.action)}
+            tt="none"
+            fw={600}
+            styles={{ root: { maxWidth: '100%' } }}
+          >
+            {auditActionLabels[event.action] ?? event.action}
+          </Badge>
+          <Text size="sm" data-testid="audit-sentence" style={{ overflowWrap: 'anywhere' }}>
+            {sentence}
           </Text>
-        ) : (
-          <Stack gap={2}>
-            {changes.map((c) => (
-              <Group key={c.key} gap={6} wrap="wrap">
-                <Text size="xs" c="dimmed">
-                  {c.label}:
-                </Text>
-                {c.before !== null ? (
-                  <Text size="sm" td={c.after !== null ? undefined : 'line-through'}>
-                    {c.before}
-                  </Text>
-                ) : null}
-                {c.before !== null && c.after !== null ? (
-                  <IconArrowRight size={12} color="var(--mantine-color-dimmed)" aria-label="to" />
-                ) : null}
-                {c.after !== null ? (
-                  <Text size="sm" fw={500}>
-                    {c.after}
-                  </Text>
-                ) : null}
-              </Group>
-            ))}
-          </Stack>
-        )}
+        </Stack>
       </Table.Td>
     </Table.Tr>
   );

@@ -187,7 +187,8 @@ function SignedInActions({
   if (!sameEmail(me.email, invitation.email) || error?.code === 'email_mismatch') {
     return <WrongAccount token={token} invitation={invitation} me={me} detail={error?.detail} />;
   }
-  if (!me.emailVerified || error?.code === 'email_not_verified') {
+  // Accepting proves the address the invitation was mailed to: no need to verify it first.
+  if (error?.code === 'email_not_verified') {
     return <VerifyFirst returnTo={`/invite/${token}`} email={me.email} then="accept the invitation" />;
   }
   if (error?.code === 'invite_expired') {

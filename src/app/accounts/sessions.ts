@@ -1,0 +1,47 @@
+import type { AccountSession } from '../../contract/account.ts';
+import { deleteSessionOfUser, deleteSessionsOfUser, listLiveSessions } from '../../data/account.repo.ts';
+import type { Db, Dialect } from '../../data/db.ts';
+import { describeDevice } from '../../domain/account.ts';
+import { notFound } from '../../domain/errors.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Actor } from '../actor.ts';
+import { requireAccountAccess } from '../gate.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The signed-in person's live sessions, most recently active first, "this device" marked. */
+export async function listSessions(
+  deps: { db: Db; dialect: Dialect; clock: Clock },
+  actor: Actor,
+): Promise<{ sessions: AccountSession[] }> {
+  const { sessionId } = requireAccountAccess(actor, 'sessions:manage');
+  const rows = await listLiveSessions(deps.db, deps.dialect, actor.userId, deps.clock.now());
+  const sessions = rows.map((r) => ({
+    id: r.id,
+    userAgent: r.userAgent || null,
+    device: describeDevice(r.userAgent),
+    ipAddress: r.ipAddress || null,
+    createdAt: iso(r.createdAt),
+    lastActiveAt: iso(Math.max(r.updatedAt, r.createdAt)),
+    expiresAt: iso(r.expiresAt),
+    current: r.id === sessionId,
+  }));
+  // This device first, then the others by last activity.
+  sessions.sort((a, b) => Number(b.current) - Number(a.current));
+  return { sessions };
+}
+
+/**
+ * Ends one of the person's sessions: its row is deleted, so its cookie's very next request is
+ * refused (every request reads the session row). Another person's session id is not found.
+ */
+export async function revokeSession(deps: { db: Db }, actor: Actor, sessionId: string): Promise<void> {
+  requireAccountAccess(actor, 'sessions:manage');
+  if (!(await deleteSessionOfUser(deps.db, actor.userId, sessionId))) throw notFound('Session');
+}
+
+/** Ends every session of the person but the one asking ("sign out of all other sessions"). */
+export async function revokeOtherSessions(deps: { db: Db }, actor: Actor): Promise<{ revoked: number }> {
+  const { sessionId } = requireAccountAccess(actor, 'sessions:manage');
+  return { revoked: await deleteSessionsOfUser(deps.db, actor.userId, sessionId) };
+}

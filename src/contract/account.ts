@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { Password } from './auth.ts';
+import { Id, Name } from './common.ts';
+import { Text } from './text.ts';
+
+/** A workspace that stops its Super Admin from deleting their account (they are its only one). */
+export const SoleAdminWorkspace = z.object({ id: z.string(), name: z.string() });
+
+/** `GET /api/account`: the signed-in person, and whether they may delete their account now. */
+export const Account = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  emailVerified: z.boolean(),
+  /** Up to two letters for the avatar, from the name (or the email when the name has none). */
+  initials: z.string(),
+  createdAt: z.string(),
+  deletion: z.object({
+    allowed: z.boolean(),
+    /** Why not, in words; null when allowed. */
+    reason: z.string().nullable(),
+    /** The workspaces where the person is the only Super Admin. */
+    soleAdminOf: z.array(SoleAdminWorkspace),
+  }),
+});
+export type Account = z.infer<typeof Account>;
+
+export const UpdateAccountBody = z.strictObject({ name: Name });
+export type UpdateAccountBody = z.infer<typeof UpdateAccountBody>;
+
+export const AccountSession = z.object({
+  id: z.string(),
+  /** The browser's User-Agent as sent at sign-in (null when none was sent). */
+  userAgent: z.string().nullable(),
+  /** A short description of the device from the User-Agent ("Chrome on macOS"). */
+  device: z.string(),
+  ipAddress: z.string().nullable(),
+  createdAt: z.string(),
+  /** When the session was last used, within 5 minutes. */
+  lastActiveAt: z.string(),
+  expiresAt: z.string(),
+  /** The session making this request ("this device"). */
+  current: z.boolean(),
+});
+export type AccountSession = z.infer<typeof AccountSession>;
+
+export const SessionList = z.object({ sessions: z.array(AccountSession) });
+export type SessionList = z.infer<typeof SessionList>;
+
+export const SessionParams = z.object({ sessionId: Id });
+
+export const RevokedSessions = z.object({ revoked: z.number().int() });
+
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: Text.min(1, 'Required').max(128),
+  newPassword: Password,
+  /** End every other session of the account (default true: a changed password locks others out). */
+  signOutOtherSessions: z.boolean().default(true),
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+export const ChangedPassword = z.object({ signedOutSessions: z.number().int() });
+
+/** Deleting the account: confirmed with the account's password. */
+export const DeleteAccountBody = z.strictObject({ password: Text.min(1, 'Required').max(128) });
+export type DeleteAccountBody = z.infer<typeof DeleteAccountBody>;

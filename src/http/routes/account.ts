@@ -1,0 +1,138 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { changePassword } from '../../app/accounts/change-password.ts';
+import { deleteAccount } from '../../app/accounts/delete-account.ts';
+import { getAccount } from '../../app/accounts/get-account.ts';
+import { listSessions, revokeOtherSessions, revokeSession } from '../../app/accounts/sessions.ts';
+import { updateAccount } from '../../app/accounts/update-account.ts';
+import {
+  Account,
+  ChangedPassword,
+  ChangePasswordBody,
+  DeleteAccountBody,
+  RevokedSessions,
+  SessionList,
+  SessionParams,
+  UpdateAccountBody,
+} from '../../contract/account.ts';
+import type { Db, Dialect } from '../../data/db.ts';
+import type { Clock } from '../../infra/clock.ts';
+import type { Authenticator } from '../authenticate.ts';
+
+/**
+ * The account page's API (SPEC §1): `/api/account`. Every route is for a signed-in person only
+ * (the gate refuses API keys: `requireAccountAccess`). Guessing the current password (to change it
+ * or to delete the account) is rate limited like sign-in: `SIGN_IN_RATE_LIMIT` a minute per
+ * client, per route.
+ */
+export function accountRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; dialect: Dialect; clock: Clock; authn: Authenticator; signInRateLimit: number },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['accounts'];
+  const passwordGuesses = {
+    rateLimit: {
+      max: deps.signInRateLimit,
+      timeWindow: 60_000,
+      keyGenerator: (req: FastifyRequest) => `${req.routeOptions.url}|${req.method}|${req.ip}`,
+    },
+  };
+
+  r.get(
+    '/api/account',
+    {
+      schema: {
+        tags,
+        summary: 'Your account: name, initials, and whether you may delete it now (and why not)',
+        response: { 200: Account },
+      },
+    },
+    async (req) => getAccount(deps, await deps.authn.actor(req)),
+  );
+
+  r.patch(
+    '/api/account',
+    {
+      schema: { tags, summary: 'Change your name', body: UpdateAccountBody, response: { 200: Account } },
+    },
+    async (req) => {
+      const actor = await deps.authn.actor(req);
+      const { name } = await updateAccount(deps, actor, req.body);
+      return getAccount(deps, { ...actor, name });
+    },
+  );
+
+  r.delete(
+    '/api/account',
+    {
+      schema: {
+        tags,
+        summary:
+          'Delete your account (confirm with your password); 409 last_admin while you are the only Super Admin of a workspace',
+        body: DeleteAccountBody,
+        response: { 204: z.null().describe('Done') },
+      },
+      config: passwordGuesses,
+    },
+    async (req, reply) => {
+      await deleteAccount(deps, await deps.authn.actor(req), req.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/account/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Your signed-in sessions (devices), this one marked `current`',
+        response: { 200: SessionList },
+      },
+    },
+    async (req) => listSessions(deps, await deps.authn.actor(req)),
+  );
+
+  r.delete(
+    '/api/account/sessions/:sessionId',
+    {
+      schema: {
+        tags,
+        summary: 'Sign out one of your sessions (its next request is refused)',
+        params: SessionParams,
+        response: { 204: z.null().describe('Done') },
+      },
+    },
+    async (req, reply) => {
+      await revokeSession(deps, await deps.authn.actor(req), req.params.sessionId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.post(
+    '/api/account/sessions/revoke-others',
+    {
+      schema: {
+        tags,
+        summary: 'Sign out of every session but this one',
+        response: { 200: RevokedSessions },
+      },
+    },
+    async (req) => revokeOtherSessions(deps, await deps.authn.actor(req)),
+  );
+
+  r.post(
+    '/api/account/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change your password (the current one is required; other sessions end by default)',
+        body: ChangePasswordBody,
+        response: { 200: ChangedPassword },
+      },
+      config: passwordGuesses,
+    },
+    async (req) => changePassword(deps, await deps.authn.actor(req), req.body),
+  );
+}

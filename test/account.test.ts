@@ -1,0 +1,484 @@
+/**
+ * The account page (SPEC §1; issue 11): sessions listed and ended, password change, name change,
+ * account deletion (refused as the only Super Admin of a workspace), API keys refused on all of it,
+ * and an invitation accepted proving the invited address.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createWorkspace,
+  dialects,
+  invitationToken,
+  invite,
+  joinAs,
+  sessionCookie,
+  signUp,
+  startTestApp,
+  type TestApp,
+  uniqueEmail,
+  verifyEmail,
+} from './harness.ts';
+import { expectProblem } from './problems.ts';
+
+const PASSWORD = 'correct horse battery';
+
+describe.each(dialects)('account page on %s', (dialect) => {
+  let app: TestApp;
+  beforeEach(async () => {
+    app = await startTestApp(dialect, { env: { SIGN_IN_RATE_LIMIT: '5' } });
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const call = (method: string, url: string, cookie: string | null, body?: unknown, ua?: string) =>
+    app.request({ method, url, cookie, body, headers: ua ? { 'user-agent': ua } : undefined });
+  const bearer = (key: string, method: string, url: string, body?: unknown) =>
+    app.troupe.server.inject({
+      method: method as 'GET',
+      url,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
+  const signIn = async (email: string, password = PASSWORD, ua?: string) =>
+    call('POST', '/api/auth/sign-in/email', null, { email, password }, ua);
+  const secondSession = async (email: string, ua: string) => {
+    const res = await signIn(email, PASSWORD, ua);
+    expect(res.statusCode).toBe(200);
+    return sessionCookie(res);
+  };
+
+  describe('sessions', () => {
+    it('lists the live sessions with device, IP and times, this one marked current', async () => {
+      const ann = await signUp(app, { name: 'Ann Lee' });
+      const phone = await secondSession(
+        ann.email,
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+      );
+      const res = await call('GET', '/api/account/sessions', ann.cookie);
+      expect(res.statusCode).toBe(200);
+      const { sessions } = res.json();
+      expect(sessions).toHaveLength(2);
+      expect(sessions[0]).toMatchObject({ current: true });
+      expect(sessions[1]).toMatchObject({ current: false, device: 'Safari on iOS' });
+      expect(sessions[1].userAgent).toContain('iPhone');
+      expect(sessions[1].ipAddress).toEqual(expect.any(String));
+      for (const s of sessions) {
+        expect(Date.parse(s.createdAt)).not.toBeNaN();
+        expect(Date.parse(s.lastActiveAt)).not.toBeNaN();
+        expect(Date.parse(s.expiresAt)).toBeGreaterThan(Date.now());
+        // Never a token (or its hash).
+        expect(Object.keys(s).sort()).toEqual(
+          [
+            'createdAt',
+            'current',
+            'device',
+            'expiresAt',
+            'id',
+            'ipAddress',
+            'lastActiveAt',
+            'userAgent',
+          ].sort(),
+        );
+      }
+      // From the phone, the phone is current.
+      const fromPhone = (await call('GET', '/api/account/sessions', phone)).json().sessions;
+      expect(fromPhone.find((s: { current: boolean }) => s.current).id).toBe(sessions[1].id);
+    });
+
+    it('ends one session at once: its next request is 401; the others stay', async () => {
+      const ann = await signUp(app);
+      const other = await secondSession(ann.email, 'Other browser');
+      expect((await call('GET', '/api/me', other)).statusCode).toBe(200);
+      const { sessions } = (await call('GET', '/api/account/sessions', ann.cookie)).json();
+      const target = sessions.find((s: { current: boolean }) => !s.current);
+      const res = await call('DELETE', `/api/account/sessions/${target.id}`, ann.cookie);
+      expect(res.statusCode).toBe(204);
+      const after = await call('GET', '/api/me', other);
+      expect(after.statusCode).toBe(401);
+      expectProblem(after, 'unauthenticated');
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(200);
+      // Gone: a second revoke is 404.
+      expect((await call('DELETE', `/api/account/sessions/${target.id}`, ann.cookie)).statusCode).toBe(404);
+    });
+
+    it("answers 404 for another person's session id, and leaves it alone", async () => {
+      const ann = await signUp(app);
+      const bob = await signUp(app);
+      const bobs = (await call('GET', '/api/account/sessions', bob.cookie)).json().sessions;
+      const res = await call('DELETE', `/api/account/sessions/${bobs[0].id}`, ann.cookie);
+      expect(res.statusCode).toBe(404);
+      expectProblem(res, 'not_found');
+      const missing = await call('DELETE', '/api/account/sessions/nosuchsession', ann.cookie);
+      expect(missing.json()).toMatchObject({ code: 'not_found', detail: res.json().detail });
+      expect((await call('GET', '/api/me', bob.cookie)).statusCode).toBe(200);
+    });
+
+    it('signs out of every other session, keeping this one', async () => {
+      const ann = await signUp(app);
+      const a = await secondSession(ann.email, 'A');
+      const b = await secondSession(ann.email, 'B');
+      const bob = await signUp(app);
+      const res = await call('POST', '/api/account/sessions/revoke-others', ann.cookie, {});
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ revoked: 2 });
+      expect((await call('GET', '/api/me', a)).statusCode).toBe(401);
+      expect((await call('GET', '/api/me', b)).statusCode).toBe(401);
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(200);
+      expect((await call('GET', '/api/me', bob.cookie)).statusCode).toBe(200);
+      expect((await call('GET', '/api/account/sessions', ann.cookie)).json().sessions).toHaveLength(1);
+    });
+
+    it('refuses sessions and password changes to nobody signed in (401)', async () => {
+      expect((await call('GET', '/api/account/sessions', null)).statusCode).toBe(401);
+      expect((await call('GET', '/api/account', null)).statusCode).toBe(401);
+    });
+  });
+
+  describe('API keys', () => {
+    it('may not read the account, list or end sessions, change the password or name, or delete it', async () => {
+      const sa = await signUp(app, { name: 'Sam Admin' });
+      await verifyEmail(app, sa.userId);
+      const ws = await createWorkspace(app, sa.cookie);
+      const made = await call('POST', `/api/workspaces/${ws.id}/api-keys`, sa.cookie, { name: 'CI' });
+      expect(made.statusCode).toBe(201);
+      const key = made.json().key as string;
+      const sessionId = (await call('GET', '/api/account/sessions', sa.cookie)).json().sessions[0].id;
+      const attempts: [string, string, unknown?][] = [
+        ['GET', '/api/account'],
+        ['PATCH', '/api/account', { name: 'Key Name' }],
+        ['GET', '/api/account/sessions'],
+        ['DELETE', `/api/account/sessions/${sessionId}`],
+        ['POST', '/api/account/sessions/revoke-others', {}],
+        ['POST', '/api/account/password', { currentPassword: PASSWORD, newPassword: 'a new password 1' }],
+        ['DELETE', '/api/account', { password: PASSWORD }],
+      ];
+      for (const [method, url, body] of attempts) {
+        const res = await bearer(key, method, url, body);
+        expect(res.statusCode, `${method} ${url}`).toBe(403);
+        expectProblem(res, 'forbidden');
+        expect(res.json().detail).toMatch(/API key/);
+      }
+      // Nothing changed: the session lives, the password and name are the old ones.
+      expect((await call('GET', '/api/me', sa.cookie)).json()).toMatchObject({ name: 'Sam Admin' });
+      expect((await signIn(sa.email)).statusCode).toBe(200);
+    });
+  });
+
+  describe('password', () => {
+    it('refuses a wrong current password with 400 naming currentPassword', async () => {
+      const ann = await signUp(app);
+      const res = await call('POST', '/api/account/password', ann.cookie, {
+        currentPassword: 'not my password',
+        newPassword: 'a brand new password',
+      });
+      expect(res.statusCode).toBe(400);
+      expectProblem(res, 'validation');
+      expect(res.json().errors).toEqual([{ path: 'currentPassword', message: expect.any(String) }]);
+      expect((await signIn(ann.email)).statusCode).toBe(200);
+    });
+
+    it('refuses a too-short new password and the same password, naming newPassword', async () => {
+      const ann = await signUp(app);
+      const short = await call('POST', '/api/account/password', ann.cookie, {
+        currentPassword: PASSWORD,
+        newPassword: 'short',
+      });
+      expect(short.statusCode).toBe(400);
+      expect(short.json().errors[0].path).toBe('newPassword');
+      const same = await call('POST', '/api/account/password', ann.cookie, {
+        currentPassword: PASSWORD,
+        newPassword: PASSWORD,
+      });
+      expect(same.statusCode).toBe(400);
+      expect(same.json().errors[0].path).toBe('newPassword');
+    });
+
+    it('changes it: the old one stops working, other sessions end, this one stays', async () => {
+      const ann = await signUp(app);
+      const other = await secondSession(ann.email, 'Other');
+      const res = await call('POST', '/api/account/password', ann.cookie, {
+        currentPassword: PASSWORD,
+        newPassword: 'a brand new password',
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ signedOutSessions: 1 });
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(200);
+      expect((await call('GET', '/api/me', other)).statusCode).toBe(401);
+      expect((await signIn(ann.email)).statusCode).toBe(401);
+      expect((await signIn(ann.email, 'a brand new password')).statusCode).toBe(200);
+      // The new hash is argon2id.
+      const row = await app.troupe.data.db
+        .selectFrom('account')
+        .select('password')
+        .where('userId', '=', ann.userId)
+        .executeTakeFirstOrThrow();
+      expect(row.password).toMatch(/^\$argon2id\$/);
+    });
+
+    it('can keep the other sessions when asked', async () => {
+      const ann = await signUp(app);
+      const other = await secondSession(ann.email, 'Other');
+      const res = await call('POST', '/api/account/password', ann.cookie, {
+        currentPassword: PASSWORD,
+        newPassword: 'a brand new password',
+        signOutOtherSessions: false,
+      });
+      expect(res.json()).toEqual({ signedOutSessions: 0 });
+      expect((await call('GET', '/api/me', other)).statusCode).toBe(200);
+    });
+
+    it('is rate limited like sign-in (429 after SIGN_IN_RATE_LIMIT attempts a minute)', async () => {
+      const ann = await signUp(app);
+      const attempt = () =>
+        call('POST', '/api/account/password', ann.cookie, {
+          currentPassword: 'guess guess guess',
+          newPassword: 'a brand new password',
+        });
+      for (let i = 0; i < 5; i += 1) expect((await attempt()).statusCode).toBe(400);
+      const limited = await attempt();
+      expect(limited.statusCode).toBe(429);
+      expectProblem(limited, 'rate_limited');
+    });
+
+    it("is not reachable through Better Auth's own change-password route", async () => {
+      const ann = await signUp(app);
+      const res = await call('POST', '/api/auth/change-password', ann.cookie, {
+        currentPassword: PASSWORD,
+        newPassword: 'a brand new password',
+      });
+      expect(res.statusCode).toBe(404);
+      expect((await signIn(ann.email)).statusCode).toBe(200);
+    });
+  });
+
+  describe('name', () => {
+    it('changes the name, the initials and the members view copy', async () => {
+      const ann = await signUp(app, { name: 'Ann Lee' });
+      const ws = await createWorkspace(app, ann.cookie);
+      const before = (await call('GET', '/api/account', ann.cookie)).json();
+      expect(before).toMatchObject({ name: 'Ann Lee', initials: 'AL', email: ann.email });
+      const res = await call('PATCH', '/api/account', ann.cookie, { name: '  Zoë Quinn-Ray ' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ name: 'Zoë Quinn-Ray', initials: 'ZQ' });
+      expect((await call('GET', '/api/me', ann.cookie)).json().name).toBe('Zoë Quinn-Ray');
+      const members = (await call('GET', `/api/workspaces/${ws.id}/members`, ann.cookie)).json().members;
+      expect(members[0]).toMatchObject({ name: 'Zoë Quinn-Ray' });
+      const bad = await call('PATCH', '/api/account', ann.cookie, { name: 'evil\u202Egnp.exe' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0].path).toBe('name');
+    });
+  });
+
+  describe('deleting the account', () => {
+    it('is refused while the only Super Admin of a workspace, naming it, and the page says so first', async () => {
+      const ann = await signUp(app, { name: 'Ann' });
+      const ws = await createWorkspace(app, ann.cookie, 'Night Owls');
+      await createWorkspace(app, ann.cookie, 'Early Birds');
+      const account = (await call('GET', '/api/account', ann.cookie)).json();
+      expect(account.deletion.allowed).toBe(false);
+      expect(account.deletion.soleAdminOf.map((w: { name: string }) => w.name)).toEqual([
+        'Early Birds',
+        'Night Owls',
+      ]);
+      expect(account.deletion.reason).toContain('Night Owls');
+      const res = await call('DELETE', '/api/account', ann.cookie, { password: PASSWORD });
+      expect(res.statusCode).toBe(409);
+      expectProblem(res, 'last_admin');
+      expect(res.json().detail).toContain('“Night Owls”');
+      expect(res.json().detail).toContain('“Early Birds”');
+      // Nothing happened.
+      expect((await call('GET', `/api/workspaces/${ws.id}`, ann.cookie)).statusCode).toBe(200);
+    });
+
+    it('refuses a wrong password (400 naming password)', async () => {
+      const ann = await signUp(app);
+      const res = await call('DELETE', '/api/account', ann.cookie, { password: 'wrong password!' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0].path).toBe('password');
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(200);
+    });
+
+    it('deletes a person with no workspace: signed out everywhere, cannot sign in', async () => {
+      const ann = await signUp(app);
+      const other = await secondSession(ann.email, 'Other');
+      const res = await call('DELETE', '/api/account', ann.cookie, { password: PASSWORD });
+      expect(res.statusCode).toBe(204);
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(401);
+      expect((await call('GET', '/api/me', other)).statusCode).toBe(401);
+      expect((await signIn(ann.email)).statusCode).toBe(401);
+      // The address may sign up again.
+      expect((await signUp(app, { email: ann.email })).email).toBe(ann.email);
+    });
+
+    it('hands their items and created workspace to the longest-serving Super Admin, frees the seat, audits it', async () => {
+      const founder = await signUp(app, { name: 'Founder' });
+      await verifyEmail(app, founder.userId);
+      const ws = await createWorkspace(app, founder.cookie, 'Studio');
+      const heir = await joinAs(app, founder.cookie, ws.id, 'creator', 'Heir');
+      const later = await joinAs(app, founder.cookie, ws.id, 'creator', 'Later');
+      for (const u of [heir, later]) {
+        const res = await call('PATCH', `/api/workspaces/${ws.id}/members/${u.userId}`, founder.cookie, {
+          role: 'super_admin',
+        });
+        expect(res.statusCode).toBe(200);
+      }
+      const folder = (
+        await call('POST', `/api/workspaces/${ws.id}/items`, founder.cookie, {
+          kind: 'folder',
+          title: 'Plans',
+        })
+      ).json();
+      // A grant to the founder on someone else's item goes with the account.
+      const laterItem = (
+        await call('POST', `/api/workspaces/${ws.id}/items`, later.cookie, { kind: 'draft', title: 'Later' })
+      ).json();
+      expect(
+        (
+          await call('PUT', `/api/items/${laterItem.id}/grants/${founder.userId}`, later.cookie, {
+            permission: 'edit',
+          })
+        ).statusCode,
+      ).toBe(200);
+      const seatsBefore = (await call('GET', `/api/workspaces/${ws.id}`, heir.cookie)).json().seatsUsed;
+      expect((await call('GET', '/api/account', founder.cookie)).json().deletion).toEqual({
+        allowed: true,
+        reason: null,
+        soleAdminOf: [],
+      });
+
+      const res = await call('DELETE', '/api/account', founder.cookie, { password: PASSWORD });
+      expect(res.statusCode).toBe(204);
+
+      const db = app.troupe.data.db;
+      expect(await db.selectFrom('user').select('id').where('id', '=', founder.userId).execute()).toEqual([]);
+      expect(
+        await db.selectFrom('session').select('id').where('userId', '=', founder.userId).execute(),
+      ).toEqual([]);
+      expect(
+        await db.selectFrom('memberships').select('user_id').where('user_id', '=', founder.userId).execute(),
+      ).toEqual([]);
+      expect(
+        await db.selectFrom('item_grants').select('user_id').where('user_id', '=', founder.userId).execute(),
+      ).toEqual([]);
+      const item = (await call('GET', `/api/items/${folder.id}`, heir.cookie)).json();
+      expect(item.ownerId).toBe(heir.userId);
+      const wsRow = await db
+        .selectFrom('workspaces')
+        .select('created_by')
+        .where('id', '=', ws.id)
+        .executeTakeFirstOrThrow();
+      expect(wsRow.created_by).toBe(heir.userId);
+      expect((await call('GET', `/api/workspaces/${ws.id}`, heir.cookie)).json().seatsUsed).toBe(
+        seatsBefore - 1,
+      );
+      const audit = (await call('GET', `/api/workspaces/${ws.id}/audit`, heir.cookie)).json().events;
+      expect(audit[0]).toMatchObject({ action: 'items.hand_over', target: { id: heir.userId } });
+      expect(audit[1]).toMatchObject({
+        action: 'account.delete',
+        actor: { label: `Founder <${founder.email}>` },
+        target: { type: 'user', label: founder.email },
+        before: { role: 'super_admin' },
+      });
+    });
+  });
+
+  describe('accepting an invitation proves the address', () => {
+    it('marks an unverified invitee verified when they accept as the invited address', async () => {
+      const admin = await signUp(app, { name: 'Admin' });
+      await verifyEmail(app, admin.userId);
+      const ws = await createWorkspace(app, admin.cookie);
+      const email = uniqueEmail('invitee');
+      expect((await invite(app, admin.cookie, ws.id, [email])).statusCode).toBe(201);
+      const token = await invitationToken(app, email);
+      const bea = await signUp(app, { email });
+      expect((await call('GET', '/api/me', bea.cookie)).json().emailVerified).toBe(false);
+      const res = await call('POST', `/api/invitations/${token}/accept`, bea.cookie);
+      expect(res.statusCode).toBe(200);
+      const me = (await call('GET', '/api/me', bea.cookie)).json();
+      expect(me.emailVerified).toBe(true);
+      expect(me.workspaces).toEqual([{ id: ws.id, name: ws.name, role: 'creator' }]);
+      const accepted = (
+        await call('GET', `/api/workspaces/${ws.id}/audit?action=invitation.accept`, admin.cookie)
+      ).json().events[0];
+      expect(accepted.after).toEqual({ role: 'creator', emailVerified: true });
+    });
+
+    it('verifies nothing for another account: 403 email_mismatch, still unverified', async () => {
+      const admin = await signUp(app);
+      const ws = await createWorkspace(app, admin.cookie);
+      const email = uniqueEmail('invitee');
+      await invite(app, admin.cookie, ws.id, [email]);
+      const token = await invitationToken(app, email);
+      const eve = await signUp(app);
+      const res = await call('POST', `/api/invitations/${token}/accept`, eve.cookie);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().code).toBe('email_mismatch');
+      expect((await call('GET', '/api/me', eve.cookie)).json().emailVerified).toBe(false);
+    });
+
+    it('an unverified person who signs in again (a new session) can accept and is verified', async () => {
+      const admin = await signUp(app);
+      const ws = await createWorkspace(app, admin.cookie);
+      const email = uniqueEmail('invitee');
+      const bea = await signUp(app, { email });
+      await invite(app, admin.cookie, ws.id, [email], 'viewer');
+      const token = await invitationToken(app, email);
+      const again = await secondSession(email, 'Laptop');
+      expect((await call('POST', `/api/invitations/${token}/accept`, again)).statusCode).toBe(200);
+      expect((await call('GET', '/api/me', bea.cookie)).json().emailVerified).toBe(true);
+    });
+  });
+
+  describe('audit', () => {
+    it('records workspace creation', async () => {
+      const ann = await signUp(app, { name: 'Ann' });
+      const ws = await createWorkspace(app, ann.cookie, 'Fresh Start');
+      const events = (await call('GET', `/api/workspaces/${ws.id}/audit`, ann.cookie)).json().events;
+      expect(events).toEqual([
+        expect.objectContaining({
+          action: 'workspace.create',
+          actor: { id: ann.userId, label: `Ann <${ann.email}>` },
+          target: { type: 'workspace', id: ws.id, label: 'Fresh Start' },
+          after: { name: 'Fresh Start', seats: 5 },
+        }),
+      ]);
+    });
+
+    it('records item creation, rename, move and deletion', async () => {
+      const ann = await signUp(app, { name: 'Ann' });
+      const ws = await createWorkspace(app, ann.cookie);
+      const folder = (
+        await call('POST', `/api/workspaces/${ws.id}/items`, ann.cookie, { kind: 'folder', title: 'F' })
+      ).json();
+      const draft = (
+        await call('POST', `/api/workspaces/${ws.id}/items`, ann.cookie, { kind: 'draft', title: 'D' })
+      ).json();
+      await call('PATCH', `/api/items/${draft.id}`, ann.cookie, { title: 'D2', parentId: folder.id });
+      await call('DELETE', `/api/items/${draft.id}`, ann.cookie);
+      const events = (await call('GET', `/api/workspaces/${ws.id}/audit`, ann.cookie)).json().events;
+      expect(events.map((e: { action: string }) => e.action)).toEqual([
+        'item.trash',
+        'item.move',
+        'item.rename',
+        'item.create',
+        'item.create',
+        'workspace.create',
+      ]);
+      expect(events[2]).toMatchObject({ before: { title: 'D' }, after: { title: 'D2' } });
+    });
+  });
+
+  it('answers a person without a password login 400 on a password change, never a 500', async () => {
+    const ann = await signUp(app);
+    await app.troupe.data.db.deleteFrom('account').where('userId', '=', ann.userId).execute();
+    const res = await call('POST', '/api/account/password', ann.cookie, {
+      currentPassword: PASSWORD,
+      newPassword: 'a brand new password',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe('currentPassword');
+  });
+});
