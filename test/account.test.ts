@@ -318,6 +318,8 @@ describe.each(dialects)('account page on %s', (dialect) => {
       await verifyEmail(app, founder.userId);
       const ws = await createWorkspace(app, founder.cookie, 'Studio');
       const heir = await joinAs(app, founder.cookie, ws.id, 'creator', 'Heir');
+      // The clock stands still in tests: Later joins a minute after Heir.
+      app.clock.advance(60_000);
       const later = await joinAs(app, founder.cookie, ws.id, 'creator', 'Later');
       for (const u of [heir, later]) {
         const res = await call('PATCH', `/api/workspaces/${ws.id}/members/${u.userId}`, founder.cookie, {
