@@ -88,7 +88,12 @@ describe.each(dialects)('video files on S3-compatible storage, %s', (dialect) =>
         expect(part.headers['content-range']).toBe(`bytes ${start}-${end}/${mp4.length}`);
         expect(part.rawPayload.equals(mp4.subarray(start, end + 1)), range).toBe(true);
       }
-      const del = await app.request({ method: 'DELETE', url: `/api/items/${item.id}`, cookie: admin.cookie });
+      // Deleted for good (a plain delete keeps it in the trash for 30 days).
+      const del = await app.request({
+        method: 'DELETE',
+        url: `/api/items/${item.id}?permanent=true`,
+        cookie: admin.cookie,
+      });
       expect(del.statusCode).toBe(204);
       await app.troupe.storageSweeper.runOnce();
       expect(await objects()).toEqual([]);

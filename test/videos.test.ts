@@ -234,7 +234,7 @@ describe.each(dialects)('video files on %s', (dialect) => {
     expect(notImage.statusCode).toBe(415);
   });
 
-  it('deleting the item (or its folder, or the workspace) removes its files from storage', async () => {
+  it('deleting the item for good (or its folder, or the workspace) removes its files from storage', async () => {
     const { item } = await uploadedVideo(fx.app, fx.admin.cookie, fx.ws.id);
     const folder = await fx.app.request({
       method: 'POST',
@@ -252,9 +252,18 @@ describe.each(dialects)('video files on %s', (dialect) => {
       (await uploadRaw(fx.app, fx.admin.cookie, inFolder.json().id, webm, 'video/webm')).statusCode,
     ).toBe(200);
     expect(storedFiles(fx.app)).toHaveLength(2);
-    const del = await fx.app.request({
+    // To the trash: the files stay (it can be restored for 30 days; test/trash.test.ts).
+    const trashed = await fx.app.request({
       method: 'DELETE',
       url: `/api/items/${item.id}`,
+      cookie: fx.admin.cookie,
+    });
+    expect(trashed.statusCode).toBe(204);
+    await fx.app.troupe.storageSweeper.runOnce();
+    expect(storedFiles(fx.app)).toHaveLength(2);
+    const del = await fx.app.request({
+      method: 'DELETE',
+      url: `/api/items/${item.id}?permanent=true`,
       cookie: fx.admin.cookie,
     });
     expect(del.statusCode).toBe(204);
@@ -262,7 +271,7 @@ describe.each(dialects)('video files on %s', (dialect) => {
     expect(storedFiles(fx.app)).toHaveLength(1);
     await fx.app.request({
       method: 'DELETE',
-      url: `/api/items/${folder.json().id}`,
+      url: `/api/items/${folder.json().id}?permanent=true`,
       cookie: fx.admin.cookie,
     });
     await fx.app.troupe.storageSweeper.runOnce();

@@ -91,6 +91,7 @@ for (const viewport of [
       await expect(undo).toBeVisible();
       await shot('02-undo-toast');
       await undo.click();
+      await expect(page.getByText('“Reels” is back where it was.')).toBeVisible();
       await expect(libraryItem(page, 'Reels')).toBeVisible();
       await libraryItem(page, 'Reels').getByRole('link', { name: 'Reels' }).click();
       await expect(libraryItem(page, 'Cut 1')).toBeVisible();
@@ -110,6 +111,7 @@ for (const viewport of [
       await noSidewaysScroll(page);
       await shot('03-trash');
       await row.getByRole('button', { name: 'Restore Reels' }).click();
+      await expect(page.getByText('“Reels” is back where it was.')).toBeVisible();
       await expect(page.getByText('The trash is empty')).toBeVisible();
       await noSidewaysScroll(page);
       await page.goto(`/w/${wsId}/library`);

@@ -29,7 +29,8 @@ function asLink(item: ListedItem): ChainLink {
 }
 
 /**
- * The library root, a folder, or "shared with me": exactly the items the caller can view, each
+ * The library root ("Workspace"), a folder, "shared with me" or "mine" (the items the caller owns,
+ * but those inside a folder they own): exactly the items the caller can view, each
  * with their permission, one page at a time. A folder page is two small queries: the folder's
  * chain (what it passes down to everything inside), then the page filtered by that in SQL.
  */

@@ -150,16 +150,23 @@ export function useDeleteItem(wsId: string, permanent = false) {
   });
 }
 
-/** Brings a deleted item back (Undo, the Trash page). */
+/** Brings a deleted item back (the Trash page). */
 export function useRestoreItem(wsId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.items.restore(id),
-    onSuccess: (item) => {
-      queryClient.setQueryData(queryKeys.item(item.id), item);
-      refreshItems(queryClient, wsId);
-    },
+    mutationFn: (id: string) => restoreItem(queryClient, wsId, id),
   });
+}
+
+/**
+ * Restores an item and refreshes what shows it. Outside a hook's lifetime, for the Undo of a
+ * toast that outlives the row (and its menu) the delete removed.
+ */
+export async function restoreItem(queryClient: QueryClient, wsId: string, id: string): Promise<Item> {
+  const item = await api.items.restore(id);
+  queryClient.setQueryData(queryKeys.item(item.id), item);
+  refreshItems(queryClient, wsId);
+  return item;
 }
 
 /** The workspace trash: what the caller may restore, newest deletion first, 50 a page. */

@@ -11,12 +11,13 @@ import {
   IconTrash,
   IconUsers,
 } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { Item } from '../../../../src/contract/index.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
 import { ConfirmModal } from '../../ui/confirm-modal.tsx';
-import { useDeleteItem, useRestoreItem } from './hooks.ts';
+import { restoreItem, useDeleteItem } from './hooks.ts';
 import { kindLabels } from './kinds.tsx';
 import { itemLink, openPath, trashPath } from './links.ts';
 import { MoveModal } from './move-modal.tsx';
@@ -42,7 +43,7 @@ export function ItemMenu({
 }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const remove = useDeleteItem(item.workspaceId);
-  const restore = useRestoreItem(item.workspaceId);
+  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const { abilities } = item;
   const kind = kindLabels[item.kind].toLowerCase();
@@ -140,10 +141,10 @@ export function ItemMenu({
               showUndo(
                 item,
                 () =>
-                  restore.mutate(item.id, {
-                    onSuccess: () => notifySuccess('Restored', `“${item.title}” is back where it was.`),
-                    onError: (error) => notifyError(error, 'Couldn’t restore it'),
-                  }),
+                  void restoreItem(queryClient, item.workspaceId, item.id).then(
+                    () => notifySuccess('Restored', `“${item.title}” is back where it was.`),
+                    (error) => notifyError(error, 'Couldn’t restore it'),
+                  ),
                 () => void navigate(trashPath(item.workspaceId)),
               );
               onDeleted?.(item);
