@@ -534,7 +534,7 @@ async function load(
   };
 }
 
-const describe = (m: Figure) =>
+const describeFigure = (m: Figure) =>
   `  ${m.route.padEnd(12)} c=${String(m.connections).padStart(3)} r${m.round}: ${String(m.requestsPerSec).padStart(6)} req/s, ` +
   `p50 ${m.latencyMs.p50} p95 ${m.latencyMs.p95} p99 ${m.latencyMs.p99} ms, CPU ${m.serverCpuUs ?? '?'}` +
   `${m.dbCpuUs !== null ? ` + db ${m.dbCpuUs}` : ''} µs/req${m.errors ? `, ${m.errors} errors` : ''}, load ${m.loadAvg[0]}→${m.loadAvg[1]}`;
@@ -728,7 +728,7 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
           round,
         );
         figures.push(m);
-        console.log(describe(m));
+        console.log(describeFigure(m));
       }
     }
   }
