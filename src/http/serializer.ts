@@ -53,7 +53,8 @@ function compile(schema: unknown): ((data: unknown) => string) | null {
 const PRIMITIVE = new Set(['string', 'number', 'integer', 'boolean']);
 
 /**
- * `anyOf: [{type: 'string'}, {type: 'null'}]` (a nullable primitive) as `type: ['string', 'null']`:
+ * The JSON Schema as fast-json-stringify should see it. `anyOf: [{type: 'string'}, {type: 'null'}]`
+ * (a nullable primitive) becomes `type: ['string', 'null']`:
  * fast-json-stringify writes the latter directly, while an anyOf is decided per value by running
  * an Ajv validator over it.
  */
@@ -62,6 +63,10 @@ function simplify(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) out[k] = simplify(v);
+  // fast-json-stringify writes only the declared properties either way; but inside an anyOf (a
+  // nullable object, a union) Ajv picks the branch, and `additionalProperties: false` would make
+  // an object with one field more match no branch (a 500) where zod strips the field.
+  if (out.additionalProperties === false) delete out.additionalProperties;
   const anyOf = out.anyOf as Record<string, unknown>[] | undefined;
   if (Array.isArray(anyOf) && anyOf.length === 2) {
     const nul = anyOf.findIndex((s) => s.type === 'null' && Object.keys(s).length === 1);
