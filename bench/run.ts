@@ -41,6 +41,8 @@
  *   --pg-admin-url <url>             BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/test);
  *                                                       only used to CREATE/DROP troupe_bench_<random>
  *   --cpu-prof                       BENCH_CPU_PROF=1   both servers under --cpu-prof (bench/results/profiles/)
+ *   --log-level <level>              BENCH_LOG_LEVEL    the product server's LOG_LEVEL (default silent; `info` is
+ *                                                       production's: two log lines a request, to a pipe this process drains)
  *   --out <file>                     BENCH_OUT          (default bench/results/latest.json)
  */
 import { randomBytes } from 'node:crypto';
@@ -107,6 +109,7 @@ const { values: flags } = parseArgs({
     loops: { type: 'string' },
     'pg-admin-url': { type: 'string' },
     'cpu-prof': { type: 'boolean' },
+    'log-level': { type: 'string' },
     out: { type: 'string' },
   },
   strict: true,
@@ -133,6 +136,7 @@ const options = {
   loops: Math.round(positiveNumber('--loops', flags.loops ?? env.BENCH_LOOPS, 100, 10_000)),
   pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
   cpuProf: flags['cpu-prof'] ?? env.BENCH_CPU_PROF === '1',
+  logLevel: flags['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'silent',
   out: resolve(flags.out ?? env.BENCH_OUT ?? join(resultsDir, 'latest.json')),
 };
 const loadScenarios = LOAD_SCENARIOS.filter((s) => scenarios.includes(s));
@@ -716,7 +720,7 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
     cpuProf: options.cpuProf,
     maxSeconds: 600 + plannedS,
     // Many sign-ups from loopback; invitations come from many (forwarded) client addresses.
-    env: { SIGN_UP_RATE_LIMIT: '100000', TRUST_PROXY: '127.0.0.1' },
+    env: { SIGN_UP_RATE_LIMIT: '100000', TRUST_PROXY: '127.0.0.1', LOG_LEVEL: options.logLevel },
   });
   const data = openDataSource(dialect, db.url);
   onCleanup(() => data.close());
