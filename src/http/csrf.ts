@@ -13,9 +13,15 @@ export function createCsrfGuard(publicUrl: string, hasSessionCookie: (req: Fasti
   const trusted = new URL(publicUrl).origin;
   // Synchronous: a hook that returns no promise costs the request nothing when it passes.
   return function csrfGuard(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
-    if (safeMethods.has(req.method) || !req.headers.cookie || !hasSessionCookie(req)) return done();
+    if (safeMethods.has(req.method) || !req.headers.cookie || !hasSessionCookie(req)) {
+      done();
+      return;
+    }
     const source = req.headers.origin ?? originOf(req.headers.referer);
-    if (source && (source === trusted || source === `${req.protocol}://${req.host}`)) return done();
+    if (source && (source === trusted || source === `${req.protocol}://${req.host}`)) {
+      done();
+      return;
+    }
     // Answered here: the request goes no further.
     sendProblem(
       reply,
