@@ -10,7 +10,8 @@
  *    filled in bulk with 10,000 members (bench/members-data.ts) for the members page.
  * 3. autocannon from this process, at each of `--connections` (default 50 and 1): the bare floor,
  *    the product's one-PK route (`/bench/baseline/:id`), then every scenario, back to back in each
- *    round (order reversed every other round). Each figure has req/s, p50/p95/p99 (per response,
+ *    round (order reversed every other round); before each figure both servers are let finish the
+ *    previous figure's backlog (idle under 10% of a core). Each figure has req/s, p50/p95/p99 (per response,
  *    microsecond resolution) and the server's CPU µs per request (its /proc CPU time over the
  *    requests; on PostgreSQL the database backends' too), and the load average around it. The load
  *    generator shares the machine's cores with the server, so CPU per request is the steadier figure.
@@ -475,6 +476,21 @@ interface Figure {
   loadAvg: [number, number];
 }
 
+/**
+ * Waits until both servers are idle (under 10% of a core over 200 ms, at most 15 s): a heavy
+ * scenario leaves a backlog of accepted requests that the server is still answering when the load
+ * generator stops, and the next figure (often the bare floor) must not share the cores with it.
+ */
+async function settle(pids: number[]): Promise<void> {
+  const cpu = () => pids.reduce((sum, pid) => sum + (processCpuUs(pid) ?? 0), 0);
+  const until = Date.now() + 15_000;
+  while (Date.now() < until) {
+    const a = cpu();
+    await new Promise((r) => setTimeout(r, 200));
+    if (cpu() - a < 20_000) return;
+  }
+}
+
 async function load(
   server: Server,
   db: ScratchDb,
@@ -745,6 +761,7 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
       const order = round % 2 === 1 ? inRound : [...inRound].reverse();
       for (const r of order) {
         if (interrupted()) throw new Error('interrupted');
+        await settle([server.pid, bare.pid]);
         const m = await load(
           serverOf(r),
           db,
