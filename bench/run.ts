@@ -777,6 +777,7 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
     }
   }
   const loops: LoopFigure[] = [];
+  await settle([server.pid, bare.pid]);
   if (has('members-write')) loops.push(await membersAfterWrite(server, fixture));
   if (has('invite')) loops.push(await inviteLoop(server, data, fixture));
   for (const l of loops)
