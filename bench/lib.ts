@@ -168,13 +168,19 @@ export interface Server {
 export async function startServer(
   dialect: DialectName,
   db: { url: string; dataDir: string },
-  opts: { cpuProf: boolean; maxSeconds: number; env?: Record<string, string> },
+  opts: { cpuProf: boolean; maxSeconds: number; env?: Record<string, string>; script?: string },
 ): Promise<Server> {
   const port = await freePort();
-  const nodeArgs = ['--import', 'tsx', 'bench/server.ts'];
+  const script = opts.script ?? 'bench/server.ts';
+  const nodeArgs = ['--import', 'tsx', script];
   if (opts.cpuProf) {
     // One directory per server: Node writes one profile per thread (main, and tsx's loader worker).
-    const dir = join(resultsDir, 'profiles', `${dialect}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    const name = script.replace(/^bench\/|\.ts$/g, '');
+    const dir = join(
+      resultsDir,
+      'profiles',
+      `${dialect}-${name}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+    );
     mkdirSync(dir, { recursive: true });
     nodeArgs.unshift('--cpu-prof', '--cpu-prof-dir', dir);
   }
@@ -196,7 +202,7 @@ export async function startServer(
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error('could not start bench/server.ts');
+  if (pid === undefined) throw new Error(`could not start ${script}`);
   cleanups.push(() => stopServer(child));
 
   await new Promise<void>((ok, fail) => {

@@ -6,6 +6,7 @@
  * stdin closes (the parent went away) or after BENCH_MAX_SECONDS (default 1800).
  */
 import type { FastifyInstance } from 'fastify';
+import { findWorkspace } from '../src/data/workspaces.repo.ts';
 import { ConfigError, loadConfig } from '../src/infra/config.ts';
 import { createTroupe, type Troupe } from '../src/troupe.ts';
 
@@ -15,18 +16,15 @@ const BENCH_AUTH_SECRET = 'troupe-bench-secret-not-for-production-0123456789';
 let troupe: Troupe | null = null;
 
 /**
- * GET /bench/baseline/:id: one primary-key select of a `workspaces` row on the same database
- * (same Kysely instance, same SQLite connection or PostgreSQL pool) as the product routes, through
- * the same Fastify instance and hooks. The floor that /api/me is compared against.
+ * GET /bench/baseline/:id: the product's one-primary-key route: one select of a `workspaces` row
+ * by the product's own repository function (`findWorkspace`, compiled once) on the same database (same Kysely instance, same SQLite connection or PostgreSQL pool) as the
+ * product routes, through the same Fastify instance, plugins and hooks (request id, security
+ * headers, CSRF guard, logger, rate-limit plugin). The second floor of `npm run bench`.
  */
 function baselineRoutes(app: FastifyInstance) {
   app.get<{ Params: { id: string } }>('/bench/baseline/:id', async (req, reply) => {
     if (!troupe) throw new Error('not ready');
-    const row = await troupe.data.db
-      .selectFrom('workspaces')
-      .selectAll()
-      .where('id', '=', req.params.id)
-      .executeTakeFirst();
+    const row = await findWorkspace(troupe.data.db, req.params.id);
     if (!row) return reply.code(404).send({ code: 'not_found' });
     return row;
   });

@@ -37,15 +37,23 @@ export async function insertMembership(conn: Conn, m: NewMembership, now: number
     .execute();
 }
 
-export async function findMembership(conn: Conn, workspaceId: string, userId: string) {
-  return conn
+/** The gate's membership lookup (compiled once: data/reusable-query.ts). */
+const membershipQuery = reusable((conn: Conn, workspaceId: string, userId: string) =>
+  conn
     .selectFrom('memberships')
     .select(['user_id', 'role', 'email', 'name', 'created_at'])
     .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst() as Promise<
-    { user_id: string; role: Role; email: string; name: string; created_at: number } | undefined
-  >;
+    .where('user_id', '=', userId),
+);
+
+export async function findMembership(
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+): Promise<{ user_id: string; role: Role; email: string; name: string; created_at: number } | undefined> {
+  return (await membershipQuery(conn, workspaceId, userId)).rows[0] as
+    | { user_id: string; role: Role; email: string; name: string; created_at: number }
+    | undefined;
 }
 
 export async function findMembershipByEmail(conn: Conn, workspaceId: string, email: string) {

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
+import { reusable } from './reusable-query.ts';
 import type { WorkspacesTable } from './schema.ts';
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
@@ -9,24 +10,30 @@ export async function insertWorkspace(conn: Conn, row: Insertable<WorkspacesTabl
   await conn.insertInto('workspaces').values(row).execute();
 }
 
-export async function findWorkspace(conn: Conn, workspaceId: string): Promise<WorkspaceRow | undefined> {
-  return conn.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirst();
-}
-
-export async function listWorkspacesOfUser(
-  conn: Conn,
-  userId: string,
-): Promise<(WorkspaceRow & { role: Role })[]> {
-  const rows = await conn
+// On request paths: compiled once (data/reusable-query.ts).
+const workspaceById = reusable((conn: Conn, workspaceId: string) =>
+  conn.selectFrom('workspaces').selectAll().where('id', '=', workspaceId),
+);
+const workspacesOfUser = reusable((conn: Conn, userId: string) =>
+  conn
     .selectFrom('memberships as m')
     .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
     .selectAll('w')
     .select('m.role')
     .where('m.user_id', '=', userId)
     .orderBy('w.name')
-    .orderBy('w.id')
-    .execute();
-  return rows as (WorkspaceRow & { role: Role })[];
+    .orderBy('w.id'),
+);
+
+export async function findWorkspace(conn: Conn, workspaceId: string): Promise<WorkspaceRow | undefined> {
+  return (await workspaceById(conn, workspaceId)).rows[0];
+}
+
+export async function listWorkspacesOfUser(
+  conn: Conn,
+  userId: string,
+): Promise<(WorkspaceRow & { role: Role })[]> {
+  return (await workspacesOfUser(conn, userId)).rows as (WorkspaceRow & { role: Role })[];
 }
 
 export type WorkspacePatch = Partial<Pick<WorkspaceRow, 'name' | 'require_approval' | 'company_domain'>>;

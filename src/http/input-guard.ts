@@ -10,22 +10,22 @@ import { problem, sendProblem } from './problem.ts';
  * whose input no schema of ours describes (Better Auth's catch-all, the dev mailbox) and any
  * route added later, so neither database ever sees such a string.
  */
-export async function inputGuard(req: FastifyRequest, reply: FastifyReply) {
+export function inputGuard(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
   // A body its route reads itself as a stream (the video upload) is bytes, not parsed input.
-  const body = req.body instanceof Readable ? undefined : req.body;
-  for (const [where, value] of [
-    ['params', req.params],
-    ['query', req.query],
-    ['body', body],
-  ] as const) {
-    const issue = findInputProblem(value);
-    if (issue) {
-      // A wildcard route's parameter is called `*` by the router: it is the rest of the path.
-      const path = where === 'params' && issue.path === '*' ? 'path' : issue.path || where;
-      return sendProblem(
-        reply,
-        problem('validation', `${path}: ${issue.message}`, [{ path, message: issue.message }]),
-      );
-    }
-  }
+  const issue =
+    check(reply, 'params', req.params) ||
+    check(reply, 'query', req.query) ||
+    check(reply, 'body', req.body instanceof Readable ? undefined : req.body);
+  // An answer was sent (400): the request goes no further.
+  if (!issue) done();
+}
+
+/** Sends the 400 and returns true when `value` breaks the rule. */
+function check(reply: FastifyReply, where: 'params' | 'query' | 'body', value: unknown): boolean {
+  const issue = findInputProblem(value);
+  if (!issue) return false;
+  // A wildcard route's parameter is called `*` by the router: it is the rest of the path.
+  const path = where === 'params' && issue.path === '*' ? 'path' : issue.path || where;
+  sendProblem(reply, problem('validation', `${path}: ${issue.message}`, [{ path, message: issue.message }]));
+  return true;
 }
