@@ -86,12 +86,16 @@ describe('backup and restore (SQLite)', () => {
       }
     };
     const writers = [writer(), writer(), writer(), writer()];
-    await new Promise((r) => setTimeout(r, 500));
+    // Until enough writes are acknowledged (not a fixed time: a loaded machine writes slower).
+    const waitFor = async (done: () => boolean) => {
+      for (let i = 0; i < 600 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await waitFor(() => writes.length > 10);
     const backupDir = tempDir('troupe-backups-');
     const backupStarted = performance.now();
     const backup = await run('scripts/backup.ts', [backupDir], { DATA_DIR: dataDir });
     const backupEnded = performance.now();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => writes.some((w) => w.started > backupEnded));
     stop = true;
     await Promise.all(writers);
     expect(backup.code, backup.out).toBe(0);
