@@ -9,7 +9,12 @@ import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/data/ids.ts';
-import { explainMembersView, MIN_INDEXED_TERM, WALK_BUDGET } from '../src/data/members.repo.ts';
+import {
+  explainMembersView,
+  listMembersView,
+  MIN_INDEXED_TERM,
+  WALK_BUDGET,
+} from '../src/data/members.repo.ts';
 import { migrateToLatest } from '../src/data/migrations.ts';
 import { JOIN_REQUEST_TTL_MS, sortKey } from '../src/domain/members.ts';
 import {
@@ -487,7 +492,10 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
 
     const view = (q: string) => ({ q, after: null, limit: 50, membersOnly: false, now: app.clock.now() });
     const rare = await explainMembersView(db, fx.ws.id, view('quennell'));
-    expect(rare.search).toBe('index');
+    // PostgreSQL: one statement with both ways and the probe that picks one (`auto`); the way not
+    // taken shows as "never executed".
+    const indexUsed = /Bitmap Index Scan on memberships_search_idx \(actual rows=(\d+)/g;
+    expect(rare.search).toBe(dialect === 'sqlite' ? 'index' : 'auto');
     if (dialect === 'sqlite') {
       const plan = rare.plan.join('\n');
       // The members come from the FTS5 table and their keys, each fetched by primary key: no walk.
@@ -498,24 +506,29 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
       expect(plan).not.toMatch(/SCAN memberships|memberships USING INDEX memberships_sort_idx/);
     } else {
       const plan = rare.plan.join('\n');
-      expect(plan).toMatch(/Bitmap Index Scan on memberships_search_idx/);
       // The index hands over the 5 matching rows (each Bitmap Index Scan: one for the name, one for the email).
-      const rows = [...plan.matchAll(/Bitmap Index Scan on memberships_search_idx \(actual rows=(\d+)/g)].map(
-        (m) => Number(m[1]),
-      );
-      expect(rows.length).toBeGreaterThan(0);
+      const rows = [...plan.matchAll(indexUsed)].map((m) => Number(m[1]));
+      expect(rows.length, plan).toBeGreaterThan(0);
       for (const n of rows) expect(n).toBeLessThanOrEqual(5);
+      expect(plan).not.toMatch(/Seq Scan on memberships/);
     }
     // A term that most rows contain walks the display order instead and stops at the page.
     const common = await explainMembersView(db, fx.ws.id, view('example'));
-    expect(common.search).toBe('filter');
+    expect(common.search).toBe(dialect === 'sqlite' ? 'filter' : 'auto');
     expect(common.plan.join('\n')).toMatch(/memberships_sort_idx/);
+    if (dialect === 'postgres') {
+      // The walk stopped at the page (51 rows); the index branch never ran.
+      expect(common.plan.join('\n')).toMatch(
+        /Index Scan using memberships_sort_idx on memberships \(actual rows=51 /,
+      );
+      expect(common.plan.join('\n')).toMatch(
+        /One-Time Filter: \(\$\d+ < '51'::bigint\)[\s\S]*?\(never executed\)/,
+      );
+    }
     // Matches bunched at the end of the display order (a first name): the index, not a walk of 9,800 rows.
     const bunched = await explainMembersView(db, fx.ws.id, view('zoe '));
-    expect(bunched.search).toBe('index');
-    expect(bunched.plan.join('\n')).toMatch(
-      dialect === 'sqlite' ? /VIRTUAL TABLE/ : /Bitmap Index Scan on memberships_search_idx/,
-    );
+    expect(bunched.search).toBe(dialect === 'sqlite' ? 'index' : 'auto');
+    expect(bunched.plan.join('\n')).toMatch(dialect === 'sqlite' ? /VIRTUAL TABLE/ : indexUsed);
     // Short terms (no trigram) walk too.
     expect((await explainMembersView(db, fx.ws.id, view('qu'))).search).toBe('filter');
     expect(MIN_INDEXED_TERM).toBe(3);
@@ -569,8 +582,31 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
     console.log(
       `members search, ${dialect}, 10,000 members, ${times.length} cache misses (a new term each), in process: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms; load average ${load}`,
     );
-    // The figure to record is measured by bench/members-search.ts over HTTP; here a bound a shared
-    // machine keeps, which a search reading every row (the walk for a rare term) would not.
-    expect(p(0.95)).toBeLessThan(50);
+    // The figure to record is measured over HTTP by bench/members-search.ts; a shared machine's load
+    // moves it too much for a tight bound here. What must hold under any load: for terms nobody
+    // has, the indexed search beats the query it replaced (the walk that tests every row) by far.
+    const before = (q: string) =>
+      sql`SELECT user_id FROM memberships WHERE workspace_id = ${fx.ws.id}
+            AND (sort_key LIKE ${`%${q}%`} OR email LIKE ${`%${q}%`})
+            ORDER BY sort_key, user_id LIMIT 51`.execute(db);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const oldMs: number[] = [];
+    const newMs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const q = `zq${randomBytes(3).toString('hex')}`;
+      let t0 = performance.now();
+      expect((await before(q)).rows).toEqual([]);
+      oldMs.push(performance.now() - t0);
+      t0 = performance.now();
+      expect(await listMembersView(db, fx.ws.id, view(q))).toEqual([]);
+      newMs.push(performance.now() - t0);
+    }
+    console.log(
+      `members search, ${dialect}, a term nobody has: median ${median(newMs).toFixed(3)} ms by index, ${median(oldMs).toFixed(3)} ms by the old query text`,
+    );
+    // (SQLite only: on PostgreSQL the old query text is now planned with the trigram index too, so
+    // it is no longer "before"; the plans above are the proof there.)
+    if (dialect === 'sqlite') expect(median(newMs) * 3).toBeLessThan(median(oldMs));
+    expect(p(0.95)).toBeLessThan(250);
   }, 180_000);
 });

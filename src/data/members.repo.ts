@@ -1,7 +1,8 @@
-import { CompiledQuery, SqliteAdapter, sql } from 'kysely';
+import { CompiledQuery, type QueryCreator, SqliteAdapter, sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
 import { reusable } from './reusable-query.ts';
+import type { Database } from './schema.ts';
 
 export interface NewMembership {
   workspaceId: string;
@@ -200,7 +201,7 @@ export const PROBE_CAP = 500;
  * means the walk stops within WALK_BUDGET rows. Otherwise (a rare term, or matches bunched far down
  * the order, as a first name's are) the index is used.
  */
-export const WALK_BUDGET = 1000;
+export const WALK_BUDGET = 500;
 
 /** How a page finds the rows that contain the search term. */
 export type SearchMode =
@@ -208,8 +209,14 @@ export type SearchMode =
   | 'none'
   /** Walk the workspace's rows in display order, testing each, until the page is full (terms of 1-2 characters, and terms so common that a page fills within WALK_BUDGET rows). */
   | 'filter'
-  /** Only the rows the trigram index finds (FTS5 on SQLite, pg_trgm GIN on PostgreSQL), each still tested, then sorted. */
-  | 'index';
+  /** SQLite: only the rows the FTS5 trigram index finds, each still tested, then sorted. */
+  | 'index'
+  /**
+   * PostgreSQL, terms of 3+ characters: one statement holding both ways, the walk and "every row
+   * the pg_trgm index finds, then sorted", of which a probe inside the statement (a CTE counting
+   * the matches among the next WALK_BUDGET members) runs exactly one.
+   */
+  | 'auto';
 
 /** Which optional parts a members view query has: each shape is one SQL text. */
 interface MembersViewShape {
@@ -246,8 +253,8 @@ const membersViewBuilder =
   ) => {
     const pending = sql.lit('pending' as const);
     const filter = shape.search !== 'none';
-    const fts = shape.search === 'index' && isSqlite(conn);
-    const fence = shape.search === 'index' && !fts;
+    const fts = shape.search === 'index';
+    const auto = shape.search === 'auto';
     const like = (column: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
     /** The ids of the workspace's rows of one kind whose indexed text contains the phrase (SQLite). */
     const indexed = (kind: 'm' | 'i' | 'r') =>
@@ -260,7 +267,12 @@ const membersViewBuilder =
         .where('k.workspace_id', '=', workspaceId)
         .where('k.kind', '=', sql.lit(kind));
     /** The first `take` rows of a branch's selection, in the view's order. */
-    const firstPage = <Q extends { orderBy: unknown }>(q: Q, sortColumn: string, idColumn: string) => {
+    const firstPage = <Q extends { orderBy: unknown }>(
+      q: Q,
+      sortColumn: string,
+      idColumn: string,
+      fence = auto,
+    ) => {
       // biome-ignore lint/suspicious/noExplicitAny: the three branches share this step; their row type is the view's
       const b = q as any;
       if (fence) {
@@ -273,7 +285,7 @@ const membersViewBuilder =
       }
       return b.orderBy(sortColumn).orderBy(idColumn).limit(take) as Q;
     };
-    const members = firstPage(
+    const memberRows = () =>
       conn
         .selectFrom('memberships')
         .select([
@@ -294,11 +306,53 @@ const membersViewBuilder =
           q
             .where('sort_key', '>=', sortKey)
             .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
-        ),
-      'sort_key',
-      'user_id',
-    );
-    if (shape.membersOnly) return members;
+        );
+    /** The probe's verdict (PostgreSQL, `auto`): true when the walk fills the page within WALK_BUDGET rows. */
+    const walkFills = sql<boolean>`(select n from probe) >= ${take}`;
+    const members = auto
+      ? conn
+          .selectFrom(firstPage(memberRows().where(walkFills), 'sort_key', 'user_id', false).as('mw'))
+          .selectAll()
+          .unionAll(
+            conn
+              .selectFrom(
+                firstPage(memberRows().where(sql<boolean>`not ${walkFills}`), 'sort_key', 'user_id').as('mi'),
+              )
+              .selectAll(),
+          )
+      : firstPage(memberRows(), 'sort_key', 'user_id');
+    /** The statement's start: with the probe as a CTE in the `auto` shape. */
+    const top = auto
+      ? conn.with(
+          (cte) => cte('probe').materialized(),
+          (db) =>
+            db
+              .selectFrom(
+                db
+                  .selectFrom('memberships')
+                  .select(['sort_key', 'email'])
+                  .where('workspace_id', '=', workspaceId)
+                  .$if(shape.after, (q) =>
+                    q
+                      .where('sort_key', '>=', sortKey)
+                      .where((e) =>
+                        e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)]),
+                      ),
+                  )
+                  .orderBy('sort_key')
+                  .orderBy('user_id')
+                  .limit(sql.lit(WALK_BUDGET))
+                  .as('w'),
+              )
+              .select((e) => e.fn.countAll<number>().as('n'))
+              .where((e) => e.or([like('sort_key'), like('email')])),
+        )
+      : (conn as unknown as QueryCreator<Database & { probe: { n: number } }>);
+    if (shape.membersOnly) {
+      return auto
+        ? top.selectFrom(members.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take)
+        : members;
+    }
 
     const invitations = firstPage(
       conn
@@ -362,7 +416,7 @@ const membersViewBuilder =
       .selectAll()
       .unionAll(conn.selectFrom(invitations.as('b')).selectAll())
       .unionAll(conn.selectFrom(requests.as('c')).selectAll());
-    return conn.selectFrom(union.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take);
+    return top.selectFrom(union.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take);
   };
 
 /**
@@ -429,7 +483,8 @@ const countInWalkFrom = { start: countInWalk(false), after: countInWalk(true) };
 async function searchMode(conn: Conn, workspaceId: string, query: MembersViewQuery): Promise<SearchMode> {
   if (!query.q) return 'none';
   if ([...query.q].length < MIN_INDEXED_TERM) return 'filter';
-  if (isSqlite(conn)) {
+  if (!isSqlite(conn)) return 'auto';
+  {
     const { rows } = await countIndexed(
       conn,
       ftsPhrase(query.q),
