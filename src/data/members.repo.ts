@@ -428,7 +428,7 @@ const membersViewBuilder =
   };
 
 /**
- * One compiled query per shape (12 at most). Without a search term it runs as a prepared statement
+ * One compiled query per shape (16 at most). Without a search term it runs as a prepared statement
  * on PostgreSQL (planned once per connection). With one it is planned for each term (the estimate
  * of how many rows contain it decides between the trigram index and a scan).
  */
