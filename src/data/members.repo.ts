@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { CompiledQuery, type QueryCreator, SqliteAdapter, sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
 import { reusable } from './reusable-query.ts';
+import type { Database } from './schema.ts';
 
 export interface NewMembership {
   workspaceId: string;
@@ -185,18 +186,66 @@ export interface MembersViewQuery {
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** An FTS5 query for `q` as one literal string: a phrase in double quotes, a quote in it doubled. */
+const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
+
+/**
+ * The trigram index finds terms of at least this many characters (Unicode code points, as FTS5 and
+ * pg_trgm count them): a shorter term has no trigram. Such a term walks the workspace's rows in
+ * display order and stops when the page is full (docs/RULES.md).
+ */
+export const MIN_INDEXED_TERM = 3;
+
+/**
+ * SQLite: below this many rows of the workspace that the FTS5 index finds for the term, the page is
+ * read from the index without further ado (it costs about one primary-key lookup per match).
+ */
+export const PROBE_CAP = 500;
+
+/**
+ * A term that many rows contain is cheaper found by walking the workspace's members in display
+ * order than by fetching every match from the index and sorting them all. Before choosing the walk,
+ * a probe counts the matches among the next WALK_BUDGET members from the cursor: a full page there
+ * means the walk stops within WALK_BUDGET rows. Otherwise (a rare term, or matches bunched far down
+ * the order, as a first name's are) the index is used.
+ */
+export const WALK_BUDGET = 500;
+
+/** How a page finds the rows that contain the search term. */
+export type SearchMode =
+  /** No term. */
+  | 'none'
+  /** Walk the workspace's rows in display order, testing each, until the page is full (terms of 1-2 characters, and terms so common that a page fills within WALK_BUDGET rows). */
+  | 'filter'
+  /** SQLite: only the rows the FTS5 trigram index finds, each still tested, then sorted. */
+  | 'index'
+  /**
+   * PostgreSQL, terms of 3+ characters: one statement holding both ways, the walk and "every row
+   * the pg_trgm index finds, then sorted", of which a probe inside the statement (a CTE counting
+   * the matches among the next WALK_BUDGET members) runs exactly one.
+   */
+  | 'auto';
+
 /** Which optional parts a members view query has: each shape is one SQL text. */
 interface MembersViewShape {
-  search: boolean;
+  search: SearchMode;
   after: boolean;
   membersOnly: boolean;
 }
+
+const isSqlite = (conn: Conn) => conn.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
  * The members view query of one shape. Every value is an argument (`status = 'pending'` is part of
  * the text: on SQLite a bound value the planner looks at, for the partial index, makes the
  * statement prepare itself again on every run; on PostgreSQL only a literal matches the partial
  * index in a generic plan).
+ *
+ * Each branch selects its rows, then takes the first `take` in (sort_key, row_key) order. In the
+ * `index` shape on PostgreSQL the selection is a subquery with `OFFSET 0`, which the planner may
+ * not merge into the ordered outer query: it then plans "every row that contains the term" (the
+ * trigram index) rather than "walk the sort index until the page is full". On SQLite the `index`
+ * shape takes the ids from the FTS5 table and fetches each row by primary key.
  */
 const membersViewBuilder =
   (shape: MembersViewShape) =>
@@ -204,102 +253,178 @@ const membersViewBuilder =
     conn: Conn,
     workspaceId: string,
     pattern: string,
+    phrase: string,
     sortKey: string,
     rowKey: string,
     take: number,
     now: number,
   ) => {
     const pending = sql.lit('pending' as const);
-    const members = conn
-      .selectFrom('memberships')
-      .select([
-        sql<string>`'member'`.as('kind'),
-        'user_id as id',
-        'email',
-        sql<string | null>`${sql.ref('name')}`.as('name'),
-        'role',
-        'sort_key',
-        sql<string>`'m:' || user_id`.as('row_key'),
-        'created_at',
-        sql<number | null>`cast(null as bigint)`.as('expires_at'),
-      ])
-      .where('workspace_id', '=', workspaceId)
-      .$if(shape.search, (q) =>
-        q.where((e) =>
-          e.or([
-            sql<boolean>`sort_key like ${pattern} escape '\\'`,
-            sql<boolean>`email like ${pattern} escape '\\'`,
-          ]),
-        ),
-      )
-      .$if(shape.after, (q) =>
-        q
-          .where('sort_key', '>=', sortKey)
-          .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
-      )
-      .orderBy('sort_key')
-      .orderBy('user_id')
-      .limit(take);
-    if (shape.membersOnly) return members;
+    const filter = shape.search !== 'none';
+    const fts = shape.search === 'index';
+    const auto = shape.search === 'auto';
+    const like = (column: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+    /**
+     * SQLite: the ids of the workspace's rows of one kind whose indexed text contains the phrase,
+     * from `hits` (a CTE: the FTS5 match is run once for the three branches).
+     */
+    const indexed = (kind: 'm' | 'i' | 'r') =>
+      sql<string>`(select ref from hits where kind = ${sql.lit(kind)})`;
+    /** The first `take` rows of a branch's selection, in the view's order. */
+    const firstPage = <Q extends { orderBy: unknown }>(
+      q: Q,
+      sortColumn: string,
+      idColumn: string,
+      fence = auto,
+    ) => {
+      // biome-ignore lint/suspicious/noExplicitAny: the three branches share this step; their row type is the view's
+      const b = q as any;
+      if (fence) {
+        return conn
+          .selectFrom(b.offset(sql.lit(0)).as('x'))
+          .selectAll()
+          .orderBy('sort_key')
+          .orderBy('id')
+          .limit(take) as unknown as Q;
+      }
+      return b.orderBy(sortColumn).orderBy(idColumn).limit(take) as Q;
+    };
+    const memberRows = () =>
+      conn
+        .selectFrom('memberships')
+        .select([
+          sql<string>`'member'`.as('kind'),
+          'user_id as id',
+          'email',
+          sql<string | null>`${sql.ref('name')}`.as('name'),
+          'role',
+          'sort_key',
+          sql<string>`'m:' || user_id`.as('row_key'),
+          'created_at',
+          sql<number | null>`cast(null as bigint)`.as('expires_at'),
+        ])
+        .where('workspace_id', '=', workspaceId)
+        .$if(fts, (q) => q.where('user_id', 'in', indexed('m')))
+        .$if(filter, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
+        .$if(shape.after, (q) =>
+          q
+            .where('sort_key', '>=', sortKey)
+            .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
+        );
+    /** The probe's verdict (PostgreSQL, `auto`): true when the walk fills the page within WALK_BUDGET rows. */
+    const walkFills = sql<boolean>`(select n from probe) >= ${take}`;
+    const members = auto
+      ? conn
+          .selectFrom(firstPage(memberRows().where(walkFills), 'sort_key', 'user_id', false).as('mw'))
+          .selectAll()
+          .unionAll(
+            conn
+              .selectFrom(
+                firstPage(memberRows().where(sql<boolean>`not ${walkFills}`), 'sort_key', 'user_id').as('mi'),
+              )
+              .selectAll(),
+          )
+      : firstPage(memberRows(), 'sort_key', 'user_id');
+    /** The statement's start: with the probe as a CTE in the `auto` shape. */
+    const top = auto
+      ? conn.with(
+          (cte) => cte('probe').materialized(),
+          (db) =>
+            db
+              .selectFrom(
+                db
+                  .selectFrom('memberships')
+                  .select(['sort_key', 'email'])
+                  .where('workspace_id', '=', workspaceId)
+                  .$if(shape.after, (q) =>
+                    q
+                      .where('sort_key', '>=', sortKey)
+                      .where((e) =>
+                        e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)]),
+                      ),
+                  )
+                  .orderBy('sort_key')
+                  .orderBy('user_id')
+                  .limit(sql.lit(WALK_BUDGET))
+                  .as('w'),
+              )
+              .select((e) => e.fn.countAll<number>().as('n'))
+              .where((e) => e.or([like('sort_key'), like('email')])),
+        )
+      : fts
+        ? (conn.with(
+            (cte) => cte('hits').materialized(),
+            (db) =>
+              db
+                .selectFrom('members_search as f')
+                .crossJoin('members_search_rows as k')
+                .select(['k.kind', 'k.ref'])
+                .where(sql<boolean>`${sql.ref('f.members_search')} match ${phrase}`)
+                .whereRef('k.id', '=', 'f.rowid')
+                .where('k.workspace_id', '=', workspaceId),
+          ) as unknown as QueryCreator<Database & { probe: { n: number } }>)
+        : (conn as unknown as QueryCreator<Database & { probe: { n: number } }>);
+    if (shape.membersOnly) {
+      return auto || fts
+        ? top.selectFrom(members.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take)
+        : members;
+    }
 
-    const invitations = conn
-      .selectFrom('invitations')
-      .select([
-        sql<string>`'invitation'`.as('kind'),
-        'id',
-        'email',
-        sql<string | null>`cast(null as text)`.as('name'),
-        'role',
-        'email as sort_key',
-        sql<string>`'i:' || id`.as('row_key'),
-        'created_at',
-        sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
-      ])
-      .where('workspace_id', '=', workspaceId)
-      .where('status', '=', pending)
-      .$if(shape.search, (q) => q.where(sql<boolean>`email like ${pattern} escape '\\'`))
-      .$if(shape.after, (q) =>
-        q
-          .where('email', '>=', sortKey)
-          .where((e) => e.or([e('email', '>', sortKey), e(sql`'i:' || id`, '>', rowKey)])),
-      )
-      .orderBy('email')
-      .orderBy('id')
-      .limit(take);
-
-    const requests = conn
-      .selectFrom('join_requests')
-      .select([
-        sql<string>`'request'`.as('kind'),
-        'id',
-        'email',
-        sql<string | null>`${sql.ref('name')}`.as('name'),
-        'role',
-        'sort_key',
-        sql<string>`'r:' || id`.as('row_key'),
-        'created_at',
-        sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
-      ])
-      .where('workspace_id', '=', workspaceId)
-      .where('status', '=', pending)
-      // A lapsed request is gone from the view (the person can ask again).
-      .where('expires_at', '>', now)
-      .$if(shape.search, (q) =>
-        q.where((e) =>
-          e.or([
-            sql<boolean>`sort_key like ${pattern} escape '\\'`,
-            sql<boolean>`email like ${pattern} escape '\\'`,
-          ]),
+    const invitations = firstPage(
+      conn
+        .selectFrom('invitations')
+        .select([
+          sql<string>`'invitation'`.as('kind'),
+          'id',
+          'email',
+          sql<string | null>`cast(null as text)`.as('name'),
+          'role',
+          'email as sort_key',
+          sql<string>`'i:' || id`.as('row_key'),
+          'created_at',
+          sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
+        ])
+        .where('workspace_id', '=', workspaceId)
+        .where('status', '=', pending)
+        .$if(fts, (q) => q.where('id', 'in', indexed('i')))
+        .$if(filter, (q) => q.where(like('email')))
+        .$if(shape.after, (q) =>
+          q
+            .where('email', '>=', sortKey)
+            .where((e) => e.or([e('email', '>', sortKey), e(sql`'i:' || id`, '>', rowKey)])),
         ),
-      )
-      .$if(shape.after, (q) =>
-        q
-          .where('sort_key', '>=', sortKey)
-          .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'r:' || id`, '>', rowKey)])),
-      )
-      .orderBy('sort_key')
-      .orderBy('id')
-      .limit(take);
+      'email',
+      'id',
+    );
+
+    const requests = firstPage(
+      conn
+        .selectFrom('join_requests')
+        .select([
+          sql<string>`'request'`.as('kind'),
+          'id',
+          'email',
+          sql<string | null>`${sql.ref('name')}`.as('name'),
+          'role',
+          'sort_key',
+          sql<string>`'r:' || id`.as('row_key'),
+          'created_at',
+          sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
+        ])
+        .where('workspace_id', '=', workspaceId)
+        .where('status', '=', pending)
+        // A lapsed request is gone from the view (the person can ask again).
+        .where('expires_at', '>', now)
+        .$if(fts, (q) => q.where('id', 'in', indexed('r')))
+        .$if(filter, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
+        .$if(shape.after, (q) =>
+          q
+            .where('sort_key', '>=', sortKey)
+            .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'r:' || id`, '>', rowKey)])),
+        ),
+      'sort_key',
+      'id',
+    );
 
     // SQLite allows ORDER BY/LIMIT in a compound select only in subqueries: wrap each branch.
     const union = conn
@@ -307,50 +432,161 @@ const membersViewBuilder =
       .selectAll()
       .unionAll(conn.selectFrom(invitations.as('b')).selectAll())
       .unionAll(conn.selectFrom(requests.as('c')).selectAll());
-    return conn.selectFrom(union.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take);
+    return top.selectFrom(union.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take);
   };
 
 /**
- * One compiled query per shape (8 at most). Without a search term it runs as a prepared statement
- * on PostgreSQL (planned once per connection). With one it is planned for each term: the plan
- * that suits a term matching a few rows (scan and sort) is not the one for a term matching many
- * (walk the index in order until the page is full), and a prepared statement would settle on one.
+ * One compiled query per shape (16 at most). Without a search term it runs as a prepared statement
+ * on PostgreSQL (planned once per connection). With one it is planned for each term (the estimate
+ * of how many rows contain it decides between the trigram index and a scan).
  */
 const membersViewQueries = new Map<string, ReturnType<typeof reusableMembersView>>();
 const reusableMembersView = (shape: MembersViewShape) =>
-  reusable(membersViewBuilder(shape), { prepared: !shape.search });
+  reusable(membersViewBuilder(shape), { prepared: shape.search === 'none' });
+
+/**
+ * SQLite: how many of the workspace's searchable rows (members only, or all three kinds) the FTS5
+ * trigram index finds for the phrase, counting no further than `cap`.
+ */
+const countIndexed = reusable((conn: Conn, phrase: string, workspaceId: string, kinds: string, cap: number) =>
+  conn
+    .selectFrom((db) =>
+      db
+        .selectFrom('members_search as f')
+        .crossJoin('members_search_rows as k')
+        .select('k.id')
+        .where(sql<boolean>`${sql.ref('f.members_search')} match ${phrase}`)
+        .whereRef('k.id', '=', 'f.rowid')
+        .where('k.workspace_id', '=', workspaceId)
+        .where(sql<boolean>`instr(${kinds}, k.kind) > 0`)
+        .limit(cap)
+        .as('hits'),
+    )
+    .select((e) => e.fn.countAll<number>().as('n')),
+);
+
+/** How many of the next `budget` members in display order (after the cursor) contain the term. */
+const countInWalk = (after: boolean) =>
+  reusable(
+    (conn: Conn, workspaceId: string, pattern: string, sortKey: string, rowKey: string, budget: number) =>
+      conn
+        .selectFrom((db) =>
+          db
+            .selectFrom('memberships')
+            .select(['sort_key', 'email'])
+            .where('workspace_id', '=', workspaceId)
+            .$if(after, (q) =>
+              q
+                .where('sort_key', '>=', sortKey)
+                .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
+            )
+            .orderBy('sort_key')
+            .orderBy('user_id')
+            .limit(budget)
+            .as('w'),
+        )
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where((e) =>
+          e.or([
+            sql<boolean>`${sql.ref('sort_key')} like ${pattern} escape '\\'`,
+            sql<boolean>`${sql.ref('email')} like ${pattern} escape '\\'`,
+          ]),
+        ),
+  );
+const countInWalkFrom = { start: countInWalk(false), after: countInWalk(true) };
+
+/** How this page searches (see SearchMode): decided per term, by asking the index and the walk. */
+async function searchMode(conn: Conn, workspaceId: string, query: MembersViewQuery): Promise<SearchMode> {
+  if (!query.q) return 'none';
+  if ([...query.q].length < MIN_INDEXED_TERM) return 'filter';
+  if (!isSqlite(conn)) return 'auto';
+  {
+    const { rows } = await countIndexed(
+      conn,
+      ftsPhrase(query.q),
+      workspaceId,
+      query.membersOnly ? 'm' : 'mir',
+      PROBE_CAP,
+    );
+    if (Number(rows[0]?.n ?? 0) < PROBE_CAP) return 'index';
+  }
+  const { rows } = await countInWalkFrom[query.after ? 'after' : 'start'](
+    conn,
+    workspaceId,
+    likePattern(query.q),
+    query.after?.sortKey ?? '',
+    query.after?.rowKey ?? '',
+    WALK_BUDGET,
+  );
+  return Number(rows[0]?.n ?? 0) > query.limit ? 'filter' : 'index';
+}
+
+/** The shape of the query for this page and its arguments. */
+async function membersViewPlan(conn: Conn, workspaceId: string, query: MembersViewQuery) {
+  const shape: MembersViewShape = {
+    search: await searchMode(conn, workspaceId, query),
+    after: query.after !== null,
+    membersOnly: query.membersOnly,
+  };
+  const args: Parameters<ReturnType<typeof membersViewBuilder>> = [
+    conn,
+    workspaceId,
+    query.q ? likePattern(query.q) : '',
+    query.q ? ftsPhrase(query.q) : '',
+    query.after?.sortKey ?? '',
+    query.after?.rowKey ?? '',
+    query.limit + 1,
+    query.now,
+  ];
+  return { shape, args };
+}
 
 /**
  * The members view (SPEC §4.1): active members, live invitations and pending join requests of one
  * workspace in one list, ordered by (sort_key, row_key), one keyset page. Each branch walks its own
  * index from the cursor and stops at `limit + 1` rows, so a page costs the same at row 50 or 9,950.
+ * A search term of 3 or more characters reads the rows the trigram index finds (migration 0030)
+ * unless so many contain it that the ordered walk is cheaper.
  */
 export async function listMembersView(
   conn: Conn,
   workspaceId: string,
   query: MembersViewQuery,
 ): Promise<MembersViewRow[]> {
-  const shape: MembersViewShape = {
-    search: Boolean(query.q),
-    after: query.after !== null,
-    membersOnly: query.membersOnly,
-  };
-  const key = `${+shape.search}${+shape.after}${+shape.membersOnly}`;
+  const { shape, args } = await membersViewPlan(conn, workspaceId, query);
+  const key = `${shape.search}${+shape.after}${+shape.membersOnly}`;
   let run = membersViewQueries.get(key);
   if (!run) {
     run = reusableMembersView(shape);
     membersViewQueries.set(key, run);
   }
-  const { rows } = await run(
-    conn,
-    workspaceId,
-    query.q ? likePattern(query.q) : '',
-    query.after?.sortKey ?? '',
-    query.after?.rowKey ?? '',
-    query.limit + 1,
-    query.now,
-  );
+  const { rows } = await run(...args);
   return rows as MembersViewRow[];
+}
+
+/**
+ * How the database runs the members view query for `query` (tests and operators): the search mode
+ * chosen and the plan's lines, from `EXPLAIN QUERY PLAN` on SQLite and `EXPLAIN (ANALYZE)` on
+ * PostgreSQL (which runs the query).
+ */
+export async function explainMembersView(
+  conn: Conn,
+  workspaceId: string,
+  query: MembersViewQuery,
+): Promise<{ search: SearchMode; plan: string[] }> {
+  const { shape, args } = await membersViewPlan(conn, workspaceId, query);
+  const compiled = membersViewBuilder(shape)(...args).compile();
+  const sqlite = isSqlite(conn);
+  const { rows } = await conn.executeQuery<Record<string, unknown>>(
+    CompiledQuery.raw(
+      `${sqlite ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)'} ${compiled.sql}`,
+      [...compiled.parameters],
+    ),
+  );
+  return {
+    search: shape.search,
+    plan: rows.map((r) => String(sqlite ? r.detail : r['QUERY PLAN'])),
+  };
 }
 
 export async function listSuperAdmins(conn: Conn, workspaceId: string) {

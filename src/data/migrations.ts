@@ -588,6 +588,108 @@ const trash: Migration = {
   },
 };
 
+/**
+ * Members search by index (issue 12): a search term of 3 or more characters reads only the rows
+ * that contain it, not every row of the workspace.
+ *
+ * PostgreSQL: GIN trigram indexes (`pg_trgm`) over exactly what the members view searches (the
+ * display-name sort key and the email of members and pending join requests, the email of pending
+ * invitations), with `workspace_id` as the first column (`btree_gin`) so one index scan answers
+ * "this workspace and this substring". Both extensions ship with PostgreSQL's server packages
+ * and are trusted (PostgreSQL 13+): a database owner may create them. The query is the same LIKE
+ * as before; the planner picks the trigram index for a rare term and the ordered
+ * (workspace_id, sort_key) walk for a common one.
+ *
+ * SQLite: an FTS5 table with the `trigram` tokenizer (`members_search`: sort_key, email) whose rowids
+ * are given out by `members_search_rows` (workspace_id, kind, ref): FTS5 rows are found by rowid
+ * only, and a plain table's implicit rowid may change on VACUUM, so the link is a table of its own.
+ * Triggers on the three source tables keep both in step (insert, delete, a rename, an email change,
+ * an invitation or request leaving `pending`), in the same transaction as the change. The existing
+ * rows are indexed here.
+ */
+const MEMBERS_SEARCH_SOURCES = [
+  { table: 'memberships', kind: 'm', ref: 'user_id', name: 'sort_key', live: null },
+  { table: 'invitations', kind: 'i', ref: 'id', name: null, live: `status = 'pending'` },
+  { table: 'join_requests', kind: 'r', ref: 'id', name: 'sort_key', live: `status = 'pending'` },
+] as const;
+
+const membersSearch: Migration = {
+  async up(db: AnyDb) {
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db);
+      await sql`CREATE EXTENSION IF NOT EXISTS btree_gin`.execute(db);
+      for (const s of MEMBERS_SEARCH_SOURCES) {
+        const cols = s.name
+          ? sql`workspace_id, sort_key gin_trgm_ops, email gin_trgm_ops`
+          : sql`workspace_id, email gin_trgm_ops`;
+        const where = s.live ? sql` WHERE ${sql.raw(s.live)}` : sql``;
+        // fastupdate off: new rows go straight into the index, not a pending list that every search
+        // would read whole until the next vacuum (members change rarely; searches are frequent).
+        await sql`CREATE INDEX ${sql.raw(`${s.table}_search_idx`)} ON ${sql.table(s.table)} USING gin (${cols}) WITH (fastupdate = off)${where}`.execute(
+          db,
+        );
+      }
+      return;
+    }
+    await sql`
+      CREATE TABLE members_search_rows (
+        id INTEGER PRIMARY KEY,
+        workspace_id varchar(64) NOT NULL,
+        kind char(1) NOT NULL CHECK (kind IN ('m', 'i', 'r')),
+        ref varchar(64) NOT NULL,
+        UNIQUE (workspace_id, kind, ref)
+      )`.execute(db);
+    await sql`
+      CREATE VIRTUAL TABLE members_search USING fts5(sort_key, email, tokenize = 'trigram')`.execute(db);
+    for (const s of MEMBERS_SEARCH_SOURCES) {
+      const name = (row: string) => (s.name ? `${row}.${s.name}` : `''`);
+      const key = (row: string) =>
+        `workspace_id = ${row}.workspace_id AND kind = '${s.kind}' AND ref = ${row}.${s.ref}`;
+      const live = (row: string) => (s.live ? ` WHERE ${row}.${s.live}` : '');
+      const add = `
+        INSERT INTO members_search_rows (workspace_id, kind, ref)
+          SELECT NEW.workspace_id, '${s.kind}', NEW.${s.ref}${live('NEW')};
+        INSERT INTO members_search (rowid, sort_key, email)
+          SELECT id, ${name('NEW')}, NEW.email FROM members_search_rows WHERE ${key('NEW')};`;
+      const drop = `
+        DELETE FROM members_search WHERE rowid = (SELECT id FROM members_search_rows WHERE ${key('OLD')});
+        DELETE FROM members_search_rows WHERE ${key('OLD')};`;
+      const watched = [
+        'workspace_id',
+        s.ref,
+        'email',
+        ...(s.name ? [s.name] : []),
+        ...(s.live ? ['status'] : []),
+      ];
+      await sql
+        .raw(`CREATE TRIGGER ${s.table}_search_insert AFTER INSERT ON ${s.table} BEGIN ${add} END`)
+        .execute(db);
+      await sql
+        .raw(`CREATE TRIGGER ${s.table}_search_delete AFTER DELETE ON ${s.table} BEGIN ${drop} END`)
+        .execute(db);
+      await sql
+        .raw(
+          `CREATE TRIGGER ${s.table}_search_update AFTER UPDATE OF ${watched.join(', ')} ON ${s.table} BEGIN ${drop} ${add} END`,
+        )
+        .execute(db);
+      // The rows that exist now.
+      await sql
+        .raw(
+          `INSERT INTO members_search_rows (workspace_id, kind, ref)
+             SELECT workspace_id, '${s.kind}', ${s.ref} FROM ${s.table}${s.live ? ` WHERE ${s.live}` : ''}`,
+        )
+        .execute(db);
+      await sql
+        .raw(
+          `INSERT INTO members_search (rowid, sort_key, email)
+             SELECT r.id, ${s.name ? `t.${s.name}` : `''`}, t.email FROM ${s.table} t
+             JOIN members_search_rows r ON r.workspace_id = t.workspace_id AND r.kind = '${s.kind}' AND r.ref = t.${s.ref}`,
+        )
+        .execute(db);
+    }
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -675,6 +777,7 @@ const migrations: Record<string, Migration> = {
   '0012_suggestions': suggestions,
   '0020_videos': videos,
   '0021_share_pages': sharePages,
+  '0030_members_search': membersSearch,
   '0041_trash': trash,
 };
 

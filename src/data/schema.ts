@@ -274,6 +274,25 @@ export interface CaptionTracksTable {
   updated_at: number;
 }
 
+/**
+ * SQLite only (migration 0030): the rowids of the members search index, one per searchable row of
+ * the members view (kind 'm' membership, 'i' pending invitation, 'r' pending join request; `ref` is
+ * the user id or the invitation / request id). PostgreSQL searches with trigram indexes instead.
+ */
+export interface MembersSearchRowsTable {
+  id: number;
+  workspace_id: string;
+  kind: 'm' | 'i' | 'r';
+  ref: string;
+}
+
+/** SQLite only (migration 0030): the FTS5 `trigram` table over what the members view searches. */
+export interface MembersSearchTable {
+  rowid: number;
+  sort_key: string;
+  email: string;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -296,4 +315,6 @@ export interface Database {
   storage_deletions: StorageDeletionsTable;
   share_pages: SharePagesTable;
   caption_tracks: CaptionTracksTable;
+  members_search_rows: MembersSearchRowsTable;
+  members_search: MembersSearchTable;
 }

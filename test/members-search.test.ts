@@ -1,0 +1,612 @@
+/**
+ * Members search by index (issue 12, migration 0030): a search term of 3+ characters reads only the
+ * rows that contain it (FTS5 `trigram` on SQLite, pg_trgm GIN on PostgreSQL), and finds exactly
+ * what the documented rule says: any part of the display name or the email, case-insensitively.
+ * Every result here is compared with a brute-force filter over the workspace's rows.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../src/data/ids.ts';
+import {
+  explainMembersView,
+  listMembersView,
+  MIN_INDEXED_TERM,
+  WALK_BUDGET,
+} from '../src/data/members.repo.ts';
+import { migrateToLatest } from '../src/data/migrations.ts';
+import { JOIN_REQUEST_TTL_MS, sortKey } from '../src/domain/members.ts';
+import {
+  addMember,
+  createWorkspace,
+  dialects,
+  invite,
+  signUp,
+  type TestApp,
+  useAdminWorkspace,
+} from './harness.ts';
+
+interface Person {
+  name: string;
+  email: string;
+}
+
+/** Users straight into Better Auth's table, stored as a sign-up stores them (as bench/members-data.ts does). */
+async function insertUsers(app: TestApp, people: Person[]): Promise<string[]> {
+  const now = app.clock.now();
+  const at = app.dialect === 'sqlite' ? new Date(now).toISOString() : new Date(now);
+  const rows = people.map((p) => ({
+    id: randomBytes(16).toString('hex'),
+    name: p.name,
+    email: p.email,
+    emailVerified: app.dialect === 'sqlite' ? 1 : true,
+    image: null,
+    createdAt: at,
+    updatedAt: at,
+  }));
+  for (let i = 0; i < rows.length; i += 500)
+    await app.troupe.data.db
+      .insertInto('user')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Members straight into the table (the index is kept by triggers, whatever writes the rows). */
+async function insertMembers(app: TestApp, workspaceId: string, people: Person[]): Promise<string[]> {
+  const ids = await insertUsers(app, people);
+  const rows = people.map((p, i) => ({
+    workspace_id: workspaceId,
+    user_id: ids[i] as string,
+    role: 'viewer',
+    email: p.email,
+    name: p.name,
+    sort_key: sortKey(p.name, p.email),
+    created_at: app.clock.now(),
+  }));
+  const db = app.troupe.data.db;
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('memberships')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  await db
+    .updateTable('workspaces')
+    .set({ seat_limit: sql`seat_limit + ${rows.length}`, seats_used: sql`seats_used + ${rows.length}` })
+    .where('id', '=', workspaceId)
+    .execute();
+  return ids;
+}
+
+async function insertJoinRequest(
+  app: TestApp,
+  workspaceId: string,
+  p: Person,
+  opts: { status?: 'pending' | 'denied'; expiresAt?: number } = {},
+): Promise<string> {
+  const [userId] = await insertUsers(app, [p]);
+  const id = newId(app.clock.now());
+  await app.troupe.data.db
+    .insertInto('join_requests')
+    .values({
+      id,
+      workspace_id: workspaceId,
+      user_id: userId as string,
+      email: p.email,
+      name: p.name,
+      sort_key: sortKey(p.name, p.email),
+      role: 'viewer',
+      status: opts.status ?? 'pending',
+      decided_by: null,
+      decided_at: null,
+      created_at: app.clock.now(),
+      expires_at: opts.expiresAt ?? app.clock.now() + JOIN_REQUEST_TTL_MS,
+    })
+    .execute();
+  return id;
+}
+
+/** What the members view must show for `q` (docs/RULES.md), computed from the rows themselves. */
+async function bruteForce(
+  app: TestApp,
+  workspaceId: string,
+  q: string,
+  membersOnly = false,
+): Promise<string[]> {
+  const term = q.trim().toLowerCase();
+  const db = app.troupe.data.db;
+  const now = app.clock.now();
+  const hit = (...texts: string[]) => texts.some((t) => t.includes(term));
+  const members = await db
+    .selectFrom('memberships')
+    .select(['user_id', 'sort_key', 'email'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  const out = members.filter((m) => hit(m.sort_key, m.email)).map((m) => `m:${m.user_id}`);
+  if (membersOnly) return out.sort();
+  const invitations = await db
+    .selectFrom('invitations')
+    .select(['id', 'email', 'status'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  out.push(...invitations.filter((i) => i.status === 'pending' && hit(i.email)).map((i) => `i:${i.id}`));
+  const requests = await db
+    .selectFrom('join_requests')
+    .select(['id', 'email', 'sort_key', 'status', 'expires_at'])
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+  out.push(
+    ...requests
+      .filter((r) => r.status === 'pending' && r.expires_at > now && hit(r.sort_key, r.email))
+      .map((r) => `r:${r.id}`),
+  );
+  return out.sort();
+}
+
+interface Row {
+  userId?: string;
+  invitationId?: string;
+  joinRequestId?: string;
+}
+const rowKey = (r: Row) =>
+  r.userId ? `m:${r.userId}` : r.invitationId ? `i:${r.invitationId}` : `r:${r.joinRequestId}`;
+
+/** Every row the API returns for `q`, following the cursor (pages of `limit`). */
+async function search(app: TestApp, cookie: string, workspaceId: string, q: string, limit = 100) {
+  const keys: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const url: string = `/api/workspaces/${workspaceId}/members?limit=${limit}&q=${encodeURIComponent(q)}${
+      cursor ? `&cursor=${cursor}` : ''
+    }`;
+    const res = await app.request({ method: 'GET', url, cookie });
+    expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+    const page = res.json() as { members: Row[]; nextCursor: string | null };
+    keys.push(...page.members.map(rowKey));
+    cursor = page.nextCursor;
+  } while (cursor);
+  expect(new Set(keys).size, `no row twice for ${JSON.stringify(q)}`).toBe(keys.length);
+  return keys.sort();
+}
+
+const TRICKY: Person[] = [
+  { name: 'Ann Smith', email: 'ann.smith+tag@example.com' },
+  { name: 'ANNA KARENINA', email: 'anna.k@example.org' },
+  { name: 'Zoë Ångström', email: 'zoe@example.com' },
+  { name: 'Zoe\u0308 Decomposed', email: 'zoe.nfd@example.com' },
+  { name: "Seán O'Brien", email: 'sean.obrien@example.ie' },
+  { name: 'Percent 50% Off', email: 'pct@example.com' },
+  { name: 'Under_Score', email: 'under_score@example.com' },
+  { name: 'Back\\slash', email: 'bs@example.com' },
+  { name: 'Quote "Q" Person', email: 'q@example.com' },
+  { name: '日本語 名前', email: 'nihon@example.jp' },
+  { name: 'İstanbul Kişi', email: 'kisi@example.tr' },
+  { name: 'Straẞe Groß', email: 'gross@example.de' },
+  { name: 'Emoji 🎉 Fan', email: 'party@example.com' },
+  { name: '   ', email: 'nameless.person@example.com' },
+  { name: 'Plain xyzMIDxyz Middle', email: 'middle@example.com' },
+  { name: 'a+b Plus', email: 'a+b@example.com' },
+  { name: 'Star * Glob ? [x]', email: 'glob@example.com' },
+];
+
+const TERMS = [
+  'ann',
+  'ANN',
+  'Ann Smith',
+  'n s',
+  'smith+t',
+  '+tag',
+  '+',
+  '@example.com',
+  '.com',
+  'example',
+  'zoë',
+  'ZOË',
+  'zoe',
+  'ångs',
+  'ÅNGSTRÖM',
+  'e\u0308 d',
+  "o'br",
+  "'",
+  '"q"',
+  '"',
+  '%',
+  '50%',
+  '50% off',
+  '_',
+  'under_',
+  'r_s',
+  '\\',
+  'back\\s',
+  '日本',
+  '日本語',
+  '本語 名',
+  'i̇st',
+  'İSTANBUL',
+  'istanbul',
+  'ß',
+  'groß',
+  'GROSS',
+  '🎉',
+  '🎉 f',
+  'xyzmid',
+  'midxyz',
+  'mid',
+  'zz',
+  'a',
+  'q',
+  'nope-not-there',
+  'ann.invite',
+  'requester',
+  'ann requester',
+  'ann other',
+  'other',
+  'expired',
+  'denied',
+  'nameless',
+  '* g',
+  '? [x]',
+  '[x]',
+  '*',
+  'a+b',
+  'invited_',
+  '  ann  ',
+];
+
+describe.each(dialects)('members search by index on %s', (dialect) => {
+  const fx = useAdminWorkspace(dialect);
+
+  async function trickyWorkspace() {
+    const app = fx.app;
+    await insertMembers(app, fx.ws.id, TRICKY);
+    await insertJoinRequest(app, fx.ws.id, { name: 'Ann Requester', email: 'req@example.com' });
+    await insertJoinRequest(
+      app,
+      fx.ws.id,
+      { name: 'Ann Expired', email: 'expired@example.com' },
+      {
+        expiresAt: app.clock.now() - 1,
+      },
+    );
+    await insertJoinRequest(
+      app,
+      fx.ws.id,
+      { name: 'Ann Denied', email: 'denied@example.com' },
+      {
+        status: 'denied',
+      },
+    );
+    const res = await invite(app, fx.admin.cookie, fx.ws.id, [
+      'ann.invite@example.com',
+      'invited_under@example.com',
+      'inv+one@example.com',
+    ]);
+    expect(res.statusCode).toBe(201);
+    // Another workspace whose rows match most terms: none of them may ever appear.
+    const otherAdmin = await signUp(app, { name: 'Ann Other Admin' });
+    const other = await createWorkspace(app, otherAdmin.cookie, 'Elsewhere');
+    await insertMembers(app, other.id, [
+      { name: 'Ann Other', email: 'ann.other+tag@example.com' },
+      ...TRICKY.map((p) => ({ name: p.name, email: `other.${p.email}` })),
+    ]);
+    await insertJoinRequest(app, other.id, { name: 'Ann Requester Other', email: 'req.other@example.com' });
+    return { other, otherAdmin };
+  }
+
+  it('finds exactly what a brute-force filter finds, for tricky terms, in this workspace only', async () => {
+    const { other } = await trickyWorkspace();
+    const viewer = await signUp(fx.app, { name: 'Vera Viewer' });
+    await addMember(fx.app, fx.ws.id, { ...viewer, name: 'Vera Viewer' }, 'viewer');
+    for (const q of TERMS) {
+      const expected = await bruteForce(fx.app, fx.ws.id, q);
+      expect(await search(fx.app, fx.admin.cookie, fx.ws.id, q), `admin, q=${JSON.stringify(q)}`).toEqual(
+        expected,
+      );
+      // Pages of 2: the cursor works within a search, whichever way the rows are found.
+      expect(
+        await search(fx.app, fx.admin.cookie, fx.ws.id, q, 2),
+        `pages of 2, q=${JSON.stringify(q)}`,
+      ).toEqual(expected);
+      // Members only for someone who is not a Super Admin.
+      expect(await search(fx.app, viewer.cookie, fx.ws.id, q), `viewer, q=${JSON.stringify(q)}`).toEqual(
+        await bruteForce(fx.app, fx.ws.id, q, true),
+      );
+    }
+    // The test is not empty: the terms hit members, invitations and requests, and miss others.
+    expect(await bruteForce(fx.app, fx.ws.id, 'ann')).toHaveLength(4); // Ann Smith, Anna, the request, the invitation
+    expect(await bruteForce(fx.app, fx.ws.id, '50%')).toHaveLength(1);
+    expect(await bruteForce(fx.app, fx.ws.id, 'zz')).toHaveLength(0);
+    // A term only the other workspace's rows contain finds nothing here, and them there.
+    expect(await search(fx.app, fx.admin.cookie, fx.ws.id, 'ann other')).toEqual([]);
+    expect(await bruteForce(fx.app, other.id, 'ann other')).toHaveLength(2);
+  });
+
+  it('indexes the rows that were there before the migration (backfill)', async () => {
+    await trickyWorkspace();
+    const db = fx.app.troupe.data.db;
+    // Back to the schema before 0030, with every row still there, then migrate again.
+    if (dialect === 'sqlite') {
+      for (const table of ['memberships', 'invitations', 'join_requests'])
+        for (const op of ['insert', 'update', 'delete'])
+          await sql.raw(`DROP TRIGGER ${table}_search_${op}`).execute(db);
+      await sql`DROP TABLE members_search`.execute(db);
+      await sql`DROP TABLE members_search_rows`.execute(db);
+    } else {
+      for (const table of ['memberships', 'invitations', 'join_requests'])
+        await sql.raw(`DROP INDEX ${table}_search_idx`).execute(db);
+    }
+    await sql`DELETE FROM troupe_migrations WHERE name = '0030_members_search'`.execute(db);
+    await migrateToLatest(db);
+    if (dialect === 'sqlite') {
+      const n = await db
+        .selectFrom('members_search_rows')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      // 17 + admin here, 18 + admin there; 3 invitations; 2 pending requests (the lapsed one is still pending).
+      expect(Number(n.n)).toBe(18 + 19 + 3 + 3);
+    }
+    for (const q of ['ann', 'smith+t', '50%', '日本語', 'nope-not-there', 'inv+one', 'requester'])
+      expect(await search(fx.app, fx.admin.cookie, fx.ws.id, q), q).toEqual(
+        await bruteForce(fx.app, fx.ws.id, q),
+      );
+  });
+
+  it('follows every change: renames, email changes, removals, revoked invitations, decided requests', async () => {
+    const cookie = fx.admin.cookie;
+    const q = (term: string) => search(fx.app, cookie, fx.ws.id, term);
+    const bob = await signUp(fx.app, { name: 'Bob Oldname' });
+    await addMember(fx.app, fx.ws.id, { ...bob, name: 'Bob Oldname' }, 'viewer');
+    expect(await q('oldname')).toEqual([`m:${bob.userId}`]);
+
+    // A rename (Better Auth's update-user, refreshed into the memberships by the hook).
+    const renamed = await fx.app.request({
+      method: 'POST',
+      url: '/api/auth/update-user',
+      cookie: bob.cookie,
+      body: { name: 'Robert Newname' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(await q('oldname')).toEqual([]);
+    expect(await q('newname')).toEqual([`m:${bob.userId}`]);
+    expect(await q('robert new')).toEqual([`m:${bob.userId}`]);
+
+    // A role change leaves the row findable.
+    const patched = await fx.app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${fx.ws.id}/members/${bob.userId}`,
+      cookie,
+      body: { role: 'creator' },
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(await q('newname')).toEqual([`m:${bob.userId}`]);
+
+    // An email change of the stored copy (no route changes it today; the triggers must not care who writes).
+    await fx.app.troupe.data.db
+      .updateTable('memberships')
+      .set({ email: 'robert.changed@example.net' })
+      .where('workspace_id', '=', fx.ws.id)
+      .where('user_id', '=', bob.userId)
+      .execute();
+    expect(await q('changed@example.n')).toEqual([`m:${bob.userId}`]);
+    expect(await q(bob.email.slice(0, 12))).toEqual([]);
+
+    // A pending join request follows its person's rename too; deciding it removes it.
+    const carol = await signUp(fx.app, { name: 'Carol Before' });
+    const requestId = newId(fx.app.clock.now());
+    await fx.app.troupe.data.db
+      .insertInto('join_requests')
+      .values({
+        id: requestId,
+        workspace_id: fx.ws.id,
+        user_id: carol.userId,
+        email: carol.email,
+        name: 'Carol Before',
+        sort_key: sortKey('Carol Before', carol.email),
+        role: 'viewer',
+        status: 'pending',
+        decided_by: null,
+        decided_at: null,
+        created_at: fx.app.clock.now(),
+        expires_at: fx.app.clock.now() + JOIN_REQUEST_TTL_MS,
+      })
+      .execute();
+    expect(await q('carol before')).toEqual([`r:${requestId}`]);
+    await fx.app.request({
+      method: 'POST',
+      url: '/api/auth/update-user',
+      cookie: carol.cookie,
+      body: { name: 'Caroline After' },
+    });
+    expect(await q('carol before')).toEqual([]);
+    expect(await q('caroline aft')).toEqual([`r:${requestId}`]);
+    const denied = await fx.app.request({
+      method: 'POST',
+      url: `/api/workspaces/${fx.ws.id}/join-requests/${requestId}/deny`,
+      cookie,
+    });
+    expect(denied.statusCode, denied.body).toBe(200);
+    expect(await q('caroline aft')).toEqual([]);
+
+    // A revoked invitation is gone.
+    await invite(fx.app, cookie, fx.ws.id, ['revoke.me@example.com']);
+    const [inv] = await q('revoke.me');
+    expect(inv).toMatch(/^i:/);
+    const revoked = await fx.app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${fx.ws.id}/invitations/${inv?.slice(2)}`,
+      cookie,
+    });
+    expect(revoked.statusCode).toBeLessThan(300);
+    expect(await q('revoke.me')).toEqual([]);
+
+    // A removed member is gone.
+    const removed = await fx.app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${fx.ws.id}/members/${bob.userId}`,
+      cookie,
+    });
+    expect(removed.statusCode).toBeLessThan(300);
+    expect(await q('newname')).toEqual([]);
+    expect(await q('robert')).toEqual([]);
+
+    if (dialect === 'sqlite') {
+      // Nothing of them is left in the index either.
+      const left = await fx.app.troupe.data.db
+        .selectFrom('members_search_rows')
+        .select('ref')
+        .where('workspace_id', '=', fx.ws.id)
+        .execute();
+      expect(left.map((r) => r.ref)).toEqual([fx.admin.userId]);
+    }
+  });
+
+  it('reads only matching rows among 10,000 members, and stays fast with a new term each request', async () => {
+    const app = fx.app;
+    const first =
+      'Aaliyah Adam Aisha Alex Amara Andrea Arjun Beatriz Ben Carla Chen Chloe Daniel Diego Elena Emma Fatima Felix Grace Hana Hugo Ines Isaac Jamal Julia Kai Kenji Laila Leo Lucia Maya Mateo Mei Nadia Nikolai Noah Olga Omar Priya Rafael Rosa Sam Sara Sofia Tariq Theo Uma Victor Wen Yara Yusuf Zoe'.split(
+        ' ',
+      );
+    const last =
+      'Smith Garcia Nguyen Kowalski Okafor Tanaka Muller Rossi Silva Khan Johansson Dubois Patel Ivanova Haddad Kim Novak Moreno Fischer Lopez Andersen Costa Reyes Wright Bauer Ortiz Yamamoto Mensah Walsh Horvat Larsen Ferreira Santos Abe Lindqvist Bianchi Murphy Kaur Volkov Dlamini'.split(
+        ' ',
+      );
+    const domains = ['example.com', 'example.org', 'example.net', 'mail.example', 'corp.example'];
+    let seed = 12;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+    const people: Person[] = [];
+    for (let i = 0; i < 9_999; i++) {
+      const f = pick(first);
+      const l = i % 2000 === 1000 ? 'Quennell' : pick(last);
+      people.push({ name: `${f} ${l}`, email: `${f}.${l}.${i}@${pick(domains)}`.toLowerCase() });
+    }
+    await insertMembers(app, fx.ws.id, people);
+    const db = app.troupe.data.db;
+    if (dialect === 'postgres')
+      await sql`ANALYZE memberships`.execute(db); // as autovacuum would, after a bulk load
+    else await sql`ANALYZE`.execute(db);
+
+    const view = (q: string) => ({ q, after: null, limit: 50, membersOnly: false, now: app.clock.now() });
+    const rare = await explainMembersView(db, fx.ws.id, view('quennell'));
+    // PostgreSQL: one statement with both ways and the probe that picks one (`auto`); the way not
+    // taken shows as "never executed".
+    const indexUsed = /Bitmap Index Scan on memberships_search_idx \(actual rows=(\d+)/g;
+    expect(rare.search).toBe(dialect === 'sqlite' ? 'index' : 'auto');
+    if (dialect === 'sqlite') {
+      const plan = rare.plan.join('\n');
+      // The members come from the FTS5 table and their keys, each fetched by primary key: no walk.
+      expect(plan).toMatch(/SCAN f VIRTUAL TABLE INDEX \d+:M/);
+      expect(plan).toMatch(
+        /SEARCH memberships USING INDEX sqlite_autoindex_memberships_1 \(workspace_id=\? AND user_id=\?\)/,
+      );
+      expect(plan).not.toMatch(/SCAN memberships|memberships USING INDEX memberships_sort_idx/);
+    } else {
+      const plan = rare.plan.join('\n');
+      // The index hands over the 5 matching rows (each Bitmap Index Scan: one for the name, one for the email).
+      const rows = [...plan.matchAll(indexUsed)].map((m) => Number(m[1]));
+      expect(rows.length, plan).toBeGreaterThan(0);
+      for (const n of rows) expect(n).toBeLessThanOrEqual(5);
+      expect(plan).not.toMatch(/Seq Scan on memberships/);
+    }
+    // A term that most rows contain walks the display order instead and stops at the page.
+    const common = await explainMembersView(db, fx.ws.id, view('example'));
+    expect(common.search).toBe(dialect === 'sqlite' ? 'filter' : 'auto');
+    expect(common.plan.join('\n')).toMatch(/memberships_sort_idx/);
+    if (dialect === 'postgres') {
+      // The walk stopped at the page (51 rows); the index branch never ran.
+      expect(common.plan.join('\n')).toMatch(
+        /Index Scan using memberships_sort_idx on memberships \(actual rows=51 /,
+      );
+      expect(common.plan.join('\n')).toMatch(
+        /One-Time Filter: \(\$\d+ < '51'::bigint\)[\s\S]*?\(never executed\)/,
+      );
+    }
+    // Matches bunched at the end of the display order (a first name): the index, not a walk of 9,800 rows.
+    const bunched = await explainMembersView(db, fx.ws.id, view('zoe '));
+    expect(bunched.search).toBe(dialect === 'sqlite' ? 'index' : 'auto');
+    expect(bunched.plan.join('\n')).toMatch(dialect === 'sqlite' ? /VIRTUAL TABLE/ : indexUsed);
+    // Short terms (no trigram) walk too.
+    expect((await explainMembersView(db, fx.ws.id, view('qu'))).search).toBe('filter');
+    expect(MIN_INDEXED_TERM).toBe(3);
+
+    for (const q of [
+      'quennell',
+      'smith',
+      'example',
+      'zoe ',
+      'zoe.',
+      'yusuf',
+      '.1234@',
+      '9999',
+      'qu',
+      'nope',
+      'aisha.k',
+    ])
+      expect(await search(app, fx.admin.cookie, fx.ws.id, q), q).toEqual(await bruteForce(app, fx.ws.id, q));
+    expect(await bruteForce(app, fx.ws.id, 'quennell')).toHaveLength(5);
+    expect((await bruteForce(app, fx.ws.id, 'example')).length).toBeGreaterThan(WALK_BUDGET);
+
+    // Cache misses: a different term each request, one at a time, the first page as the UI asks.
+    const terms = new Set<string>();
+    while (terms.size < 400) {
+      const p = pick(people);
+      const text = rnd() < 0.5 ? p.name.toLowerCase() : p.email;
+      const len = 3 + Math.floor(rnd() * 5);
+      const at = Math.floor(rnd() * Math.max(1, text.length - len));
+      const kind = rnd();
+      // Substrings of real names and emails (common and rare), and terms nobody has.
+      terms.add(
+        kind < 0.8 ? text.slice(at, at + len) : `${text.slice(at, at + 3)}${randomBytes(2).toString('hex')}`,
+      );
+    }
+    const times: number[] = [];
+    for (const term of terms) {
+      const t0 = performance.now();
+      const res = await app.request({
+        method: 'GET',
+        url: `/api/workspaces/${fx.ws.id}/members?q=${encodeURIComponent(term)}`,
+        cookie: fx.admin.cookie,
+      });
+      times.push(performance.now() - t0);
+      expect(res.statusCode).toBe(200);
+    }
+    times.sort((a, b) => a - b);
+    const p = (f: number) => Math.round((times[Math.floor(f * (times.length - 1))] as number) * 100) / 100;
+    const load = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+    console.log(
+      `members search, ${dialect}, 10,000 members, ${times.length} cache misses (a new term each), in process: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms; load average ${load}`,
+    );
+    // The figure to record is measured over HTTP by bench/members-search.ts; a shared machine's load
+    // moves it too much for a tight bound here. What must hold under any load: for terms nobody
+    // has, the indexed search beats the query it replaced (the walk that tests every row) by far.
+    const before = (q: string) =>
+      sql`SELECT user_id FROM memberships WHERE workspace_id = ${fx.ws.id}
+            AND (sort_key LIKE ${`%${q}%`} OR email LIKE ${`%${q}%`})
+            ORDER BY sort_key, user_id LIMIT 51`.execute(db);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const oldMs: number[] = [];
+    const newMs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const q = `zq${randomBytes(3).toString('hex')}`;
+      let t0 = performance.now();
+      expect((await before(q)).rows).toEqual([]);
+      oldMs.push(performance.now() - t0);
+      t0 = performance.now();
+      expect(await listMembersView(db, fx.ws.id, view(q))).toEqual([]);
+      newMs.push(performance.now() - t0);
+    }
+    console.log(
+      `members search, ${dialect}, a term nobody has: median ${median(newMs).toFixed(3)} ms by index, ${median(oldMs).toFixed(3)} ms by the old query text`,
+    );
+    // (SQLite only: on PostgreSQL the old query text is now planned with the trigram index too, so
+    // it is no longer "before"; the plans above are the proof there.)
+    if (dialect === 'sqlite') expect(median(newMs) * 3).toBeLessThan(median(oldMs));
+    expect(p(0.95)).toBeLessThan(250);
+  }, 180_000);
+});
