@@ -78,8 +78,8 @@ export function VerifyEmailPage() {
           </Text>
           {target.startsWith('/invite/') ? (
             <Text size="sm" c="dimmed" data-testid="accept-now-hint">
-              No need to wait for it: accepting your invitation confirms this address, since the
-              invitation was sent to it.
+              No need to wait for it: accepting your invitation confirms this address, since the invitation
+              was sent to it.
             </Text>
           ) : target.startsWith('/join/') ? (
             <Text size="sm" c="dimmed">
