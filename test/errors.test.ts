@@ -159,8 +159,8 @@ describe.each(dialects)('errors on %s', (dialect) => {
     expectProblem(
       await send({
         method: 'POST',
-        url: '/api/auth/change-password',
-        body: { currentPassword: 'x', newPassword: 'y' },
+        url: '/api/auth/change-email',
+        body: { newEmail: 'not an email' },
       }),
       'validation',
     );

@@ -158,6 +158,9 @@ export function pathParam(world: World, path: string, name: string): string {
       return 'nosuchtrack';
     case 'slug':
       return 'nosuchlink';
+    // A session of nobody's (refused input is refused before any lookup).
+    case 'sessionId':
+      return 'nosuchsession';
     default:
       throw new Error(`no value for path parameter ${name} of ${path}`);
   }

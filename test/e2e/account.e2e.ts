@@ -1,5 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { PASSWORD, uniqueEmail } from './helpers.ts';
+import { mailLink, PASSWORD, uniqueEmail } from './helpers.ts';
 
 /** Console errors and failed requests a page logs, other than those a test expects. */
 function watch(page: Page, allowed: RegExp[] = []) {
@@ -123,4 +123,50 @@ test('the account page: name, sessions of two browsers, sign the other out, dele
 
   await main.close();
   await other.close();
+});
+
+test('an invitee who signed up unverified accepts the emailed invitation and is verified by it', async ({
+  browser,
+  baseURL,
+}, testInfo) => {
+  const origin = baseURL as string;
+  const admin = await browser.newContext();
+  const guest = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const email = uniqueEmail('invitee');
+  try {
+    const signUpAs = (ctx: BrowserContext, who: string, name: string) =>
+      ctx.request.post('/api/auth/sign-up/email', {
+        data: { email: who, name, password: PASSWORD },
+        headers: { origin },
+      });
+    expect((await signUpAs(admin, uniqueEmail('host'), 'Host Admin')).status()).toBe(200);
+    const ws = await admin.request.post('/api/workspaces', {
+      data: { name: 'Host Studio' },
+      headers: { origin },
+    });
+    const wsId = (await ws.json()).id as string;
+    const invited = await admin.request.post(`/api/workspaces/${wsId}/invitations`, {
+      data: { emails: [email], role: 'creator' },
+      headers: { origin },
+    });
+    expect(invited.status()).toBe(201);
+    expect((await signUpAs(guest, email, 'Ivy Invitee')).status()).toBe(200);
+
+    const page = await guest.newPage();
+    // The accept page re-reads the (now used) invitation after accepting: a 410 the issue lists
+    // under "loose ends" (issue 11, item 7), not this test's subject.
+    const problems = watch(page, [/status of 410/]);
+    const link = await mailLink(page.request, email, /\/invite\/[A-Za-z0-9_-]+$/);
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await expect(page).toHaveURL(new RegExp(`/w/${wsId}/members$`));
+    const me = await (await guest.request.get('/api/me')).json();
+    expect(me.emailVerified).toBe(true);
+    await noSidewaysScroll(page);
+    await page.screenshot({ path: testInfo.outputPath('invitee-in-workspace.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  } finally {
+    await admin.close();
+    await guest.close();
+  }
 });

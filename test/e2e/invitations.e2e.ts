@@ -72,6 +72,8 @@ test('invite two people; one signs up from the invitation, verifies and accepts'
       await shot(guest, '05-sign-up-prefilled');
       await signUp(guest, first, false);
       await expect(guest.getByRole('link', { name: 'Continue to your invitation' })).toBeVisible();
+      // Accepting would verify the address by itself (docs/RULES.md); this person verifies first.
+      await expect(guest.getByTestId('accept-now-hint')).toBeVisible();
       await shot(guest, '06-verify-email');
     });
 

@@ -76,13 +76,14 @@ export function VerifyEmailPage() {
           <Text size="sm" c="dimmed">
             It can take a minute to arrive. Look in your spam folder if you can't find it.
           </Text>
-          {target.startsWith('/invite/') || target.startsWith('/join/') ? (
+          {target.startsWith('/invite/') ? (
+            <Text size="sm" c="dimmed" data-testid="accept-now-hint">
+              No need to wait for it: accepting your invitation confirms this address, since the invitation
+              was sent to it.
+            </Text>
+          ) : target.startsWith('/join/') ? (
             <Text size="sm" c="dimmed">
-              The link brings you back to{' '}
-              {target.startsWith('/join/')
-                ? 'the workspace, ready to join'
-                : 'your invitation, ready to accept'}
-              .
+              The link brings you back to the workspace, ready to join.
             </Text>
           ) : null}
           {me.data ? (
