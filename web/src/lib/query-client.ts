@@ -1,7 +1,7 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiError } from './api.ts';
-import { isStale } from './stale.ts';
 import { queryKeys } from './query-keys.ts';
+import { isStale } from './stale.ts';
 
 export const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({

@@ -1,6 +1,6 @@
 import { ActionIcon, Menu, Select, Stack, Text } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
 import { IconDoorExit, IconDots, IconMailForward, IconUserMinus, IconX } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { type MemberRow, type Role, roleLabels } from '../../../../src/contract/index.ts';
@@ -23,8 +23,7 @@ import {
 const label = (row: MemberRow) => row.name?.trim() || row.email;
 
 /** Why the only Super Admin can't give up the role (shown, not discovered after a confirm). */
-export const LAST_SUPER_ADMIN_REASON =
-  'The only Super Admin: make someone else Super Admin first.';
+export const LAST_SUPER_ADMIN_REASON = 'The only Super Admin: make someone else Super Admin first.';
 
 /** The role column: a dropdown for Super Admins on active members, a badge otherwise. */
 export function RoleCell({
