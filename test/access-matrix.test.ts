@@ -251,6 +251,10 @@ const matrix: Record<string, Entry> = {
     expect: { ok: [...SESSIONS, ...LIVE_KEYS] },
     request: () => ({ method: 'GET', url: '/api/me' }),
   },
+  'GET /api/session': {
+    expect: { public: 200 },
+    request: () => ({ method: 'GET', url: '/api/session' }),
+  },
   'GET /api/workspaces': {
     expect: { ok: [...SESSIONS, ...LIVE_KEYS] },
     request: () => ({ method: 'GET', url: '/api/workspaces' }),
