@@ -20,6 +20,7 @@ import type { SlugSealer } from '../infra/slug-sealer.ts';
 import type { Storage } from '../infra/storage.ts';
 import type { UnlockSigner } from '../infra/unlock-token.ts';
 import type { Authenticator } from './authenticate.ts';
+import { apiDocsTheme } from './api-docs-theme.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { inputGuard } from './input-guard.ts';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, problem, sendProblem } from './problem.ts';
@@ -236,7 +237,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    ...apiDocsTheme,
+    logo: { ...apiDocsTheme.logo },
+    theme: { ...apiDocsTheme.theme, css: [...apiDocsTheme.theme.css], favicon: [...apiDocsTheme.theme.favicon] },
+    uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: false },
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   healthRoutes(app, deps);
