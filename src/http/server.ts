@@ -19,8 +19,8 @@ import type { PaymentProvider } from '../infra/payments.ts';
 import type { SlugSealer } from '../infra/slug-sealer.ts';
 import type { Storage } from '../infra/storage.ts';
 import type { UnlockSigner } from '../infra/unlock-token.ts';
-import type { Authenticator } from './authenticate.ts';
 import { apiDocsTheme } from './api-docs-theme.ts';
+import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { inputGuard } from './input-guard.ts';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, problem, sendProblem } from './problem.ts';
@@ -242,7 +242,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     staticCSP: true,
     ...apiDocsTheme,
     logo: { ...apiDocsTheme.logo },
-    theme: { ...apiDocsTheme.theme, css: [...apiDocsTheme.theme.css], favicon: [...apiDocsTheme.theme.favicon] },
+    theme: {
+      ...apiDocsTheme.theme,
+      css: [...apiDocsTheme.theme.css],
+      favicon: [...apiDocsTheme.theme.favicon],
+    },
     uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: false },
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

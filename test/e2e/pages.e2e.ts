@@ -7,11 +7,19 @@
  * The world is one workspace made once, with the long texts that used to widen pages: a 200-character
  * item title, a 100-character name, a 90-character email address.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import { createWorkspace, mailLink, PASSWORD, signUp, uniqueEmail, verifyEmail } from './helpers.ts';
+import {
+  createWorkspace,
+  joinFromInvitation,
+  mailLink,
+  PASSWORD,
+  signUp,
+  uniqueEmail,
+  verifyEmail,
+} from './helpers.ts';
 
 const WEBM = fileURLToPath(new URL('../fixtures/tiny.webm', import.meta.url));
 
@@ -106,7 +114,7 @@ const routes: Route[] = [
     ready: { testId: 'member-row' },
     open: async (page) => {
       await page.getByRole('button', { name: /notifications/i }).click();
-        await expect(page.getByRole('dialog').or(page.getByRole('menu')).first()).toBeVisible();
+      await expect(page.getByRole('dialog').or(page.getByRole('menu')).first()).toBeVisible();
     },
   },
   { name: 'api-keys', path: (w) => `/w/${w.wsId}/api-keys`, ready: { role: ['heading', 'API keys'] } },
@@ -203,11 +211,16 @@ async function makeWorld(browser: Browser, outDir: string): Promise<World> {
 
 let world: World;
 
-test.describe.configure({ mode: 'serial' });
-
+// Made once per run: a worker that restarts after a failed test reads it back instead.
 test.beforeAll(async ({ browser }, testInfo) => {
   test.setTimeout(60_000);
+  const file = `${testInfo.project.outputDir}/pages-world.json`;
+  if (existsSync(file)) {
+    world = JSON.parse(readFileSync(file, 'utf8')) as World;
+    return;
+  }
   world = await makeWorld(browser, testInfo.project.outputDir);
+  writeFileSync(file, JSON.stringify(world));
 });
 
 for (const viewport of viewports) {
@@ -264,11 +277,13 @@ for (const viewport of viewports) {
             (v) =>
               `${v.impact} ${v.id}: ${v.help} — ${v.nodes
                 .slice(0, 3)
-                .map((n) => n.target.join(' '))
+                .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`)
                 .join(' | ')}`,
           );
-        expect(bad, 'axe-core serious/critical violations').toEqual([]);
-        expect(problems, 'console errors and failed requests').toEqual([]);
+        expect(
+          [...bad, ...problems],
+          'axe-core serious/critical violations, console errors, failed requests',
+        ).toEqual([]);
       } finally {
         await page.screenshot({
           path: testInfo.outputPath(`${route.name}-${viewport.label}.png`),
@@ -286,4 +301,153 @@ test('sign in with an empty email says "Enter your email"', async ({ page }) => 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByText('Enter your email')).toBeVisible();
   await expect(page.getByText('Not a valid email address')).toHaveCount(0);
+});
+
+/**
+ * Prevention over failure: what would be refused is disabled with the reason in view before any
+ * confirm; the invite dialog warns before inviting more people than there are free seats; a stale
+ * row's action refreshes the list and says so.
+ */
+test('prevention: last Super Admin, seats, Viewer edit, stale rows', async ({ browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const shot = (step: string) =>
+    page.screenshot({ path: testInfo.outputPath(`prevention-${step}.png`), fullPage: true });
+  const guestContext = await browser.newContext();
+  try {
+    const admin = { name: 'Prue Vention', email: uniqueEmail('prue') };
+    const viewer = { name: 'Vic Viewer', email: uniqueEmail('vic') };
+    await signUp(page, admin);
+    await verifyEmail(page, admin.email);
+    await page.goto('/workspaces');
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    const wsId = await createWorkspace(page, `Prevent ${Date.now()}`);
+    const row = (email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
+
+    await test.step('the only Super Admin: role and Leave disabled, with the reason', async () => {
+      const reason = 'The only Super Admin: make someone else Super Admin first.';
+      await expect(row(admin.email).getByLabel(`Role of ${admin.email}`)).toBeDisabled();
+      await expect(row(admin.email).getByTestId('last-admin-reason')).toHaveText(reason);
+      await row(admin.email).getByTestId('member-menu').click();
+      const leave = page.getByRole('menuitem', { name: /Leave workspace/ });
+      await expect(leave).toBeDisabled();
+      await expect(leave).toContainText(reason);
+      await shot('01-last-admin');
+      await page.keyboard.press('Escape');
+    });
+
+    await test.step('a Viewer joins; seats set to 2 (both used)', async () => {
+      await call(page, 'POST', `/api/workspaces/${wsId}/invitations`, {
+        emails: viewer.email,
+        role: 'viewer',
+      });
+      await joinFromInvitation(await guestContext.newPage(), viewer);
+      await call(page, 'POST', `/api/workspaces/${wsId}/billing/seats`, { seats: 2 });
+    });
+
+    await test.step('billing refuses 2.5, huge numbers and going below the seats in use, in words', async () => {
+      await page.goto(`/w/${wsId}/billing`);
+      const input = page.getByLabel('Total seats');
+      const submit = page.getByTestId('seats-submit');
+      await input.fill('2.5');
+      await expect(
+        page.getByText('Seats come in whole numbers: enter one without a decimal point'),
+      ).toBeVisible();
+      await expect(submit).toBeDisabled();
+      await input.fill('99999999999');
+      await expect(page.getByText('At most 100,000 seats: contact us for more')).toBeVisible();
+      await expect(submit).toBeDisabled();
+      await input.fill('1');
+      await expect(submit).toHaveText('Remove 1 seat');
+      await expect(submit).toBeDisabled();
+      await expect(
+        page.getByText('2 seats are in use: keep at least 2, or remove members first'),
+      ).toBeVisible();
+      await shot('02-billing');
+      await input.fill('3');
+      await expect(submit).toBeEnabled();
+      await submit.click();
+      await expect(page.getByTestId('billing-seats')).toHaveText('2 of 3 seats used');
+    });
+
+    await test.step('the invite dialog warns: 1 free seat, 3 people', async () => {
+      await page.goto(`/w/${wsId}/members`);
+      await page.getByTestId('invite-button').click();
+      const dialog = page.getByRole('dialog');
+      await expect(dialog.getByTestId('invite-free-seats')).toHaveText('1 free seat (2 of 3 used)');
+      await dialog
+        .getByLabel('Email addresses')
+        .fill([uniqueEmail('a'), uniqueEmail('b'), uniqueEmail('c')].join(', '));
+      await expect(dialog.getByTestId('invite-seat-warning')).toHaveText(
+        "1 free seat: 2 people can't join until you add seats — Add seats",
+      );
+      await expect(
+        dialog.getByTestId('invite-seat-warning').getByRole('link', { name: 'Add seats' }),
+      ).toHaveAttribute('href', `/w/${wsId}/billing`);
+      await shot('03-seat-warning');
+      await dialog.getByRole('button', { name: 'Send 3 invitations' }).click();
+      await expect(dialog.getByTestId('invite-title')).toHaveText('Invitations sent');
+      await dialog.getByRole('button', { name: 'Done' }).click();
+    });
+
+    await test.step('a Viewer cannot be given Can edit in the share dialog', async () => {
+      const item = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+        kind: 'draft',
+        title: 'Plan',
+      });
+      await page.goto(`/w/${wsId}/library/items/${item.id}`);
+      await page.getByRole('button', { name: 'Share', exact: true }).click();
+      const dialog = page.getByTestId('share-dialog');
+      await dialog.getByLabel('Add people').fill('Vic');
+      await page.getByRole('option', { name: viewer.email }).click();
+      await expect(dialog.getByTestId('add-people-viewer-reason')).toContainText('Viewers can only view');
+      await dialog.getByLabel('Permission for the people you add').click();
+      await expect(page.getByRole('option', { name: 'Can edit' })).toHaveAttribute('aria-disabled', 'true');
+      await shot('04-viewer-edit');
+      await page.keyboard.press('Escape');
+    });
+
+    await test.step('revoking an invitation accepted or revoked elsewhere refreshes the list and says so', async () => {
+      await page.goto(`/w/${wsId}/members`);
+      const stale = page.locator('[data-testid="member-row"][data-status="invite_sent"]').first();
+      const email = await stale.getAttribute('data-email');
+      const list = await call<{ members: { email: string; invitationId?: string }[] }>(
+        page,
+        'GET',
+        `/api/workspaces/${wsId}/members`,
+      );
+      const id = list.members.find((m) => m.email === email)?.invitationId;
+      await call(page, 'DELETE', `/api/workspaces/${wsId}/invitations/${id}`);
+      await row(email ?? '')
+        .getByTestId('member-menu')
+        .click();
+      await page.getByRole('menuitem', { name: 'Revoke invitation' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+      await expect(page.getByText('The list was out of date')).toBeVisible();
+      await expect(row(email ?? '')).toHaveCount(0);
+      await shot('05-stale-row');
+    });
+  } finally {
+    await guestContext.close();
+    await context.close();
+  }
+});
+
+test('emails render at 600px: a long link and long names wrap', async ({ page }) => {
+  const { invitationMail, verificationMail } = await import('../../src/app/mail/templates.ts');
+  const url = `http://127.0.0.1/invite/${long('AbCdEf0123456789', 220)}`;
+  const mails = [
+    invitationMail(`${long('a', 60)}@example.com`, NAME_100, long('Workspace', 100), 'Creator', url),
+    verificationMail(`${long('b', 60)}@example.com`, NAME_100, url),
+  ];
+  await page.setViewportSize({ width: 600, height: 800 });
+  for (const [i, mail] of mails.entries()) {
+    await page.setContent(mail.html);
+    await expect(page.getByText(url)).toBeVisible();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: test.info().outputPath(`email-${i}.png`), fullPage: true });
+  }
 });

@@ -1,4 +1,4 @@
-import { createTheme, type MantineColorsTuple } from '@mantine/core';
+import { type CSSVariablesResolver, createTheme, type MantineColorsTuple } from '@mantine/core';
 
 /** Troupe violet: the brand colour (#6240e9 at shade 6). */
 const brand: MantineColorsTuple = [
@@ -36,4 +36,23 @@ export const theme = createTheme({
     Menu: { defaultProps: { radius: 'md', shadow: 'lg' } },
     Tooltip: { defaultProps: { openDelay: 300 } },
   },
+});
+
+/**
+ * Text on light backgrounds at WCAG AA contrast (4.5:1; axe-core checks every page): dimmed text,
+ * light badges and alerts, and outlines one shade or more darker than Mantine's defaults.
+ */
+export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
+  variables: {},
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    ...Object.fromEntries(
+      Object.keys(t.colors).flatMap((c) => [
+        [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`],
+        [`--mantine-color-${c}-outline`, `var(--mantine-color-${c}-8)`],
+        [`--mantine-color-${c}-text`, `var(--mantine-color-${c}-8)`],
+      ]),
+    ),
+  },
+  dark: {},
 });

@@ -262,7 +262,8 @@ export const api = {
    */
   me: async (): Promise<Me> => {
     const { me } = await request<Session>('GET', '/api/session');
-    if (!me) throw new ApiError({ status: 401, code: 'unauthenticated', detail: 'Please sign in to continue.' });
+    if (!me)
+      throw new ApiError({ status: 401, code: 'unauthenticated', detail: 'Please sign in to continue.' });
     return me;
   },
   workspaces: {

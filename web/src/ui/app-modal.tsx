@@ -25,5 +25,5 @@ export function AppModal(props: ModalProps) {
       if (openCount === 0) root.removeAttribute('aria-hidden');
     };
   }, [opened]);
-  return <Modal fullScreen={phone} {...props} />;
+  return <Modal fullScreen={phone} closeButtonProps={{ 'aria-label': 'Close' }} {...props} />;
 }

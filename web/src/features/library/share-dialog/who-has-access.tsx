@@ -87,7 +87,7 @@ export function WhoHasAccess({ access, meId }: { access: ItemAccess; meId: strin
                 <Badge variant="light" color={person.permission === 'edit' ? 'teal' : 'gray'} tt="none">
                   {permissionLabels[person.permission]}
                 </Badge>
-                {person.viewerCapped ? (
+                {person.viewerCapped || person.role === 'viewer' ? (
                   <Text size="xs" c="dimmed" data-testid="viewer-note">
                     {VIEWERS_NOTE}
                   </Text>
