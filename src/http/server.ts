@@ -240,6 +240,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: true,
+    // Swagger UI sets inline styles as it renders (blocked, and logged as a CSP error, without this).
+    transformStaticCSP: (header: string) =>
+      header.replace(/style-src ([^;]*)/, (_m, v: string) =>
+        v.includes("'unsafe-inline'") ? `style-src ${v}` : `style-src ${v} 'unsafe-inline'`,
+      ),
     ...apiDocsTheme,
     logo: { ...apiDocsTheme.logo },
     theme: {

@@ -261,7 +261,13 @@ function PurchaseHistory({ purchases }: { purchases: Billing['purchases'] }) {
           description="Seat changes are listed here, with who made them."
         />
       ) : (
-        <Table.ScrollContainer minWidth={680} type="native">
+        <Table.ScrollContainer
+          minWidth={680}
+          type="native"
+          tabIndex={0}
+          role="region"
+          aria-label="Purchase history"
+        >
           <Table verticalSpacing="sm" horizontalSpacing="xl" highlightOnHover>
             <Table.Thead>
               <Table.Tr>

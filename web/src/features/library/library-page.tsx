@@ -223,30 +223,40 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
       ) : (
         <>
           <Paper withBorder style={{ overflow: 'hidden' }}>
-            <Table.ScrollContainer minWidth={640} type="native">
-              <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover className={classes.table}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th w={130}>Your access</Table.Th>
-                    <Table.Th w={150}>Created</Table.Th>
-                    <Table.Th w={56}>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((item) => (
-                    <ItemRow
-                      key={item.id}
-                      item={item}
-                      workspaceName={workspace.name}
-                      highlighted={item.id === highlight}
-                    />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            {/* Fixed layout: a long title is cut (whole on hover) instead of widening the table. On
+                phones only the name and the menu stay; the access is said under the name. */}
+            <Table
+              verticalSpacing="sm"
+              horizontalSpacing="md"
+              highlightOnHover
+              className={classes.table}
+              layout="fixed"
+            >
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th w={130} visibleFrom="sm">
+                    Your access
+                  </Table.Th>
+                  <Table.Th w={150} visibleFrom="md">
+                    Created
+                  </Table.Th>
+                  <Table.Th w={56}>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((item) => (
+                  <ItemRow
+                    key={item.id}
+                    item={item}
+                    workspaceName={workspace.name}
+                    highlighted={item.id === highlight}
+                  />
+                ))}
+              </Table.Tbody>
+            </Table>
           </Paper>
           {list.hasNextPage ? (
             <Group justify="center" mt="lg">
@@ -334,6 +344,7 @@ function ItemRow({
               size="sm"
               display="block"
               truncate="end"
+              title={item.title}
             >
               {item.title}
             </Anchor>
@@ -341,14 +352,17 @@ function ItemRow({
               {kindLabels[item.kind]}
               {sharing ? ` · ${sharing}` : ''}
               {item.workspacePermission === 'edit' && item.generalAccess === 'workspace' ? ' can edit' : ''}
+              <Text span inherit hiddenFrom="sm">
+                {` · ${item.permission === 'edit' ? 'Can edit' : 'Can view'}`}
+              </Text>
             </Text>
           </div>
         </Group>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom="sm">
         <PermissionBadge permission={item.permission} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom="md">
         <Tooltip label={formatDateTime(item.createdAt)} withArrow>
           <Text size="sm" c="dimmed" span>
             {formatDate(item.createdAt)}

@@ -203,7 +203,7 @@ function DangerZone({ workspace }: { workspace: Workspace }) {
   const [opened, modal] = useDisclosure(false);
   return (
     <Paper withBorder p={{ base: 'lg', sm: 'xl' }} style={{ borderColor: 'var(--mantine-color-red-4)' }}>
-      <Title order={3} fz="lg" c="red.7" mb="md">
+      <Title order={3} fz="lg" c="red.9" mb="md">
         Danger zone
       </Title>
       <Group justify="space-between" align="center" gap="lg" wrap="wrap">
