@@ -219,6 +219,9 @@ async function makeWorld(browser: Browser, outDir: string): Promise<World> {
 
 let world: World;
 
+// Each page test saves its own full-page screenshot (named after the page and the size).
+test.use({ screenshot: 'off' });
+
 // Made once per run: a worker that restarts after a failed test reads it back instead.
 test.beforeAll(async ({ browser }, testInfo) => {
   test.setTimeout(60_000);

@@ -255,7 +255,12 @@ function InviteResults({
         {invited > 0 ? `${plural(invited, 'invitation')} sent.` : 'No new invitations were needed.'}
         {skipped > 0 ? ` ${plural(skipped, 'address was', 'addresses were')} already in the workspace.` : ''}
       </Alert>
-      <ScrollArea.Autosize mah={320} type="auto">
+      <ScrollArea.Autosize
+        mah={320}
+        type="auto"
+        scrollbars="y"
+        viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'What happened to each address' }}
+      >
         <Stack gap={6}>
           {results.map((r) => (
             <Group

@@ -81,7 +81,12 @@ export function NotificationBell({ workspaceId }: { workspaceId: string | null }
             </Button>
           </Group>
           <Divider />
-          <ScrollArea.Autosize mah={420} type="auto">
+          <ScrollArea.Autosize
+            mah={420}
+            type="auto"
+            scrollbars="y"
+            viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Latest notifications' }}
+          >
             <Stack gap={0} px="md">
               {list.isPending ? (
                 <Text size="sm" c="dimmed" py="md">

@@ -187,7 +187,7 @@ function AddPeople({
       </div>
       {viewersPicked.length > 0 ? (
         <Text size="xs" c="dimmed" mt={6} data-testid="add-people-viewer-reason">
-          Can edit is off: {VIEWERS_NOTE.toLowerCase()} ({listNames(viewersPicked)}{' '}
+          Can edit is off. {VIEWERS_NOTE} ({listNames(viewersPicked)}{' '}
           {viewersPicked.length === 1 ? 'is a Viewer' : 'are Viewers'}).
         </Text>
       ) : null}

@@ -34,7 +34,13 @@ export function PeopleAdded({
           No one has been added yet{canShare ? '. Add people above to share with them.' : '.'}
         </Text>
       ) : (
-        <ScrollArea.Autosize mah={200} type="auto" offsetScrollbars="present">
+        <ScrollArea.Autosize
+          mah={200}
+          type="auto"
+          scrollbars="y"
+          offsetScrollbars="present"
+          viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'People added' }}
+        >
           <Stack gap={0}>
             {access.grants.map((g) => {
               const isViewer = g.role === 'viewer';
