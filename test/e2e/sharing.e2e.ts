@@ -103,7 +103,7 @@ test('a Creator shares a folder; another Creator edits inside it; a Viewer stays
       // With a Viewer picked, "Can edit" is disabled and the reason shown (Viewers can only view).
       await addPerson(p, dialog, viewer);
       await expect(dialog.getByTestId('add-people-viewer-reason')).toContainText('Viewers can only view');
-      await dialog.getByRole('heading', { name: 'People added' }).click();
+      await dialog.getByLabel('Add people').press('Tab');
       await dialog.getByLabel('Permission for the people you add').click();
       await expect(p.getByRole('option', { name: 'Can edit' })).toHaveAttribute('aria-disabled', 'true');
       await p.keyboard.press('Escape');
