@@ -168,6 +168,15 @@ const matrix: Record<string, Entry> = {
     expect: { public: 200 },
     request: () => ({ method: 'GET', url: '/api/docs/static/swagger-initializer.js' }),
   },
+  // The docs page's Troupe look (src/http/api-docs-theme.ts).
+  'GET /api/docs/static/theme/troupe.css': {
+    expect: { public: 200 },
+    request: () => ({ method: 'GET', url: '/api/docs/static/theme/troupe.css' }),
+  },
+  'GET /api/docs/static/theme/favicon.svg': {
+    expect: { public: 200 },
+    request: () => ({ method: 'GET', url: '/api/docs/static/theme/favicon.svg' }),
+  },
   'GET /api/docs/static/*': {
     expect: { public: 200 },
     request: () => ({ method: 'GET', url: '/api/docs/static/swagger-ui.css' }),
@@ -309,6 +318,10 @@ const matrix: Record<string, Entry> = {
   'GET /api/me': {
     expect: { ok: [...SESSIONS, ...LIVE_KEYS] },
     request: () => ({ method: 'GET', url: '/api/me' }),
+  },
+  'GET /api/session': {
+    expect: { public: 200 },
+    request: () => ({ method: 'GET', url: '/api/session' }),
   },
   'GET /api/workspaces': {
     expect: { ok: [...SESSIONS, ...LIVE_KEYS] },

@@ -5,7 +5,9 @@ import { labelCheck, Text } from './text.ts';
 /** A path inside this app to land on after following an emailed link (never another site). */
 const LocalPath = Text.max(500)
   .check(labelCheck)
-  .regex(/^\/(?![/\\])[^\s]*$/, 'Must be a path on this site, such as /verified');
+  .regex(/^\/(?![/\\])[^\s]*$/, 'Must be a path on this site, such as /verified')
+  // The API docs show this, not a string made up from the pattern.
+  .meta({ example: '/verified' });
 
 export const Password = Text.min(8, 'Must be at least 8 characters').max(
   128,

@@ -9,3 +9,7 @@ export const Me = z.object({
   workspaces: z.array(WorkspaceSummary),
 });
 export type Me = z.infer<typeof Me>;
+
+/** `GET /api/session`: who is signed in, or `null` (200 either way). */
+export const Session = z.object({ me: Me.nullable() });
+export type Session = z.infer<typeof Session>;

@@ -36,6 +36,10 @@ export const MembersPage = z.object({
   nextCursor: z.string().nullable(),
   seats: z.number().int(),
   seatsUsed: z.number().int(),
+  superAdmins: z
+    .number()
+    .int()
+    .describe('How many Super Admins the workspace has (the last one cannot be demoted, removed or leave)'),
 });
 export type MembersPage = z.infer<typeof MembersPage>;
 

@@ -26,7 +26,8 @@ export type CreateWorkspaceBody = z.infer<typeof CreateWorkspaceBody>;
 
 const Domain = Text.trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Not a valid domain');
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Not a valid domain')
+  .meta({ example: 'acme.com' });
 
 export const UpdateWorkspaceBody = z
   .strictObject({

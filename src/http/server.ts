@@ -18,6 +18,7 @@ import type { PaymentProvider } from '../infra/payments.ts';
 import type { SlugSealer } from '../infra/slug-sealer.ts';
 import type { Storage } from '../infra/storage.ts';
 import type { UnlockSigner } from '../infra/unlock-token.ts';
+import { apiDocsTheme } from './api-docs-theme.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { inputGuard } from './input-guard.ts';
@@ -233,7 +234,23 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    // Swagger UI sets inline styles as it renders (blocked, and logged as a CSP error, without this).
+    transformStaticCSP: (header: string) =>
+      header.replace(/style-src ([^;]*)/, (_m, v: string) =>
+        v.includes("'unsafe-inline'") ? `style-src ${v}` : `style-src ${v} 'unsafe-inline'`,
+      ),
+    ...apiDocsTheme,
+    logo: { ...apiDocsTheme.logo },
+    theme: {
+      ...apiDocsTheme.theme,
+      css: [...apiDocsTheme.theme.css],
+      favicon: [...apiDocsTheme.theme.favicon],
+    },
+    uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: false },
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   healthRoutes(app, deps);

@@ -102,12 +102,19 @@ test('a Creator shares a folder; another Creator edits inside it; a Viewer stays
       await expect(dialog).toContainText('Share “Campaign”');
       await expect(dialog.getByTestId('general-access')).toHaveValue('Only people added');
 
-      await addPerson(p, dialog, editor);
+      // With a Viewer picked, "Can edit" is disabled and the reason shown (Viewers can only view).
       await addPerson(p, dialog, viewer);
+      await expect(dialog.getByTestId('add-people-viewer-reason')).toContainText('Viewers can only view');
+      await dialog.getByLabel('Add people').press('Tab');
+      await dialog.getByLabel('Permission for the people you add').click();
+      await expect(p.getByRole('option', { name: 'Can edit' })).toHaveAttribute('aria-disabled', 'true');
+      await p.keyboard.press('Escape');
+      await shot(p, '02-share-dialog-adding');
+      await dialog.getByRole('button', { name: 'Share', exact: true }).click();
+      await expect(sharePerson(dialog, viewer.email)).toBeVisible();
+      await addPerson(p, dialog, editor);
       await dialog.getByLabel('Permission for the people you add').click();
       await p.getByRole('option', { name: 'Can edit' }).click();
-      await expect(dialog).toContainText('Viewers can only view');
-      await shot(p, '02-share-dialog-adding');
       await dialog.getByRole('button', { name: 'Share', exact: true }).click();
 
       await expect(sharePerson(dialog, editor.email)).toBeVisible();

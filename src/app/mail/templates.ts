@@ -14,11 +14,18 @@ function actionMail(
   url: string,
 ): OutgoingMail {
   const text = `${greeting}\n\n${body}\n\n${action}: ${url}\n\n— Troupe`;
-  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1a1b1e;max-width:560px;margin:24px auto;line-height:1.5">
-<p>${escapeHtml(greeting)}</p><p>${escapeHtml(body)}</p>
+  // At most 600px wide, and every long word (the spelled-out link, a long name or address) wraps:
+  // a mail client that ignores max-width still gets the table's width, and word-break keeps an
+  // unbroken 200-character URL inside it.
+  const wrap = 'overflow-wrap:anywhere;word-break:break-word';
+  const html = `<!doctype html><html><head><meta name="viewport" content="width=device-width,initial-scale=1"></head>
+<body style="margin:0;padding:0;font-family:system-ui,sans-serif;color:#1a1b1e;line-height:1.5">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;max-width:600px;margin:0 auto;table-layout:fixed"><tr><td style="padding:24px 16px;${wrap}">
+<p style="${wrap}">${escapeHtml(greeting)}</p><p style="${wrap}">${escapeHtml(body)}</p>
 <p><a href="${escapeHtml(url)}" style="display:inline-block;background:#5c3ee8;color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none">${escapeHtml(action)}</a></p>
-<p style="color:#666;font-size:13px">Or paste this link into your browser:<br>${escapeHtml(url)}</p>
-<p style="color:#666;font-size:13px">— Troupe</p></body></html>`;
+<p style="color:#555;font-size:13px;${wrap}">Or paste this link into your browser:<br><span style="${wrap}">${escapeHtml(url)}</span></p>
+<p style="color:#555;font-size:13px">— Troupe</p>
+</td></tr></table></body></html>`;
   return { to, subject, text, html };
 }
 
@@ -55,7 +62,7 @@ export function invitationMail(
     to,
     `${inviter} invited you to ${workspace} on Troupe`,
     'Hi,',
-    `${inviter} invited you to join the workspace "${workspace}" on Troupe as ${roleLabel}. Troupe is where the team makes and shares videos. The invitation works for 7 days.`,
+    `${inviter} invited you to join the workspace "${workspace}" on Troupe as ${roleLabel}. Troupe is where the team shares and publishes videos. The invitation works for 7 days.`,
     'Accept the invitation',
     url,
   );

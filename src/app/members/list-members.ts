@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type MemberRow, MembersPage } from '../../contract/members.ts';
 import type { Db } from '../../data/db.ts';
-import { listMembersView, type MembersViewRow } from '../../data/members.repo.ts';
+import { countSuperAdmins, listMembersView, type MembersViewRow } from '../../data/members.repo.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -87,7 +87,7 @@ async function buildPage(
 ): Promise<{ page: MembersPage; validUntil: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, 2) : null;
   const now = deps.clock.now();
-  const [rows, ws] = await Promise.all([
+  const [rows, ws, superAdmins] = await Promise.all([
     listMembersView(deps.db, workspaceId, {
       q: input.q ? input.q.toLowerCase() : null,
       after: after ? { sortKey: after[0] as string, rowKey: after[1] as string } : null,
@@ -96,6 +96,7 @@ async function buildPage(
       now,
     }),
     findWorkspace(deps.db, workspaceId),
+    countSuperAdmins(deps.db, workspaceId),
   ]);
   if (!ws) throw notFound('Workspace');
   const rowsOnPage = rows.slice(0, input.limit);
@@ -113,6 +114,7 @@ async function buildPage(
       nextCursor: rows.length > input.limit && last ? encodeCursor([last.sort_key, last.row_key]) : null,
       seats: ws.seat_limit,
       seatsUsed: ws.seats_used,
+      superAdmins,
     },
     validUntil,
   };

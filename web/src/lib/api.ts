@@ -52,6 +52,7 @@ import {
   type ResetPasswordBody,
   type Role,
   type SendVerificationBody,
+  type Session,
   type SessionList,
   type SharePage,
   type SignInBody,
@@ -261,7 +262,16 @@ export const api = {
     resetPassword: (body: Body<typeof ResetPasswordBody>) =>
       request<unknown>('POST', '/api/auth/reset-password', body),
   },
-  me: () => request<Me>('GET', '/api/me'),
+  /**
+   * Who is signed in. Asks `/api/session`, which answers 200 `{me: null}` when nobody is, so a
+   * signed-out page logs no failed request; nobody signed in is still thrown as a 401 ApiError.
+   */
+  me: async (): Promise<Me> => {
+    const { me } = await request<Session>('GET', '/api/session');
+    if (!me)
+      throw new ApiError({ status: 401, code: 'unauthenticated', detail: 'Please sign in to continue.' });
+    return me;
+  },
   account: {
     get: () => request<Account>('GET', '/api/account'),
     update: (body: Body<typeof UpdateAccountBody>) => request<Account>('PATCH', '/api/account', body),

@@ -14,3 +14,8 @@ export function notifyError(error: unknown, title = 'Something went wrong'): voi
     withBorder: true,
   });
 }
+
+/** A neutral notice (e.g. "the list was out of date and is refreshed"). */
+export function notifyInfo(title: string, message?: string): void {
+  notifications.show({ title, message: message ?? '', color: 'blue', autoClose: 6000, withBorder: true });
+}

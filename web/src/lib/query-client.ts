@@ -1,6 +1,7 @@
-import { QueryCache, QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiError } from './api.ts';
 import { queryKeys } from './query-keys.ts';
+import { isStale } from './stale.ts';
 
 export const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({
@@ -12,9 +13,19 @@ export const queryClient: QueryClient = new QueryClient({
       }
     },
   }),
+  mutationCache: new MutationCache({
+    // An action on something that changed meanwhile (accepted, revoked, removed elsewhere): whatever
+    // the screen shows is out of date, so every list refetches. The component says so in words.
+    onError: (error) => {
+      if (isStale(error)) void queryClient.invalidateQueries();
+    },
+  }),
   defaultOptions: {
     queries: {
       staleTime: 15_000,
+      // Coming back to the tab shows the current state (an invitee accepted, a seat was taken),
+      // however recently the list was fetched.
+      refetchOnWindowFocus: 'always',
       // Client errors (401, 403, 404, ...) will not fix themselves; network and 5xx might.
       retry: (failures, error) => {
         if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;

@@ -1,4 +1,5 @@
 import { Modal, type ModalProps } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useEffect } from 'react';
 
 /** How many AppModals are open (a confirmation can open on top of a dialog). */
@@ -7,10 +8,12 @@ let openCount = 0;
 /**
  * Mantine's Modal, plus what a native modal dialog does: while it is open, the page behind it
  * (#root; the modal itself is portalled to <body>) is hidden from assistive technology, so
- * screen readers, and role-based test selectors, see only the dialog.
+ * screen readers, and role-based test selectors, see only the dialog. Full-screen below 36em.
  */
 export function AppModal(props: ModalProps) {
   const { opened } = props;
+  // Phones get the whole screen: a centred dialog there clips its inputs.
+  const phone = useMediaQuery('(max-width: 36em)') ?? false;
   useEffect(() => {
     if (!opened) return;
     const root = document.getElementById('root');
@@ -22,5 +25,5 @@ export function AppModal(props: ModalProps) {
       if (openCount === 0) root.removeAttribute('aria-hidden');
     };
   }, [opened]);
-  return <Modal {...props} />;
+  return <Modal fullScreen={phone} closeButtonProps={{ 'aria-label': 'Close' }} {...props} />;
 }

@@ -22,7 +22,7 @@ export function PageHeader({
         <Title order={2} fz={26} style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
           {title}
         </Title>
-        {badge}
+        {badge ? <div style={{ flex: 'none' }}>{badge}</div> : null}
       </Group>
       {description ? (
         <Text c="dimmed" size="sm" maw={640}>

@@ -94,7 +94,13 @@ function ApiKeys() {
           </Paper>
         ) : (
           <Paper withBorder style={{ overflow: 'hidden' }}>
-            <Table.ScrollContainer minWidth={820} type="native">
+            <Table.ScrollContainer
+              minWidth={820}
+              type="native"
+              tabIndex={0}
+              role="region"
+              aria-label="API keys"
+            >
               <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>

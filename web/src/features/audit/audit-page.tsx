@@ -119,7 +119,13 @@ function AuditLog() {
             style={{ overflow: 'hidden' }}
             aria-busy={log.isFetching && !log.isFetchingNextPage}
           >
-            <Table.ScrollContainer minWidth={640} type="native">
+            <Table.ScrollContainer
+              minWidth={640}
+              type="native"
+              tabIndex={0}
+              role="region"
+              aria-label="Audit log entries"
+            >
               <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>

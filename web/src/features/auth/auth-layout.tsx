@@ -46,7 +46,7 @@ export function AuthLayout({
           <Logo size={30} inverted />
         </Anchor>
         <Stack gap={36} style={{ position: 'relative', zIndex: 1 }}>
-          <div className={classes.headline}>Where your team makes videos together.</div>
+          <div className={classes.headline}>One place for your team's videos: upload, share, publish.</div>
           <Stack gap="lg">
             {features.map(({ icon: Icon, title: featureTitle, text }) => (
               <div key={featureTitle} className={classes.feature}>

@@ -4,7 +4,6 @@ import {
   Button,
   EmptyState,
   Group,
-  NumberInput,
   Paper,
   Progress,
   SimpleGrid,
@@ -12,14 +11,15 @@ import {
   Stack,
   Table,
   Text,
+  TextInput,
   Title,
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { IconInfoCircle, IconReceipt } from '@tabler/icons-react';
 import { type FormEvent, useEffect, useState } from 'react';
-import { type Billing, SetSeatsBody } from '../../../../src/contract/index.ts';
+import type { Billing } from '../../../../src/contract/index.ts';
 import { formatDateTime } from '../../lib/dates.ts';
-import { type FieldErrors, serverErrors, validate } from '../../lib/form.ts';
+import { serverErrors } from '../../lib/form.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
@@ -119,36 +119,54 @@ function SeatsCard({ billing }: { billing: Billing }) {
   );
 }
 
+/** The most seats one workspace can have (SetSeatsBody's maximum). */
+export const MAX_SEATS = 100_000;
+
+/**
+ * Reads the seat box: a whole number, or why not, in words. "2.5" is refused (a number input that
+ * drops the point would read it as 25), and so is anything past the maximum.
+ */
+export function parseSeats(text: string): { seats: number } | { problem: string } {
+  const t = text.trim().replace(/[\s_]/g, '');
+  if (t === '') return { problem: 'Enter the number of seats you want in total' };
+  if (/^\d+[.,]\d*$/.test(t) || /^[.,]\d+$/.test(t))
+    return { problem: 'Seats come in whole numbers: enter one without a decimal point' };
+  if (/^-/.test(t)) return { problem: 'Enter a positive number of seats' };
+  if (!/^\d+$/.test(t)) return { problem: 'Enter the number of seats in digits, e.g. 10' };
+  const seats = Number(t);
+  if (seats > MAX_SEATS)
+    return { problem: `At most ${MAX_SEATS.toLocaleString('en-US')} seats: contact us for more` };
+  if (seats < 1) return { problem: 'Keep at least 1 seat' };
+  return { seats };
+}
+
 function ChangeSeatsForm({ workspaceId, billing }: { workspaceId: string; billing: Billing }) {
   const setSeats = useSetSeats(workspaceId);
-  const [value, setValue] = useState<number | string>(billing.seats);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [value, setValue] = useState(String(billing.seats));
+  const [serverError, setServerError] = useState<string | null>(null);
 
   // When the saved count changes (a purchase here or elsewhere), start from it.
-  useEffect(() => setValue(billing.seats), [billing.seats]);
+  useEffect(() => setValue(String(billing.seats)), [billing.seats]);
 
-  const next = typeof value === 'number' ? value : Number.NaN;
-  const valid = Number.isInteger(next);
-  const diff = valid ? next - billing.seats : 0;
+  const parsed = parseSeats(value);
+  const next = 'seats' in parsed ? parsed.seats : null;
+  const diff = next === null ? 0 : next - billing.seats;
+  const inUse = billing.seatsUsed;
+  // Below the seats in use is refused before anyone presses the button, with the reason.
+  const belowInUse = next !== null && next < inUse;
+  const problem =
+    'problem' in parsed
+      ? parsed.problem
+      : belowInUse
+        ? `${inUse} ${seatWord(inUse)} ${inUse === 1 ? 'is' : 'are'} in use: keep at least ${inUse}, or remove members first`
+        : null;
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    const inUse = billing.seatsUsed;
-    const problem = !valid
-      ? 'Enter a whole number of seats'
-      : next < Math.max(1, inUse)
-        ? inUse > 1
-          ? `${inUse} seats are in use: keep at least ${inUse}, or remove members first.`
-          : 'Keep at least 1 seat.'
-        : undefined;
-    const result = validate(SetSeatsBody, { seats: next });
-    if (problem || !result.ok) {
-      setErrors({ seats: problem ?? (result.ok ? '' : (result.errors.seats ?? 'Not a valid seat count')) });
-      return;
-    }
-    setSeats.mutate(result.data.seats, {
+    if (next === null || problem || diff === 0) return;
+    setSeats.mutate(next, {
       onSuccess: (saved) => {
-        setErrors({});
+        setServerError(null);
         notifySuccess(
           'Seats updated',
           `${seatDifference(billing.seats, saved.seats)}: you now have ${saved.seats}.`,
@@ -156,12 +174,13 @@ function ChangeSeatsForm({ workspaceId, billing }: { workspaceId: string; billin
       },
       onError: (error) => {
         const { fields, form } = serverErrors(error, ['seats']);
-        setErrors(fields);
+        setServerError(fields.seats ?? null);
         if (form) notifyError(error, "Couldn't change the seats");
       },
     });
   };
 
+  const shown = value.trim() === '' ? null : (problem ?? serverError);
   return (
     <Paper withBorder p={{ base: 'lg', sm: 'xl' }} component="form" onSubmit={onSubmit} noValidate>
       <Stack gap="md">
@@ -170,26 +189,23 @@ function ChangeSeatsForm({ workspaceId, billing }: { workspaceId: string; billin
             Change seats
           </Title>
           <Text size="sm" c="dimmed">
-            Enter the new total. You can't go below the {billing.seatsUsed} {seatWord(billing.seatsUsed)} in
-            use.
+            Enter the new total. You can't go below the {inUse} {seatWord(inUse)} in use.
           </Text>
         </div>
         <Group align="flex-start" gap="md" wrap="nowrap">
-          <NumberInput
+          <TextInput
             label="Total seats"
             value={value}
-            onChange={(v) => {
-              setValue(v);
-              setErrors({});
+            onChange={(e) => {
+              setValue(e.currentTarget.value);
+              setServerError(null);
             }}
-            min={1}
-            max={100_000}
-            step={1}
-            allowDecimal={false}
-            allowNegative={false}
-            clampBehavior="none"
-            error={errors.seats}
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={12}
+            error={shown}
             w={180}
+            style={{ flex: 'none' }}
             data-testid="seats-input"
           />
           <Badge
@@ -201,19 +217,26 @@ function ChangeSeatsForm({ workspaceId, billing }: { workspaceId: string; billin
             data-testid="seats-diff"
             aria-live="polite"
           >
-            {valid ? seatDifference(billing.seats, next) : '—'}
+            {next !== null ? seatDifference(billing.seats, next) : '—'}
           </Badge>
         </Group>
         <Alert variant="light" color="blue" icon={<IconInfoCircle size={18} />} p="sm">
           <Text size="sm">Self-hosted: seats are free; purchases are recorded.</Text>
         </Alert>
         <Group justify="flex-end">
-          <Button type="submit" disabled={!valid || diff === 0} loading={setSeats.isPending}>
-            {diff > 0
-              ? `Buy ${diff} ${seatWord(diff)}`
-              : diff < 0
-                ? `Remove ${-diff} ${seatWord(diff)}`
-                : 'Update seats'}
+          <Button
+            type="submit"
+            disabled={next === null || problem !== null || diff === 0}
+            loading={setSeats.isPending}
+            data-testid="seats-submit"
+          >
+            {next === null
+              ? 'Update seats'
+              : diff > 0
+                ? `Buy ${diff} ${seatWord(diff)}`
+                : diff < 0
+                  ? `Remove ${-diff} ${seatWord(diff)}`
+                  : 'Update seats'}
           </Button>
         </Group>
       </Stack>
@@ -238,7 +261,13 @@ function PurchaseHistory({ purchases }: { purchases: Billing['purchases'] }) {
           description="Seat changes are listed here, with who made them."
         />
       ) : (
-        <Table.ScrollContainer minWidth={680} type="native">
+        <Table.ScrollContainer
+          minWidth={680}
+          type="native"
+          tabIndex={0}
+          role="region"
+          aria-label="Purchase history"
+        >
           <Table verticalSpacing="sm" horizontalSpacing="xl" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
@@ -257,7 +286,9 @@ function PurchaseHistory({ purchases }: { purchases: Billing['purchases'] }) {
                     <Text size="sm">{formatDateTime(p.createdAt)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{p.actor.name}</Text>
+                    <Text size="sm" truncate="end" maw={200} title={p.actor.name}>
+                      {p.actor.name}
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">

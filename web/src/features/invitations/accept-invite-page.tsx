@@ -177,9 +177,11 @@ function SignedInActions({
       setLastWorkspace(me.id, result.workspace.id);
       await queryClient.refetchQueries({ queryKey: queryKeys.me });
       void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
-      queryClient.removeQueries({ queryKey: queryKeys.invitation(token) });
       notifySuccess(`Welcome to ${result.workspace.name}`, "You've joined the workspace.");
       await navigate(`/w/${result.workspace.id}/members`, { replace: true });
+      // Only once this page is gone: removing the query it still watches would fetch the used
+      // invitation again, and log its 410.
+      queryClient.removeQueries({ queryKey: queryKeys.invitation(token) });
     },
   });
   const error = accept.error instanceof ApiError ? accept.error : null;

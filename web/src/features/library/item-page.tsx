@@ -150,10 +150,11 @@ export function ItemPage() {
                 <ThemeIcon variant="light" color="gray" size={52} radius="xl">
                   <IconTools size={26} stroke={1.6} />
                 </ThemeIcon>
-                <Text fw={600}>The {kind.toLowerCase()} editor is on its way</Text>
+                {/* No promise of an editor that does not exist yet (issue 11): say what can be done. */}
+                <Text fw={600}>{kind}</Text>
                 <Text size="sm" c="dimmed" ta="center" maw={420}>
                   {item.abilities.edit
-                    ? `For now you can rename, move, share or delete this ${kind.toLowerCase()} from the menu.`
+                    ? `You can rename, move, share or delete this ${kind.toLowerCase()} from the menu.`
                     : `You can view this ${kind.toLowerCase()}. Ask someone who can edit it if it needs changes.`}
                 </Text>
               </Stack>

@@ -47,15 +47,32 @@ export function LibraryBreadcrumbs({
         <Breadcrumbs
           separator={<IconChevronRight size={14} />}
           separatorMargin={6}
-          style={{ flexWrap: 'wrap' }}
+          style={{ flexWrap: 'wrap', minWidth: 0, maxWidth: '100%' }}
         >
           {crumbs.map((crumb) =>
             crumb.to ? (
-              <Anchor key={crumb.key} component={Link} to={crumb.to} size="sm" c="dimmed">
+              <Anchor
+                key={crumb.key}
+                component={Link}
+                to={crumb.to}
+                size="sm"
+                c="dimmed"
+                truncate="end"
+                maw={240}
+                title={crumb.label}
+              >
                 {crumb.label}
               </Anchor>
             ) : (
-              <Text key={crumb.key} size="sm" fw={600} aria-current="page">
+              <Text
+                key={crumb.key}
+                size="sm"
+                fw={600}
+                aria-current="page"
+                truncate="end"
+                maw={320}
+                title={crumb.label}
+              >
                 {crumb.label}
               </Text>
             ),

@@ -236,7 +236,13 @@ function LibraryListing({ folderId }: { folderId: string | undefined }) {
         <>
           <Paper withBorder style={{ overflow: 'hidden' }}>
             <Table.ScrollContainer minWidth={narrow ? 0 : 760} type="native">
-              <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover className={classes.table}>
+              <Table
+                verticalSpacing="sm"
+                horizontalSpacing="md"
+                highlightOnHover
+                className={classes.table}
+                layout="fixed"
+              >
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Name</Table.Th>
@@ -354,6 +360,7 @@ function ItemRow({
               size="sm"
               display="block"
               truncate="end"
+              title={item.title}
             >
               {item.title}
             </Anchor>

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Divider,
@@ -11,8 +12,9 @@ import {
   Text,
   Textarea,
 } from '@mantine/core';
-import { IconAlertCircle, IconCircleCheck } from '@tabler/icons-react';
+import { IconAlertCircle, IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { InviteResult, Role } from '../../../../src/contract/index.ts';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import { isRole, roleDescriptions, roleOptions } from '../../lib/roles.ts';
@@ -36,12 +38,17 @@ export function InviteModal({
   workspaceId,
   workspaceName,
   requireApproval,
+  seats,
+  seatsUsed,
   opened,
   onClose,
 }: {
   workspaceId: string;
   workspaceName: string;
   requireApproval: boolean;
+  /** The seat count and the seats taken, to warn before inviting more people than can join. */
+  seats: number;
+  seatsUsed: number;
   opened: boolean;
   onClose: () => void;
 }) {
@@ -56,6 +63,8 @@ export function InviteModal({
   const parsed = parseEmails(text);
   const count = parsed.valid.length;
   const tooMany = count > MAX_INVITES;
+  const freeSeats = Math.max(0, seats - seatsUsed);
+  const cantJoin = count - freeSeats;
 
   const reset = () => {
     setText('');
@@ -110,7 +119,15 @@ export function InviteModal({
     <AppModal
       opened={opened}
       onClose={close}
-      title={<Text fw={650}>{results ? 'Invitations sent' : `Invite people to ${workspaceName}`}</Text>}
+      title={
+        <Text fw={650} data-testid="invite-title">
+          {results
+            ? results.some((r) => r.outcome === 'invited')
+              ? 'Invitations sent'
+              : 'No invitations sent'
+            : `Invite people to ${workspaceName}`}
+        </Text>
+      }
       size="lg"
     >
       {results ? (
@@ -150,6 +167,25 @@ export function InviteModal({
               {parsed.invalid.length > 0 ? ` · ${parsed.invalid.length} not valid` : ''}
               {tooMany ? ` · at most ${MAX_INVITES} at a time` : ''}
             </Text>
+            <Text size="sm" c="dimmed" mt={-12} data-testid="invite-free-seats">
+              {freeSeats === 0
+                ? 'No free seats'
+                : `${plural(freeSeats, 'free seat')} (${seatsUsed} of ${seats} used)`}
+            </Text>
+            {count > 0 && cantJoin > 0 ? (
+              <Alert
+                color="orange"
+                variant="light"
+                icon={<IconAlertTriangle size={18} />}
+                data-testid="invite-seat-warning"
+              >
+                {freeSeats === 0 ? 'No free seats' : plural(freeSeats, 'free seat')}:{' '}
+                {cantJoin === 1 ? "1 person can't" : `${cantJoin} people can't`} join until you add seats —{' '}
+                <Anchor component={Link} to={`/w/${workspaceId}/billing`} onClick={close} size="sm">
+                  Add seats
+                </Anchor>
+              </Alert>
+            ) : null}
             <Select
               label="Role"
               description={roleDescriptions[role]}
@@ -219,7 +255,12 @@ function InviteResults({
         {invited > 0 ? `${plural(invited, 'invitation')} sent.` : 'No new invitations were needed.'}
         {skipped > 0 ? ` ${plural(skipped, 'address was', 'addresses were')} already in the workspace.` : ''}
       </Alert>
-      <ScrollArea.Autosize mah={320} type="auto">
+      <ScrollArea.Autosize
+        mah={320}
+        type="auto"
+        scrollbars="y"
+        viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'What happened to each address' }}
+      >
         <Stack gap={6}>
           {results.map((r) => (
             <Group
@@ -230,7 +271,7 @@ function InviteResults({
               data-testid="invite-result"
               data-email={r.email}
             >
-              <Text size="sm" truncate="end">
+              <Text size="sm" truncate="end" title={r.email}>
                 {r.email}
               </Text>
               <Badge

@@ -1,11 +1,13 @@
-import { ActionIcon, Menu, Select, Text } from '@mantine/core';
+import { ActionIcon, Menu, Select, Stack, Text } from '@mantine/core';
 import { IconDoorExit, IconDots, IconMailForward, IconUserMinus, IconX } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { type MemberRow, type Role, roleLabels } from '../../../../src/contract/index.ts';
 import { forgetLastWorkspace } from '../../lib/last-workspace.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
 import { isRole, roleOptions } from '../../lib/roles.ts';
+import { isStale, refreshAfterStale } from '../../lib/stale.ts';
 import { ConfirmModal } from '../../ui/confirm-modal.tsx';
 import { RoleBadge } from '../../ui/role-badge.tsx';
 import { useSignedInUser } from '../auth/use-me.ts';
@@ -20,22 +22,48 @@ import {
 
 const label = (row: MemberRow) => row.name?.trim() || row.email;
 
+/** Why the only Super Admin can't give up the role (shown, not discovered after a confirm). */
+export const LAST_SUPER_ADMIN_REASON = 'The only Super Admin: make someone else Super Admin first.';
+
 /** The role column: a dropdown for Super Admins on active members, a badge otherwise. */
 export function RoleCell({
   row,
   isAdmin,
   isSelf,
   workspaceId,
+  superAdmins,
 }: {
   row: MemberRow;
   isAdmin: boolean;
   isSelf: boolean;
   workspaceId: string;
+  superAdmins: number;
 }) {
+  const queryClient = useQueryClient();
   const change = useChangeRole(workspaceId);
   const [demoteTo, setDemoteTo] = useState<Role | null>(null);
   const userId = row.userId;
   if (!isAdmin || row.status !== 'active' || !userId) return <RoleBadge role={row.role} />;
+  const lastSuperAdmin = row.role === 'super_admin' && superAdmins <= 1;
+  if (lastSuperAdmin) {
+    return (
+      <Stack gap={4} maw={170}>
+        <Select
+          aria-label={`Role of ${row.email}`}
+          aria-describedby={`last-admin-${userId}`}
+          data={roleOptions}
+          value={row.role}
+          disabled
+          size="xs"
+          w={160}
+          data-testid="member-role"
+        />
+        <Text size="xs" c="dimmed" id={`last-admin-${userId}`} data-testid="last-admin-reason">
+          {LAST_SUPER_ADMIN_REASON}
+        </Text>
+      </Stack>
+    );
+  }
 
   const apply = (role: Role) =>
     change.mutate(
@@ -47,7 +75,8 @@ export function RoleCell({
         },
         onError: (error) => {
           setDemoteTo(null);
-          notifyError(error, "Couldn't change the role");
+          if (isStale(error)) refreshAfterStale(queryClient, `${label(row)} is no longer a member.`);
+          else notifyError(error, "Couldn't change the role");
         },
       },
     );
@@ -98,14 +127,17 @@ export function MemberActions({
   isAdmin,
   workspaceId,
   workspaceName,
+  superAdmins,
 }: {
   row: MemberRow;
   isSelf: boolean;
   isAdmin: boolean;
   workspaceId: string;
   workspaceName: string;
+  superAdmins: number;
 }) {
   const me = useSignedInUser();
+  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const forget = useForgetWorkspace();
   const remove = useRemoveMember(workspaceId);
@@ -120,6 +152,15 @@ export function MemberActions({
   const canRemove = isMember && !isSelf && isAdmin;
   const canManageInvite = isInvitation && isAdmin;
   if (!canLeave && !canRemove && !canManageInvite) return null;
+  const lastSuperAdmin = row.role === 'super_admin' && superAdmins <= 1;
+
+  /** The row changed elsewhere (accepted, revoked, removed): close, refresh, say so. */
+  const stale = (error: unknown, message: string): boolean => {
+    if (!isStale(error)) return false;
+    close();
+    refreshAfterStale(queryClient, message);
+    return true;
+  };
 
   const close = () => {
     setPending(null);
@@ -147,8 +188,15 @@ export function MemberActions({
               color="red"
               leftSection={<IconDoorExit size={16} />}
               onClick={() => setPending('leave')}
+              disabled={lastSuperAdmin}
+              data-testid="leave-workspace"
             >
               Leave workspace
+              {lastSuperAdmin ? (
+                <Text size="xs" c="dimmed" maw={220} data-testid="leave-reason">
+                  {LAST_SUPER_ADMIN_REASON}
+                </Text>
+              ) : null}
             </Menu.Item>
           ) : null}
           {canRemove ? (
@@ -156,8 +204,14 @@ export function MemberActions({
               color="red"
               leftSection={<IconUserMinus size={16} />}
               onClick={() => setPending('remove')}
+              disabled={lastSuperAdmin}
             >
               Remove from workspace
+              {lastSuperAdmin ? (
+                <Text size="xs" c="dimmed" maw={220}>
+                  {LAST_SUPER_ADMIN_REASON}
+                </Text>
+              ) : null}
             </Menu.Item>
           ) : null}
           {canManageInvite ? (
@@ -173,7 +227,10 @@ export function MemberActions({
                         'Invitation sent again',
                         `A new link is on its way to ${row.email}; the old one no longer works.`,
                       ),
-                    onError: (error) => notifyError(error, "Couldn't resend the invitation"),
+                    onError: (error) => {
+                      if (!stale(error, `The invitation to ${row.email} was already accepted or revoked.`))
+                        notifyError(error, "Couldn't resend the invitation");
+                    },
                   })
                 }
               >
@@ -201,6 +258,7 @@ export function MemberActions({
               close();
               notifySuccess('Member removed', `${label(row)} no longer has access to ${workspaceName}.`);
             },
+            onError: (error) => void stale(error, `${label(row)} had already left ${workspaceName}.`),
           })
         }
       >
@@ -247,6 +305,8 @@ export function MemberActions({
               close();
               notifySuccess('Invitation revoked', `The link sent to ${row.email} no longer works.`);
             },
+            onError: (error) =>
+              void stale(error, `The invitation to ${row.email} was already accepted, revoked or replaced.`),
           })
         }
       >

@@ -14,7 +14,7 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { useDebouncedValue, useDisclosure, useDocumentTitle } from '@mantine/hooks';
+import { useDebouncedValue, useDisclosure, useDocumentTitle, useMediaQuery } from '@mantine/hooks';
 import { IconMailPlus, IconSearch, IconUserSearch, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -58,6 +58,11 @@ export function MembersPage() {
   const first = query.data?.pages[0];
   const seats = first?.seats ?? workspace.seats;
   const seatsUsed = first?.seatsUsed ?? workspace.seatsUsed;
+  // Unknown until the first page arrives: assume one, so nothing is offered that would fail.
+  const superAdmins = first?.superAdmins ?? 1;
+  const full = seatsUsed >= seats;
+  // Below the `md` breakpoint the table becomes a list of cards (no sideways scrolling on phones).
+  const narrow = useMediaQuery('(max-width: 61.99em)') ?? false;
   const searching = search.trim() !== q || (query.isFetching && !query.isFetchingNextPage);
 
   return (
@@ -150,10 +155,31 @@ export function MembersPage() {
         </Paper>
       ) : (
         <>
-          {/* Positioned, so the table's visually hidden header text is clipped with it (it widened the page at 390px). */}
-          <Paper withBorder style={{ overflow: 'hidden', position: 'relative' }} aria-busy={searching}>
-            <Table.ScrollContainer minWidth={720} type="native">
-              <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover className={classes.table}>
+          {narrow ? (
+            <Paper withBorder aria-busy={searching} data-testid="member-cards">
+              {rows.map((row) => (
+                <MemberCard
+                  key={rowKey(row)}
+                  row={row}
+                  isSelf={row.userId === me.id}
+                  isAdmin={isAdmin}
+                  workspaceId={workspace.id}
+                  workspaceName={workspace.name}
+                  superAdmins={superAdmins}
+                  full={full}
+                />
+              ))}
+            </Paper>
+          ) : (
+            // Positioned, so the table's visually hidden header text is clipped with it.
+            <Paper withBorder style={{ overflow: 'hidden', position: 'relative' }} aria-busy={searching}>
+              <Table
+                verticalSpacing="sm"
+                horizontalSpacing="md"
+                highlightOnHover
+                className={classes.table}
+                layout="fixed"
+              >
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Name</Table.Th>
@@ -173,12 +199,14 @@ export function MembersPage() {
                       isAdmin={isAdmin}
                       workspaceId={workspace.id}
                       workspaceName={workspace.name}
+                      superAdmins={superAdmins}
+                      full={full}
                     />
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
-          </Paper>
+            </Paper>
+          )}
           {query.hasNextPage ? (
             <Group justify="center" mt="lg">
               <Button
@@ -202,6 +230,8 @@ export function MembersPage() {
           workspaceId={workspace.id}
           workspaceName={workspace.name}
           requireApproval={workspace.requireApproval}
+          seats={seats}
+          seatsUsed={seatsUsed}
           opened={inviteOpened}
           onClose={inviteModal.close}
         />
@@ -210,88 +240,146 @@ export function MembersPage() {
   );
 }
 
-function MemberTableRow({
-  row,
-  isSelf,
-  isAdmin,
-  workspaceId,
-  workspaceName,
-}: {
+interface RowProps {
   row: MemberRow;
   isSelf: boolean;
   isAdmin: boolean;
   workspaceId: string;
   workspaceName: string;
-}) {
+  /** How many Super Admins the workspace has: the last one cannot be demoted, removed or leave. */
+  superAdmins: number;
+  /** No free seat: pending invitations cannot be accepted until seats are added. */
+  full: boolean;
+}
+
+/** Avatar, name (or the invited address) and the line under it; long text is cut with the whole on hover. */
+function Identity({
+  row,
+  isSelf,
+  isAdmin,
+  full,
+  workspaceId,
+}: Pick<RowProps, 'row' | 'isSelf' | 'isAdmin' | 'full' | 'workspaceId'>) {
   const invitation = Boolean(row.invitationId);
   const display = row.name?.trim() || row.email;
+  const note = invitation ? invitationNote(row) : row.email;
+  return (
+    <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+      <Avatar
+        name={invitation ? undefined : display}
+        color={invitation ? 'gray' : 'initials'}
+        radius="xl"
+        size={36}
+        variant={invitation ? 'outline' : undefined}
+      />
+      <div style={{ minWidth: 0 }}>
+        <Group gap={6} wrap="nowrap">
+          <Text size="sm" fw={600} truncate="end" title={display}>
+            {display}
+          </Text>
+          {isSelf ? (
+            <Badge size="xs" variant="outline" color="gray" tt="none" style={{ flex: 'none' }}>
+              You
+            </Badge>
+          ) : null}
+        </Group>
+        <Text size="xs" c="dimmed" truncate="end" title={note}>
+          {note}
+        </Text>
+        {row.joinRequestId && row.expiresAt ? (
+          <Text size="xs" c="dimmed" truncate="end">
+            Asked to join with the invite link · lapses {formatDate(row.expiresAt)}
+          </Text>
+        ) : null}
+        {isAdmin && full && row.status === 'invite_sent' ? (
+          <Text size="xs" c="orange.9" data-testid="member-seat-note">
+            Can't join: no free seat.{' '}
+            <Anchor component={Link} to={`/w/${workspaceId}/billing`} size="xs">
+              Add seats
+            </Anchor>
+          </Text>
+        ) : null}
+      </div>
+    </Group>
+  );
+}
+
+function Status({ row, isAdmin, workspaceId }: Pick<RowProps, 'row' | 'isAdmin' | 'workspaceId'>) {
+  return (
+    <>
+      <Badge variant="light" color={statusColors[row.status]} tt="none" fw={600} data-testid="member-status">
+        {memberStatusLabels[row.status]}
+      </Badge>
+      {isAdmin && row.joinRequestId ? (
+        <Box mt={6}>
+          <JoinRequestActions
+            workspaceId={workspaceId}
+            requestId={row.joinRequestId}
+            who={row.name?.trim() || row.email}
+            size="compact-xs"
+          />
+        </Box>
+      ) : null}
+    </>
+  );
+}
+
+function MemberTableRow(props: RowProps) {
+  const { row, isSelf, isAdmin, workspaceId } = props;
   return (
     <Table.Tr data-testid="member-row" data-email={row.email} data-status={row.status}>
       <Table.Td>
-        <Group gap="sm" wrap="nowrap">
-          <Avatar
-            name={invitation ? undefined : display}
-            color={invitation ? 'gray' : 'initials'}
-            radius="xl"
-            size={36}
-            variant={invitation ? 'outline' : undefined}
-          />
-          <div style={{ minWidth: 0 }}>
-            <Group gap={6} wrap="nowrap">
-              <Text size="sm" fw={600} truncate="end">
-                {display}
-              </Text>
-              {isSelf ? (
-                <Badge size="xs" variant="outline" color="gray" tt="none" style={{ flex: 'none' }}>
-                  You
-                </Badge>
-              ) : null}
-            </Group>
-            <Text size="xs" c="dimmed" truncate="end">
-              {invitation ? invitationNote(row) : row.email}
-            </Text>
-            {row.joinRequestId && row.expiresAt ? (
-              <Text size="xs" c="dimmed" truncate="end">
-                Asked to join with the invite link · lapses {formatDate(row.expiresAt)}
-              </Text>
-            ) : null}
-          </div>
-        </Group>
+        <Identity {...props} />
       </Table.Td>
       <Table.Td>
-        <RoleCell row={row} isAdmin={isAdmin} isSelf={isSelf} workspaceId={workspaceId} />
-      </Table.Td>
-      <Table.Td>
-        <Badge
-          variant="light"
-          color={statusColors[row.status]}
-          tt="none"
-          fw={600}
-          data-testid="member-status"
-        >
-          {memberStatusLabels[row.status]}
-        </Badge>
-        {isAdmin && row.joinRequestId ? (
-          <Box mt={6}>
-            <JoinRequestActions
-              workspaceId={workspaceId}
-              requestId={row.joinRequestId}
-              who={row.name?.trim() || row.email}
-              size="compact-xs"
-            />
-          </Box>
-        ) : null}
-      </Table.Td>
-      <Table.Td>
-        <MemberActions
+        <RoleCell
           row={row}
-          isSelf={isSelf}
           isAdmin={isAdmin}
+          isSelf={isSelf}
           workspaceId={workspaceId}
-          workspaceName={workspaceName}
+          superAdmins={props.superAdmins}
         />
       </Table.Td>
+      <Table.Td>
+        <Status row={row} isAdmin={isAdmin} workspaceId={workspaceId} />
+      </Table.Td>
+      <Table.Td>
+        <MemberActions {...props} />
+      </Table.Td>
     </Table.Tr>
+  );
+}
+
+/** The same row as a card, for phones: identity and actions on top, role and status below. */
+function MemberCard(props: RowProps) {
+  const { row, isSelf, isAdmin, workspaceId } = props;
+  return (
+    <Box
+      p="sm"
+      className={classes.card}
+      data-testid="member-row"
+      data-email={row.email}
+      data-status={row.status}
+    >
+      <Group justify="space-between" wrap="nowrap" gap="xs" align="flex-start">
+        <Box style={{ minWidth: 0, flex: 1 }}>
+          <Identity {...props} />
+        </Box>
+        <MemberActions {...props} />
+      </Group>
+      <Group gap="sm" mt="xs" ml={44} align="flex-start" wrap="wrap">
+        <RoleCell
+          row={row}
+          isAdmin={isAdmin}
+          isSelf={isSelf}
+          workspaceId={workspaceId}
+          superAdmins={props.superAdmins}
+        />
+        <div>
+          <Status row={row} isAdmin={isAdmin} workspaceId={workspaceId} />
+        </div>
+      </Group>
+    </Box>
   );
 }
 

@@ -33,25 +33,27 @@ export function NotificationBell({ workspaceId }: { workspaceId: string | null }
   const unread = list.data?.pages[0]?.unread ?? 0;
   const notes = list.data?.pages[0]?.notifications.slice(0, 8) ?? [];
 
+  // The popover's target is the button itself (its aria-haspopup/expanded belong on a button, not
+  // on the badge's wrapper); the unread badge wraps the whole popover.
   return (
-    <Popover
-      opened={opened}
-      onChange={panel.toggle}
-      position="bottom-end"
-      width={360}
-      shadow="md"
-      withinPortal
+    <Indicator
+      label={unread > 99 ? '99+' : unread}
+      size={18}
+      offset={6}
+      disabled={unread === 0}
+      color="red"
+      data-testid="notification-count"
+      data-count={unread}
     >
-      <Popover.Target>
-        <Indicator
-          label={unread > 99 ? '99+' : unread}
-          size={18}
-          offset={6}
-          disabled={unread === 0}
-          color="red"
-          data-testid="notification-count"
-          data-count={unread}
-        >
+      <Popover
+        opened={opened}
+        onChange={panel.toggle}
+        position="bottom-end"
+        width={360}
+        shadow="md"
+        withinPortal
+      >
+        <Popover.Target>
           <ActionIcon
             variant="subtle"
             color="gray"
@@ -62,50 +64,60 @@ export function NotificationBell({ workspaceId }: { workspaceId: string | null }
           >
             <IconBell size={20} stroke={1.7} />
           </ActionIcon>
-        </Indicator>
-      </Popover.Target>
-      <Popover.Dropdown p={0} maw="calc(100vw - 16px)" data-testid="notification-panel">
-        <Group justify="space-between" px="md" py="sm" wrap="nowrap">
-          <Text fw={650} size="sm">
-            Notifications
-          </Text>
-          <Button
-            size="compact-xs"
-            variant="subtle"
-            disabled={unread === 0}
-            loading={markRead.isPending}
-            onClick={() => markRead.mutate({ all: true })}
+        </Popover.Target>
+        <Popover.Dropdown p={0} maw="calc(100vw - 16px)" data-testid="notification-panel">
+          <Group justify="space-between" px="md" py="sm" wrap="nowrap">
+            <Text fw={650} size="sm">
+              Notifications
+            </Text>
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              disabled={unread === 0}
+              loading={markRead.isPending}
+              onClick={() => markRead.mutate({ all: true })}
+            >
+              Mark all read
+            </Button>
+          </Group>
+          <Divider />
+          <ScrollArea.Autosize
+            mah={420}
+            type="auto"
+            scrollbars="y"
+            viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Latest notifications' }}
           >
-            Mark all read
-          </Button>
-        </Group>
-        <Divider />
-        <ScrollArea.Autosize mah={420} type="auto">
-          <Stack gap={0} px="md">
-            {list.isPending ? (
-              <Text size="sm" c="dimmed" py="md">
-                Loading…
-              </Text>
-            ) : notes.length === 0 ? (
-              <Text size="sm" c="dimmed" py="md" data-testid="notifications-empty">
-                You're all caught up.
-              </Text>
-            ) : (
-              notes.map((n) => <NotificationItem key={n.id} note={n} onNavigate={panel.close} />)
-            )}
-          </Stack>
-        </ScrollArea.Autosize>
-        {workspaceId ? (
-          <>
-            <Divider />
-            <Group justify="center" py="xs">
-              <Anchor component={Link} to={`/w/${workspaceId}/notifications`} size="sm" onClick={panel.close}>
-                See all notifications
-              </Anchor>
-            </Group>
-          </>
-        ) : null}
-      </Popover.Dropdown>
-    </Popover>
+            <Stack gap={0} px="md">
+              {list.isPending ? (
+                <Text size="sm" c="dimmed" py="md">
+                  Loading…
+                </Text>
+              ) : notes.length === 0 ? (
+                <Text size="sm" c="dimmed" py="md" data-testid="notifications-empty">
+                  You're all caught up.
+                </Text>
+              ) : (
+                notes.map((n) => <NotificationItem key={n.id} note={n} onNavigate={panel.close} />)
+              )}
+            </Stack>
+          </ScrollArea.Autosize>
+          {workspaceId ? (
+            <>
+              <Divider />
+              <Group justify="center" py="xs">
+                <Anchor
+                  component={Link}
+                  to={`/w/${workspaceId}/notifications`}
+                  size="sm"
+                  onClick={panel.close}
+                >
+                  See all notifications
+                </Anchor>
+              </Group>
+            </>
+          ) : null}
+        </Popover.Dropdown>
+      </Popover>
+    </Indicator>
   );
 }

@@ -1,11 +1,12 @@
 import { Button, EmptyState, Group, Paper, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure, useDocumentTitle } from '@mantine/hooks';
 import { IconLock, IconTrash } from '@tabler/icons-react';
-import { type FormEvent, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useBlocker } from 'react-router-dom';
 import { UpdateWorkspaceBody, type Workspace } from '../../../../src/contract/index.ts';
 import { type FieldErrors, serverErrors, validate } from '../../lib/form.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
+import { ConfirmModal } from '../../ui/confirm-modal.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { useUpdateWorkspace } from '../workspaces/hooks.ts';
 import { useCurrentWorkspace } from '../workspaces/workspace-context.ts';
@@ -74,6 +75,17 @@ function GeneralSettings({ workspace }: { workspace: Workspace }) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const body = changes(values, workspace);
   const dirty = Object.keys(body).length > 0;
+  // Leaving with unsaved changes asks first: in the app (the router's blocker) and when the tab
+  // closes or reloads (the browser's own prompt).
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
+  );
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
 
   const set = <K extends keyof Values>(field: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [field]: value }));
@@ -173,6 +185,16 @@ function GeneralSettings({ workspace }: { workspace: Workspace }) {
           </Button>
         </Group>
       </Group>
+      <ConfirmModal
+        opened={blocker.state === 'blocked'}
+        onClose={() => blocker.reset?.()}
+        title="Leave without saving?"
+        confirmLabel="Leave without saving"
+        color="orange"
+        onConfirm={() => blocker.proceed?.()}
+      >
+        <Text size="sm">Your changes to the settings of {workspace.name} haven't been saved.</Text>
+      </ConfirmModal>
     </Paper>
   );
 }
@@ -181,7 +203,7 @@ function DangerZone({ workspace }: { workspace: Workspace }) {
   const [opened, modal] = useDisclosure(false);
   return (
     <Paper withBorder p={{ base: 'lg', sm: 'xl' }} style={{ borderColor: 'var(--mantine-color-red-4)' }}>
-      <Title order={3} fz="lg" c="red.7" mb="md">
+      <Title order={3} fz="lg" c="red.9" mb="md">
         Danger zone
       </Title>
       <Group justify="space-between" align="center" gap="lg" wrap="wrap">

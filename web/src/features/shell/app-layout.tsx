@@ -19,6 +19,7 @@ import { CreateWorkspaceModal } from '../workspaces/create-workspace-modal.tsx';
 import { useWorkspace } from '../workspaces/hooks.ts';
 import { SeatsMeter } from '../workspaces/seats.tsx';
 import { useActiveWorkspaceId } from '../workspaces/workspace-context.ts';
+import { isGone } from '../workspaces/workspace-gate.tsx';
 import { canOpenSection, type NavSection, navSections } from './nav.ts';
 import classes from './shell.module.css';
 import { UserMenu } from './user-menu.tsx';
@@ -60,7 +61,8 @@ export function AppLayout() {
   const me = useSignedInUser();
   const location = useLocation();
   const activeId = useActiveWorkspaceId();
-  const workspace = useWorkspace(activeId ?? undefined).data;
+  const workspaceQuery = useWorkspace(activeId ?? undefined);
+  const workspace = workspaceQuery.data;
   const role = me.workspaces.find((w) => w.id === activeId)?.role ?? workspace?.role;
   const [navOpened, nav] = useDisclosure(false);
   const [createOpened, createModal] = useDisclosure(false);
@@ -69,7 +71,8 @@ export function AppLayout() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on route change by design
   useEffect(() => nav.close(), [location.pathname]);
 
-  const hasNavbar = Boolean(activeId);
+  // A workspace that failed to load (removed member, bad URL) gets no sidebar beside "Workspace not found".
+  const hasNavbar = Boolean(activeId) && !isGone(workspaceQuery.error);
 
   return (
     <AppShell

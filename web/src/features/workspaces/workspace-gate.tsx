@@ -10,7 +10,8 @@ import { useSignedInUser } from '../auth/use-me.ts';
 import { useWorkspace } from './hooks.ts';
 import { WorkspaceContext } from './workspace-context.ts';
 
-const isGone = (error: unknown) =>
+/** The workspace is not there for this person (removed, deleted, or a bad URL). */
+export const isGone = (error: unknown) =>
   error instanceof ApiError && (error.status === 404 || error.status === 403 || error.status === 400);
 
 /** `/w/:wsId/*`: loads the workspace, remembers it as the last used, and provides it to the pages. */

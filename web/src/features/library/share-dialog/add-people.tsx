@@ -16,6 +16,7 @@ import { type ItemAccess, type Permission, roleLabels } from '../../../../../src
 import { notifySuccess } from '../../../lib/notify.ts';
 import { isPermission, permissionOptions } from '../access-text.ts';
 import { type MemberOption, useMemberSearch } from '../hooks.ts';
+import classes from '../library.module.css';
 import { VIEWERS_NOTE } from './parts.tsx';
 
 export /** "Add people": search the workspace's members as you type, pick some, choose view or edit, Share. */
@@ -63,7 +64,7 @@ function AddPeople({
     const done: MemberOption[] = [];
     try {
       for (const person of picked) {
-        await onGrant(person.userId, permission);
+        await onGrant(person.userId, chosen);
         done.push(person);
       }
       notifySuccess(
@@ -80,15 +81,17 @@ function AddPeople({
     }
   };
 
-  const viewerPicked = permission === 'edit' && picked.some((p) => p.role === 'viewer');
+  // Viewers can only view (SPEC §3): with one picked, "Can edit" is disabled and the reason shown.
+  const viewersPicked = picked.filter((p) => p.role === 'viewer');
+  const chosen: Permission = viewersPicked.length > 0 ? 'view' : permission;
 
   return (
     <div>
-      <Group gap="sm" align="flex-start" wrap="nowrap">
+      <div className={classes.addPeople}>
         <Combobox store={combobox} onOptionSubmit={pick} withinPortal>
           <Combobox.DropdownTarget>
             <PillsInput
-              style={{ flex: 1, minWidth: 0 }}
+              className={classes.addPeopleInput}
               onClick={() => combobox.openDropdown()}
               rightSection={searching && combobox.dropdownOpened ? <Loader size={14} /> : null}
             >
@@ -130,10 +133,10 @@ function AddPeople({
                     <Group gap="sm" wrap="nowrap">
                       <Avatar name={m.name} color="initials" size={28} radius="xl" />
                       <div style={{ minWidth: 0, flex: 1 }}>
-                        <Text size="sm" fw={500} truncate="end">
+                        <Text size="sm" fw={500} truncate="end" title={m.name}>
                           {m.name}
                         </Text>
-                        <Text size="xs" c="dimmed" truncate="end">
+                        <Text size="xs" c="dimmed" truncate="end" title={m.email}>
                           {m.email}
                         </Text>
                       </div>
@@ -157,12 +160,20 @@ function AddPeople({
         </Combobox>
         <Select
           aria-label="Permission for the people you add"
-          data={permissionOptions}
-          value={permission}
+          data={
+            viewersPicked.length > 0
+              ? [
+                  { value: 'view', label: 'Can view' },
+                  { value: 'edit', label: 'Can edit', disabled: true },
+                ]
+              : permissionOptions
+          }
+          value={chosen}
           onChange={(value) => isPermission(value) && setPermission(value)}
           allowDeselect={false}
-          w={128}
+          w={{ base: '100%', xs: 128 }}
           style={{ flex: 'none' }}
+          data-testid="add-people-permission"
           comboboxProps={{ withinPortal: true }}
         />
         <Button
@@ -173,10 +184,11 @@ function AddPeople({
         >
           Share
         </Button>
-      </Group>
-      {viewerPicked ? (
-        <Text size="xs" c="dimmed" mt={6}>
-          {VIEWERS_NOTE}: anyone with the Viewer role gets view access, whatever is chosen.
+      </div>
+      {viewersPicked.length > 0 ? (
+        <Text size="xs" c="dimmed" mt={6} data-testid="add-people-viewer-reason">
+          Can edit is off. {VIEWERS_NOTE} ({listNames(viewersPicked)}{' '}
+          {viewersPicked.length === 1 ? 'is a Viewer' : 'are Viewers'}).
         </Text>
       ) : null}
     </div>

@@ -5,6 +5,12 @@ import classes from '../library.module.css';
 import { PersonLabel, SectionTitle, VIEWERS_NOTE } from './parts.tsx';
 
 const grantOptions = [...permissionOptions, { value: 'remove', label: 'Remove' }];
+/** A Viewer can only view (SPEC §3): "Can edit" is offered disabled, with the reason in its label. */
+const viewerGrantOptions = [
+  { value: 'view', label: 'Can view' },
+  { value: 'edit', label: `Can edit (${VIEWERS_NOTE.toLowerCase()})`, disabled: true },
+  { value: 'remove', label: 'Remove' },
+];
 
 /** The people added to this item directly: what the dialog edits. */
 export function PeopleAdded({
@@ -28,10 +34,16 @@ export function PeopleAdded({
           No one has been added yet{canShare ? '. Add people above to share with them.' : '.'}
         </Text>
       ) : (
-        <ScrollArea.Autosize mah={200} type="auto" offsetScrollbars="present">
+        <ScrollArea.Autosize
+          mah={200}
+          type="auto"
+          scrollbars="y"
+          offsetScrollbars="present"
+          viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'People added' }}
+        >
           <Stack gap={0}>
             {access.grants.map((g) => {
-              const capped = g.role === 'viewer' && g.permission === 'edit';
+              const isViewer = g.role === 'viewer';
               return (
                 <Group
                   key={g.userId}
@@ -51,11 +63,12 @@ export function PeopleAdded({
                     {canShare ? (
                       <Select
                         aria-label={`Access for ${g.email}`}
-                        data={grantOptions}
-                        value={g.permission}
+                        data={isViewer ? viewerGrantOptions : grantOptions}
+                        // A Viewer's old edit grant acts as view: show what it does.
+                        value={isViewer ? 'view' : g.permission}
                         onChange={(value) => {
                           if (value === 'remove' || isPermission(value)) {
-                            if (value !== g.permission) onChange(g.userId, value);
+                            if (value !== (isViewer ? 'view' : g.permission)) onChange(g.userId, value);
                           }
                         }}
                         allowDeselect={false}
@@ -66,11 +79,11 @@ export function PeopleAdded({
                       />
                     ) : (
                       <Badge variant="light" color="gray" tt="none">
-                        {permissionLabels[g.permission]}
+                        {permissionLabels[isViewer ? 'view' : g.permission]}
                       </Badge>
                     )}
-                    {capped ? (
-                      <Text size="xs" c="dimmed">
+                    {isViewer ? (
+                      <Text size="xs" c="dimmed" data-testid="viewer-reason">
                         {VIEWERS_NOTE}
                       </Text>
                     ) : null}

@@ -10,7 +10,13 @@ export function WhoHasAccess({ access, meId }: { access: ItemAccess; meId: strin
   return (
     <div className={classes.section}>
       <SectionTitle count={access.people.length + (access.workspace ? 1 : 0)}>Who has access</SectionTitle>
-      <ScrollArea.Autosize mah={240} type="auto" offsetScrollbars="present">
+      <ScrollArea.Autosize
+        mah={240}
+        type="auto"
+        scrollbars="y"
+        offsetScrollbars="present"
+        viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Who has access' }}
+      >
         <Stack gap={0}>
           {access.workspace ? (
             <Group
@@ -87,7 +93,7 @@ export function WhoHasAccess({ access, meId }: { access: ItemAccess; meId: strin
                 <Badge variant="light" color={person.permission === 'edit' ? 'teal' : 'gray'} tt="none">
                   {permissionLabels[person.permission]}
                 </Badge>
-                {person.viewerCapped ? (
+                {person.viewerCapped || person.role === 'viewer' ? (
                   <Text size="xs" c="dimmed" data-testid="viewer-note">
                     {VIEWERS_NOTE}
                   </Text>

@@ -1,0 +1,468 @@
+/**
+ * Every page of the web app at a laptop's and a phone's size (issue 11): no sideways scrolling, no
+ * console error or failed request that the page does not expect, no serious or critical axe-core
+ * accessibility violation; a full-page screenshot of each under test-results/.
+ *
+ * To add a page, add a line to `routes` (a path built from the world, and what it may fail with).
+ * The world is one workspace made once, with the long texts that used to widen pages: a 200-character
+ * item title, a 100-character name, a 90-character email address.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, expect, type Page, test } from '@playwright/test';
+import {
+  createWorkspace,
+  joinFromInvitation,
+  mailLink,
+  PASSWORD,
+  signUp,
+  uniqueEmail,
+  verifyEmail,
+} from './helpers.ts';
+
+const WEBM = fileURLToPath(new URL('../fixtures/tiny.webm', import.meta.url));
+
+interface World {
+  wsId: string;
+  folderId: string;
+  draftId: string;
+  videoId: string;
+  inviteToken: string;
+  joinToken: string;
+  admin: { name: string; email: string };
+  storageState: string;
+}
+
+interface Route {
+  name: string;
+  path: (w: World) => string;
+  /** Signed out (a fresh browser) instead of as the workspace's Super Admin. */
+  signedOut?: boolean;
+  /** Requests this page is expected to fail (status >= 400), by URL pattern. */
+  allowFailed?: RegExp[];
+  /** What to wait for before checking: a visible text or test id. */
+  ready: { text?: string | RegExp; testId?: string; role?: [Parameters<Page['getByRole']>[0], string] };
+  /** Skip axe-core: a page whose markup is a third party's (Swagger UI), checked for the rest. */
+  noAxe?: true;
+  /** Something to open first (a dialog, the notifications panel), so it is checked too. */
+  open?: (page: Page) => Promise<void>;
+}
+
+const long = (word: string, n: number) => word.repeat(Math.ceil(n / word.length)).slice(0, n);
+const TITLE_200 = `${long('Quarterly-campaign-storyboard-', 120)} ${long('final cut ', 79)}`.slice(0, 200);
+const NAME_100 = long('Maximiliana-Bartholomew-', 100);
+
+/** The pages; the Trash and Account pages join this list when they land. */
+const routes: Route[] = [
+  { name: 'sign-in', path: () => '/sign-in', signedOut: true, ready: { role: ['heading', 'Welcome back'] } },
+  { name: 'sign-up', path: () => '/sign-up', signedOut: true, ready: { role: ['button', 'Create account'] } },
+  { name: 'forgot-password', path: () => '/forgot-password', signedOut: true, ready: { text: /reset/i } },
+  {
+    name: 'invitation',
+    path: (w) => `/invite/${w.inviteToken}`,
+    signedOut: true,
+    ready: { testId: 'invitation-card' },
+  },
+  { name: 'join-link', path: (w) => `/join/${w.joinToken}`, signedOut: true, ready: { text: /join/i } },
+  {
+    name: 'not-found',
+    path: () => '/no-such-page',
+    signedOut: true,
+    ready: { text: /not found|doesn.t exist/i },
+  },
+  { name: 'workspaces', path: () => '/workspaces', ready: { role: ['heading', 'Manage workspaces'] } },
+  { name: 'members', path: (w) => `/w/${w.wsId}/members`, ready: { testId: 'member-row' } },
+  {
+    name: 'invite-dialog',
+    path: (w) => `/w/${w.wsId}/members`,
+    ready: { testId: 'member-row' },
+    open: async (page) => {
+      await page.getByTestId('invite-button').click();
+      await page.getByLabel('Email addresses').fill('a@example.com, b@example.com');
+      await expect(page.getByTestId('invite-free-seats')).toBeVisible();
+    },
+  },
+  { name: 'library', path: (w) => `/w/${w.wsId}/library`, ready: { testId: 'library-item' } },
+  {
+    name: 'folder',
+    path: (w) => `/w/${w.wsId}/library/folders/${w.folderId}`,
+    ready: { testId: 'library-item' },
+  },
+  {
+    name: 'share-dialog',
+    path: (w) => `/w/${w.wsId}/library`,
+    ready: { testId: 'library-item' },
+    open: async (page) => {
+      await page.getByTestId('library-item').first().getByTestId('item-menu').click();
+      await page.getByRole('menuitem', { name: 'Share' }).click();
+      await expect(page.getByTestId('share-dialog').getByLabel('Add people')).toBeVisible();
+    },
+  },
+  { name: 'draft', path: (w) => `/w/${w.wsId}/library/items/${w.draftId}`, ready: { text: 'Draft' } },
+  {
+    name: 'share-page-editor',
+    path: (w) => `/w/${w.wsId}/library/items/${w.videoId}`,
+    ready: { testId: 'video-facts' },
+  },
+  {
+    name: 'notifications',
+    path: (w) => `/w/${w.wsId}/notifications`,
+    ready: { role: ['heading', 'Notifications'] },
+  },
+  {
+    name: 'notifications-panel',
+    path: (w) => `/w/${w.wsId}/members`,
+    ready: { testId: 'member-row' },
+    open: async (page) => {
+      await page.getByRole('button', { name: /notifications/i }).click();
+      await expect(page.getByRole('dialog').or(page.getByRole('menu')).first()).toBeVisible();
+    },
+  },
+  { name: 'api-keys', path: (w) => `/w/${w.wsId}/api-keys`, ready: { role: ['heading', 'API keys'] } },
+  { name: 'billing', path: (w) => `/w/${w.wsId}/billing`, ready: { testId: 'billing-seats' } },
+  { name: 'audit', path: (w) => `/w/${w.wsId}/audit`, ready: { role: ['heading', 'Audit log'] } },
+  { name: 'settings', path: (w) => `/w/${w.wsId}/settings`, ready: { role: ['heading', 'Settings'] } },
+  {
+    name: 'workspace-not-found',
+    path: () => '/w/no-such-workspace/members',
+    allowFailed: [/\/api\/workspaces\/no-such-workspace$/],
+    ready: { text: 'Workspace not found' },
+  },
+  {
+    name: 'api-docs',
+    path: () => '/api/docs',
+    signedOut: true,
+    noAxe: true,
+    ready: { text: 'Troupe API' },
+  },
+];
+
+const viewports = [
+  { label: 'desktop', width: 1280, height: 800 },
+  { label: 'phone', width: 390, height: 844 },
+] as const;
+
+/** Inside the page: an API call with the page's cookie and origin. */
+async function call<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const res = await fetch(path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return res.status === 204 ? null : res.json();
+    },
+    { method, path, body },
+  ) as Promise<T>;
+}
+
+/** One workspace with long texts in every place that used to overflow. */
+async function makeWorld(browser: Browser, outDir: string): Promise<World> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const admin = { name: NAME_100, email: uniqueEmail('pages-admin') };
+  await signUp(page, admin);
+  await verifyEmail(page, admin.email);
+  await page.goto('/workspaces');
+  await page.getByRole('button', { name: 'Create workspace' }).first().click();
+  const wsId = await createWorkspace(page, `Pages ${long('Workspace', 60)} ${Date.now()}`);
+
+  const folder = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+    kind: 'folder',
+    title: TITLE_200,
+  });
+  const draft = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+    kind: 'draft',
+    title: TITLE_200,
+    parentId: folder.id,
+  });
+  const video = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+    kind: 'video',
+    title: 'Launch film',
+  });
+  const bytes = [...readFileSync(WEBM)];
+  await page.evaluate(
+    async ({ id, bytes }) => {
+      const res = await fetch(`/api/items/${id}/file?filename=tiny.webm`, {
+        method: 'PUT',
+        headers: { 'content-type': 'video/webm' },
+        body: new Uint8Array(bytes),
+      });
+      if (!res.ok) throw new Error(`upload: ${res.status}`);
+    },
+    { id: video.id, bytes },
+  );
+  // A 90-character address, invited (its row and its email's link).
+  const invited = `${long('invited.person.with.a.long.address', 60)}-${Date.now()}@example.com`;
+  await call(page, 'POST', `/api/workspaces/${wsId}/invitations`, { emails: invited, role: 'creator' });
+  const inviteLink = await mailLink(page.request, invited, /\/invite\/[A-Za-z0-9_-]+$/);
+  const link = await call<{ url: string }>(page, 'GET', `/api/workspaces/${wsId}/invite-link`);
+  await call(page, 'POST', `/api/workspaces/${wsId}/api-keys`, { name: long('Deploy key ', 60).trim() });
+
+  const storageState = `${outDir}/admin-state.json`;
+  await context.storageState({ path: storageState });
+  await context.close();
+  return {
+    wsId,
+    folderId: folder.id,
+    draftId: draft.id,
+    videoId: video.id,
+    inviteToken: new URL(inviteLink).pathname.split('/').pop() ?? '',
+    joinToken: new URL(link.url).pathname.split('/').pop() ?? '',
+    admin,
+    storageState,
+  };
+}
+
+let world: World;
+
+// Each page test saves its own full-page screenshot (named after the page and the size).
+test.use({ screenshot: 'off' });
+
+// Made once per run: a worker that restarts after a failed test reads it back instead.
+test.beforeAll(async ({ browser }, testInfo) => {
+  test.setTimeout(60_000);
+  const file = `${testInfo.project.outputDir}/pages-world.json`;
+  if (existsSync(file)) {
+    world = JSON.parse(readFileSync(file, 'utf8')) as World;
+    return;
+  }
+  world = await makeWorld(browser, testInfo.project.outputDir);
+  writeFileSync(file, JSON.stringify(world));
+});
+
+for (const viewport of viewports) {
+  for (const route of routes) {
+    test(`${route.name} at ${viewport.width}x${viewport.height}`, async ({ browser }, testInfo) => {
+      const context = await browser.newContext({
+        viewport: { width: viewport.width, height: viewport.height },
+        storageState: route.signedOut ? undefined : world.storageState,
+      });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      const allowed = (url: string) => (route.allowFailed ?? []).some((p) => p.test(url));
+      page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        // The browser's own line for a failed request: judged by the response handler below.
+        if (/^Failed to load resource/.test(msg.text()) && allowed(msg.location().url)) return;
+        problems.push(`console: ${msg.text()} (${msg.location().url})`);
+      });
+      page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+      page.on('requestfailed', (req) => {
+        // Media elements cancel their range requests when they have what they need.
+        if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
+        problems.push(`request failed: ${req.method()} ${req.url()} ${req.failure()?.errorText}`);
+      });
+      page.on('response', (res) => {
+        if (res.status() >= 400 && !allowed(res.url())) {
+          problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+        }
+      });
+      try {
+        await page.goto(route.path(world));
+        const { text, testId, role } = route.ready;
+        if (text) await expect(page.getByText(text).first()).toBeVisible();
+        if (testId) await expect(page.getByTestId(testId).first()).toBeVisible();
+        if (role) await expect(page.getByRole(role[0], { name: role[1] }).first()).toBeVisible();
+        if (route.open) await route.open(page);
+        // Fonts load and the app shell's navbar transition (200 ms) ends. Not "networkidle": the
+        // signed-in app keeps its notifications stream open.
+        await page.evaluate(() => document.fonts.ready.then(() => undefined));
+        await page.waitForTimeout(250);
+
+        await expect
+          .poll(
+            () =>
+              page.evaluate(
+                () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+              ),
+            { message: 'no sideways scrolling', timeout: 3000 },
+          )
+          .toBeLessThanOrEqual(0);
+
+        const axe = route.noAxe ? { violations: [] } : await new AxeBuilder({ page }).analyze();
+        const bad = axe.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+                .slice(0, 3)
+                .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`)
+                .join(' | ')}`,
+          );
+        expect(
+          [...bad, ...problems],
+          'axe-core serious/critical violations, console errors, failed requests',
+        ).toEqual([]);
+      } finally {
+        await page.screenshot({
+          path: testInfo.outputPath(`${route.name}-${viewport.label}.png`),
+          fullPage: true,
+        });
+        await context.close();
+      }
+    });
+  }
+}
+
+test('sign in with an empty email says "Enter your email"', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Enter your email')).toBeVisible();
+  await expect(page.getByText('Not a valid email address')).toHaveCount(0);
+});
+
+/**
+ * Prevention over failure: what would be refused is disabled with the reason in view before any
+ * confirm; the invite dialog warns before inviting more people than there are free seats; a stale
+ * row's action refreshes the list and says so.
+ */
+test('prevention: last Super Admin, seats, Viewer edit, stale rows', async ({ browser }, testInfo) => {
+  test.setTimeout(150_000);
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const shot = (step: string) =>
+    page.screenshot({ path: testInfo.outputPath(`prevention-${step}.png`), fullPage: true });
+  const guestContext = await browser.newContext();
+  try {
+    const admin = { name: 'Prue Vention', email: uniqueEmail('prue') };
+    const viewer = { name: 'Vic Viewer', email: uniqueEmail('vic') };
+    await signUp(page, admin);
+    await verifyEmail(page, admin.email);
+    await page.goto('/workspaces');
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    const wsId = await createWorkspace(page, `Prevent ${Date.now()}`);
+    const row = (email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
+
+    await test.step('the only Super Admin: role and Leave disabled, with the reason', async () => {
+      const reason = 'The only Super Admin: make someone else Super Admin first.';
+      await expect(row(admin.email).getByLabel(`Role of ${admin.email}`)).toBeDisabled();
+      await expect(row(admin.email).getByTestId('last-admin-reason')).toHaveText(reason);
+      await row(admin.email).getByTestId('member-menu').click();
+      const leave = page.getByRole('menuitem', { name: /Leave workspace/ });
+      await expect(leave).toBeDisabled();
+      await expect(leave).toContainText(reason);
+      await shot('01-last-admin');
+      await page.keyboard.press('Escape');
+    });
+
+    await test.step('a Viewer joins; seats set to 2 (both used)', async () => {
+      await call(page, 'POST', `/api/workspaces/${wsId}/invitations`, {
+        emails: viewer.email,
+        role: 'viewer',
+      });
+      await joinFromInvitation(await guestContext.newPage(), viewer);
+      await call(page, 'POST', `/api/workspaces/${wsId}/billing/seats`, { seats: 2 });
+    });
+
+    await test.step('billing refuses 2.5, huge numbers and going below the seats in use, in words', async () => {
+      await page.goto(`/w/${wsId}/billing`);
+      const input = page.getByLabel('Total seats');
+      const submit = page.getByTestId('seats-submit');
+      await input.fill('2.5');
+      await expect(
+        page.getByText('Seats come in whole numbers: enter one without a decimal point'),
+      ).toBeVisible();
+      await expect(submit).toBeDisabled();
+      await input.fill('99999999999');
+      await expect(page.getByText('At most 100,000 seats: contact us for more')).toBeVisible();
+      await expect(submit).toBeDisabled();
+      await input.fill('1');
+      await expect(submit).toHaveText('Remove 1 seat');
+      await expect(submit).toBeDisabled();
+      await expect(
+        page.getByText('2 seats are in use: keep at least 2, or remove members first'),
+      ).toBeVisible();
+      await shot('02-billing');
+      await input.fill('3');
+      await expect(submit).toBeEnabled();
+      await submit.click();
+      await expect(page.getByTestId('billing-seats')).toHaveText('2 of 3 seats used');
+    });
+
+    await test.step('the invite dialog warns: 1 free seat, 3 people', async () => {
+      await page.goto(`/w/${wsId}/members`);
+      await page.getByTestId('invite-button').click();
+      const dialog = page.getByRole('dialog');
+      await expect(dialog.getByTestId('invite-free-seats')).toHaveText('1 free seat (2 of 3 used)');
+      await dialog
+        .getByLabel('Email addresses')
+        .fill([uniqueEmail('a'), uniqueEmail('b'), uniqueEmail('c')].join(', '));
+      await expect(dialog.getByTestId('invite-seat-warning')).toHaveText(
+        "1 free seat: 2 people can't join until you add seats — Add seats",
+      );
+      await expect(
+        dialog.getByTestId('invite-seat-warning').getByRole('link', { name: 'Add seats' }),
+      ).toHaveAttribute('href', `/w/${wsId}/billing`);
+      await shot('03-seat-warning');
+      await dialog.getByRole('button', { name: 'Send 3 invitations' }).click();
+      await expect(dialog.getByTestId('invite-title')).toHaveText('Invitations sent');
+      await dialog.getByRole('button', { name: 'Done' }).click();
+    });
+
+    await test.step('a Viewer cannot be given Can edit in the share dialog', async () => {
+      const item = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+        kind: 'draft',
+        title: 'Plan',
+      });
+      await page.goto(`/w/${wsId}/library/items/${item.id}`);
+      await page.getByRole('button', { name: 'Share', exact: true }).click();
+      const dialog = page.getByTestId('share-dialog');
+      await dialog.getByLabel('Add people').fill('Vic');
+      await page.getByRole('option', { name: viewer.email }).click();
+      await expect(dialog.getByTestId('add-people-viewer-reason')).toContainText('Viewers can only view');
+      // Leave the people search (its list closes on blur; it covers the permission menu).
+      await dialog.getByLabel('Add people').press('Tab');
+      await dialog.getByLabel('Permission for the people you add').click();
+      await expect(page.getByRole('option', { name: 'Can edit' })).toHaveAttribute('aria-disabled', 'true');
+      await shot('04-viewer-edit');
+      await page.keyboard.press('Escape');
+    });
+
+    await test.step('revoking an invitation accepted or revoked elsewhere refreshes the list and says so', async () => {
+      await page.goto(`/w/${wsId}/members`);
+      const stale = page.locator('[data-testid="member-row"][data-status="invite_sent"]').first();
+      const email = await stale.getAttribute('data-email');
+      const list = await call<{ members: { email: string; invitationId?: string }[] }>(
+        page,
+        'GET',
+        `/api/workspaces/${wsId}/members`,
+      );
+      const id = list.members.find((m) => m.email === email)?.invitationId;
+      await call(page, 'DELETE', `/api/workspaces/${wsId}/invitations/${id}`);
+      await row(email ?? '')
+        .getByTestId('member-menu')
+        .click();
+      await page.getByRole('menuitem', { name: 'Revoke invitation' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+      await expect(page.getByText('The list was out of date')).toBeVisible();
+      await expect(row(email ?? '')).toHaveCount(0);
+      await shot('05-stale-row');
+    });
+  } finally {
+    await guestContext.close();
+    await context.close();
+  }
+});
+
+test('emails render at 600px: a long link and long names wrap', async ({ page }) => {
+  const { invitationMail, verificationMail } = await import('../../src/app/mail/templates.ts');
+  const url = `http://127.0.0.1/invite/${long('AbCdEf0123456789', 220)}`;
+  const mails = [
+    invitationMail(`${long('a', 60)}@example.com`, NAME_100, long('Workspace', 100), 'Creator', url),
+    verificationMail(`${long('b', 60)}@example.com`, NAME_100, url),
+  ];
+  await page.setViewportSize({ width: 600, height: 800 });
+  for (const [i, mail] of mails.entries()) {
+    await page.setContent(mail.html);
+    await expect(page.getByText(url)).toBeVisible();
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: test.info().outputPath(`email-${i}.png`), fullPage: true });
+  }
+});
