@@ -34,7 +34,8 @@ const PUBLIC_CSP = (frameAncestors: string) =>
 const DOCS_CSP =
   "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; frame-ancestors 'self'; " +
   "img-src 'self' data: validator.swagger.io; object-src 'none'; script-src 'self' ; " +
-  "script-src-attr 'none'; style-src 'self' https: ; upgrade-insecure-requests;";
+  // Swagger UI sets inline styles as it renders: its page alone allows them (no CSP console error).
+  "script-src-attr 'none'; style-src 'self' https: 'unsafe-inline' ; upgrade-insecure-requests;";
 
 /** What every answer carries (helmet 8's defaults with our CSP), behind http and behind https. */
 const common = (https: boolean): Record<string, string> => ({

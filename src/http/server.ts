@@ -240,7 +240,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Swagger UI sets inline styles as it renders (blocked, and logged as a CSP error, without this).
     transformStaticCSP: (header: string) =>
       header.replace(/style-src ([^;]*)/, (_m, v: string) =>
-        v.includes("'unsafe-inline'") ? `style-src ${v}` : `style-src ${v} 'unsafe-inline'`,
+        v.includes("'unsafe-inline'") ? `style-src ${v}` : `style-src ${v.trim()} 'unsafe-inline' `,
       ),
     ...apiDocsTheme,
     logo: { ...apiDocsTheme.logo },
