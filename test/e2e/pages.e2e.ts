@@ -53,7 +53,7 @@ const long = (word: string, n: number) => word.repeat(Math.ceil(n / word.length)
 const TITLE_200 = `${long('Quarterly-campaign-storyboard-', 120)} ${long('final cut ', 79)}`.slice(0, 200);
 const NAME_100 = long('Maximiliana-Bartholomew-', 100);
 
-/** The pages; the Trash and Account pages join this list when they land. */
+/** The pages. */
 const routes: Route[] = [
   { name: 'sign-in', path: () => '/sign-in', signedOut: true, ready: { role: ['heading', 'Welcome back'] } },
   { name: 'sign-up', path: () => '/sign-up', signedOut: true, ready: { role: ['button', 'Create account'] } },
@@ -123,6 +123,8 @@ const routes: Route[] = [
   { name: 'billing', path: (w) => `/w/${w.wsId}/billing`, ready: { testId: 'billing-seats' } },
   { name: 'audit', path: (w) => `/w/${w.wsId}/audit`, ready: { role: ['heading', 'Audit log'] } },
   { name: 'settings', path: (w) => `/w/${w.wsId}/settings`, ready: { role: ['heading', 'Settings'] } },
+  { name: 'trash', path: (w) => `/w/${w.wsId}/trash`, ready: { testId: 'trash-item' } },
+  { name: 'account', path: () => '/account', ready: { testId: 'session-row' } },
   {
     name: 'workspace-not-found',
     path: () => '/w/no-such-workspace/members',
@@ -195,6 +197,12 @@ async function makeWorld(browser: Browser, outDir: string): Promise<World> {
     },
     { id: video.id, bytes },
   );
+  // A 200-character title in the trash.
+  const trashed = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+    kind: 'draft',
+    title: TITLE_200,
+  });
+  await call(page, 'DELETE', `/api/items/${trashed.id}`);
   // A 90-character address, invited (its row and its email's link).
   const invited = `${long('invited.person.with.a.long.address', 60)}-${Date.now()}@example.com`;
   await call(page, 'POST', `/api/workspaces/${wsId}/invitations`, { emails: invited, role: 'creator' });
