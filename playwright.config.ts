@@ -17,6 +17,8 @@ export default defineConfig({
   globalSetup: './test/e2e/global-setup.ts',
   use: {
     baseURL: process.env.E2E_BASE_URL ?? `http://127.0.0.1:${process.env.E2E_PORT ?? 3917}`,
+    // An action that cannot happen fails in 20 s with what it waited for, not at the test's timeout.
+    actionTimeout: 20_000,
     screenshot: 'on',
     trace: 'retain-on-failure',
     launchOptions: {

@@ -209,6 +209,9 @@ test('a Creator shares a folder; another Creator edits inside it; a Viewer stays
       await dialog.getByLabel('Folder name').fill('Private');
       await dialog.getByRole('button', { name: 'Create' }).click();
       await libraryItem(p, 'Private').getByRole('link', { name: 'Private' }).click();
+      // In the folder before New (a click during the navigation opened the old page's menu).
+      await expect(p.getByRole('heading', { name: 'Private' })).toBeVisible();
+      await expect(p.getByText('This folder is empty')).toBeVisible();
       await p.getByTestId('new-item-button').click();
       await p.getByRole('menuitem', { name: 'Draft' }).click();
       dialog = p.getByRole('dialog');
