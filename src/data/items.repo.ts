@@ -53,6 +53,21 @@ export interface ListedItem extends ItemRecord {
 
 export type ItemSort = 'name' | 'date';
 
+/** The keyset cursor of a listing page over `items as i` (none: the first page). */
+function pageAfter(q: { sort: ItemSort; after: (string | number)[] | null }) {
+  if (q.after === null) return sql<boolean>`1 = 1`;
+  if (q.sort === 'name') {
+    const [rank, key, id] = q.after as [number, string, string];
+    return sql<boolean>`(i.kind_rank, i.title_key, i.id) > (${rank}, ${key}, ${id})`;
+  }
+  const [at, id] = q.after as [number, string];
+  return sql<boolean>`(i.created_at, i.id) < (${at}, ${id})`;
+}
+
+/** The order of a listing page over `items as i`, matching `pageAfter`. */
+const pageOrder = (sort: ItemSort) =>
+  sort === 'name' ? sql`i.kind_rank, i.title_key, i.id` : sql`i.created_at desc, i.id desc`;
+
 export interface ChildrenQuery {
   userId: string;
   /** Super Admins see everything. */
@@ -127,16 +142,8 @@ export async function listChildren(
         ]),
       ),
     )
-    .$if(q.sort === 'name' && q.after !== null, (b) => {
-      const [rank, key, id] = q.after as [number, string, string];
-      return b.where(sql<boolean>`(i.kind_rank, i.title_key, i.id) > (${rank}, ${key}, ${id})`);
-    })
-    .$if(q.sort === 'date' && q.after !== null, (b) => {
-      const [at, id] = q.after as [number, string];
-      return b.where(sql<boolean>`(i.created_at, i.id) < (${at}, ${id})`);
-    })
-    .$if(q.sort === 'name', (b) => b.orderBy('i.kind_rank').orderBy('i.title_key').orderBy('i.id'))
-    .$if(q.sort === 'date', (b) => b.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc'))
+    .where(pageAfter(q))
+    .orderBy(pageOrder(q.sort))
     .limit(q.limit + 1)
     .execute();
   return rows.map((r) => toListed(r as never));
@@ -167,16 +174,8 @@ export async function listOwnedBy(
         e.and([e('p.owner_id', '<>', userId), e('p.trashed_at', 'is', null)]),
       ]),
     )
-    .$if(q.sort === 'name' && q.after !== null, (b) => {
-      const [rank, key, id] = q.after as [number, string, string];
-      return b.where(sql<boolean>`(i.kind_rank, i.title_key, i.id) > (${rank}, ${key}, ${id})`);
-    })
-    .$if(q.sort === 'date' && q.after !== null, (b) => {
-      const [at, id] = q.after as [number, string];
-      return b.where(sql<boolean>`(i.created_at, i.id) < (${at}, ${id})`);
-    })
-    .$if(q.sort === 'name', (b) => b.orderBy('i.kind_rank').orderBy('i.title_key').orderBy('i.id'))
-    .$if(q.sort === 'date', (b) => b.orderBy('i.created_at', 'desc').orderBy('i.id', 'desc'))
+    .where(pageAfter(q))
+    .orderBy(pageOrder(q.sort))
     .limit(q.limit + 1)
     .execute();
   return rows.map((r) => toListed(r as never));
