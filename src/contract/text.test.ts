@@ -86,6 +86,13 @@ describe('findInputProblem', () => {
     expect(findInputProblem(undefined)).toBeNull();
   });
 
+  it('lets paired surrogates (emoji) through and finds a lone one behind them, in values and keys', () => {
+    expect(findInputProblem({ name: 'Zoë 👩🏽‍🚀', tags: ['🎬', { '🔑': '✓' }] })).toBeNull();
+    expect(findInputProblem({ a: '👍', b: ['👍\uD800'] })?.path).toBe('b.0');
+    expect(findInputProblem({ ok: '👍', ['k\uDC00']: 1 })?.path).toBe('k\uDC00');
+    expect(findInputProblem([1, true, new Uint8Array(4), { x: { y: 'z' } }])).toBeNull();
+  });
+
   it('refuses nesting deeper than MAX_INPUT_DEPTH, even far deeper than the call stack allows', () => {
     const nest = (n: number, inner: unknown) => {
       let v = inner;

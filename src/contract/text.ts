@@ -79,8 +79,8 @@ export interface InputIssue {
  * on it: Better Auth's proxy did).
  */
 export function findInputProblem(value: unknown): InputIssue | null {
+  if (looksClean(value)) return null;
   const stack: Array<[unknown, string, number]> = [[value, '', 0]];
-  const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
   while (stack.length > 0) {
     const [v, path, depth] = stack.pop() as [unknown, string, number];
     if (typeof v === 'string') {
@@ -104,4 +104,47 @@ export function findInputProblem(value: unknown): InputIssue | null {
     }
   }
   return null;
+}
+
+const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
+
+/** Any NUL or any surrogate (paired ones too): a cheap first look, without the `u` flag. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding U+0000 is the point
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+
+/**
+ * True when `value` surely breaks no rule: no string or key holds a NUL or a surrogate, and
+ * nothing nests too deep. Every request passes here (the input guard), so it builds no paths and
+ * no closures; only when it says no does findInputProblem walk again for the place and the reason.
+ */
+function looksClean(value: unknown): boolean {
+  if (typeof value === 'string') return !SUSPECT.test(value);
+  if (value === null || typeof value !== 'object') return true;
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop() as number;
+    if (typeof v === 'string') {
+      if (SUSPECT.test(v)) return false;
+      continue;
+    }
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
+    if (depth >= MAX_INPUT_DEPTH) return false;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        values.push(v[i]);
+        depths.push(depth + 1);
+      }
+    } else {
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        if (SUSPECT.test(key)) return false;
+        values.push((v as Record<string, unknown>)[key]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
 }

@@ -2,12 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
+  type DatabaseConnection,
   Kysely,
   PostgresDialect,
   type PostgresPool,
   type PostgresPoolClient,
+  type QueryResult,
   type SqliteDatabase,
   SqliteDialect,
+  SqliteDriver,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
@@ -57,7 +60,22 @@ export function openSqlite(path: string): DataSource {
   sqlite.exec(
     'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
   );
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const database = withStatementCache(sqlite);
+  const driver = new HeldSqliteDriver({ database });
+  const db = new Kysely<Database>({
+    dialect: new (class extends SqliteDialect {
+      override createDriver() {
+        return driver;
+      }
+    })({ database }),
+  });
+  directRunners.set(db, (sql, parameters) => {
+    if (driver.held) return null;
+    const stmt = database.prepare(sql);
+    if (stmt.reader) return { rows: stmt.all(parameters) as unknown[] };
+    const { changes } = stmt.run(parameters);
+    return { numAffectedRows: BigInt(changes), rows: [] };
+  });
   return {
     db,
     dialect: 'sqlite',
@@ -65,6 +83,34 @@ export function openSqlite(path: string): DataSource {
     limitQueryTime: () => {},
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Runs one SQL text with its parameters at once (synchronously) on SQLite's single connection, or
+ * answers null when Kysely holds the connection (a query or a transaction in progress: then the
+ * caller must queue behind it through Kysely, or it would read and write inside another request's
+ * transaction). See reusable-query.ts.
+ */
+export type DirectRun = (sql: string, parameters: readonly unknown[]) => QueryResult<unknown> | null;
+const directRunners = new WeakMap<Conn, DirectRun>();
+
+/** The direct runner of an SQLite database (never of a transaction, nor on PostgreSQL). */
+export function directRunner(conn: Conn): DirectRun | undefined {
+  return conn.isTransaction ? undefined : directRunners.get(conn);
+}
+
+/** Kysely's SQLite driver, telling whether its one connection is held by a query or transaction. */
+class HeldSqliteDriver extends SqliteDriver {
+  held = false;
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    this.held = true;
+    return connection;
+  }
+  override async releaseConnection(): Promise<void> {
+    this.held = false;
+    await super.releaseConnection();
+  }
 }
 
 /**

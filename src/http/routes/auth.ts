@@ -14,6 +14,7 @@ import {
 import type { ErrorCode } from '../../contract/errors.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
+import { withAuthContext } from '../../infra/auth-context.ts';
 import { codeForStatus, problem, sendProblem } from '../problem.ts';
 
 /** Verification or reset mails one client may have sent per hour, to any addresses. */
@@ -71,7 +72,7 @@ export function authRoutes(
     if (hasBody) headers.set('content-type', 'application/json');
     headers.delete('content-length');
     // Unexpected errors (the database down, say) are thrown (onAPIError.throw) to the error handler.
-    const res = await deps.auth.handler(new Request(url, { method, headers, body }));
+    const res = await withAuthContext(() => deps.auth.handler(new Request(url, { method, headers, body })));
 
     const cookies = res.headers.getSetCookie();
     if (cookies.length) reply.header('set-cookie', cookies);

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Kysely, sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Conn, type DataSource, directRunner, openSqlite } from './db.ts';
+import { reusable } from './reusable-query.ts';
+
+/** Tables outside the product's schema: `t`, and `nowhere`, which is never created. */
+const scratch = (conn: Conn) => conn as unknown as Kysely<{ t: { n: number }; nowhere: { id: string } }>;
+
+// The SQLite shortcut of reusable(): a statement runs at once only while nobody holds the connection.
+describe('reusable queries on SQLite', () => {
+  let dir: string;
+  let data: DataSource;
+  const countAbove = reusable((conn: Conn, min: number) =>
+    scratch(conn).selectFrom('t').select(sql<number>`count(*)`.as('c')).where('n', '>', min),
+  );
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'troupe-reusable-'));
+    data = openSqlite(join(dir, 'db.sqlite'));
+    await sql`create table t (n integer)`.execute(data.db);
+  });
+  afterEach(async () => {
+    await data.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs directly when the connection is free, and never inside a transaction', async () => {
+    const direct = directRunner(data.db);
+    expect(direct).toBeDefined();
+    expect(direct?.('select 1 as one', [])?.rows).toEqual([{ one: 1 }]);
+    await data.db.transaction().execute(async (tx) => {
+      expect(directRunner(tx)).toBeUndefined();
+      // Held by the transaction: the root database must queue through Kysely.
+      expect(direct?.('select 1 as one', [])).toBeNull();
+    });
+    expect(direct?.('select 1 as one', [])).not.toBeNull();
+  });
+
+  it("waits for another request's transaction instead of reading its uncommitted rows", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => {
+      release = ok;
+    });
+    let inserted!: () => void;
+    const insertedYet = new Promise<void>((ok) => {
+      inserted = ok;
+    });
+    const tx = data.db
+      .transaction()
+      .execute(async (t) => {
+        await sql`insert into t (n) values (5)`.execute(t);
+        inserted();
+        await gate;
+        throw new Error('roll back');
+      })
+      .catch(() => 'rolled back');
+    await insertedYet;
+    let answered = false;
+    const read = countAbove(data.db, 0).then((r) => {
+      answered = true;
+      return r.rows[0];
+    });
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(answered).toBe(false);
+    release();
+    expect(await tx).toBe('rolled back');
+    expect(await read).toEqual({ c: 0 });
+    expect((await countAbove(data.db, 0)).rows[0]).toEqual({ c: 0 });
+  });
+
+  it('fails with a rejected promise, not a synchronous throw', async () => {
+    const missing = reusable((conn: Conn, id: string) =>
+      scratch(conn).selectFrom('nowhere').selectAll().where('id', '=', id),
+    );
+    const result = missing(data.db, 'x');
+    expect(result).toBeInstanceOf(Promise);
+    await expect(result).rejects.toThrow(/no such table/);
+  });
+});
