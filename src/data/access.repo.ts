@@ -285,7 +285,7 @@ export async function loadChainWithSession(
     grant: (r.grant_permission as Permission | null) ?? null,
     trashed: r.trashed_at !== null,
   }));
-  const item = toItemRecord({ ...first, id: first.id });
+  const item = toItemRecord(first as SessionChainRow & { id: string });
   return { caller, facts: { item, chain, role: (first.member_role as Role | null) ?? null } };
 }
 
