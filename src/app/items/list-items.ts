@@ -58,19 +58,18 @@ export async function listItems(
       limit: input.limit,
     });
     const page = rows.slice(0, input.limit);
-    // Their permissions need their whole chains: one set-based query for the page.
-    const chains = await loadChains(
-      deps.db,
-      page.map((r) => r.id),
-      actor.userId,
-    );
+    // Their permissions need their whole chains: each row is the first link of its own (live: the
+    // query keeps no trashed item), and the folders above are read once per distinct folder, in
+    // one set-based query (items shared from one folder share the rest of their chain).
+    const parentIds = [...new Set(page.flatMap((r) => (r.parentId ? [r.parentId] : [])))];
+    const parents = await loadChains(deps.db, parentIds, actor.userId);
     const last = page[page.length - 1];
     return {
       items: page.flatMap((r) => {
-        const loaded = chains.get(r.id);
-        // Inside a trashed folder (a share racing its deletion): gone, as every read says.
-        const gone = !loaded || loaded.chain.some((link) => link.trashed);
-        const p = gone ? 'none' : effectivePermission({ member, chain: loaded.chain });
+        const above = r.parentId ? parents.get(r.parentId)?.chain : [];
+        // Inside a trashed folder (a share racing its deletion), or a folder gone: gone, as every read says.
+        const gone = !above || above.some((link) => link.trashed);
+        const p = gone ? 'none' : effectivePermission({ member, chain: [asLink(r), ...above] });
         return p === 'none' ? [] : [presentItem(r, p)];
       }),
       nextCursor: rows.length > input.limit && last ? encodeCursor([String(last.grantedAt), last.id]) : null,
