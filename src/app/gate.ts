@@ -23,7 +23,7 @@ import {
   type WorkspaceAction,
 } from '../domain/credentials.ts';
 import { DomainError, forbidden } from '../domain/errors.ts';
-import type { Actor, Visitor, WorkspaceActor } from './actor.ts';
+import { type Actor, inWorkspace, type Visitor, type WorkspaceActor } from './actor.ts';
 
 /** What the item checks read of the caller. */
 export type ItemCaller = Pick<Actor, 'userId' | 'credential'>;
@@ -55,7 +55,10 @@ export async function requireAccessUnderLock(
   action: WorkspaceAction,
 ): Promise<Role> {
   const current = await findMembership(tx, actor.workspaceId, actor.userId);
-  return requireAccess({ ...actor, memberRole: current?.role ?? null }, action);
+  return requireAccess(
+    inWorkspace(actor, actor.workspaceId, current?.role ?? null, actor.membersVersion),
+    action,
+  );
 }
 
 /**

@@ -180,6 +180,16 @@ export function isConnectionFailure(err: unknown): boolean {
 }
 
 /**
+ * The query with pg's own per-query timeout (its types do not list it). Written out, not
+ * `{ ...config, query_timeout }`, which V8 builds through its slow path (every query pays it).
+ */
+function withTimeout(config: pg.QueryConfig, ms: number): pg.QueryConfig {
+  const timed = { text: config.text, values: config.values, query_timeout: ms } as pg.QueryConfig;
+  if (config.name !== undefined) timed.name = config.name;
+  return timed;
+}
+
+/**
  * The pg pool as Kysely sees it: sends the `runsPrepared` texts as named statements, bounds each
  * query's time once `limit.queryMs` is set, and turns a lost database into DependencyUnavailable
  * (503 `unavailable`, never a hang or a 500). A connection whose query failed that way is dropped,
@@ -212,8 +222,7 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             throw new DependencyUnavailable('database', new Error('connection dropped after a failure'));
           try {
             // pg's own per-query timeout (its types do not list it).
-            const timed =
-              limit.queryMs > 0 ? ({ ...config, query_timeout: limit.queryMs } as pg.QueryConfig) : config;
+            const timed = limit.queryMs > 0 ? withTimeout(config, limit.queryMs) : config;
             return await conn.query(timed);
           } catch (err) {
             if (!isConnectionFailure(err)) throw err;
@@ -226,7 +235,9 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
           query: ((text: any, values?: readonly unknown[]) => {
             if (typeof text !== 'string') return conn.query(text); // a cursor (streaming)
             const name = preparedNames.get(text);
-            return run({ text, values: values as unknown[] | undefined, ...(name ? { name } : {}) });
+            const config: pg.QueryConfig = { text, values: values as unknown[] | undefined };
+            if (name) config.name = name;
+            return run(config);
           }) as PostgresPoolClient['query'],
           release: (destroy) => {
             // A connection that timed out or broke may still be busy with its query: drop it.

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor, Visitor, WorkspaceActor } from '../app/actor.ts';
+import { type Actor, inWorkspace, type Visitor, type WorkspaceActor } from '../app/actor.ts';
 import type { VisitorFor } from '../app/public/public-video.ts';
 import type { Role } from '../contract/roles.ts';
 import { touchSession } from '../data/account.repo.ts';
@@ -155,14 +155,14 @@ export function createAuthenticator(deps: {
       const key = await apiKey(req);
       if (key) {
         if (key.workspaceId === workspaceId) {
-          return { ...keyActor(key), workspaceId, memberRole: key.role, membersVersion: key.membersVersion };
+          return inWorkspace(keyActor(key), workspaceId, key.role, key.membersVersion);
         }
         // Another workspace: its owner's role there, which the gate will not let the key use.
         const m = await findMembership(deps.db, workspaceId, key.userId);
-        return { ...keyActor(key), workspaceId, memberRole: m?.role ?? null, membersVersion: null };
+        return inWorkspace(keyActor(key), workspaceId, m?.role ?? null, null);
       }
       const s = live(await findSession(deps.db, token(req), workspaceId));
-      return { ...sessionActor(s), workspaceId, memberRole: s.role, membersVersion: s.membersVersion };
+      return inWorkspace(sessionActor(s), workspaceId, s.role, s.membersVersion);
     },
     async me(req) {
       const key = await apiKey(req);
