@@ -178,6 +178,70 @@ describe.each(dialects)('API keys on %s', (dialect) => {
     expect((await bearer(k2.key, '/api/me')).statusCode).toBe(401);
   });
 
+  it('reads an item with the key in one query, and refuses there what every route refuses', async () => {
+    const dev = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer');
+    const { id: keyId, key } = await createKey(dev.cookie);
+    const made = await req('POST', `/api/workspaces/${fx.ws.id}/items`, dev.cookie, {
+      kind: 'draft',
+      title: 'Mine',
+    });
+    const itemId = made.json().id as string;
+    const hidden = (
+      await req('POST', `/api/workspaces/${fx.ws.id}/items`, fx.admin.cookie, {
+        kind: 'draft',
+        title: 'Secret',
+      })
+    ).json().id as string;
+    await req('PATCH', `/api/items/${hidden}/access`, fx.admin.cookie, { generalAccess: 'only_me' });
+    const item = `/api/items/${itemId}`;
+    await fx.app.troupe.data.db
+      .updateTable('api_keys')
+      .set({ last_used_at: null })
+      .where('id', '=', keyId)
+      .execute();
+
+    const ok = await bearer(key, item);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ id: itemId, title: 'Mine', permission: 'edit' });
+    // Its last use is noted (after the answer), as on every other route.
+    await expect
+      .poll(
+        async () =>
+          (
+            await fx.app.troupe.data.db
+              .selectFrom('api_keys')
+              .select('last_used_at')
+              .where('id', '=', keyId)
+              .executeTakeFirstOrThrow()
+          ).last_used_at,
+      )
+      .not.toBeNull();
+    // No such item, or one the owner cannot see: 404; a malformed header or an unknown key: 401.
+    expect((await bearer(key, '/api/items/01nosuchitem0000000000000')).statusCode).toBe(404);
+    expect((await bearer(key, `/api/items/${hidden}`)).statusCode).toBe(404);
+    expect((await bearer('trp_unknown', item)).statusCode).toBe(401);
+    expect((await bearer('trp_unknown', '/api/items/01nosuchitem0000000000000')).statusCode).toBe(401);
+    const malformed = await fx.app.troupe.server.inject({
+      method: 'GET',
+      url: item,
+      headers: { authorization: 'Basic abc' },
+    });
+    expect(malformed.statusCode).toBe(401);
+    // Revoked: 401, whatever the item.
+    const other = await createKey(dev.cookie, 'Other');
+    expect((await bearer(other.key, item)).statusCode).toBe(200);
+    expect(
+      (await req('DELETE', `/api/workspaces/${fx.ws.id}/api-keys/${other.id}`, dev.cookie)).statusCode,
+    ).toBe(204);
+    expect((await bearer(other.key, item)).statusCode).toBe(401);
+    expect((await bearer(other.key, '/api/items/01nosuchitem0000000000000')).statusCode).toBe(401);
+    // The owner demoted below Developer: 401 (the item is theirs, still).
+    await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${dev.userId}`, fx.admin.cookie, {
+      role: 'creator',
+    });
+    expect((await bearer(key, item)).statusCode).toBe(401);
+  });
+
   it('expires keys and refuses malformed or unknown ones', async () => {
     const res = await req('POST', `/api/workspaces/${fx.ws.id}/api-keys`, fx.admin.cookie, {
       name: 'Short',
@@ -185,8 +249,16 @@ describe.each(dialects)('API keys on %s', (dialect) => {
     });
     const { key } = res.json();
     expect((await bearer(key, '/api/me')).statusCode).toBe(200);
+    const item = (
+      await req('POST', `/api/workspaces/${fx.ws.id}/items`, fx.admin.cookie, {
+        kind: 'draft',
+        title: 'Expiring',
+      })
+    ).json().id as string;
+    expect((await bearer(key, `/api/items/${item}`)).statusCode).toBe(200);
     fx.app.clock.advance(24 * 3600 * 1000 + 1);
     expect((await bearer(key, '/api/me')).statusCode).toBe(401);
+    expect((await bearer(key, `/api/items/${item}`)).statusCode).toBe(401);
     expect((await bearer('trp_unknown', '/api/me')).statusCode).toBe(401);
     const malformed = await fx.app.troupe.server.inject({
       method: 'GET',

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
 import type { Role } from '../contract/roles.ts';
 import type { ChainLink } from '../domain/access.ts';
+import { type ApiKeyFacts, apiKeyFactsOf } from './api-keys.repo.ts';
 import type { Conn } from './db.ts';
 import { reusable } from './reusable-query.ts';
 import { asMs } from './sessions.repo.ts';
@@ -199,7 +200,11 @@ interface SessionChainRow {
  * nothing to `effectivePermission` (test/access-property.test.ts holds this to SPEC §5).
  * No session: no row. No such item: one row with the caller and no item.
  */
-const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
+/**
+ * The SQL of an item's chain read with its caller (`sessionChain`, `keyChain`): `caller` is a CTE of
+ * at most one row with a `user_id` column; `callerColumns` of it come back on the first row.
+ */
+function chainWithCaller<R>(caller: RawBuilder<unknown>, callerColumns: string[], itemId: string) {
   const cols = [
     'id',
     'workspace_id',
@@ -226,11 +231,9 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
   /** Repeating these on every link would only cost parsing. */
   const firstRowOnly = (expr: string, as: string) =>
     sql.raw(`CASE WHEN c.depth > 0 THEN NULL ELSE ${expr} END AS ${as}`);
-  const raw = sql<SessionChainRow>`
+  return sql<R>`
     WITH RECURSIVE
-      caller AS (
-        SELECT s."userId" AS user_id, s."expiresAt" AS expires_at FROM session s WHERE s.token = ${token}
-      ),
+      caller AS (${caller}),
       chain(depth, ${list('')}) AS (
         SELECT 0, ${list('')} FROM items WHERE id = ${itemId}
         UNION ALL
@@ -238,7 +241,7 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
         FROM items i JOIN chain c ON i.id = c.parent_id
         WHERE c.general_access <> 'only_me' AND c.depth < ${sql.lit(MAX_DEPTH)}
       )
-    SELECT ${firstRowOnly('caller.user_id', 'user_id')}, ${firstRowOnly('caller.expires_at', 'expires_at')},
+    SELECT ${sql.join(callerColumns.map((col) => firstRowOnly(`caller.${col}`, col)))},
            c.id, c.title, c.owner_id, c.general_access, c.workspace_permission, c.trashed_at,
            ${grant} AS grant_permission,
            ${sql.join(
@@ -255,6 +258,66 @@ const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
     WHERE c.depth IS NULL OR c.depth = 0 OR c.general_access <> 'selected'
        OR c.owner_id = caller.user_id OR ${grant} IS NOT NULL OR c.trashed_at IS NOT NULL
     ORDER BY c.depth`;
+}
+
+const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
+  const raw = chainWithCaller<SessionChainRow>(
+    sql`SELECT s."userId" AS user_id, s."expiresAt" AS expires_at FROM session s WHERE s.token = ${token}`,
+    ['user_id', 'expires_at'],
+    itemId,
+  );
+  return { compile: () => raw.compile(conn) };
+});
+
+/** The API key's columns of `keyChain`'s first row (see api-keys.repo.ts `ApiKeyLookupRow`). */
+const KEY_COLUMNS = [
+  'user_id',
+  'key_id',
+  'key_workspace_id',
+  'key_expires_at',
+  'key_revoked_at',
+  'key_last_used_at',
+  'key_email',
+  'key_name',
+  'key_email_verified',
+  'key_workspace_name',
+  'key_members_version',
+  'key_role',
+];
+type KeyChainRow = Omit<SessionChainRow, 'expires_at'> & {
+  key_id: string | null;
+  key_workspace_id: string;
+  key_expires_at: number | null;
+  key_revoked_at: number | null;
+  key_last_used_at: number | null;
+  key_email: string;
+  key_name: string;
+  key_email_verified: boolean | number;
+  key_workspace_name: string;
+  key_members_version: number;
+  key_role: string | null;
+};
+
+/**
+ * `GET /api/items/:id` with an API key in one round trip, as `sessionChain` does for a session:
+ * the key by its hash with its owner, its workspace and the owner's membership there (what
+ * api-keys.repo.ts `findApiKeyByHash` reads), and the item's chain for the key's owner.
+ */
+const keyChain = reusable((conn: Conn, keyHash: string, itemId: string) => {
+  const raw = chainWithCaller<KeyChainRow>(
+    sql`SELECT k.user_id AS user_id, k.id AS key_id, k.workspace_id AS key_workspace_id,
+               k.expires_at AS key_expires_at, k.revoked_at AS key_revoked_at,
+               k.last_used_at AS key_last_used_at, u.email AS key_email, u.name AS key_name,
+               u."emailVerified" AS key_email_verified, w.name AS key_workspace_name,
+               w.members_version AS key_members_version, m.role AS key_role
+        FROM api_keys k
+        JOIN "user" u ON u.id = k.user_id
+        JOIN workspaces w ON w.id = k.workspace_id
+        LEFT JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.user_id
+        WHERE k.key_hash = ${keyHash}`,
+    KEY_COLUMNS,
+    itemId,
+  );
   return { compile: () => raw.compile(conn) };
 });
 
@@ -275,7 +338,13 @@ export async function loadChainWithSession(
     userId: first.user_id,
     expiresAt: asMs(first.expires_at as Date | string | number),
   };
-  if (first.id === null) return { caller, facts: null };
+  return { caller, facts: factsOf(rows) };
+}
+
+/** The item's chain links and record from a caller-chain query's rows (the first row is the item). */
+function factsOf(rows: (SessionChainRow | KeyChainRow)[]): ItemFacts | null {
+  const first = rows[0];
+  if (!first || first.id === null) return null;
   const chain: ChainLink[] = rows.map((r) => ({
     id: r.id as string,
     title: r.title,
@@ -286,7 +355,37 @@ export async function loadChainWithSession(
     trashed: r.trashed_at !== null,
   }));
   const item = toItemRecord(first as SessionChainRow & { id: string });
-  return { caller, facts: { item, chain, role: (first.member_role as Role | null) ?? null } };
+  return { item, chain, role: (first.member_role as Role | null) ?? null };
+}
+
+/**
+ * The API key (as `findApiKeyByHash` reads it) and the item's access facts for its owner, in one
+ * query (see `keyChain`): null when there is no such key (whether it may act is the caller's to
+ * decide); `facts` null when there is no such item.
+ */
+export async function loadChainWithApiKey(
+  conn: Conn,
+  keyHash: string,
+  itemId: string,
+): Promise<{ key: ApiKeyFacts; facts: ItemFacts | null } | null> {
+  const { rows } = await keyChain(conn, keyHash, itemId);
+  const first = rows[0];
+  if (!first || first.key_id === null) return null;
+  const key = apiKeyFactsOf({
+    id: first.key_id,
+    workspace_id: first.key_workspace_id,
+    user_id: first.user_id as string,
+    expires_at: first.key_expires_at,
+    revoked_at: first.key_revoked_at,
+    last_used_at: first.key_last_used_at,
+    email: first.key_email,
+    name: first.key_name,
+    emailVerified: first.key_email_verified,
+    workspace_name: first.key_workspace_name,
+    members_version: first.key_members_version,
+    role: first.key_role,
+  });
+  return { key, facts: factsOf(rows) };
 }
 
 export interface ChainGrant {

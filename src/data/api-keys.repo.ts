@@ -104,9 +104,28 @@ const apiKeyQuery = reusable((conn: Conn, keyHash: string) =>
 );
 
 /** One indexed lookup per request: the key by its hash, its owner, and the owner's current membership. */
+/** A key as read with its owner, its workspace and the owner's membership (here, and by access.repo.ts `keyChain`). */
+export interface ApiKeyLookupRow {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  email: string;
+  name: string;
+  emailVerified: boolean | number;
+  workspace_name: string;
+  members_version: number;
+  role: string | null;
+}
+
 export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<ApiKeyFacts | null> {
   const row = (await apiKeyQuery(conn, keyHash)).rows[0];
-  if (!row) return null;
+  return row ? apiKeyFactsOf(row) : null;
+}
+
+export function apiKeyFactsOf(row: ApiKeyLookupRow): ApiKeyFacts {
   return {
     keyId: row.id,
     workspaceId: row.workspace_id,

@@ -19,11 +19,14 @@ export interface Authenticator {
   /** The signed-in caller (session cookie or API key), or 401. */
   actor(req: FastifyRequest): Promise<Actor>;
   /**
-   * For a route that reads the session in its own query (one round trip): the API key's caller
-   * when the request carries one, else the session cookie's token, not yet looked up (401 when
-   * there is neither). The route's use case must then treat an unknown or expired session as 401.
+   * For a route that reads the credential in its own query (one round trip): the API key's hash
+   * when the request carries one, else the session cookie's token (hashed), neither looked up yet
+   * (401 when there is neither). The route's use case must then treat an unknown or expired
+   * session as 401, and pass the key it read through `keyActor`.
    */
-  credentials(req: FastifyRequest): Promise<{ actor: Actor } | { sessionToken: string }>;
+  credentials(req: FastifyRequest): { apiKeyHash: string } | { sessionToken: string };
+  /** The caller of an API key read by the route's own query, or 401 (unknown, revoked, expired, no API access). */
+  keyActor(key: ApiKeyFacts | null): Actor;
   /**
    * The caller and their user's role in `workspaceId` (null: not a member), in one query for a
    * session. Whether the credential reaches that workspace is decided by the gate (app/gate.ts),
@@ -98,12 +101,20 @@ export function createAuthenticator(deps: {
    * key's workspace. It stops working when revoked, expired, or its owner is removed or demoted
    * below Developer.
    */
-  const apiKey = async (req: FastifyRequest): Promise<ApiKeyFacts | null> => {
+  /** The hash of the request's API key (null: no Authorization header; 401 when malformed). */
+  const apiKeyHash = (req: FastifyRequest): string | null => {
     const header = req.headers.authorization;
     if (!header) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthenticated('Authorization must be "Bearer <API key>"');
-    const key = await findApiKeyByHash(deps.db, hashToken(match[1] as string));
+    return hashToken(match[1] as string);
+  };
+  const apiKey = async (req: FastifyRequest): Promise<ApiKeyFacts | null> => {
+    const keyHash = apiKeyHash(req);
+    return keyHash === null ? null : acceptKey(await findApiKeyByHash(deps.db, keyHash));
+  };
+  /** The key as looked up, if it may act now (else 401); its last use noted at most once a minute. */
+  const acceptKey = (key: ApiKeyFacts | null): ApiKeyFacts => {
     const now = deps.clock.now();
     const refused = keyRefusal(key, now);
     if (refused) throw unauthenticated(refused);
@@ -147,10 +158,11 @@ export function createAuthenticator(deps: {
       if (key) return keyActor(key);
       return sessionActor(live(await findSession(deps.db, token(req), null)));
     },
-    async credentials(req) {
-      const key = await apiKey(req);
-      return key ? { actor: keyActor(key) } : { sessionToken: token(req) };
+    credentials(req) {
+      const keyHash = apiKeyHash(req);
+      return keyHash === null ? { sessionToken: token(req) } : { apiKeyHash: keyHash };
     },
+    keyActor: (key) => keyActor(acceptKey(key)),
     async workspaceActor(req, workspaceId) {
       const key = await apiKey(req);
       if (key) {

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createItem } from '../../app/items/create-item.ts';
 import { deleteItem } from '../../app/items/delete-item.ts';
-import { getItem, getItemWithSession } from '../../app/items/get-item.ts';
+import { getItemWithApiKey, getItemWithSession } from '../../app/items/get-item.ts';
 import { getItemAccess } from '../../app/items/get-item-access.ts';
 import { putGrant, removeGrant } from '../../app/items/grants.ts';
 import { listItems } from '../../app/items/list-items.ts';
@@ -85,10 +85,10 @@ export function itemRoutes(
       },
     },
     async (req) => {
-      // A session cookie is read with the item in one query; an API key takes the usual path.
-      const c = await deps.authn.credentials(req);
-      return 'actor' in c
-        ? getItem(deps, c.actor, req.params.id)
+      // The credential (session cookie or API key) is read with the item in one query.
+      const c = deps.authn.credentials(req);
+      return 'apiKeyHash' in c
+        ? getItemWithApiKey(deps, deps.authn.keyActor, c.apiKeyHash, req.params.id)
         : getItemWithSession(deps, c.sessionToken, req.params.id);
     },
   );
