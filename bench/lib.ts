@@ -7,6 +7,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -257,6 +258,33 @@ export async function signUp(
   const userId = (JSON.parse(text) as { user?: { id?: string } }).user?.id;
   if (!userId) throw new Error(`sign-up returned no user id: ${text}`);
   return { cookie, userId };
+}
+
+/**
+ * One HTTP request on a kept-alive connection (node:http), for the timed sequential loops: fetch
+ * (undici) spends about 0.3-0.7 ms of this process's time on each call (measured: 200 `GET /api/me`
+ * in a row, p50 0.88 ms by fetch against 0.58 ms by node:http), which is the client's, not the server's.
+ */
+const keepAlive = new http.Agent({ keepAlive: true });
+export function httpRequest(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; text: string }> {
+  return new Promise((ok, fail) => {
+    const headers: Record<string, string | number> = { ...init.headers };
+    if (init.body !== undefined) headers['content-length'] = Buffer.byteLength(init.body);
+    const req = http.request(url, { method: init.method ?? 'GET', headers, agent: keepAlive }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => ok({ status: res.statusCode ?? 0, text }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end(init.body);
+  });
 }
 
 /** `POST /api/workspaces`: the new workspace's id. */

@@ -61,6 +61,7 @@ import {
   type DialectName,
   dialectsOption,
   gitState,
+  httpRequest,
   interrupted,
   latencySummary,
   machineInfo,
@@ -155,7 +156,7 @@ interface Req {
 }
 
 async function call(server: Server, req: Req, expect = [200, 201, 204]): Promise<unknown> {
-  const res = await fetch(server.base + req.path, {
+  const res = await httpRequest(server.base + req.path, {
     method: req.method ?? 'GET',
     headers: {
       ...(req.body ? { 'content-type': 'application/json', origin: server.origin } : {}),
@@ -163,7 +164,7 @@ async function call(server: Server, req: Req, expect = [200, 201, 204]): Promise
     },
     body: req.body ? JSON.stringify(req.body()) : undefined,
   });
-  const text = await res.text();
+  const text = res.text;
   if (!expect.includes(res.status))
     throw new Error(`${req.method ?? 'GET'} ${req.path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : null;
