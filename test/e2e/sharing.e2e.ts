@@ -82,6 +82,8 @@ test('a Creator shares a folder; another Creator edits inside it; a Viewer stays
       await libraryItem(p, 'Campaign').getByRole('link', { name: 'Campaign' }).click();
       await expect(p).toHaveURL(/\/library\/folders\/[^/]+$/);
       await expect(p.getByTestId('breadcrumbs')).toHaveText(/Library.*Campaign/);
+      // Its (empty) list loaded before New (see trash.e2e.ts).
+      await expect(p.getByText('This folder is empty')).toBeVisible();
       await p.getByTestId('new-item-button').click();
       await p.getByRole('menuitem', { name: 'Draft' }).click();
       dialog = p.getByRole('dialog');

@@ -56,6 +56,10 @@ for (const viewport of [
       await expect(libraryItem(page, 'Reels').getByTestId('item-owner')).toHaveText('Tess Trash');
       await libraryItem(page, 'Reels').getByRole('link', { name: 'Reels' }).click();
       await expect(page).toHaveURL(/\/library\/folders\/[^/]+$/);
+      // In the folder, its (empty) list loaded, before New: a click while the page re-rendered
+      // opened a menu whose items were then replaced (CI waited on a detached "Draft").
+      await expect(page.getByRole('heading', { name: 'Reels' })).toBeVisible();
+      await expect(page.getByText('This folder is empty')).toBeVisible();
       await page.getByTestId('new-item-button').click();
       await page.getByRole('menuitem', { name: 'Draft' }).click();
       dialog = page.getByRole('dialog');
