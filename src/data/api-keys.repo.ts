@@ -103,7 +103,6 @@ const apiKeyQuery = reusable((conn: Conn, keyHash: string) =>
     .where('k.key_hash', '=', keyHash),
 );
 
-/** One indexed lookup per request: the key by its hash, its owner, and the owner's current membership. */
 /** A key as read with its owner, its workspace and the owner's membership (here, and by access.repo.ts `keyChain`). */
 export interface ApiKeyLookupRow {
   id: string;
@@ -120,6 +119,7 @@ export interface ApiKeyLookupRow {
   role: string | null;
 }
 
+/** One indexed lookup per request: the key by its hash, its owner, and the owner's current membership. */
 export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<ApiKeyFacts | null> {
   const row = (await apiKeyQuery(conn, keyHash)).rows[0];
   return row ? apiKeyFactsOf(row) : null;

@@ -1,8 +1,8 @@
-import { type CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Permission } from '../contract/items.ts';
 import { type ItemRecord, toItemRecord } from './access.repo.ts';
 import type { Conn } from './db.ts';
-import { reusable } from './reusable-query.ts';
+import { reusableByShape } from './reusable-query.ts';
 import type { ItemsTable } from './schema.ts';
 
 export type ItemRow = ItemsTable;
@@ -68,25 +68,6 @@ type Cursor = [string | number, string, string];
 const cursorArgs = (after: (string | number)[] | null): Cursor =>
   after ? [after[0] as string | number, String(after[1]), String(after[2] ?? '')] : [0, '', ''];
 
-/**
- * The listings are compiled once per shape (which clauses they have) and run as reusable queries
- * (data/reusable-query.ts): building a listing with Kysely cost about 150 µs a page, a third of
- * what SQLite takes to read it.
- */
-function byShape<A extends (string | number)[], R>(
-  build: (shape: string) => (conn: Conn, ...args: A) => { compile(): CompiledQuery<R> },
-) {
-  const compiled = new Map<string, ReturnType<typeof reusable<A, R>>>();
-  return (shape: string) => {
-    let run = compiled.get(shape);
-    if (!run) {
-      run = reusable(build(shape));
-      compiled.set(shape, run);
-    }
-    return run;
-  };
-}
-
 /** The order of a listing page over `items as i`, matching `pageAfter`. */
 const pageOrder = (sort: ItemSort) =>
   sort === 'name' ? sql`i.kind_rank, i.title_key, i.id` : sql`i.created_at desc, i.id desc`;
@@ -135,9 +116,9 @@ function toListed(
 }
 
 /**
- * One page of a folder's children (or the root's items) that the member can view, in one query.
- * Visible (SPEC §5): the member owns it, or it is not `only_me` and something reaches it: what the
- * folder passes down (`inherited`), their own grant on it, or its workspace-wide level.
+ * The listings (a folder or the root, My library, Shared with me) are compiled once per shape (the
+ * clauses they have) and run as reusable queries (data/reusable-query.ts): building one with Kysely
+ * cost about 150 µs a page. They take the same arguments; the cursor's are unused on a first page.
  */
 type ListingArgs = [
   workspaceId: string,
@@ -149,79 +130,126 @@ type ListingArgs = [
   limit: number,
 ];
 
-const childrenQuery = byShape<ListingArgs, unknown>((shape) => {
-  const [root, seesAll, inherits, sort, paged] = shape.split(',');
-  return (conn, workspaceId, parentId, userId, a, b, c, limit) =>
-    conn
-      .selectFrom('items as i')
-      .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', userId))
-      .innerJoin('user as u', 'u.id', 'i.owner_id')
-      .select(listedColumns)
-      .where('i.workspace_id', '=', workspaceId)
-      .$if(root === '1', (q) => q.where('i.parent_id', 'is', null))
-      .$if(root !== '1', (q) => q.where('i.parent_id', '=', parentId))
-      .where('i.trashed_at', 'is', null)
-      .$if(seesAll !== '1', (q) =>
-        q.where((e) =>
-          e.or([
-            e('i.owner_id', '=', userId),
-            e.and([
-              e('i.general_access', '<>', sql.lit('only_me')),
-              inherits === '1'
-                ? sql<boolean>`1 = 1`
-                : e.or([e('g.permission', 'is not', null), e('i.general_access', '=', sql.lit('workspace'))]),
+/** One page (and one row more, to tell whether another follows) of a listing query. */
+async function listingPage(
+  run: (conn: Conn, ...args: ListingArgs) => Promise<{ rows: unknown[] }>,
+  conn: Conn,
+  args: {
+    workspaceId: string;
+    parentId?: string;
+    userId: string;
+    after: (string | number)[] | null;
+    limit: number;
+  },
+) {
+  const { rows } = await run(
+    conn,
+    args.workspaceId,
+    args.parentId ?? '',
+    args.userId,
+    ...cursorArgs(args.after),
+    args.limit + 1,
+  );
+  return rows.map((r) => toListed(r as never));
+}
+
+interface ChildrenShape {
+  root: boolean;
+  seesAll: boolean;
+  inherits: boolean;
+  sort: ItemSort;
+  paged: boolean;
+}
+
+const childrenQuery = reusableByShape({
+  key: (s: ChildrenShape) => `${+s.root}${+s.seesAll}${+s.inherits}${s.sort}${+s.paged}`,
+  build:
+    ({ root, seesAll, inherits, sort, paged }) =>
+    (conn: Conn, ...[workspaceId, parentId, userId, a, b, c, limit]: ListingArgs) =>
+      conn
+        .selectFrom('items as i')
+        .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', userId))
+        .innerJoin('user as u', 'u.id', 'i.owner_id')
+        .select(listedColumns)
+        .where('i.workspace_id', '=', workspaceId)
+        .$if(root, (q) => q.where('i.parent_id', 'is', null))
+        .$if(!root, (q) => q.where('i.parent_id', '=', parentId))
+        .where('i.trashed_at', 'is', null)
+        .$if(!seesAll, (q) =>
+          q.where((e) =>
+            e.or([
+              e('i.owner_id', '=', userId),
+              e.and([
+                e('i.general_access', '<>', sql.lit('only_me')),
+                inherits
+                  ? sql<boolean>`1 = 1`
+                  : e.or([
+                      e('g.permission', 'is not', null),
+                      e('i.general_access', '=', sql.lit('workspace')),
+                    ]),
+              ]),
             ]),
-          ]),
-        ),
-      )
-      .where(pageAfter(sort as ItemSort, paged === '1' ? [a, b, c] : null))
-      .orderBy(pageOrder(sort as ItemSort))
-      .limit(limit);
+          ),
+        )
+        .where(pageAfter(sort, paged ? [a, b, c] : null))
+        .orderBy(pageOrder(sort))
+        .limit(limit),
 });
 
+/**
+ * One page of a folder's children (or the root's items) that the member can view, in one query.
+ * Visible (SPEC §5): the member owns it, or it is not `only_me` and something reaches it: what the
+ * folder passes down (`inherited`), their own grant on it, or its workspace-wide level.
+ */
 export async function listChildren(
   conn: Conn,
   workspaceId: string,
   parentId: string | null,
   q: ChildrenQuery,
 ) {
-  const shape = [+(parentId === null), +q.seesAll, +(q.inherited > 0), q.sort, +(q.after !== null)].join(',');
-  const { rows } = await childrenQuery(shape)(
-    conn,
+  const shape = {
+    root: parentId === null,
+    seesAll: q.seesAll,
+    inherits: q.inherited > 0,
+    sort: q.sort,
+    paged: q.after !== null,
+  };
+  return listingPage(childrenQuery(shape), conn, {
     workspaceId,
-    parentId ?? '',
-    q.userId,
-    ...cursorArgs(q.after),
-    q.limit + 1,
-  );
-  return rows.map((r) => toListed(r as never));
+    parentId: parentId ?? '',
+    userId: q.userId,
+    after: q.after,
+    limit: q.limit,
+  });
 }
 
 /**
  * "My library": the live items the member owns that are not inside a folder they own (those are
  * reached by opening that folder), sorted and paged like a folder. One query on the owner index.
  */
-const ownedQuery = byShape<ListingArgs, unknown>((shape) => {
-  const [sort, paged] = shape.split(',');
-  return (conn, workspaceId, _parentId, userId, a, b, c, limit) =>
-    conn
-      .selectFrom('items as i')
-      .leftJoin('items as p', 'p.id', 'i.parent_id')
-      .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', userId))
-      .innerJoin('user as u', 'u.id', 'i.owner_id')
-      .select(listedColumns)
-      .where('i.workspace_id', '=', workspaceId)
-      .where('i.owner_id', '=', userId)
-      .where('i.trashed_at', 'is', null)
-      .where((e) =>
-        e.or([
-          e('i.parent_id', 'is', null),
-          e.and([e('p.owner_id', '<>', userId), e('p.trashed_at', 'is', null)]),
-        ]),
-      )
-      .where(pageAfter(sort as ItemSort, paged === '1' ? [a, b, c] : null))
-      .orderBy(pageOrder(sort as ItemSort))
-      .limit(limit);
+const ownedQuery = reusableByShape({
+  key: (s: { sort: ItemSort; paged: boolean }) => `${s.sort}${+s.paged}`,
+  build:
+    ({ sort, paged }) =>
+    (conn: Conn, ...[workspaceId, , userId, a, b, c, limit]: ListingArgs) =>
+      conn
+        .selectFrom('items as i')
+        .leftJoin('items as p', 'p.id', 'i.parent_id')
+        .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', userId))
+        .innerJoin('user as u', 'u.id', 'i.owner_id')
+        .select(listedColumns)
+        .where('i.workspace_id', '=', workspaceId)
+        .where('i.owner_id', '=', userId)
+        .where('i.trashed_at', 'is', null)
+        .where((e) =>
+          e.or([
+            e('i.parent_id', 'is', null),
+            e.and([e('p.owner_id', '<>', userId), e('p.trashed_at', 'is', null)]),
+          ]),
+        )
+        .where(pageAfter(sort, paged ? [a, b, c] : null))
+        .orderBy(pageOrder(sort))
+        .limit(limit),
 });
 
 export async function listOwnedBy(
@@ -230,38 +258,38 @@ export async function listOwnedBy(
   userId: string,
   q: { sort: ItemSort; after: (string | number)[] | null; limit: number },
 ) {
-  const { rows } = await ownedQuery(`${q.sort},${+(q.after !== null)}`)(
-    conn,
+  return listingPage(ownedQuery({ sort: q.sort, paged: q.after !== null }), conn, {
     workspaceId,
-    '',
     userId,
-    ...cursorArgs(q.after),
-    q.limit + 1,
-  );
-  return rows.map((r) => toListed(r as never));
+    after: q.after,
+    limit: q.limit,
+  });
 }
 
 /**
  * "Shared with me": items others shared with the member directly, newest share first. A direct
  * grant on an item that is not `only_me` always lets its grantee view it.
  */
-const sharedQuery = byShape<ListingArgs, unknown>(
-  (paged) => (conn, workspaceId, _parentId, userId, a, b, _c, limit) =>
-    conn
-      .selectFrom('item_grants as g')
-      .innerJoin('items as i', 'i.id', 'g.item_id')
-      .innerJoin('user as u', 'u.id', 'i.owner_id')
-      .select([...listedColumns, 'g.created_at as granted_at'])
-      .where('g.workspace_id', '=', workspaceId)
-      .where('g.user_id', '=', userId)
-      .where('i.owner_id', '<>', userId)
-      .where('i.trashed_at', 'is', null)
-      .where('i.general_access', '<>', sql.lit('only_me'))
-      .$if(paged === '1', (q) => q.where(sql<boolean>`(g.created_at, g.item_id) < (${a}, ${b})`))
-      .orderBy('g.created_at', 'desc')
-      .orderBy('g.item_id', 'desc')
-      .limit(limit),
-);
+const sharedQuery = reusableByShape({
+  key: (paged: boolean) => `${+paged}`,
+  build:
+    (paged) =>
+    (conn: Conn, ...[workspaceId, , userId, a, b, , limit]: ListingArgs) =>
+      conn
+        .selectFrom('item_grants as g')
+        .innerJoin('items as i', 'i.id', 'g.item_id')
+        .innerJoin('user as u', 'u.id', 'i.owner_id')
+        .select([...listedColumns, 'g.created_at as granted_at'])
+        .where('g.workspace_id', '=', workspaceId)
+        .where('g.user_id', '=', userId)
+        .where('i.owner_id', '<>', userId)
+        .where('i.trashed_at', 'is', null)
+        .where('i.general_access', '<>', sql.lit('only_me'))
+        .$if(paged, (q) => q.where(sql<boolean>`(g.created_at, g.item_id) < (${a}, ${b})`))
+        .orderBy('g.created_at', 'desc')
+        .orderBy('g.item_id', 'desc')
+        .limit(limit),
+});
 
 export async function listSharedWith(
   conn: Conn,
@@ -269,15 +297,12 @@ export async function listSharedWith(
   userId: string,
   q: { after: [number, string] | null; limit: number },
 ) {
-  const { rows } = await sharedQuery(String(+(q.after !== null)))(
-    conn,
+  return listingPage(sharedQuery(q.after !== null), conn, {
     workspaceId,
-    '',
     userId,
-    ...cursorArgs(q.after),
-    q.limit + 1,
-  );
-  return rows.map((r) => toListed(r as never));
+    after: q.after,
+    limit: q.limit,
+  });
 }
 
 export async function upsertGrant(

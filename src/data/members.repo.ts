@@ -1,7 +1,7 @@
 import { CompiledQuery, type QueryCreator, SqliteAdapter, sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
-import { reusable } from './reusable-query.ts';
+import { reusable, reusableByShape } from './reusable-query.ts';
 import type { Database } from './schema.ts';
 
 export interface NewMembership {
@@ -440,9 +440,11 @@ const membersViewBuilder =
  * on PostgreSQL (planned once per connection). With one it is planned for each term (the estimate
  * of how many rows contain it decides between the trigram index and a scan).
  */
-const membersViewQueries = new Map<string, ReturnType<typeof reusableMembersView>>();
-const reusableMembersView = (shape: MembersViewShape) =>
-  reusable(membersViewBuilder(shape), { prepared: shape.search === 'none' });
+const membersViewQuery = reusableByShape({
+  key: (shape: MembersViewShape) => `${shape.search}${+shape.after}${+shape.membersOnly}`,
+  build: membersViewBuilder,
+  prepared: (shape) => shape.search === 'none',
+});
 
 /**
  * SQLite: how many of the workspace's searchable rows (members only, or all three kinds) the FTS5
@@ -554,13 +556,7 @@ export async function listMembersView(
   query: MembersViewQuery,
 ): Promise<MembersViewRow[]> {
   const { shape, args } = await membersViewPlan(conn, workspaceId, query);
-  const key = `${shape.search}${+shape.after}${+shape.membersOnly}`;
-  let run = membersViewQueries.get(key);
-  if (!run) {
-    run = reusableMembersView(shape);
-    membersViewQueries.set(key, run);
-  }
-  const { rows } = await run(...args);
+  const { rows } = await membersViewQuery(shape)(...args);
   return rows as MembersViewRow[];
 }
 

@@ -561,32 +561,6 @@ const sharePages: Migration = {
  * (when), `trashed_by` (who) and `trash_root_id` (the item that was deleted, whose restore brings
  * it back: every descendant carries it, so one flag on the row says "gone" to every read).
  */
-/**
- * The members walk (search terms of 1-2 characters, and terms so common that the walk is cheaper
- * than the trigram index) tests each member's sort key and email in display order. With the email
- * in the sort index, SQLite tests both from the index instead of reading every member's row: a walk
- * over 10,000 members that match nothing took 3.3 ms before and 1.4 ms after (a scratch table,
- * 2026-12-03). Same name, one more column: the queries and plans that name it stay as they are.
- */
-const membersWalkCovering: Migration = {
-  async up(db: AnyDb) {
-    await db.schema.dropIndex('memberships_sort_idx').execute();
-    await db.schema
-      .createIndex('memberships_sort_idx')
-      .on('memberships')
-      .columns(['workspace_id', 'sort_key', 'user_id', 'email'])
-      .execute();
-  },
-  async down(db: AnyDb) {
-    await db.schema.dropIndex('memberships_sort_idx').execute();
-    await db.schema
-      .createIndex('memberships_sort_idx')
-      .on('memberships')
-      .columns(['workspace_id', 'sort_key', 'user_id'])
-      .execute();
-  },
-};
-
 const trash: Migration = {
   async up(db: AnyDb) {
     await db.schema.alterTable('items').addColumn('trashed_at', 'bigint').execute();
@@ -610,6 +584,32 @@ const trash: Migration = {
       .on('items')
       .columns(['trashed_at'])
       .where(sql.ref('trashed_at'), 'is not', null)
+      .execute();
+  },
+};
+
+/**
+ * The members walk (search terms of 1-2 characters, and terms so common that the walk is cheaper
+ * than the trigram index) tests each member's sort key and email in display order. With the email
+ * in the sort index, SQLite tests both from the index instead of reading every member's row: a walk
+ * over 10,000 members that match nothing took 3.3 ms before and 1.4 ms after (a scratch table,
+ * 2026-12-03). Same name, one more column: the queries and plans that name it stay as they are.
+ */
+const membersWalkCovering: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.dropIndex('memberships_sort_idx').execute();
+    await db.schema
+      .createIndex('memberships_sort_idx')
+      .on('memberships')
+      .columns(['workspace_id', 'sort_key', 'user_id', 'email'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropIndex('memberships_sort_idx').execute();
+    await db.schema
+      .createIndex('memberships_sort_idx')
+      .on('memberships')
+      .columns(['workspace_id', 'sort_key', 'user_id'])
       .execute();
   },
 };

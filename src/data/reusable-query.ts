@@ -47,3 +47,25 @@ export function reusable<A extends (string | number)[], R>(
     return conn.executeQuery<R>({ query: query.query, queryId: query.queryId, sql: query.sql, parameters });
   };
 }
+
+/**
+ * `reusable` for a query with optional parts: one compiled query per shape (which parts it has),
+ * made on first use. `key` names a shape (shapes with equal keys must build the same SQL);
+ * `prepared` is `reusable`'s option, per shape.
+ */
+export function reusableByShape<S, A extends (string | number)[], R>(spec: {
+  key: (shape: S) => string;
+  build: (shape: S) => (conn: Conn, ...args: A) => Pick<Compilable<R>, 'compile'>;
+  prepared?: (shape: S) => boolean;
+}) {
+  const byKey = new Map<string, ReturnType<typeof reusable<A, R>>>();
+  return (shape: S) => {
+    const key = spec.key(shape);
+    let run = byKey.get(key);
+    if (!run) {
+      run = reusable(spec.build(shape), { prepared: spec.prepared?.(shape) ?? true });
+      byKey.set(key, run);
+    }
+    return run;
+  };
+}

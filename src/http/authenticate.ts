@@ -96,11 +96,6 @@ export function createAuthenticator(deps: {
     return row;
   };
 
-  /**
-   * `Authorization: Bearer trp_...`: the key acts as its owner with the owner's current role in the
-   * key's workspace. It stops working when revoked, expired, or its owner is removed or demoted
-   * below Developer.
-   */
   /** The hash of the request's API key (null: no Authorization header; 401 when malformed). */
   const apiKeyHash = (req: FastifyRequest): string | null => {
     const header = req.headers.authorization;
@@ -109,6 +104,11 @@ export function createAuthenticator(deps: {
     if (!match) throw unauthenticated('Authorization must be "Bearer <API key>"');
     return hashToken(match[1] as string);
   };
+  /**
+   * `Authorization: Bearer trp_...`: the key acts as its owner with the owner's current role in the
+   * key's workspace. It stops working when revoked, expired, or its owner is removed or demoted
+   * below Developer.
+   */
   const apiKey = async (req: FastifyRequest): Promise<ApiKeyFacts | null> => {
     const keyHash = apiKeyHash(req);
     return keyHash === null ? null : acceptKey(await findApiKeyByHash(deps.db, keyHash));
