@@ -190,6 +190,9 @@ const TRICKY: Person[] = [
   { name: 'Star * Glob ? [x]', email: 'glob@example.com' },
 ];
 
+/** Terms of 1-2 characters (no trigram: the gram table), checked after every change. */
+const SHORT_TERMS = ['o', 'ne', 'ro', 'ca', 'e.', '@', 'x'];
+
 const TERMS = [
   'ann',
   'ANN',
@@ -332,11 +335,22 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
           await sql.raw(`DROP TRIGGER ${table}_search_${op}`).execute(db);
       await sql`DROP TABLE members_search`.execute(db);
       await sql`DROP TABLE members_search_rows`.execute(db);
-    } else {
       for (const table of ['memberships', 'invitations', 'join_requests'])
+        for (const op of ['insert', 'update', 'delete'])
+          await sql.raw(`DROP TRIGGER ${table}_grams_${op}`).execute(db);
+      await sql`DROP TABLE members_gram_positions`.execute(db);
+    } else {
+      for (const table of ['memberships', 'invitations', 'join_requests']) {
         await sql.raw(`DROP INDEX ${table}_search_idx`).execute(db);
+        await sql.raw(`DROP TRIGGER ${table}_grams ON ${table}`).execute(db);
+        await sql.raw(`DROP FUNCTION ${table}_grams()`).execute(db);
+      }
+      await sql`DROP FUNCTION members_grams_of(text, text)`.execute(db);
     }
-    await sql`DELETE FROM troupe_migrations WHERE name = '0030_members_search'`.execute(db);
+    await sql`DROP TABLE members_grams`.execute(db);
+    await sql`DELETE FROM troupe_migrations WHERE name IN ('0030_members_search', '0043_members_grams')`.execute(
+      db,
+    );
     await migrateToLatest(db);
     if (dialect === 'sqlite') {
       const n = await db
@@ -346,7 +360,20 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
       // 17 + admin here, 18 + admin there; 3 invitations; 2 pending requests (the lapsed one is still pending).
       expect(Number(n.n)).toBe(18 + 19 + 3 + 3);
     }
-    for (const q of ['ann', 'smith+t', '50%', '日本語', 'nope-not-there', 'inv+one', 'requester'])
+    for (const q of [
+      'ann',
+      'smith+t',
+      '50%',
+      '日本語',
+      'nope-not-there',
+      'inv+one',
+      'requester',
+      'an',
+      'q',
+      '日',
+      '%',
+      'ex',
+    ])
       expect(await search(fx.app, fx.admin.cookie, fx.ws.id, q), q).toEqual(
         await bruteForce(fx.app, fx.ws.id, q),
       );
@@ -354,7 +381,14 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
 
   it('follows every change: renames, email changes, removals, revoked invitations, decided requests', async () => {
     const cookie = fx.admin.cookie;
-    const q = (term: string) => search(fx.app, cookie, fx.ws.id, term);
+    /** The page for a term, checked first against a brute-force filter for short terms (the gram table). */
+    const q = async (term: string) => {
+      for (const short of SHORT_TERMS)
+        expect(await search(fx.app, cookie, fx.ws.id, short), `q=${short}`).toEqual(
+          await bruteForce(fx.app, fx.ws.id, short),
+        );
+      return search(fx.app, cookie, fx.ws.id, term);
+    };
     const bob = await signUp(fx.app, { name: 'Bob Oldname' });
     await addMember(fx.app, fx.ws.id, { ...bob, name: 'Bob Oldname' }, 'viewer');
     expect(await q('oldname')).toEqual([`m:${bob.userId}`]);
@@ -459,6 +493,27 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
         .execute();
       expect(left.map((r) => r.ref)).toEqual([fx.admin.userId]);
     }
+    // Nor in the gram table: only the admin's grams, each once.
+    const grams = await fx.app.troupe.data.db
+      .selectFrom('members_grams')
+      .select(['ref', 'gram'])
+      .where('workspace_id', '=', fx.ws.id)
+      .execute();
+    expect(new Set(grams.map((g) => g.ref))).toEqual(new Set([fx.admin.userId]));
+    const admin = await fx.app.troupe.data.db
+      .selectFrom('memberships')
+      .select(['sort_key', 'email'])
+      .where('user_id', '=', fx.admin.userId)
+      .executeTakeFirstOrThrow();
+    const expected = new Set<string>();
+    for (const text of [admin.sort_key, admin.email]) {
+      const cps = [...text];
+      for (let i = 0; i < cps.length; i++) {
+        expected.add(cps[i] as string);
+        if (i + 1 < cps.length) expected.add(`${cps[i]}${cps[i + 1]}`);
+      }
+    }
+    expect(grams.map((g) => g.gram).sort()).toEqual([...expected].sort());
   });
 
   it('reads only matching rows among 10,000 members, and stays fast with a new term each request', async () => {
@@ -529,9 +584,28 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
     const bunched = await explainMembersView(db, fx.ws.id, view('zoe '));
     expect(bunched.search).toBe(dialect === 'sqlite' ? 'index' : 'auto');
     expect(bunched.plan.join('\n')).toMatch(dialect === 'sqlite' ? /VIRTUAL TABLE/ : indexUsed);
-    // Short terms (no trigram) walk too.
-    expect((await explainMembersView(db, fx.ws.id, view('qu'))).search).toBe('filter');
+    // Short terms (no trigram) read their page from the gram table, in display order: no walk, and
+    // no more entries than the page (51, the page and one to know there is more).
     expect(MIN_INDEXED_TERM).toBe(3);
+    for (const q of ['qu', 'q', 'e']) {
+      const short = await explainMembersView(db, fx.ws.id, view(q));
+      expect(short.search).toBe('grams');
+      const plan = short.plan.join('\n');
+      expect(plan).not.toMatch(/memberships_sort_idx|SCAN memberships|Seq Scan on memberships/);
+      if (dialect === 'sqlite')
+        expect(plan).toMatch(
+          /SEARCH members_grams USING PRIMARY KEY \(workspace_id=\? AND gram=\? AND kind=\?\)/,
+        );
+      else {
+        const read = [
+          ...plan.matchAll(
+            /Index (?:Only )?Scan using members_grams_pkey on members_grams \(actual rows=(\d+)/g,
+          ),
+        ];
+        expect(read.length, plan).toBeGreaterThan(0);
+        for (const m of read) expect(Number(m[1]), plan).toBeLessThanOrEqual(51);
+      }
+    }
 
     for (const q of [
       'quennell',
@@ -543,6 +617,12 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
       '.1234@',
       '9999',
       'qu',
+      'q',
+      'e',
+      'zz',
+      '.1',
+      '@',
+      '9',
       'nope',
       'aisha.k',
     ])

@@ -191,8 +191,8 @@ const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
 
 /**
  * The trigram index finds terms of at least this many characters (Unicode code points, as FTS5 and
- * pg_trgm count them): a shorter term has no trigram. Such a term walks the workspace's rows in
- * display order and stops when the page is full (docs/RULES.md).
+ * pg_trgm count them): a shorter term has no trigram. Such a term reads its page from the gram
+ * table (migration 0043), which holds every 1- and 2-character substring in display order.
  */
 export const MIN_INDEXED_TERM = 3;
 
@@ -215,7 +215,9 @@ export const WALK_BUDGET = 500;
 export type SearchMode =
   /** No term. */
   | 'none'
-  /** Walk the workspace's rows in display order, testing each, until the page is full (terms of 1-2 characters, and terms so common that a page fills within WALK_BUDGET rows). */
+  /** Terms of 1-2 characters: the first entries of the term's range in `members_grams`, already in display order (no row is tested). */
+  | 'grams'
+  /** SQLite: walk the workspace's rows in display order, testing each, until the page is full (terms so common that a page fills within WALK_BUDGET rows). */
   | 'filter'
   /** SQLite: only the rows the FTS5 trigram index finds, each still tested, then sorted. */
   | 'index'
@@ -254,13 +256,15 @@ const membersViewBuilder =
     workspaceId: string,
     pattern: string,
     phrase: string,
+    term: string,
     sortKey: string,
     rowKey: string,
     take: number,
     now: number,
   ) => {
     const pending = sql.lit('pending' as const);
-    const filter = shape.search !== 'none';
+    const grams = shape.search === 'grams';
+    const filter = shape.search !== 'none' && !grams;
     const fts = shape.search === 'index';
     const auto = shape.search === 'auto';
     const like = (column: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
@@ -270,6 +274,38 @@ const membersViewBuilder =
      */
     const indexed = (kind: 'm' | 'i' | 'r') =>
       sql<string>`(select ref from hits where kind = ${sql.lit(kind)})`;
+    /**
+     * The ids of the first `take` rows of one kind (after the cursor) whose texts hold the 1-2
+     * character term: one range of `members_grams`, read in display order and no further.
+     */
+    const gramRefs = (kind: 'm' | 'i' | 'r', prefix: string) =>
+      conn
+        .selectFrom('members_grams')
+        .select('ref')
+        .where('workspace_id', '=', workspaceId)
+        .where('gram', '=', term)
+        .where('kind', '=', sql.lit(kind))
+        .$if(kind === 'r', (q) =>
+          // A lapsed request is not in the view: leave it out here, or it would take a place on the page.
+          q.where('ref', 'in', (db) =>
+            db
+              .selectFrom('join_requests')
+              .select('id')
+              .where('workspace_id', '=', workspaceId)
+              .where('status', '=', pending)
+              .where('expires_at', '>', now),
+          ),
+        )
+        .$if(shape.after, (q) =>
+          q
+            .where('sort_key', '>=', sortKey)
+            .where((e) =>
+              e.or([e('sort_key', '>', sortKey), e(sql`${sql.lit(prefix)} || ref`, '>', rowKey)]),
+            ),
+        )
+        .orderBy('sort_key')
+        .orderBy('ref')
+        .limit(take);
     /** The first `take` rows of a branch's selection, in the view's order. */
     const firstPage = <Q extends { orderBy: unknown }>(
       q: Q,
@@ -305,6 +341,7 @@ const membersViewBuilder =
         ])
         .where('workspace_id', '=', workspaceId)
         .$if(fts, (q) => q.where('user_id', 'in', indexed('m')))
+        .$if(grams, (q) => q.where('user_id', 'in', gramRefs('m', 'm:')))
         .$if(filter, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
         .$if(shape.after, (q) =>
           q
@@ -387,6 +424,7 @@ const membersViewBuilder =
         .where('workspace_id', '=', workspaceId)
         .where('status', '=', pending)
         .$if(fts, (q) => q.where('id', 'in', indexed('i')))
+        .$if(grams, (q) => q.where('id', 'in', gramRefs('i', 'i:')))
         .$if(filter, (q) => q.where(like('email')))
         .$if(shape.after, (q) =>
           q
@@ -416,6 +454,7 @@ const membersViewBuilder =
         // A lapsed request is gone from the view (the person can ask again).
         .where('expires_at', '>', now)
         .$if(fts, (q) => q.where('id', 'in', indexed('r')))
+        .$if(grams, (q) => q.where('id', 'in', gramRefs('r', 'r:')))
         .$if(filter, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
         .$if(shape.after, (q) =>
           q
@@ -436,14 +475,15 @@ const membersViewBuilder =
   };
 
 /**
- * One compiled query per shape (16 at most). Without a search term it runs as a prepared statement
- * on PostgreSQL (planned once per connection). With one it is planned for each term (the estimate
- * of how many rows contain it decides between the trigram index and a scan).
+ * One compiled query per shape (20 at most). Without a search term, or with a 1-2 character one (the
+ * gram table), it runs as a prepared statement on PostgreSQL (planned once per connection). With a
+ * longer one it is planned for each term (the estimate of how many rows contain it decides between
+ * the trigram index and a scan).
  */
 const membersViewQuery = reusableByShape({
   key: (shape: MembersViewShape) => `${shape.search}${+shape.after}${+shape.membersOnly}`,
   build: membersViewBuilder,
-  prepared: (shape) => shape.search === 'none',
+  prepared: (shape) => shape.search === 'none' || shape.search === 'grams',
 });
 
 /**
@@ -500,7 +540,7 @@ const countInWalkFrom = { start: countInWalk(false), after: countInWalk(true) };
 /** How this page searches (see SearchMode): decided per term, by asking the index and the walk. */
 async function searchMode(conn: Conn, workspaceId: string, query: MembersViewQuery): Promise<SearchMode> {
   if (!query.q) return 'none';
-  if ([...query.q].length < MIN_INDEXED_TERM) return 'filter';
+  if ([...query.q].length < MIN_INDEXED_TERM) return 'grams';
   if (!isSqlite(conn)) return 'auto';
   {
     const { rows } = await countIndexed(
@@ -535,6 +575,7 @@ async function membersViewPlan(conn: Conn, workspaceId: string, query: MembersVi
     workspaceId,
     query.q ? likePattern(query.q) : '',
     query.q ? ftsPhrase(query.q) : '',
+    query.q ?? '',
     query.after?.sortKey ?? '',
     query.after?.rowKey ?? '',
     query.limit + 1,
@@ -548,7 +589,8 @@ async function membersViewPlan(conn: Conn, workspaceId: string, query: MembersVi
  * workspace in one list, ordered by (sort_key, row_key), one keyset page. Each branch walks its own
  * index from the cursor and stops at `limit + 1` rows, so a page costs the same at row 50 or 9,950.
  * A search term of 3 or more characters reads the rows the trigram index finds (migration 0030)
- * unless so many contain it that the ordered walk is cheaper.
+ * unless so many contain it that the ordered walk is cheaper; a shorter one reads its page from the
+ * gram table (migration 0043), in order.
  */
 export async function listMembersView(
   conn: Conn,

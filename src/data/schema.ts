@@ -293,6 +293,18 @@ export interface MembersSearchTable {
   email: string;
 }
 
+/**
+ * Migration 0043: every distinct 1- and 2-character substring of what the members view searches,
+ * one row per (gram, row), in display order within (workspace_id, gram, kind).
+ */
+export interface MembersGramsTable {
+  workspace_id: string;
+  gram: string;
+  kind: 'm' | 'i' | 'r';
+  sort_key: string;
+  ref: string;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -317,4 +329,5 @@ export interface Database {
   caption_tracks: CaptionTracksTable;
   members_search_rows: MembersSearchRowsTable;
   members_search: MembersSearchTable;
+  members_grams: MembersGramsTable;
 }
