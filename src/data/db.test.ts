@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DataSource, inTransaction, openSqlite } from './db.ts';
 
 describe('inTransaction', () => {
@@ -71,6 +71,38 @@ describe('openSqlite', () => {
       expect(await one('busy_timeout')).toBe(5000);
       expect(await one('synchronous')).toBe(1); // NORMAL
     } finally {
+      await data.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite statistics', () => {
+  it('are gathered once an hour (PRAGMA optimize), between queries, for tables that grew', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
+    const data = openSqlite(join(dir, 'db.sqlite'));
+    try {
+      await sql`create table t (n integer, m integer)`.execute(data.db);
+      await sql`create index t_n on t (n)`.execute(data.db);
+      await sql`insert into t (n, m) select value, value % 7 from json_each(${JSON.stringify(Array.from({ length: 2000 }, (_, i) => i))})`.execute(
+        data.db,
+      );
+      const stats = async () =>
+        (
+          await sql<{
+            tbl: string;
+          }>`select tbl from sqlite_master m, sqlite_stat1 s where m.name = 'sqlite_stat1' and s.tbl = 't'`
+            .execute(data.db)
+            .catch(() => ({ rows: [] }))
+        ).rows;
+      expect(await stats()).toEqual([]);
+      vi.advanceTimersByTime(59 * 60 * 1000);
+      expect(await stats()).toEqual([]);
+      vi.advanceTimersByTime(60 * 1000);
+      expect((await stats()).length).toBeGreaterThan(0);
+    } finally {
+      vi.useRealTimers();
       await data.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -325,9 +325,26 @@ const membersViewBuilder =
       }
       return b.orderBy(sortColumn).orderBy(idColumn).limit(take) as Q;
     };
+    /**
+     * The members a page may show: all of the workspace's, or (index and grams) those whose ids a
+     * subquery names, each fetched by primary key. On SQLite a CROSS JOIN fixes the ids as the
+     * outer loop: without statistics (no ANALYZE yet) the planner would rather walk the sort index
+     * to avoid sorting, testing every member against the ids.
+     */
+    const memberSource = () => {
+      const ids = grams
+        ? conn.selectFrom(gramRefs('m', 'm:').as('g'))
+        : fts
+          ? conn.selectFrom(sql<{ ref: string }>`(select ref from hits where kind = 'm')`.as('g'))
+          : null;
+      return (
+        ids
+          ? ids.crossJoin('memberships').whereRef('memberships.user_id', '=', 'g.ref')
+          : conn.selectFrom('memberships')
+      ) as ReturnType<typeof conn.selectFrom<'memberships'>>;
+    };
     const memberRows = () =>
-      conn
-        .selectFrom('memberships')
+      memberSource()
         .select([
           sql<string>`'member'`.as('kind'),
           'user_id as id',
@@ -340,8 +357,6 @@ const membersViewBuilder =
           sql<number | null>`cast(null as bigint)`.as('expires_at'),
         ])
         .where('workspace_id', '=', workspaceId)
-        .$if(fts, (q) => q.where('user_id', 'in', indexed('m')))
-        .$if(grams, (q) => q.where('user_id', 'in', gramRefs('m', 'm:')))
         .$if(filter, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
         .$if(shape.after, (q) =>
           q
