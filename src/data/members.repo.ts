@@ -215,7 +215,7 @@ export const WALK_BUDGET = 500;
 export type SearchMode =
   /** No term. */
   | 'none'
-  /** Terms of 1-2 characters: the first entries of the term's range in `members_grams`, already in display order (no row is tested). */
+  /** Terms of 1-2 characters: members from the first entries of the term's range in `members_grams`, already in display order (no member is tested); the few pending invitations and requests are each tested. */
   | 'grams'
   /** SQLite: walk the workspace's rows in display order, testing each, until the page is full (terms so common that a page fills within WALK_BUDGET rows). */
   | 'filter'
@@ -275,36 +275,22 @@ const membersViewBuilder =
     const indexed = (kind: 'm' | 'i' | 'r') =>
       sql<string>`(select ref from hits where kind = ${sql.lit(kind)})`;
     /**
-     * The ids of the first `take` rows of one kind (after the cursor) whose texts hold the 1-2
-     * character term: one range of `members_grams`, read in display order and no further.
+     * The ids of the first `take` members (after the cursor) whose texts hold the 1-2 character
+     * term: one range of `members_grams`, read in display order and no further.
      */
-    const gramRefs = (kind: 'm' | 'i' | 'r', prefix: string) =>
+    const gramRefs = () =>
       conn
         .selectFrom('members_grams')
-        .select('ref')
+        .select('user_id as ref')
         .where('workspace_id', '=', workspaceId)
         .where('gram', '=', term)
-        .where('kind', '=', sql.lit(kind))
-        .$if(kind === 'r', (q) =>
-          // A lapsed request is not in the view: leave it out here, or it would take a place on the page.
-          q.where('ref', 'in', (db) =>
-            db
-              .selectFrom('join_requests')
-              .select('id')
-              .where('workspace_id', '=', workspaceId)
-              .where('status', '=', pending)
-              .where('expires_at', '>', now),
-          ),
-        )
         .$if(shape.after, (q) =>
           q
             .where('sort_key', '>=', sortKey)
-            .where((e) =>
-              e.or([e('sort_key', '>', sortKey), e(sql`${sql.lit(prefix)} || ref`, '>', rowKey)]),
-            ),
+            .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
         )
         .orderBy('sort_key')
-        .orderBy('ref')
+        .orderBy('user_id')
         .limit(take);
     /** The first `take` rows of a branch's selection, in the view's order. */
     const firstPage = <Q extends { orderBy: unknown }>(
@@ -333,7 +319,7 @@ const membersViewBuilder =
      */
     const memberSource = () => {
       const ids = grams
-        ? conn.selectFrom(gramRefs('m', 'm:').as('g'))
+        ? conn.selectFrom(gramRefs().as('g'))
         : fts
           ? conn.selectFrom(sql<{ ref: string }>`(select ref from hits where kind = 'm')`.as('g'))
           : null;
@@ -439,8 +425,8 @@ const membersViewBuilder =
         .where('workspace_id', '=', workspaceId)
         .where('status', '=', pending)
         .$if(fts, (q) => q.where('id', 'in', indexed('i')))
-        .$if(grams, (q) => q.where('id', 'in', gramRefs('i', 'i:')))
-        .$if(filter, (q) => q.where(like('email')))
+        // Pending invitations and join requests are few: a short term tests each of them.
+        .$if(filter || grams, (q) => q.where(like('email')))
         .$if(shape.after, (q) =>
           q
             .where('email', '>=', sortKey)
@@ -469,8 +455,7 @@ const membersViewBuilder =
         // A lapsed request is gone from the view (the person can ask again).
         .where('expires_at', '>', now)
         .$if(fts, (q) => q.where('id', 'in', indexed('r')))
-        .$if(grams, (q) => q.where('id', 'in', gramRefs('r', 'r:')))
-        .$if(filter, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
+        .$if(filter || grams, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
         .$if(shape.after, (q) =>
           q
             .where('sort_key', '>=', sortKey)

@@ -719,18 +719,17 @@ const membersSearch: Migration = {
 /**
  * Search terms of 1-2 characters have no trigram, so neither FTS5 nor pg_trgm can find them; they
  * walked every member in display order. `members_grams` holds every distinct 1- and 2-character
- * substring (a "gram") of what the members view searches (sort key and email of members and
- * pending join requests, the email of pending invitations), one row per (gram, row), keyed
- * (workspace_id, gram, kind, sort_key, ref): a short term's page is the first `limit` entries of
- * one key range, already in display order, whatever the term and wherever the cursor. The texts
- * are stored lower-cased (domain/members.ts) and terms are lower-cased, so a gram is a plain
- * substring; LIKE's ASCII case folding on SQLite has nothing left to fold.
+ * substring (a "gram") of each member's sort key and email, one row per (gram, member), keyed
+ * (workspace_id, gram, sort_key, user_id): a short term's page of members is the first `limit`
+ * entries of one key range, already in display order, whatever the term and wherever the cursor.
+ * The texts are stored lower-cased (domain/members.ts) and terms are lower-cased, so a gram is a
+ * plain substring; LIKE's ASCII case folding on SQLite has nothing left to fold. Pending
+ * invitations and join requests are few and have no grams: a short term tests each of them.
  *
- * The same triggers as the FTS5 table keep it in step, on both databases: insert, delete, a
- * rename, an email change, an invitation or request leaving `pending`, in the same transaction as
- * the change. SQLite triggers allow no CTE, so positions come from `members_gram_positions`
- * (1..MEMBERS_GRAM_POSITIONS; names are at most 100 characters, emails 254). The existing rows are
- * indexed here.
+ * Triggers keep it in step on both databases (a member added, removed, renamed, or their email
+ * changed), in the same transaction as the change. SQLite triggers allow no CTE, so positions come
+ * from `members_gram_positions` (1..MEMBERS_GRAM_POSITIONS; names are at most 100 characters,
+ * emails 254). The existing members are indexed here.
  */
 const MEMBERS_GRAM_POSITIONS = 1024;
 
@@ -741,12 +740,13 @@ const membersGrams: Migration = {
       .raw(`CREATE TABLE members_grams (
         workspace_id varchar(64) NOT NULL,
         gram varchar(8) NOT NULL,
-        kind char(1) NOT NULL,
         sort_key text NOT NULL,
-        ref varchar(64) NOT NULL,
-        PRIMARY KEY (workspace_id, gram, kind, sort_key, ref)
+        user_id varchar(64) NOT NULL,
+        PRIMARY KEY (workspace_id, gram, sort_key, user_id)
       )${pg ? '' : ' WITHOUT ROWID'}`)
       .execute(db);
+    /** The grams of a member's two texts as a row source (column `gram`). */
+    let gramsOf: (row: string) => string;
     if (pg) {
       await sql
         .raw(`CREATE FUNCTION members_grams_of(a text, b text) RETURNS SETOF text
@@ -756,84 +756,65 @@ const membersGrams: Migration = {
                    generate_series(1, char_length(t) - w + 1) AS i
           $$`)
         .execute(db);
+      gramsOf = (row) => `(SELECT members_grams_of(${row}.sort_key, ${row}.email) AS gram) AS g`;
     } else {
       await sql`CREATE TABLE members_gram_positions (n INTEGER PRIMARY KEY)`.execute(db);
       await sql`
         INSERT INTO members_gram_positions (n)
         WITH RECURSIVE p(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM p WHERE n < ${sql.lit(MEMBERS_GRAM_POSITIONS)})
         SELECT n FROM p`.execute(db);
+      // `p.n <= length - len + 1`: a range of the positions' primary key, not all 1,024 of them.
+      gramsOf = (row) =>
+        `(SELECT DISTINCT substr(t.v, p.n, w.len) AS gram
+            FROM (SELECT ${row}.sort_key AS v UNION SELECT ${row}.email) AS t
+            JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w
+            JOIN members_gram_positions AS p ON p.n <= length(t.v) - w.len + 1) AS g`;
     }
-    /** The grams of two texts as a row source (column `gram`), on either database. */
-    const gramsOf = (a: string, b: string) =>
-      pg
-        ? `(SELECT members_grams_of(${a}, ${b}) AS gram) AS g`
-        : `(SELECT DISTINCT substr(t.v, p.n, w.len) AS gram
-              FROM (SELECT ${a} AS v UNION SELECT ${b}) AS t
-              JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w
-              JOIN members_gram_positions AS p ON p.n + w.len - 1 <= length(t.v)) AS g`;
-    for (const s of MEMBERS_SEARCH_SOURCES) {
-      const sortKey = (row: string) => `${row}.${s.name ?? 'email'}`;
-      const add = (row: string, where: string) =>
-        `INSERT INTO members_grams (workspace_id, gram, kind, sort_key, ref)
-           SELECT ${row}.workspace_id, g.gram, '${s.kind}', ${sortKey(row)}, ${row}.${s.ref}
-           FROM ${gramsOf(sortKey(row), `${row}.email`)}${where};`;
-      const live = (row: string) => (s.live ? ` WHERE ${row}.${s.live}` : '');
-      const drop = (row: string) =>
-        `DELETE FROM members_grams WHERE workspace_id = ${row}.workspace_id AND kind = '${s.kind}'
-           AND sort_key = ${sortKey(row)} AND ref = ${row}.${s.ref}
-           AND gram IN (SELECT g.gram FROM ${gramsOf(sortKey(row), `${row}.email`)});`;
-      const watched = [
-        'workspace_id',
-        s.ref,
-        'email',
-        ...(s.name ? [s.name] : []),
-        ...(s.live ? ['status'] : []),
-      ];
-      if (pg) {
-        await sql
-          .raw(`CREATE FUNCTION ${s.table}_grams() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF TG_OP <> 'INSERT' THEN ${drop('OLD')} END IF;
-              IF TG_OP <> 'DELETE' THEN ${add('NEW', live('NEW'))} END IF;
-              RETURN NULL;
-            END $$`)
-          .execute(db);
-        await sql
-          .raw(
-            `CREATE TRIGGER ${s.table}_grams AFTER INSERT OR DELETE OR UPDATE OF ${watched.join(', ')} ON ${s.table}
-               FOR EACH ROW EXECUTE FUNCTION ${s.table}_grams()`,
-          )
-          .execute(db);
-      } else {
-        await sql
-          .raw(
-            `CREATE TRIGGER ${s.table}_grams_insert AFTER INSERT ON ${s.table} BEGIN ${add('NEW', live('NEW'))} END`,
-          )
-          .execute(db);
-        await sql
-          .raw(`CREATE TRIGGER ${s.table}_grams_delete AFTER DELETE ON ${s.table} BEGIN ${drop('OLD')} END`)
-          .execute(db);
-        await sql
-          .raw(
-            `CREATE TRIGGER ${s.table}_grams_update AFTER UPDATE OF ${watched.join(', ')} ON ${s.table}
-               BEGIN ${drop('OLD')} ${add('NEW', live('NEW'))} END`,
-          )
-          .execute(db);
-      }
-      // The rows that exist now.
-      const rows = (text: string) =>
-        `SELECT workspace_id, ${s.ref} AS ref, ${s.name ?? 'email'} AS sort_key, ${text} AS v FROM ${s.table}${s.live ? ` WHERE ${s.live}` : ''}`;
+    const add = (row: string) =>
+      `INSERT INTO members_grams (workspace_id, gram, sort_key, user_id)
+         SELECT ${row}.workspace_id, g.gram, ${row}.sort_key, ${row}.user_id FROM ${gramsOf(row)};`;
+    const drop = (row: string) =>
+      `DELETE FROM members_grams WHERE workspace_id = ${row}.workspace_id AND sort_key = ${row}.sort_key
+         AND user_id = ${row}.user_id AND gram IN (SELECT g.gram FROM ${gramsOf(row)});`;
+    const watched = 'workspace_id, user_id, email, sort_key';
+    if (pg) {
+      await sql
+        .raw(`CREATE FUNCTION memberships_grams() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF TG_OP <> 'INSERT' THEN ${drop('OLD')} END IF;
+            IF TG_OP <> 'DELETE' THEN ${add('NEW')} END IF;
+            RETURN NULL;
+          END $$`)
+        .execute(db);
+      await sql
+        .raw(`CREATE TRIGGER memberships_grams AFTER INSERT OR DELETE OR UPDATE OF ${watched} ON memberships
+                FOR EACH ROW EXECUTE FUNCTION memberships_grams()`)
+        .execute(db);
+    } else {
+      await sql
+        .raw(`CREATE TRIGGER memberships_grams_insert AFTER INSERT ON memberships BEGIN ${add('NEW')} END`)
+        .execute(db);
+      await sql
+        .raw(`CREATE TRIGGER memberships_grams_delete AFTER DELETE ON memberships BEGIN ${drop('OLD')} END`)
+        .execute(db);
       await sql
         .raw(
-          `INSERT INTO members_grams (workspace_id, gram, kind, sort_key, ref)
-             SELECT DISTINCT x.workspace_id, substr(x.v, p.n, w.len), '${s.kind}', x.sort_key, x.ref
-             FROM (${rows(s.name ?? 'email')} UNION ALL ${rows('email')}) AS x
-             JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w ON true
-             JOIN ${pg ? `generate_series(1, ${MEMBERS_GRAM_POSITIONS}) AS p(n)` : 'members_gram_positions AS p'}
-               ON p.n + w.len - 1 <= length(x.v)`,
+          `CREATE TRIGGER memberships_grams_update AFTER UPDATE OF ${watched} ON memberships BEGIN ${drop('OLD')} ${add('NEW')} END`,
         )
         .execute(db);
     }
+    // The members there are now.
+    const rows = (text: string) => `SELECT workspace_id, user_id, sort_key, ${text} AS v FROM memberships`;
+    await sql
+      .raw(
+        `INSERT INTO members_grams (workspace_id, gram, sort_key, user_id)
+           SELECT DISTINCT x.workspace_id, substr(x.v, p.n, w.len), x.sort_key, x.user_id
+           FROM (${rows('sort_key')} UNION ALL ${rows('email')}) AS x
+           JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w ON true
+           JOIN ${pg ? `generate_series(1, ${MEMBERS_GRAM_POSITIONS}) AS p(n)` : 'members_gram_positions AS p'}
+             ON p.n <= length(x.v) - w.len + 1`,
+      )
+      .execute(db);
   },
 };
 

@@ -294,15 +294,14 @@ export interface MembersSearchTable {
 }
 
 /**
- * Migration 0043: every distinct 1- and 2-character substring of what the members view searches,
- * one row per (gram, row), in display order within (workspace_id, gram, kind).
+ * Migration 0043: every distinct 1- and 2-character substring of each member's sort key and email,
+ * one row per (gram, member), in display order within (workspace_id, gram).
  */
 export interface MembersGramsTable {
   workspace_id: string;
   gram: string;
-  kind: 'm' | 'i' | 'r';
   sort_key: string;
-  ref: string;
+  user_id: string;
 }
 
 export interface Database {
