@@ -88,14 +88,43 @@ export async function lockWorkspace(conn: Conn, dialect: Dialect, workspaceId: s
   return row !== undefined;
 }
 
-export async function countSuperAdmins(conn: Conn, workspaceId: string): Promise<number> {
-  const row = await conn
+const superAdminCount = reusable((conn: Conn, workspaceId: string) =>
+  conn
     .selectFrom('memberships')
     .select((e) => e.fn.countAll<number>().as('n'))
     .where('workspace_id', '=', workspaceId)
-    .where('role', '=', 'super_admin')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .where('role', '=', sql.lit('super_admin')),
+);
+
+export async function countSuperAdmins(conn: Conn, workspaceId: string): Promise<number> {
+  return Number((await superAdminCount(conn, workspaceId)).rows[0]?.n ?? 0);
+}
+
+/** The members view's footer in one query: the workspace's seats and how many Super Admins it has. */
+const seatsQuery = reusable((conn: Conn, workspaceId: string) =>
+  conn
+    .selectFrom('workspaces')
+    .select((e) => [
+      'seat_limit',
+      'seats_used',
+      e
+        .selectFrom('memberships as m')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('m.workspace_id', '=', 'workspaces.id')
+        .where('m.role', '=', sql.lit('super_admin'))
+        .as('super_admins'),
+    ])
+    .where('id', '=', workspaceId),
+);
+
+export async function findSeatsAndSuperAdmins(
+  conn: Conn,
+  workspaceId: string,
+): Promise<{ seatLimit: number; seatsUsed: number; superAdmins: number } | undefined> {
+  const row = (await seatsQuery(conn, workspaceId)).rows[0];
+  return (
+    row && { seatLimit: row.seat_limit, seatsUsed: row.seats_used, superAdmins: Number(row.super_admins) }
+  );
 }
 
 export async function updateMembershipRole(

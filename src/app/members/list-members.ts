@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { type MemberRow, MembersPage } from '../../contract/members.ts';
 import type { Db } from '../../data/db.ts';
-import { countSuperAdmins, listMembersView, type MembersViewRow } from '../../data/members.repo.ts';
-import { findWorkspace } from '../../data/workspaces.repo.ts';
+import { findSeatsAndSuperAdmins, listMembersView, type MembersViewRow } from '../../data/members.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
@@ -87,7 +86,7 @@ async function buildPage(
 ): Promise<{ page: MembersPage; validUntil: number }> {
   const after = input.cursor ? decodeCursor(input.cursor, 2) : null;
   const now = deps.clock.now();
-  const [rows, ws, superAdmins] = await Promise.all([
+  const [rows, ws] = await Promise.all([
     listMembersView(deps.db, workspaceId, {
       q: input.q ? input.q.toLowerCase() : null,
       after: after ? { sortKey: after[0] as string, rowKey: after[1] as string } : null,
@@ -95,8 +94,7 @@ async function buildPage(
       membersOnly,
       now,
     }),
-    findWorkspace(deps.db, workspaceId),
-    countSuperAdmins(deps.db, workspaceId),
+    findSeatsAndSuperAdmins(deps.db, workspaceId),
   ]);
   if (!ws) throw notFound('Workspace');
   const rowsOnPage = rows.slice(0, input.limit);
@@ -112,9 +110,9 @@ async function buildPage(
     page: {
       members: rowsOnPage.map((r) => present(r, now)),
       nextCursor: rows.length > input.limit && last ? encodeCursor([last.sort_key, last.row_key]) : null,
-      seats: ws.seat_limit,
-      seatsUsed: ws.seats_used,
-      superAdmins,
+      seats: ws.seatLimit,
+      seatsUsed: ws.seatsUsed,
+      superAdmins: ws.superAdmins,
     },
     validUntil,
   };
