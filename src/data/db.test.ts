@@ -77,6 +77,23 @@ describe('openSqlite', () => {
   });
 });
 
+describe('SQLite connection settings', () => {
+  it('keeps statement journals and sort B-trees in memory (temp_store = MEMORY), in WAL mode with foreign keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
+    const data = openSqlite(join(dir, 'db.sqlite'));
+    try {
+      const one = async (pragma: string) =>
+        Object.values((await sql.raw(`PRAGMA ${pragma}`).execute(data.db)).rows[0] as object)[0];
+      expect(await one('temp_store')).toBe(2);
+      expect(await one('journal_mode')).toBe('wal');
+      expect(await one('foreign_keys')).toBe(1);
+    } finally {
+      await data.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('SQLite statistics', () => {
   it('are gathered once an hour (PRAGMA optimize), between queries, for tables that grew', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
