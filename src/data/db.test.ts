@@ -56,12 +56,23 @@ describe('inTransaction', () => {
   });
 });
 
+/** A new SQLite database in a scratch directory for the length of `fn`, then closed and removed. */
+async function withScratchSqlite(fn: (data: DataSource) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
+  const data = openSqlite(join(dir, 'db.sqlite'));
+  try {
+    await fn(data);
+  } finally {
+    await data.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('openSqlite', () => {
   // Foreign keys on and a 5 s busy timeout are also better-sqlite3's defaults; WAL and NORMAL are not.
-  it('sets WAL, foreign keys, a busy timeout and synchronous=NORMAL on the connection', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
-    const data = openSqlite(join(dir, 'db.sqlite'));
-    try {
+  // temp_store = MEMORY keeps statement journals and sort B-trees in memory.
+  it('sets WAL, foreign keys, a busy timeout, synchronous=NORMAL and temp_store=MEMORY on the connection', async () => {
+    await withScratchSqlite(async (data) => {
       const one = async (pragma: string) =>
         Object.values(
           (await sql.raw<Record<string, unknown>>(`PRAGMA ${pragma}`).execute(data.db)).rows[0] ?? {},
@@ -70,58 +81,35 @@ describe('openSqlite', () => {
       expect(await one('foreign_keys')).toBe(1);
       expect(await one('busy_timeout')).toBe(5000);
       expect(await one('synchronous')).toBe(1); // NORMAL
-    } finally {
-      await data.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(await one('temp_store')).toBe(2); // MEMORY
+    });
   });
-});
 
-describe('SQLite connection settings', () => {
-  it('keeps statement journals and sort B-trees in memory (temp_store = MEMORY), in WAL mode with foreign keys', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
-    const data = openSqlite(join(dir, 'db.sqlite'));
-    try {
-      const one = async (pragma: string) =>
-        Object.values((await sql.raw(`PRAGMA ${pragma}`).execute(data.db)).rows[0] as object)[0];
-      expect(await one('temp_store')).toBe(2);
-      expect(await one('journal_mode')).toBe('wal');
-      expect(await one('foreign_keys')).toBe(1);
-    } finally {
-      await data.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('SQLite statistics', () => {
-  it('are gathered once an hour (PRAGMA optimize), between queries, for tables that grew', async () => {
+  it('gathers statistics once an hour (PRAGMA optimize), between queries, for tables that grew', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
-    const data = openSqlite(join(dir, 'db.sqlite'));
     try {
-      await sql`create table t (n integer, m integer)`.execute(data.db);
-      await sql`create index t_n on t (n)`.execute(data.db);
-      await sql`insert into t (n, m) select value, value % 7 from json_each(${JSON.stringify(Array.from({ length: 2000 }, (_, i) => i))})`.execute(
-        data.db,
-      );
-      const stats = async () =>
-        (
-          await sql<{
-            tbl: string;
-          }>`select tbl from sqlite_master m, sqlite_stat1 s where m.name = 'sqlite_stat1' and s.tbl = 't'`
-            .execute(data.db)
-            .catch(() => ({ rows: [] }))
-        ).rows;
-      expect(await stats()).toEqual([]);
-      vi.advanceTimersByTime(59 * 60 * 1000);
-      expect(await stats()).toEqual([]);
-      vi.advanceTimersByTime(60 * 1000);
-      expect((await stats()).length).toBeGreaterThan(0);
+      await withScratchSqlite(async (data) => {
+        await sql`create table t (n integer, m integer)`.execute(data.db);
+        await sql`create index t_n on t (n)`.execute(data.db);
+        await sql`insert into t (n, m) select value, value % 7 from json_each(${JSON.stringify(Array.from({ length: 2000 }, (_, i) => i))})`.execute(
+          data.db,
+        );
+        const stats = async () =>
+          (
+            await sql<{
+              tbl: string;
+            }>`select tbl from sqlite_master m, sqlite_stat1 s where m.name = 'sqlite_stat1' and s.tbl = 't'`
+              .execute(data.db)
+              .catch(() => ({ rows: [] }))
+          ).rows;
+        expect(await stats()).toEqual([]);
+        vi.advanceTimersByTime(59 * 60 * 1000);
+        expect(await stats()).toEqual([]);
+        vi.advanceTimersByTime(60 * 1000);
+        expect((await stats()).length).toBeGreaterThan(0);
+      });
     } finally {
       vi.useRealTimers();
-      await data.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

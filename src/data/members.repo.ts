@@ -1,4 +1,11 @@
-import { CompiledQuery, type QueryCreator, SqliteAdapter, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type Expression,
+  type QueryCreator,
+  type RawBuilder,
+  SqliteAdapter,
+  sql,
+} from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
 import { reusable, reusableByShape } from './reusable-query.ts';
@@ -88,13 +95,14 @@ export async function lockWorkspace(conn: Conn, dialect: Dialect, workspaceId: s
   return row !== undefined;
 }
 
-const superAdminCount = reusable((conn: Conn, workspaceId: string) =>
+/** How many Super Admins a workspace has (a value, or the outer query's workspace id). */
+const superAdminsOf = (conn: Conn, workspaceId: string | Expression<string>) =>
   conn
     .selectFrom('memberships')
     .select((e) => e.fn.countAll<number>().as('n'))
     .where('workspace_id', '=', workspaceId)
-    .where('role', '=', sql.lit('super_admin')),
-);
+    .where('role', '=', sql.lit('super_admin'));
+const superAdminCount = reusable((conn: Conn, workspaceId: string) => superAdminsOf(conn, workspaceId));
 
 export async function countSuperAdmins(conn: Conn, workspaceId: string): Promise<number> {
   return Number((await superAdminCount(conn, workspaceId)).rows[0]?.n ?? 0);
@@ -107,12 +115,7 @@ const seatsQuery = reusable((conn: Conn, workspaceId: string) =>
     .select((e) => [
       'seat_limit',
       'seats_used',
-      e
-        .selectFrom('memberships as m')
-        .select((c) => c.fn.countAll<number>().as('n'))
-        .whereRef('m.workspace_id', '=', 'workspaces.id')
-        .where('m.role', '=', sql.lit('super_admin'))
-        .as('super_admins'),
+      superAdminsOf(conn, e.ref('workspaces.id')).as('super_admins'),
     ])
     .where('id', '=', workspaceId),
 );
@@ -219,6 +222,20 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
 
 /**
+ * Keyset paging: the rows after the cursor (sortKey, rowKey) in (sort column, row key) order, where
+ * a row key is `<kind>:<id>`. `sort >= key` comes first so the planner reads the sort index from
+ * the cursor on.
+ */
+const afterCursor = (
+  sortColumn: string,
+  kind: 'm' | 'i' | 'r',
+  idColumn: string,
+  sortKey: string,
+  rowKey: string,
+) =>
+  sql<boolean>`${sql.ref(sortColumn)} >= ${sortKey} and (${sql.ref(sortColumn)} > ${sortKey} or ${sql.lit(`${kind}:`)} || ${sql.ref(idColumn)} > ${rowKey})`;
+
+/**
  * The trigram index finds terms of at least this many characters (Unicode code points, as FTS5 and
  * pg_trgm count them): a shorter term has no trigram. Such a term reads its page from the gram
  * table (migration 0043), which holds every 1- and 2-character substring in display order.
@@ -301,8 +318,8 @@ const membersViewBuilder =
      * SQLite: the ids of the workspace's rows of one kind whose indexed text contains the phrase,
      * from `hits` (a CTE: the FTS5 match is run once for the three branches).
      */
-    const indexed = (kind: 'm' | 'i' | 'r') =>
-      sql<string>`(select ref from hits where kind = ${sql.lit(kind)})`;
+    const hitsOf = (kind: 'm' | 'i' | 'r') => sql`(select ref from hits where kind = ${sql.lit(kind)})`;
+    const indexed = (kind: 'i' | 'r') => hitsOf(kind) as RawBuilder<string>;
     /**
      * The ids of the first `take` members (after the cursor) whose texts hold the 1-2 character
      * term: one range of `members_grams`, read in display order and no further.
@@ -313,11 +330,7 @@ const membersViewBuilder =
         .select('user_id as ref')
         .where('workspace_id', '=', workspaceId)
         .where('gram', '=', term)
-        .$if(shape.after, (q) =>
-          q
-            .where('sort_key', '>=', sortKey)
-            .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
-        )
+        .$if(shape.after, (q) => q.where(afterCursor('sort_key', 'm', 'user_id', sortKey, rowKey)))
         .orderBy('sort_key')
         .orderBy('user_id')
         .limit(take);
@@ -350,7 +363,7 @@ const membersViewBuilder =
       const ids = grams
         ? conn.selectFrom(gramRefs().as('g'))
         : fts
-          ? conn.selectFrom(sql<{ ref: string }>`(select ref from hits where kind = 'm')`.as('g'))
+          ? conn.selectFrom((hitsOf('m') as RawBuilder<{ ref: string }>).as('g'))
           : null;
       return (
         ids
@@ -373,11 +386,7 @@ const membersViewBuilder =
         ])
         .where('workspace_id', '=', workspaceId)
         .$if(filter, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
-        .$if(shape.after, (q) =>
-          q
-            .where('sort_key', '>=', sortKey)
-            .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
-        );
+        .$if(shape.after, (q) => q.where(afterCursor('sort_key', 'm', 'user_id', sortKey, rowKey)));
     /** The probe's verdict (PostgreSQL, `auto`): true when the walk fills the page within WALK_BUDGET rows. */
     const walkFills = sql<boolean>`(select n from probe) >= ${take}`;
     const members = auto
@@ -403,13 +412,7 @@ const membersViewBuilder =
                   .selectFrom('memberships')
                   .select(['sort_key', 'email'])
                   .where('workspace_id', '=', workspaceId)
-                  .$if(shape.after, (q) =>
-                    q
-                      .where('sort_key', '>=', sortKey)
-                      .where((e) =>
-                        e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)]),
-                      ),
-                  )
+                  .$if(shape.after, (q) => q.where(afterCursor('sort_key', 'm', 'user_id', sortKey, rowKey)))
                   .orderBy('sort_key')
                   .orderBy('user_id')
                   .limit(sql.lit(WALK_BUDGET))
@@ -456,11 +459,7 @@ const membersViewBuilder =
         .$if(fts, (q) => q.where('id', 'in', indexed('i')))
         // Pending invitations and join requests are few: a short term tests each of them.
         .$if(filter || grams, (q) => q.where(like('email')))
-        .$if(shape.after, (q) =>
-          q
-            .where('email', '>=', sortKey)
-            .where((e) => e.or([e('email', '>', sortKey), e(sql`'i:' || id`, '>', rowKey)])),
-        ),
+        .$if(shape.after, (q) => q.where(afterCursor('email', 'i', 'id', sortKey, rowKey))),
       'email',
       'id',
     );
@@ -485,11 +484,7 @@ const membersViewBuilder =
         .where('expires_at', '>', now)
         .$if(fts, (q) => q.where('id', 'in', indexed('r')))
         .$if(filter || grams, (q) => q.where((e) => e.or([like('sort_key'), like('email')])))
-        .$if(shape.after, (q) =>
-          q
-            .where('sort_key', '>=', sortKey)
-            .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'r:' || id`, '>', rowKey)])),
-        ),
+        .$if(shape.after, (q) => q.where(afterCursor('sort_key', 'r', 'id', sortKey, rowKey))),
       'sort_key',
       'id',
     );
@@ -546,11 +541,7 @@ const countInWalk = (after: boolean) =>
             .selectFrom('memberships')
             .select(['sort_key', 'email'])
             .where('workspace_id', '=', workspaceId)
-            .$if(after, (q) =>
-              q
-                .where('sort_key', '>=', sortKey)
-                .where((e) => e.or([e('sort_key', '>', sortKey), e(sql`'m:' || user_id`, '>', rowKey)])),
-            )
+            .$if(after, (q) => q.where(afterCursor('sort_key', 'm', 'user_id', sortKey, rowKey)))
             .orderBy('sort_key')
             .orderBy('user_id')
             .limit(budget)

@@ -803,7 +803,8 @@ const membersGrams: Migration = {
         )
         .execute(db);
     }
-    // The members there are now.
+    // The members there are now, in one statement (SQLite cannot correlate a subquery in FROM, so
+    // the triggers' `gramsOf` cannot be joined to every member: positions are joined directly).
     const rows = (text: string) => `SELECT workspace_id, user_id, sort_key, ${text} AS v FROM memberships`;
     await sql
       .raw(
