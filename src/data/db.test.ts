@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DataSource, inTransaction, openSqlite } from './db.ts';
+import { FALLBACK_CHECKPOINT_PAGES } from './sqlite-checkpointer.ts';
 
 describe('inTransaction', () => {
   let dir: string;
@@ -111,5 +112,34 @@ describe('openSqlite', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('checkpoints the WAL from a worker thread, not inside the commits of this connection, and removes the WAL when closed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
+    const file = join(dir, 'db.sqlite');
+    const data = openSqlite(file);
+    try {
+      const one = async (pragma: string) =>
+        Object.values(
+          (await sql.raw<Record<string, unknown>>(`PRAGMA ${pragma}`).execute(data.db)).rows[0] ?? {},
+        )[0];
+      expect(await one('wal_autocheckpoint')).toBe(FALLBACK_CHECKPOINT_PAGES);
+      await sql`create table t (b blob)`.execute(data.db);
+      const before = statSync(file).size;
+      // About 2 MB (500 pages): under the fallback threshold, so this connection never checkpoints.
+      await sql`insert into t (b) select randomblob(4000) from json_each(${JSON.stringify(Array.from({ length: 500 }, (_, i) => i))})`.execute(
+        data.db,
+      );
+      expect(statSync(file).size).toBe(before);
+      const deadline = Date.now() + 10_000;
+      while (statSync(file).size < before + 2_000_000 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(statSync(file).size).toBeGreaterThanOrEqual(before + 2_000_000);
+    } finally {
+      await data.close();
+    }
+    // The worker's connection closed first: this one was the last, so the WAL is gone.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,6 @@
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
+import { PENDING } from './pending.ts';
 import type { InvitationsTable } from './schema.ts';
 
 export type InvitationRow = InvitationsTable;
@@ -31,7 +32,7 @@ export async function findPendingInvitations(
     .selectFrom('invitations')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .where('email', 'in', emails)
     .execute();
 }
@@ -99,7 +100,7 @@ export async function claimInvitation(conn: Conn, tokenHash: string, userId: str
     .updateTable('invitations')
     .set({ status: 'accepted', accepted_by: userId, updated_at: now })
     .where('token_hash', '=', tokenHash)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .where('expires_at', '>', now)
     .returning(['id', 'workspace_id', 'email', 'role', 'invited_by'])
     .executeTakeFirst();
@@ -120,7 +121,7 @@ export async function renewInvitation(
     .set({ token_hash: tokenHash, expires_at: expiresAt, updated_at: now, ...(role ? { role } : {}) })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
@@ -136,7 +137,7 @@ export async function revokeInvitation(
     .set({ status: 'revoked', updated_at: now })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
+import { PENDING } from './pending.ts';
 import type { JoinRequestsTable } from './schema.ts';
 
 export type JoinRequestRow = Selectable<JoinRequestsTable>;
@@ -16,7 +17,7 @@ export async function findPendingJoinRequest(
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .executeTakeFirst();
 }
 
@@ -55,7 +56,7 @@ export async function renewJoinRequest(
     })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .execute();
 }
 
@@ -76,7 +77,7 @@ export async function decideJoinRequest(
     .set({ status: decision, decided_by: decidedBy, decided_at: now })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .where('expires_at', '>', now)
     .returningAll()
     .executeTakeFirst();
@@ -92,7 +93,7 @@ export async function listPendingJoinRequests(
     .selectFrom('join_requests')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .where('expires_at', '>', q.now)
     .$if(q.beforeId !== null, (b) => b.where('id', '<', q.beforeId as string))
     .orderBy('id', 'desc')
@@ -112,6 +113,6 @@ export async function closePendingJoinRequest(
     .set({ status: 'approved', decided_at: now })
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .execute();
 }

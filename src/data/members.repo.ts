@@ -8,6 +8,7 @@ import {
 } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
+import { PENDING } from './pending.ts';
 import { reusable, reusableByShape } from './reusable-query.ts';
 import type { Database } from './schema.ts';
 
@@ -41,7 +42,7 @@ export async function insertMembership(conn: Conn, m: NewMembership, now: number
     .set({ status: 'accepted', accepted_by: m.userId, updated_at: now })
     .where('workspace_id', '=', m.workspaceId)
     .where('email', '=', m.email)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .execute();
 }
 
@@ -189,7 +190,7 @@ export async function refreshMemberName(
     .updateTable('join_requests')
     .set({ name, sort_key: sortKey })
     .where('user_id', '=', userId)
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .execute();
 }
 
@@ -284,10 +285,8 @@ interface MembersViewShape {
 const isSqlite = (conn: Conn) => conn.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
- * The members view query of one shape. Every value is an argument (`status = 'pending'` is part of
- * the text: on SQLite a bound value the planner looks at, for the partial index, makes the
- * statement prepare itself again on every run; on PostgreSQL only a literal matches the partial
- * index in a generic plan).
+ * The members view query of one shape. Every value is an argument (but `status = 'pending'`, part
+ * of the text for the partial indexes: pending.ts).
  *
  * Each branch selects its rows, then takes the first `take` in (sort_key, row_key) order. In the
  * `index` shape on PostgreSQL the selection is a subquery with `OFFSET 0`, which the planner may
@@ -308,7 +307,6 @@ const membersViewBuilder =
     take: number,
     now: number,
   ) => {
-    const pending = sql.lit('pending' as const);
     const grams = shape.search === 'grams';
     const filter = shape.search !== 'none' && !grams;
     const fts = shape.search === 'index';
@@ -455,7 +453,7 @@ const membersViewBuilder =
           sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
         ])
         .where('workspace_id', '=', workspaceId)
-        .where('status', '=', pending)
+        .where('status', '=', PENDING)
         .$if(fts, (q) => q.where('id', 'in', indexed('i')))
         // Pending invitations and join requests are few: a short term tests each of them.
         .$if(filter || grams, (q) => q.where(like('email')))
@@ -479,7 +477,7 @@ const membersViewBuilder =
           sql<number | null>`${sql.ref('expires_at')}`.as('expires_at'),
         ])
         .where('workspace_id', '=', workspaceId)
-        .where('status', '=', pending)
+        .where('status', '=', PENDING)
         // A lapsed request is gone from the view (the person can ask again).
         .where('expires_at', '>', now)
         .$if(fts, (q) => q.where('id', 'in', indexed('r')))

@@ -13,11 +13,17 @@ import { type Conn, type DirectRun, directRunner, runsPrepared } from './db.ts';
  * the same connection, a few promises fewer on every request.
  * Every parameter of the query must come from an argument (numbers too: a string sentinel stands in
  * for them while compiling).
+ * `arrays: true` answers each row as an array of its values in the select list's order (no two
+ * selected columns may share a name): better-sqlite3 builds a row object property by property,
+ * about 0.3 µs a value, twice what an array costs (a 50-row listing of 12 columns: 297 µs as
+ * objects, 170 µs as arrays). Rows that come back as objects (PostgreSQL, or SQLite through
+ * Kysely's queue) are turned into arrays.
  */
 export function reusable<A extends (string | number)[], R>(
   build: (conn: Conn, ...args: A) => Pick<Compilable<R>, 'compile'>,
-  opts: { prepared?: boolean } = {},
+  opts: { prepared?: boolean; arrays?: boolean } = {},
 ) {
+  const arrays = opts.arrays === true;
   const compiled = new WeakMap<
     Conn,
     { query: CompiledQuery<R>; slots: number[]; direct: DirectRun | undefined }
@@ -37,33 +43,44 @@ export function reusable<A extends (string | number)[], R>(
     const parameters = slots.map((i) => args[i]);
     if (direct) {
       try {
-        const result = direct(query.sql, parameters) as QueryResult<R> | null;
+        const result = direct(query.sql, parameters, arrays) as QueryResult<R> | null;
         if (result) return Promise.resolve(result);
       } catch (err) {
         return Promise.reject(err);
       }
     }
     // Not `{ ...query, parameters }`: a spread followed by more properties is V8's slow path.
-    return conn.executeQuery<R>({ query: query.query, queryId: query.queryId, sql: query.sql, parameters });
+    const run = conn.executeQuery<R>({
+      query: query.query,
+      queryId: query.queryId,
+      sql: query.sql,
+      parameters,
+    });
+    return arrays ? run.then(asArrays) : run;
   };
+}
+
+function asArrays<R>(result: QueryResult<R>): QueryResult<R> {
+  return { rows: result.rows.map((row) => Object.values(row as object)) as R[] };
 }
 
 /**
  * `reusable` for a query with optional parts: one compiled query per shape (which parts it has),
  * made on first use. `key` names a shape (shapes with equal keys must build the same SQL);
- * `prepared` is `reusable`'s option, per shape.
+ * `prepared` is `reusable`'s option, per shape; `arrays` is `reusable`'s option, for every shape.
  */
 export function reusableByShape<S, A extends (string | number)[], R>(spec: {
   key: (shape: S) => string;
   build: (shape: S) => (conn: Conn, ...args: A) => Pick<Compilable<R>, 'compile'>;
   prepared?: (shape: S) => boolean;
+  arrays?: boolean;
 }) {
   const byKey = new Map<string, ReturnType<typeof reusable<A, R>>>();
   return (shape: S) => {
     const key = spec.key(shape);
     let run = byKey.get(key);
     if (!run) {
-      run = reusable(spec.build(shape), { prepared: spec.prepared?.(shape) ?? true });
+      run = reusable(spec.build(shape), { prepared: spec.prepared?.(shape) ?? true, arrays: spec.arrays });
       byKey.set(key, run);
     }
     return run;

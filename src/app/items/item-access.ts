@@ -9,7 +9,7 @@ export function presentItem(
   permission: EffectivePermission,
 ): Item {
   if (permission === 'none') throw new Error('presentItem: an item the caller cannot see');
-  return {
+  const item: Item = {
     id: record.id,
     workspaceId: record.workspaceId,
     kind: record.kind,
@@ -22,8 +22,11 @@ export function presentItem(
     abilities: abilitiesFor(permission),
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
-    ...(record.ownerName !== undefined ? { ownerName: record.ownerName } : {}),
   };
+  // Added, not `...(cond ? { ownerName } : {})`: a spread after properties is V8's slow path, and a
+  // listing page presents 50 items.
+  if (record.ownerName !== undefined) item.ownerName = record.ownerName;
+  return item;
 }
 
 /** The item's chain again after a change, without an access check (the caller was just authorized). */
