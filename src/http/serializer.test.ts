@@ -77,6 +77,8 @@ describe('compiled response serializer', () => {
       const res = await f.inject('/t');
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ maybe: { a: '1' }, either: { kind: 'y' } });
+      const none = await app(verify, () => ({ maybe: null, either: { kind: 'x', x: 1 } }), U);
+      expect((await none.inject('/t')).json()).toEqual({ maybe: null, either: { kind: 'x', x: 1 } });
     }
   });
 });

@@ -54,7 +54,7 @@ const PRIMITIVE = new Set(['string', 'number', 'integer', 'boolean']);
 
 /**
  * The JSON Schema as fast-json-stringify should see it. `anyOf: [{type: 'string'}, {type: 'null'}]`
- * (a nullable primitive) becomes `type: ['string', 'null']`:
+ * (a nullable primitive) becomes `type: ['string', 'null']`, and a nullable object `nullable: true`:
  * fast-json-stringify writes the latter directly, while an anyOf is decided per value by running
  * an Ajv validator over it.
  */
@@ -74,6 +74,11 @@ function simplify(node: unknown): unknown {
     if (nul >= 0 && other && typeof other.type === 'string' && PRIMITIVE.has(other.type)) {
       const { anyOf: _, ...rest } = out;
       return { ...rest, ...other, type: [other.type, 'null'] };
+    }
+    // A nullable object: `nullable: true`, which fast-json-stringify writes as null or the object.
+    if (nul >= 0 && other && other.type === 'object') {
+      const { anyOf: _, ...rest } = out;
+      return { ...rest, ...other, nullable: true };
     }
   }
   return out;
