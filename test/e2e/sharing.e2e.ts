@@ -220,8 +220,12 @@ test('a Creator shares a folder; another Creator edits inside it; a Viewer stays
       await dialog.getByLabel('Title').fill('Brief');
       await dialog.getByRole('button', { name: 'Create' }).click();
       await libraryItem(p, 'Brief').getByRole('link', { name: 'Brief' }).click();
+      // On the draft's page before Share: the folder's page has a Share button too, and a click
+      // during the navigation opened the folder's dialog, which the draft's page then replaced.
+      await expect(p.getByRole('heading', { name: 'Brief' })).toBeVisible();
       await p.getByRole('button', { name: 'Share', exact: true }).click();
       const share = p.getByTestId('share-dialog');
+      await expect(share).toContainText('Share “Brief”');
       await addPerson(p, share, editor);
       await share.getByRole('button', { name: 'Share', exact: true }).click();
       await expect(sharePerson(share, editor.email)).toBeVisible();
