@@ -57,6 +57,13 @@ describe('inTransaction', () => {
   });
 });
 
+/** One PRAGMA's value on the connection. */
+async function pragma(data: DataSource, name: string): Promise<unknown> {
+  return Object.values(
+    (await sql.raw<Record<string, unknown>>(`PRAGMA ${name}`).execute(data.db)).rows[0] ?? {},
+  )[0];
+}
+
 /** A new SQLite database in a scratch directory for the length of `fn`, then closed and removed. */
 async function withScratchSqlite(fn: (data: DataSource) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'troupe-db-'));
@@ -74,10 +81,7 @@ describe('openSqlite', () => {
   // temp_store = MEMORY keeps statement journals and sort B-trees in memory.
   it('sets WAL, foreign keys, a busy timeout, synchronous=NORMAL and temp_store=MEMORY on the connection', async () => {
     await withScratchSqlite(async (data) => {
-      const one = async (pragma: string) =>
-        Object.values(
-          (await sql.raw<Record<string, unknown>>(`PRAGMA ${pragma}`).execute(data.db)).rows[0] ?? {},
-        )[0];
+      const one = (name: string) => pragma(data, name);
       expect(await one('journal_mode')).toBe('wal');
       expect(await one('foreign_keys')).toBe(1);
       expect(await one('busy_timeout')).toBe(5000);
@@ -119,10 +123,7 @@ describe('openSqlite', () => {
     const file = join(dir, 'db.sqlite');
     const data = openSqlite(file);
     try {
-      const one = async (pragma: string) =>
-        Object.values(
-          (await sql.raw<Record<string, unknown>>(`PRAGMA ${pragma}`).execute(data.db)).rows[0] ?? {},
-        )[0];
+      const one = (name: string) => pragma(data, name);
       expect(await one('wal_autocheckpoint')).toBe(FALLBACK_CHECKPOINT_PAGES);
       await sql`create table t (b blob)`.execute(data.db);
       const before = statSync(file).size;

@@ -71,14 +71,12 @@ function simplify(node: unknown): unknown {
   if (Array.isArray(anyOf) && anyOf.length === 2) {
     const nul = anyOf.findIndex((s) => s.type === 'null' && Object.keys(s).length === 1);
     const other = anyOf[1 - nul];
-    if (nul >= 0 && other && typeof other.type === 'string' && PRIMITIVE.has(other.type)) {
+    if (nul >= 0 && other) {
       const { anyOf: _, ...rest } = out;
-      return { ...rest, ...other, type: [other.type, 'null'] };
-    }
-    // A nullable object: `nullable: true`, which fast-json-stringify writes as null or the object.
-    if (nul >= 0 && other && other.type === 'object') {
-      const { anyOf: _, ...rest } = out;
-      return { ...rest, ...other, nullable: true };
+      if (typeof other.type === 'string' && PRIMITIVE.has(other.type))
+        return { ...rest, ...other, type: [other.type, 'null'] };
+      // A nullable object: `nullable: true`, which fast-json-stringify writes as null or the object.
+      if (other.type === 'object') return { ...rest, ...other, nullable: true };
     }
   }
   return out;
