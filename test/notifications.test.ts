@@ -187,6 +187,18 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     expect(limit[0]?.read).toBe(false);
   });
 
+  it('an accepted invitation that takes the last seat notifies Super Admins with the seats it left', async () => {
+    await setSeats(app, admin.cookie, ws.id, 3);
+    await joinAs(app, admin.cookie, ws.id, 'viewer', 'Second');
+    let limit = (await notes(admin.cookie)).notifications.filter((n) => n.kind === 'seat_limit_reached');
+    expect(limit).toEqual([]);
+    await joinAs(app, admin.cookie, ws.id, 'viewer', 'Third');
+    limit = (await notes(admin.cookie)).notifications.filter((n) => n.kind === 'seat_limit_reached');
+    expect(limit.map((n) => n.data)).toEqual([
+      { workspace: { id: ws.id, name: 'Studio' }, seats: 3, seatsUsed: 3, turnedAway: null },
+    ]);
+  });
+
   it('marks one or all read, only the caller’s own; refuses bad bodies', async () => {
     await requireApproval();
     await ask('A');

@@ -9,7 +9,7 @@ import type { EffectivePermission } from '../contract/items.ts';
 import type { Role } from '../contract/roles.ts';
 import { type ItemFacts, type LoadedChain, loadChains } from '../data/access.repo.ts';
 import type { Conn } from '../data/db.ts';
-import { findMembership } from '../data/members.repo.ts';
+import { findMembershipPair, type MembershipRow } from '../data/members.repo.ts';
 import { allows, effectivePermission, type ItemAction, trashAllows } from '../domain/access.ts';
 import {
   type AccountAction,
@@ -47,18 +47,18 @@ export function requireAccess(actor: WorkspaceActor, action: WorkspaceAction): R
 /**
  * `requireAccess` again, inside the transaction and under the workspace lock, for changes whose
  * rights could have been taken away between the request's first check and the lock (two Super
- * Admins demoting each other at the same moment).
+ * Admins demoting each other at the same moment). Answers the membership of `subjectId` (the
+ * member the change is about), read in the same query as the caller's own.
  */
 export async function requireAccessUnderLock(
   tx: Conn,
   actor: WorkspaceActor,
   action: WorkspaceAction,
-): Promise<Role> {
-  const current = await findMembership(tx, actor.workspaceId, actor.userId);
-  return requireAccess(
-    inWorkspace(actor, actor.workspaceId, current?.role ?? null, actor.membersVersion),
-    action,
-  );
+  subjectId: string,
+): Promise<MembershipRow | undefined> {
+  const [current, subject] = await findMembershipPair(tx, actor.workspaceId, actor.userId, subjectId);
+  requireAccess(inWorkspace(actor, actor.workspaceId, current?.role ?? null, actor.membersVersion), action);
+  return subject;
 }
 
 /**

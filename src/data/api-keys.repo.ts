@@ -152,11 +152,13 @@ export async function revokeApiKeysOfUser(
   userId: string,
   now: number,
 ): Promise<void> {
-  await conn
+  await revokeKeysQuery(conn, workspaceId, userId, now);
+}
+const revokeKeysQuery = reusable((conn: Conn, workspaceId: string, userId: string, now: number) =>
+  conn
     .updateTable('api_keys')
     .set({ revoked_at: now })
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .execute();
-}
+    .where('revoked_at', 'is', null),
+);

@@ -1,6 +1,7 @@
 import type { AuditAction } from '../contract/audit.ts';
 import type { Conn } from './db.ts';
 import { newId } from './ids.ts';
+import { reusable } from './reusable-query.ts';
 
 export interface AuditEntry {
   workspaceId: string;
@@ -13,9 +14,58 @@ export interface AuditEntry {
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
+/** One entry, the usual case: compiled once (data/reusable-query.ts). */
+const insertOne = reusable(
+  (
+    conn: Conn,
+    id: string,
+    workspaceId: string,
+    actorId: string | null,
+    actorLabel: string,
+    action: string,
+    targetType: string,
+    targetId: string | null,
+    targetLabel: string,
+    before: string | null,
+    after: string | null,
+    now: number,
+  ) =>
+    conn.insertInto('audit_events').values({
+      id,
+      workspace_id: workspaceId,
+      actor_id: actorId,
+      actor_label: actorLabel,
+      action,
+      target_type: targetType,
+      target_id: targetId,
+      target_label: targetLabel,
+      before,
+      after,
+      created_at: now,
+    }),
+);
+
 /** Records what changed, who changed it and when. Call it in the transaction of the change. */
 export async function insertAuditEvents(conn: Conn, entries: AuditEntry[], now: number): Promise<void> {
   if (entries.length === 0) return;
+  const [e] = entries;
+  if (entries.length === 1 && e) {
+    await insertOne(
+      conn,
+      newId(now),
+      e.workspaceId,
+      e.actor.id,
+      e.actor.label,
+      e.action,
+      e.target.type,
+      e.target.id,
+      e.target.label,
+      json(e.before),
+      json(e.after),
+      now,
+    );
+    return;
+  }
   await conn
     .insertInto('audit_events')
     .values(

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import { PENDING } from './pending.ts';
+import { reusable } from './reusable-query.ts';
 import type { InvitationsTable } from './schema.ts';
 
 export type InvitationRow = InvitationsTable;
@@ -56,8 +58,8 @@ export async function findInvitation(
 }
 
 /** The invitation a token stands for, with its workspace and inviter, for the accept page. */
-export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
-  return conn
+const invitationByTokenHash = reusable((conn: Conn, tokenHash: string) =>
+  conn
     .selectFrom('invitations as i')
     .innerJoin('workspaces as w', 'w.id', 'i.workspace_id')
     .leftJoin('user as u', 'u.id', 'i.invited_by')
@@ -73,8 +75,11 @@ export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
       'u.name as inviter_name',
       'u.email as inviter_email',
     ])
-    .where('i.token_hash', '=', tokenHash)
-    .executeTakeFirst() as Promise<
+    .where('i.token_hash', '=', tokenHash),
+);
+
+export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
+  return (await invitationByTokenHash(conn, tokenHash)).rows[0] as
     | {
         id: string;
         workspace_id: string;
@@ -87,23 +92,25 @@ export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
         inviter_name: string | null;
         inviter_email: string | null;
       }
-    | undefined
-  >;
+    | undefined;
 }
 
 /**
  * The invitation claim (DESIGN: one place): only a pending, unexpired invitation with this token
  * turns `accepted`, once. Run it in the transaction that inserts the membership.
  */
-export async function claimInvitation(conn: Conn, tokenHash: string, userId: string, now: number) {
-  return conn
+const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, now: number) =>
+  conn
     .updateTable('invitations')
-    .set({ status: 'accepted', accepted_by: userId, updated_at: now })
+    .set({ status: sql.lit('accepted'), accepted_by: userId, updated_at: now })
     .where('token_hash', '=', tokenHash)
     .where('status', '=', PENDING)
     .where('expires_at', '>', now)
-    .returning(['id', 'workspace_id', 'email', 'role', 'invited_by'])
-    .executeTakeFirst();
+    .returning(['id', 'workspace_id', 'email', 'role', 'invited_by']),
+);
+
+export async function claimInvitation(conn: Conn, tokenHash: string, userId: string, now: number) {
+  return (await claimQuery(conn, tokenHash, userId, now)).rows[0];
 }
 
 /** Resend: a new token and a new expiry; the old token stops working at once. */

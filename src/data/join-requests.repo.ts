@@ -1,7 +1,8 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import { PENDING } from './pending.ts';
+import { reusable } from './reusable-query.ts';
 import type { JoinRequestsTable } from './schema.ts';
 
 export type JoinRequestRow = Selectable<JoinRequestsTable>;
@@ -108,11 +109,13 @@ export async function closePendingJoinRequest(
   userId: string,
   now: number,
 ): Promise<void> {
-  await conn
+  await closePendingQuery(conn, workspaceId, userId, now);
+}
+const closePendingQuery = reusable((conn: Conn, workspaceId: string, userId: string, now: number) =>
+  conn
     .updateTable('join_requests')
-    .set({ status: 'approved', decided_at: now })
+    .set({ status: sql.lit('approved'), decided_at: now })
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId)
-    .where('status', '=', PENDING)
-    .execute();
-}
+    .where('status', '=', PENDING),
+);

@@ -11,6 +11,7 @@ import type { Conn, Dialect } from './db.ts';
 import { PENDING } from './pending.ts';
 import { reusable, reusableByShape } from './reusable-query.ts';
 import type { Database } from './schema.ts';
+import type { WorkspaceRow } from './workspaces.repo.ts';
 
 export interface NewMembership {
   workspaceId: string;
@@ -21,29 +22,52 @@ export interface NewMembership {
   sortKey: string;
 }
 
-/** Makes someone a member (seat already claimed), closing any invitation still pending for their email. */
-export async function insertMembership(conn: Conn, m: NewMembership, now: number): Promise<void> {
-  await conn
-    .insertInto('memberships')
-    .values({
-      workspace_id: m.workspaceId,
-      user_id: m.userId,
-      role: m.role,
-      email: m.email,
-      name: m.name,
-      sort_key: m.sortKey,
+const insertMembershipQuery = reusable(
+  (
+    conn: Conn,
+    workspaceId: string,
+    userId: string,
+    role: string,
+    email: string,
+    name: string,
+    sortKey: string,
+    now: number,
+  ) =>
+    conn.insertInto('memberships').values({
+      workspace_id: workspaceId,
+      user_id: userId,
+      role: role as Role,
+      email,
+      name,
+      sort_key: sortKey,
       created_at: now,
-    })
-    .execute();
+    }),
+);
+const fulfilInvitationQuery = reusable(
+  (conn: Conn, workspaceId: string, email: string, userId: string, now: number) =>
+    conn
+      .updateTable('invitations')
+      .set({ status: sql.lit('accepted'), accepted_by: userId, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('email', '=', email)
+      .where('status', '=', PENDING),
+);
+
+/**
+ * Makes someone a member (seat already claimed), closing any invitation still pending for their
+ * email. `opts.invitationClaimed`: the caller has just claimed that invitation (accepting it), and
+ * there is at most one pending per address and workspace (migration 0001), so none is left to close.
+ */
+export async function insertMembership(
+  conn: Conn,
+  m: NewMembership,
+  now: number,
+  opts: { invitationClaimed?: boolean } = {},
+): Promise<void> {
+  await insertMembershipQuery(conn, m.workspaceId, m.userId, m.role, m.email, m.name, m.sortKey, now);
   // A member has no invitation left waiting (joined by link or by approval after being invited):
   // it is fulfilled, and its link stops working.
-  await conn
-    .updateTable('invitations')
-    .set({ status: 'accepted', accepted_by: m.userId, updated_at: now })
-    .where('workspace_id', '=', m.workspaceId)
-    .where('email', '=', m.email)
-    .where('status', '=', PENDING)
-    .execute();
+  if (!opts.invitationClaimed) await fulfilInvitationQuery(conn, m.workspaceId, m.email, m.userId, now);
 }
 
 /** The gate's membership lookup (compiled once: data/reusable-query.ts). */
@@ -55,14 +79,33 @@ const membershipQuery = reusable((conn: Conn, workspaceId: string, userId: strin
     .where('user_id', '=', userId),
 );
 
+export type MembershipRow = { user_id: string; role: Role; email: string; name: string; created_at: number };
+
 export async function findMembership(
   conn: Conn,
   workspaceId: string,
   userId: string,
-): Promise<{ user_id: string; role: Role; email: string; name: string; created_at: number } | undefined> {
-  return (await membershipQuery(conn, workspaceId, userId)).rows[0] as
-    | { user_id: string; role: Role; email: string; name: string; created_at: number }
-    | undefined;
+): Promise<MembershipRow | undefined> {
+  return (await membershipQuery(conn, workspaceId, userId)).rows[0] as MembershipRow | undefined;
+}
+
+const membershipPairQuery = reusable((conn: Conn, workspaceId: string, a: string, b: string) =>
+  conn
+    .selectFrom('memberships')
+    .select(['user_id', 'role', 'email', 'name', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', 'in', [a, b]),
+);
+
+/** The memberships of two people in one workspace, in one query: each, or undefined. */
+export async function findMembershipPair(
+  conn: Conn,
+  workspaceId: string,
+  a: string,
+  b: string,
+): Promise<[MembershipRow | undefined, MembershipRow | undefined]> {
+  const rows = (await membershipPairQuery(conn, workspaceId, a, b)).rows as MembershipRow[];
+  return [rows.find((r) => r.user_id === a), rows.find((r) => r.user_id === b)];
 }
 
 export async function findMembershipByEmail(conn: Conn, workspaceId: string, email: string) {
@@ -74,26 +117,26 @@ export async function findMembershipByEmail(conn: Conn, workspaceId: string, ema
     .executeTakeFirst();
 }
 
+const lockQuery = {
+  postgres: reusable((conn: Conn, workspaceId: string) =>
+    conn.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).forUpdate(),
+  ),
+  sqlite: reusable((conn: Conn, workspaceId: string) =>
+    conn.selectFrom('workspaces').selectAll().where('id', '=', workspaceId),
+  ),
+};
+
 /**
- * Takes the workspace's write lock for the rest of the transaction: a row lock on PostgreSQL.
- * On SQLite every transaction already runs alone (one connection, serialized by the driver).
+ * Takes the workspace's write lock for the rest of the transaction (a row lock on PostgreSQL; on
+ * SQLite every transaction already runs alone: one connection, serialized by the driver) and
+ * answers the workspace's row as locked, or undefined when there is no such workspace.
  */
-export async function lockWorkspace(conn: Conn, dialect: Dialect, workspaceId: string): Promise<boolean> {
-  if (dialect === 'postgres') {
-    const row = await conn
-      .selectFrom('workspaces')
-      .select('id')
-      .where('id', '=', workspaceId)
-      .forUpdate()
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-  const row = await conn
-    .selectFrom('workspaces')
-    .select('id')
-    .where('id', '=', workspaceId)
-    .executeTakeFirst();
-  return row !== undefined;
+export async function lockWorkspace(
+  conn: Conn,
+  dialect: Dialect,
+  workspaceId: string,
+): Promise<WorkspaceRow | undefined> {
+  return (await lockQuery[dialect](conn, workspaceId)).rows[0];
 }
 
 /** How many Super Admins a workspace has (a value, or the outer query's workspace id). */
@@ -137,13 +180,15 @@ export async function updateMembershipRole(
   userId: string,
   role: Role,
 ): Promise<void> {
-  await conn
-    .updateTable('memberships')
-    .set({ role })
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', '=', userId)
-    .execute();
+  await updateRoleQuery(conn, workspaceId, userId, role);
 }
+const updateRoleQuery = reusable((conn: Conn, workspaceId: string, userId: string, role: string) =>
+  conn
+    .updateTable('memberships')
+    .set({ role: role as Role })
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId),
+);
 
 export async function deleteMembership(conn: Conn, workspaceId: string, userId: string): Promise<boolean> {
   const res = await conn
@@ -155,14 +200,25 @@ export async function deleteMembership(conn: Conn, workspaceId: string, userId: 
 }
 
 /** The seat invariant (SPEC §4.6), in one statement: false when no seat is free. */
-export async function claimSeat(conn: Conn, workspaceId: string): Promise<boolean> {
-  const res = await conn
+const claimSeatQuery = reusable((conn: Conn, workspaceId: string) =>
+  conn
     .updateTable('workspaces')
     .set({ seats_used: sql`seats_used + 1` })
     .where('id', '=', workspaceId)
     .whereRef('seats_used', '<', 'seat_limit')
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+    .returning(['seats_used', 'seat_limit']),
+);
+
+/** The seats of a workspace after a seat was taken. */
+export interface SeatsAfterClaim {
+  seatsUsed: number;
+  seatLimit: number;
+}
+
+/** Takes one free seat (a conditional increment): the seats after it, or null when none was free. */
+export async function claimSeat(conn: Conn, workspaceId: string): Promise<SeatsAfterClaim | null> {
+  const row = (await claimSeatQuery(conn, workspaceId)).rows[0];
+  return row ? { seatsUsed: Number(row.seats_used), seatLimit: Number(row.seat_limit) } : null;
 }
 
 export async function releaseSeat(conn: Conn, workspaceId: string): Promise<void> {

@@ -70,6 +70,28 @@ describe('reusable queries on SQLite', () => {
     expect((await countAbove(data.db, 0)).rows[0]).toEqual({ c: 0 });
   });
 
+  it('compiles once for the database and all of its transactions, and runs in the transaction it is given', async () => {
+    let builds = 0;
+    const insert = reusable((conn: Conn, n: number) => {
+      builds += 1;
+      return scratch(conn).insertInto('t').values({ n });
+    });
+    await insert(data.db, 1);
+    for (const n of [2, 3]) {
+      await data.db
+        .transaction()
+        .execute(async (tx) => {
+          await insert(tx, n);
+          expect((await countAbove(tx, 0)).rows[0]).toEqual({ c: n });
+          if (n === 3) throw new Error('roll back');
+        })
+        .catch(() => {});
+    }
+    expect(builds).toBe(1);
+    // The rolled-back transaction's row is gone: the statement ran inside it, not beside it.
+    expect((await countAbove(data.db, 0)).rows[0]).toEqual({ c: 2 });
+  });
+
   it('fails with a rejected promise, not a synchronous throw', async () => {
     const missing = reusable((conn: Conn, id: string) =>
       scratch(conn).selectFrom('nowhere').selectAll().where('id', '=', id),

@@ -1,11 +1,12 @@
-import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
-import { type Conn, type DirectRun, directRunner, runsPrepared } from './db.ts';
+import type { Compilable, CompiledQuery, DialectAdapter, QueryResult } from 'kysely';
+import { type Conn, directRunner, runsPrepared } from './db.ts';
 
 /**
  * For queries on every request's path (the session and API key lookups). Building and compiling a
  * four-table Kysely query costs more CPU than SQLite takes to run it, and PostgreSQL spends more
- * planning it than executing it. So each is compiled once per Kysely instance, with sentinels where
- * the arguments go, then run with the real arguments (on PostgreSQL as a named prepared statement).
+ * planning it than executing it. So each is compiled once per database (its Kysely dialect adapter,
+ * which its transactions share: a query inside transactions is compiled once too), with sentinels
+ * where the arguments go, then run with the real arguments (on PostgreSQL as a named prepared statement).
  * `prepared: false` keeps the compiled SQL but sends it unnamed on PostgreSQL, planned for each
  * call's values (for queries whose best plan depends on them).
  * On SQLite, when no query or transaction holds the connection, the statement runs at once
@@ -19,28 +20,31 @@ import { type Conn, type DirectRun, directRunner, runsPrepared } from './db.ts';
  * objects, 170 µs as arrays). Rows that come back as objects (PostgreSQL, or SQLite through
  * Kysely's queue) are turned into arrays.
  */
-export function reusable<A extends (string | number)[], R>(
+export function reusable<A extends (string | number | null)[], R>(
   build: (conn: Conn, ...args: A) => Pick<Compilable<R>, 'compile'>,
   opts: { prepared?: boolean; arrays?: boolean } = {},
 ) {
   const arrays = opts.arrays === true;
-  const compiled = new WeakMap<
-    Conn,
-    { query: CompiledQuery<R>; slots: number[]; direct: DirectRun | undefined }
-  >();
+  /**
+   * By the database's adapter, not by `conn`: a transaction is a new Kysely object each time, with
+   * its database's adapter (and the same SQL), so a query inside transactions is compiled once too.
+   */
+  const compiled = new WeakMap<DialectAdapter, { query: CompiledQuery<R>; slots: number[] }>();
   return (conn: Conn, ...args: A) => {
-    let entry = compiled.get(conn);
+    const adapter = conn.getExecutor().adapter;
+    let entry = compiled.get(adapter);
     if (!entry) {
       const sentinels = args.map((_, i) => `\u0000arg${i}\u0000`) as string[];
       const query = build(conn, ...(sentinels as A)).compile();
       const slots = query.parameters.map((p) => sentinels.indexOf(p as string));
       if (slots.some((i) => i < 0)) throw new Error('reusable query: every parameter must be an argument');
       if (opts.prepared !== false) runsPrepared(query.sql);
-      entry = { query, slots, direct: directRunner(conn) };
-      compiled.set(conn, entry);
+      entry = { query, slots };
+      compiled.set(adapter, entry);
     }
-    const { query, slots, direct } = entry;
+    const { query, slots } = entry;
     const parameters = slots.map((i) => args[i]);
+    const direct = directRunner(conn);
     if (direct) {
       try {
         const result = direct(query.sql, parameters, arrays) as QueryResult<R> | null;
@@ -69,7 +73,7 @@ function asArrays<R>(result: QueryResult<R>): QueryResult<R> {
  * made on first use. `key` names a shape (shapes with equal keys must build the same SQL);
  * `prepared` is `reusable`'s option, per shape; `arrays` is `reusable`'s option, for every shape.
  */
-export function reusableByShape<S, A extends (string | number)[], R>(spec: {
+export function reusableByShape<S, A extends (string | number | null)[], R>(spec: {
   key: (shape: S) => string;
   build: (shape: S) => (conn: Conn, ...args: A) => Pick<Compilable<R>, 'compile'>;
   prepared?: (shape: S) => boolean;

@@ -4,7 +4,6 @@ import { insertSeatPurchase, setSeatLimit } from '../../data/billing.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { lockWorkspace } from '../../data/members.repo.ts';
-import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { DomainError, notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { PaymentProvider } from '../../infra/payments.ts';
@@ -39,10 +38,9 @@ export async function setSeats(
   let purchaseId: string | undefined;
 
   await inTransaction(deps.db, async (tx) => {
-    if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
-    purchaseId ??= newId(deps.clock.now());
-    const before = await findWorkspace(tx, ws);
+    const before = await lockWorkspace(tx, deps.dialect, ws);
     if (!before) throw notFound('Workspace');
+    purchaseId ??= newId(deps.clock.now());
     if (input.seats < before.seats_used) throw tooFew(before.seats_used);
     if (input.seats === before.seat_limit) return;
 

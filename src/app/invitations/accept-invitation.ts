@@ -4,7 +4,7 @@ import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
-import { claimSeat, findMembership, insertMembership } from '../../data/members.repo.ts';
+import { claimSeat, findMembershipPair, insertMembership } from '../../data/members.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { sortKey } from '../../domain/members.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
@@ -67,9 +67,17 @@ export async function acceptInvitation(
       const verified =
         !actor.emailVerified && (await markEmailVerified(tx, deps.dialect, actor.userId, claimed.email, now));
       const role = claimed.role as Role;
-      const existing = await findMembership(tx, ws, actor.userId);
+      // The caller's membership and the inviter's, in one read (the inviter's is not changed here).
+      const inviter = claimed.invited_by;
+      const [existing, inviterMembership] = await findMembershipPair(
+        tx,
+        ws,
+        actor.userId,
+        inviter ?? actor.userId,
+      );
       if (!existing) {
-        if (!(await claimSeat(tx, ws))) {
+        const seats = await claimSeat(tx, ws);
+        if (!seats) {
           throw new DomainError(
             'no_seats',
             `${inv.workspace_name} has no free seat. Ask a Super Admin to add seats.`,
@@ -86,14 +94,15 @@ export async function acceptInvitation(
             sortKey: sortKey(actor.name, actor.email),
           },
           now,
+          // The claim above was the one pending invitation for the address (actor.email is inv.email).
+          { invitationClaimed: true },
         );
         // Invited while asking to join: the request is done.
         await closePendingJoinRequest(tx, ws, actor.userId, now);
-        notes.push(...(await seatLimitNotes(tx, ws, null)));
+        notes.push(...(await seatLimitNotes(tx, ws, null, { name: inv.workspace_name, seats })));
       }
       // The inviter hears of it, while they are still in the workspace.
-      const inviter = claimed.invited_by;
-      if (inviter && inviter !== actor.userId && (await findMembership(tx, ws, inviter))) {
+      if (inviter && inviter !== actor.userId && inviterMembership) {
         notes.push({
           userId: inviter,
           workspaceId: ws,

@@ -12,7 +12,6 @@ import {
 } from '../../data/invitations.repo.ts';
 import { lockWorkspace } from '../../data/members.repo.ts';
 import { insertMails, type OutgoingMail } from '../../data/outbox.repo.ts';
-import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { DomainError, invalid, notFound } from '../../domain/errors.ts';
 import { INVITATION_TTL_MS, MAX_INVITES_PER_CALL, parseEmailList } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -59,8 +58,7 @@ export async function inviteMembers(
   const ws = actor.workspaceId;
   const result = await inTransaction(deps.db, async (tx) => {
     // One invitation call at a time per workspace: no duplicate live invitations under concurrency.
-    if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
-    const workspace = await findWorkspace(tx, ws);
+    const workspace = await lockWorkspace(tx, deps.dialect, ws);
     if (!workspace) throw notFound('Workspace');
     const now = deps.clock.now();
     const expiresAt = now + INVITATION_TTL_MS;

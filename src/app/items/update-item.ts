@@ -1,5 +1,5 @@
 import type { Item } from '../../contract/items.ts';
-import { MAX_DEPTH } from '../../data/access.repo.ts';
+import { type ItemRecord, MAX_DEPTH } from '../../data/access.repo.ts';
 import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
 import { titleKey, updateItem as updateItemRow } from '../../data/items.repo.ts';
@@ -72,6 +72,13 @@ export async function updateItem(
       });
     }
     await insertAuditEvents(tx, audit, now);
+    if (patch.parent_id === undefined) {
+      // A rename changes no one's access (titles take no part in it): the item as loaded, renamed.
+      const renamed: ItemRecord = Object.assign({}, loaded.item);
+      renamed.title = patch.title ?? loaded.item.title;
+      renamed.updatedAt = now;
+      return presentItem(renamed, permissionOn(actor, loaded));
+    }
     const { loaded: after } = await requireItem(tx, actor, 'item:view', id);
     return presentItem(after.item, permissionOn(actor, after));
   });

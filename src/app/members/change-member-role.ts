@@ -3,12 +3,7 @@ import type { Role } from '../../contract/roles.ts';
 import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
-import {
-  countSuperAdmins,
-  findMembership,
-  lockWorkspace,
-  updateMembershipRole,
-} from '../../data/members.repo.ts';
+import { countSuperAdmins, lockWorkspace, updateMembershipRole } from '../../data/members.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
 import { can } from '../../domain/roles.ts';
@@ -27,8 +22,7 @@ export async function changeMemberRole(
   const ws = actor.workspaceId;
   return inTransaction(deps.db, async (tx) => {
     if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
-    await requireAccessUnderLock(tx, actor, 'members:manage');
-    const target = await findMembership(tx, ws, input.userId);
+    const target = await requireAccessUnderLock(tx, actor, 'members:manage', input.userId);
     if (!target) throw notFound('Member');
     const now = deps.clock.now();
     if (target.role !== input.role) {

@@ -33,8 +33,9 @@ export async function removeMember(
   const ws = actor.workspaceId;
   await inTransaction(deps.db, async (tx) => {
     if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
-    if (!leaving) await requireAccessUnderLock(tx, actor, 'members:manage');
-    const target = await findMembership(tx, ws, input.userId);
+    const target = leaving
+      ? await findMembership(tx, ws, input.userId)
+      : await requireAccessUnderLock(tx, actor, 'members:manage', input.userId);
     if (!target) throw notFound('Member');
     if (target.role === 'super_admin')
       assertKeepsASuperAdmin(await countSuperAdmins(tx, ws), target.role, null);

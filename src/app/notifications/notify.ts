@@ -1,6 +1,6 @@
 import type { Notification, NotificationData, NotificationKind } from '../../contract/notifications.ts';
 import { type Conn, type Db, inTransaction } from '../../data/db.ts';
-import { listSuperAdmins } from '../../data/members.repo.ts';
+import { listSuperAdmins, type SeatsAfterClaim } from '../../data/members.repo.ts';
 import {
   hasUnread,
   insertNotifications,
@@ -100,11 +100,15 @@ export async function seatLimitNotes(
   tx: Conn,
   workspaceId: string,
   turnedAway: { name: string; email: string } | null,
+  /** The workspace's name and its seats as the caller's claim left them (claimSeat): not read again. */
+  known?: { name: string; seats: SeatsAfterClaim },
 ): Promise<Note[]> {
-  const ws = await findWorkspace(tx, workspaceId);
+  const ws = known
+    ? { name: known.name, seats_used: known.seats.seatsUsed, seat_limit: known.seats.seatLimit }
+    : await findWorkspace(tx, workspaceId);
   if (!ws || ws.seats_used < ws.seat_limit) return [];
   const notes = await toSuperAdmins(tx, workspaceId, 'seat_limit_reached', {
-    workspace: { id: ws.id, name: ws.name },
+    workspace: { id: workspaceId, name: ws.name },
     seats: ws.seat_limit,
     seatsUsed: ws.seats_used,
     turnedAway,
