@@ -90,6 +90,18 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
     expect((await share(creator.cookie, folder.id, other.userId, 'edit')).statusCode).toBe(200);
     const viewerShare = await share(creator.cookie, folder.id, viewer.userId, 'edit');
     expect(viewerShare.statusCode).toBe(200);
+    // The answer is the access list after the change: both grants, the Viewer's capped at view.
+    expect(
+      viewerShare.json().grants.map((g: { userId: string; permission: string }) => [g.userId, g.permission]),
+    ).toEqual(
+      expect.arrayContaining([
+        [other.userId, 'edit'],
+        [viewer.userId, 'edit'],
+      ]),
+    );
+    expect(
+      viewerShare.json().people.find((p: { userId: string }) => p.userId === viewer.userId),
+    ).toMatchObject({ permission: 'view', viewerCapped: true });
 
     const asOther = await req('GET', `/api/items/${draft.id}`, other.cookie);
     expect(asOther.json()).toMatchObject({ permission: 'edit', abilities: { edit: true, share: true } });

@@ -3,7 +3,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
   claimInvitation,
-  findPendingInvitations,
+  findInvitees,
   renewInvitation,
   revokeInvitation,
 } from '../src/data/invitations.repo.ts';
@@ -30,7 +30,7 @@ describe('queries on pending invitations and join requests', () => {
         dialect: new SqliteDialect({ database: sqlite }),
         log: (e) => void seen.push(e.query.sql),
       });
-      await findPendingInvitations(db, 'w', ['a@example.com']);
+      await findInvitees(db, 'w', ['a@example.com']);
       await claimInvitation(db, 'hash', 'u', 0);
       await renewInvitation(db, 'w', 'i', 'hash', 1, 0, 'viewer');
       await revokeInvitation(db, 'w', 'i', 0);

@@ -7,36 +7,43 @@ import type { InvitationsTable } from './schema.ts';
 
 export type InvitationRow = InvitationsTable;
 
-/** Which of `emails` already belong to active members of the workspace. */
-export async function findMemberEmails(
-  conn: Conn,
-  workspaceId: string,
-  emails: string[],
-): Promise<Set<string>> {
-  if (emails.length === 0) return new Set();
-  const rows = await conn
-    .selectFrom('memberships')
-    .select('email')
-    .where('workspace_id', '=', workspaceId)
-    .where('email', 'in', emails)
-    .execute();
-  return new Set(rows.map((r) => r.email));
+/** What an invitation call needs to know of each address: a member already, or invited already. */
+export interface Invitees {
+  /** The addresses that belong to active members of the workspace. */
+  members: Set<string>;
+  /** The live (pending) invitations of the workspace for the addresses, expired or not. */
+  pending: Pick<InvitationRow, 'id' | 'email' | 'role' | 'expires_at'>[];
 }
 
-/** The live (pending) invitations of the workspace for `emails`, expired or not. */
-export async function findPendingInvitations(
-  conn: Conn,
-  workspaceId: string,
-  emails: string[],
-): Promise<InvitationRow[]> {
-  if (emails.length === 0) return [];
-  return conn
-    .selectFrom('invitations')
-    .selectAll()
+/** `Invitees` for `emails`, in one query (members and pending invitations, one after the other). */
+export async function findInvitees(conn: Conn, workspaceId: string, emails: string[]): Promise<Invitees> {
+  const out: Invitees = { members: new Set(), pending: [] };
+  if (emails.length === 0) return out;
+  const rows = await conn
+    .selectFrom('memberships')
+    .select([
+      'email',
+      sql<string | null>`null`.as('id'),
+      sql<string | null>`null`.as('role'),
+      sql<number | null>`null`.as('expires_at'),
+    ])
     .where('workspace_id', '=', workspaceId)
-    .where('status', '=', PENDING)
     .where('email', 'in', emails)
+    .unionAll(
+      conn
+        .selectFrom('invitations')
+        .select(['email', 'id', 'role', 'expires_at'])
+        .where('workspace_id', '=', workspaceId)
+        .where('status', '=', PENDING)
+        .where('email', 'in', emails),
+    )
     .execute();
+  for (const r of rows) {
+    if (r.id === null) out.members.add(r.email);
+    else
+      out.pending.push({ id: r.id, email: r.email, role: r.role as Role, expires_at: Number(r.expires_at) });
+  }
+  return out;
 }
 
 export async function insertInvitations(conn: Conn, rows: InvitationRow[]): Promise<void> {

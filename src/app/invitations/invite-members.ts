@@ -4,8 +4,7 @@ import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import {
-  findMemberEmails,
-  findPendingInvitations,
+  findInvitees,
   type InvitationRow,
   insertInvitations,
   renewInvitation,
@@ -62,8 +61,9 @@ export async function inviteMembers(
     if (!workspace) throw notFound('Workspace');
     const now = deps.clock.now();
     const expiresAt = now + INVITATION_TTL_MS;
-    const members = await findMemberEmails(tx, ws, valid);
-    const pending = new Map((await findPendingInvitations(tx, ws, valid)).map((i) => [i.email, i]));
+    const invitees = await findInvitees(tx, ws, valid);
+    const members = invitees.members;
+    const pending = new Map(invitees.pending.map((i) => [i.email, i]));
 
     const results: InviteResult['results'] = [];
     const rows: InvitationRow[] = [];

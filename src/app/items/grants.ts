@@ -13,7 +13,6 @@ import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
 import { type Note, publishNotes, writeNotes } from '../notifications/notify.ts';
 import { describeAccess } from './get-item-access.ts';
-import { reload } from './item-access.ts';
 
 /**
  * Shares an item with one member at view or edit (or changes their level). Only those who may
@@ -77,7 +76,9 @@ export async function putGrant(
       });
     }
     const rows = await writeNotes(tx, notes, now);
-    return { access: await describeAccess(tx, await reload(tx, input.itemId, actor.userId)), notes: rows };
+    // A grant changes no folder, owner or access setting of the chain: the access list is built
+    // from the chain as loaded, with the grants read again.
+    return { access: await describeAccess(tx, loaded), notes: rows };
   });
   publishNotes(deps.bus, notes, now);
   return access;
@@ -108,6 +109,6 @@ export async function removeGrant(
       ],
       now,
     );
-    return describeAccess(tx, await reload(tx, input.itemId, actor.userId));
+    return describeAccess(tx, loaded);
   });
 }
