@@ -282,6 +282,14 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     expect(
       (await members()).members.find((m: { email: string }) => m.email === 'bea@example.com').status,
     ).toBe('invite_sent');
+    // The Super Admins hear who was turned away (their claim rolled back, the note stays).
+    const notes = await fx.app.request({ method: 'GET', url: '/api/notifications', cookie: fx.admin.cookie });
+    expect(
+      notes
+        .json()
+        .notifications.filter((n: { kind: string }) => n.kind === 'seat_limit_reached')
+        .map((n: { data: { turnedAway: unknown } }) => n.data.turnedAway),
+    ).toEqual([{ name: 'Test User', email: 'bea@example.com' }]);
     await fx.app.request({
       method: 'POST',
       url: `/api/workspaces/${fx.ws.id}/billing/seats`,

@@ -103,21 +103,39 @@ export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
 }
 
 /**
- * The invitation claim (DESIGN: one place): only a pending, unexpired invitation with this token
- * turns `accepted`, once. Run it in the transaction that inserts the membership.
+ * The invitation claim (DESIGN: one place): only a pending, unexpired invitation with this token,
+ * for this address, turns `accepted`, once. Run it in the transaction that inserts the membership.
+ * Answers the claimed invitation with its workspace's name, or undefined (then
+ * `findInvitationByTokenHash` tells why).
  */
-const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, now: number) =>
+const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, email: string, now: number) =>
   conn
     .updateTable('invitations')
     .set({ status: sql.lit('accepted'), accepted_by: userId, updated_at: now })
     .where('token_hash', '=', tokenHash)
     .where('status', '=', PENDING)
     .where('expires_at', '>', now)
-    .returning(['id', 'workspace_id', 'email', 'role', 'invited_by']),
+    .where('email', '=', email)
+    .returning([
+      'id',
+      'workspace_id',
+      'email',
+      'role',
+      'invited_by',
+      sql<string>`(select w.name from workspaces w where w.id = invitations.workspace_id)`.as(
+        'workspace_name',
+      ),
+    ]),
 );
 
-export async function claimInvitation(conn: Conn, tokenHash: string, userId: string, now: number) {
-  return (await claimQuery(conn, tokenHash, userId, now)).rows[0];
+export async function claimInvitation(
+  conn: Conn,
+  tokenHash: string,
+  userId: string,
+  email: string,
+  now: number,
+) {
+  return (await claimQuery(conn, tokenHash, userId, email, now)).rows[0];
 }
 
 /** Resend: a new token and a new expiry; the old token stops working at once. */

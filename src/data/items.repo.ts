@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
+import type { Role } from '../contract/roles.ts';
 import { type ItemRecord, toItemRecord } from './access.repo.ts';
 import type { Conn } from './db.ts';
-import { reusableByShape } from './reusable-query.ts';
+import { reusable, reusableByShape } from './reusable-query.ts';
 import type { ItemsTable } from './schema.ts';
 
 export type ItemRow = ItemsTable;
@@ -327,25 +328,75 @@ export async function listSharedWith(
   });
 }
 
+const upsertGrantQuery = reusable(
+  (
+    conn: Conn,
+    itemId: string,
+    userId: string,
+    workspaceId: string,
+    permission: string,
+    grantedBy: string,
+    now: number,
+  ) =>
+    conn
+      .insertInto('item_grants')
+      .values({
+        item_id: itemId,
+        user_id: userId,
+        workspace_id: workspaceId,
+        permission: permission as Permission,
+        granted_by: grantedBy,
+        created_at: now,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['item_id', 'user_id'])
+          .doUpdateSet({ permission: permission as Permission, granted_by: grantedBy }),
+      ),
+);
+
 export async function upsertGrant(
   conn: Conn,
   g: { itemId: string; userId: string; workspaceId: string; permission: Permission; grantedBy: string },
   now: number,
 ): Promise<void> {
-  await conn
-    .insertInto('item_grants')
-    .values({
-      item_id: g.itemId,
-      user_id: g.userId,
-      workspace_id: g.workspaceId,
-      permission: g.permission,
-      granted_by: g.grantedBy,
-      created_at: now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['item_id', 'user_id']).doUpdateSet({ permission: g.permission, granted_by: g.grantedBy }),
+  await upsertGrantQuery(conn, g.itemId, g.userId, g.workspaceId, g.permission, g.grantedBy, now);
+}
+
+const granteeQuery = reusable((conn: Conn, workspaceId: string, itemId: string, userId: string) =>
+  conn
+    .selectFrom('memberships as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .leftJoin('item_grants as g', (j) =>
+      j
+        .onRef('g.user_id', '=', 'm.user_id')
+        .onRef('g.workspace_id', '=', 'm.workspace_id')
+        .on('g.item_id', '=', itemId),
     )
-    .execute();
+    .select(['m.role', 'm.email', 'w.name as workspace_name', 'g.permission as grant_permission'])
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.user_id', '=', userId),
+);
+
+/**
+ * Whom an item is about to be shared with, in one query: their membership of the workspace (none:
+ * undefined), their grant on the item now, and the workspace's name (for their notification).
+ */
+export async function findGrantee(
+  conn: Conn,
+  workspaceId: string,
+  itemId: string,
+  userId: string,
+): Promise<{ role: Role; email: string; workspaceName: string; permission: Permission | null } | undefined> {
+  const row = (await granteeQuery(conn, workspaceId, itemId, userId)).rows[0];
+  return row
+    ? {
+        role: row.role as Role,
+        email: row.email,
+        workspaceName: row.workspace_name,
+        permission: (row.grant_permission ?? null) as Permission | null,
+      }
+    : undefined;
 }
 
 export async function deleteGrant(

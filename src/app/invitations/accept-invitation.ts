@@ -1,7 +1,7 @@
 import type { Role } from '../../contract/roles.ts';
 import { markEmailVerified } from '../../data/account.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
-import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
+import { type Conn, type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
 import { claimSeat, findMembershipPair, insertMembership } from '../../data/members.repo.ts';
@@ -27,7 +27,9 @@ import { deadInvitation, liveInvitation } from './preview-invitation.ts';
  * The token was delivered to that address, so accepting it proves the address (SPEC §1, as Slack
  * and Notion treat it): a not-yet-verified account is marked verified in the same transaction,
  * instead of being sent to verify first. The claim, the seat and the membership are one transaction: the claim is a conditional
- * update (one winner per token), the seat a conditional increment (never past the seat count).
+ * update (one winner per token, and only for the invited address), the seat a conditional increment
+ * (never past the seat count). The claim comes first: the invitation is read only when it fails, to
+ * say why (accepting takes one statement fewer than reading, then claiming).
  */
 export async function acceptInvitation(
   deps: { db: Db; dialect: Dialect; clock: Clock; bus: NotificationBus },
@@ -36,33 +38,43 @@ export async function acceptInvitation(
 ) {
   requireAccountAccess(actor, 'invitation:accept');
   const tokenHash = hashToken(token);
-  const inv = liveInvitation(await findInvitationByTokenHash(deps.db, tokenHash), deps.clock.now());
-  if (inv.email !== actor.email) {
-    throw new DomainError(
-      'email_mismatch',
-      `This invitation is for ${inv.email}, but you are signed in as ${actor.email}. Sign in with the invited address.`,
-    );
-  }
-  const ws = inv.workspace_id;
   const now = deps.clock.now();
+  /** The workspace that had no seat for the caller (their claim rolled back with the rest). */
+  let full: string | null = null;
   let out: Awaited<ReturnType<typeof accept>>;
   try {
     out = await accept();
   } catch (err) {
-    if (err instanceof DomainError && err.code === 'no_seats') {
-      await noteTurnedAway(deps, ws, { name: actor.name, email: actor.email });
+    if (err instanceof DomainError && err.code === 'no_seats' && full) {
+      await noteTurnedAway(deps, full, { name: actor.name, email: actor.email });
     }
     throw err;
   }
   publishNotes(deps.bus, out.notes, now);
   return out.result;
 
+  /**
+   * Why the token could not be claimed, as the accept page says it: dead (410), or for another
+   * address than the caller's (before the claim, it was read to tell; now only when it fails).
+   */
+  async function refusal(conn: Conn): Promise<DomainError> {
+    const inv = liveInvitation(await findInvitationByTokenHash(conn, tokenHash), now);
+    if (inv.email !== actor.email) {
+      return new DomainError(
+        'email_mismatch',
+        `This invitation is for ${inv.email}, but you are signed in as ${actor.email}. Sign in with the invited address.`,
+      );
+    }
+    return deadInvitation('accepted');
+  }
+
   /** The claim, the seat and the membership in one transaction, with the notifications they cause. */
   function accept() {
     return inTransaction(deps.db, async (tx) => {
       const notes: Note[] = [];
-      const claimed = await claimInvitation(tx, tokenHash, actor.userId, now);
-      if (!claimed) throw deadInvitation('accepted');
+      const claimed = await claimInvitation(tx, tokenHash, actor.userId, actor.email, now);
+      if (!claimed) throw await refusal(tx);
+      const ws = claimed.workspace_id;
       // The address the token was mailed to is the caller's: it is proved (only while it still is).
       const verified =
         !actor.emailVerified && (await markEmailVerified(tx, deps.dialect, actor.userId, claimed.email, now));
@@ -78,9 +90,10 @@ export async function acceptInvitation(
       if (!existing) {
         const seats = await claimSeat(tx, ws);
         if (!seats) {
+          full = ws;
           throw new DomainError(
             'no_seats',
-            `${inv.workspace_name} has no free seat. Ask a Super Admin to add seats.`,
+            `${claimed.workspace_name} has no free seat. Ask a Super Admin to add seats.`,
           );
         }
         await insertMembership(
@@ -94,12 +107,12 @@ export async function acceptInvitation(
             sortKey: sortKey(actor.name, actor.email),
           },
           now,
-          // The claim above was the one pending invitation for the address (actor.email is inv.email).
+          // The claim above took the one pending invitation for the address (the claim requires actor.email).
           { invitationClaimed: true },
         );
         // Invited while asking to join: the request is done.
         await closePendingJoinRequest(tx, ws, actor.userId, now);
-        notes.push(...(await seatLimitNotes(tx, ws, null, { name: inv.workspace_name, seats })));
+        notes.push(...(await seatLimitNotes(tx, ws, null, { name: claimed.workspace_name, seats })));
       }
       // The inviter hears of it, while they are still in the workspace.
       if (inviter && inviter !== actor.userId && inviterMembership) {
@@ -109,7 +122,7 @@ export async function acceptInvitation(
           kind: 'invitation_accepted',
           subjectId: claimed.id,
           data: {
-            workspace: { id: ws, name: inv.workspace_name },
+            workspace: { id: ws, name: claimed.workspace_name },
             member: { id: actor.userId, name: actor.name, email: actor.email },
             role: existing ? existing.role : role,
           },
@@ -130,7 +143,7 @@ export async function acceptInvitation(
       );
       return {
         result: {
-          workspace: { id: ws, name: inv.workspace_name },
+          workspace: { id: ws, name: claimed.workspace_name },
           role: existing ? existing.role : role,
           status: 'active' as const,
         },

@@ -1,10 +1,8 @@
 import type { ItemAccess, Permission } from '../../contract/items.ts';
-import { listGrantsOn } from '../../data/access.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
-import { deleteGrant, upsertGrant } from '../../data/items.repo.ts';
+import { deleteGrant, findGrantee, upsertGrant } from '../../data/items.repo.ts';
 import { findMembership } from '../../data/members.repo.ts';
-import { findWorkspace } from '../../data/workspaces.repo.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -28,10 +26,9 @@ export async function putGrant(
   const { access, notes } = await inTransaction(deps.db, async (tx) => {
     const { loaded } = await requireItem(tx, actor, 'item:share', input.itemId);
     const ws = loaded.item.workspaceId;
-    const grantee = await findMembership(tx, ws, input.userId);
+    const grantee = await findGrantee(tx, ws, input.itemId, input.userId);
     if (!grantee) throw invalid('userId', 'Items can only be shared with members of this workspace');
-    const before =
-      (await listGrantsOn(tx, ws, [input.itemId])).find((g) => g.userId === input.userId)?.permission ?? null;
+    const before = grantee.permission;
     await upsertGrant(
       tx,
       {
@@ -60,15 +57,14 @@ export async function putGrant(
     // The grantee hears of a new share or a raise to edit (not of a lowering, nor of sharing with themselves).
     const notes: Note[] = [];
     const raised = before === null || (before === 'view' && input.permission === 'edit');
-    const workspace = raised && input.userId !== actor.userId ? await findWorkspace(tx, ws) : undefined;
-    if (workspace) {
+    if (raised && input.userId !== actor.userId) {
       notes.push({
         userId: input.userId,
         workspaceId: ws,
         kind: 'item_shared',
         subjectId: input.itemId,
         data: {
-          workspace: { id: ws, name: workspace.name },
+          workspace: { id: ws, name: grantee.workspaceName },
           item: { id: input.itemId, title: loaded.item.title, kind: loaded.item.kind },
           permission: grantee.role === 'viewer' ? 'view' : input.permission,
           sharedBy: { id: actor.userId, name: actor.name },
