@@ -92,6 +92,46 @@ describe('reusable queries on SQLite', () => {
     expect((await countAbove(data.db, 0)).rows[0]).toEqual({ c: 2 });
   });
 
+  it('answers rows as arrays whichever way it runs: at once, queued behind a transaction, inside one', async () => {
+    const pairs = reusable(
+      (conn: Conn, min: number) =>
+        scratch(conn)
+          .selectFrom('t')
+          .select(['n', sql<number>`n * 10`.as('tens')])
+          .where('n', '>', min)
+          .orderBy('n'),
+      { arrays: true },
+    );
+    await sql`insert into t (n) values (1), (2)`.execute(data.db);
+    expect((await pairs(data.db, 0)).rows).toEqual([
+      [1, 10],
+      [2, 20],
+    ]);
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => {
+      release = ok;
+    });
+    let started!: () => void;
+    const startedYet = new Promise<void>((ok) => {
+      started = ok;
+    });
+    const tx = data.db.transaction().execute(async (t) => {
+      // Inside the transaction: through Kysely, rows turned into arrays.
+      expect((await pairs(t, 1)).rows).toEqual([[2, 20]]);
+      started();
+      await gate;
+    });
+    await startedYet;
+    // The connection is held: this one queues through Kysely too, and still answers arrays.
+    const queued = pairs(data.db, 0);
+    release();
+    await tx;
+    expect((await queued).rows).toEqual([
+      [1, 10],
+      [2, 20],
+    ]);
+  });
+
   it('fails with a rejected promise, not a synchronous throw', async () => {
     const missing = reusable((conn: Conn, id: string) =>
       scratch(conn).selectFrom('nowhere').selectAll().where('id', '=', id),
