@@ -186,6 +186,18 @@ export function runsPrepared(sqlText: string): void {
   if (!preparedNames.has(sqlText)) preparedNames.set(sqlText, `troupe_${preparedNames.size + 1}`);
 }
 
+/**
+ * SQL texts whose rows pg answers as arrays of values (its `rowMode: 'array'`), in the select
+ * list's order, instead of objects: `reusable(..., { arrays: true })` marks its texts so (see
+ * reusable-query.ts). pg then builds one array a row rather than an object that is turned into one.
+ */
+const arrayTexts = new Set<string>();
+
+/** Marks one SQL text to answer its rows as arrays on PostgreSQL (no effect on SQLite). */
+export function runsAsArrays(sqlText: string): void {
+  arrayTexts.add(sqlText);
+}
+
 /** Error codes of a socket that failed or a host that cannot be reached. */
 const NETWORK_ERRORS = new Set([
   'ECONNREFUSED',
@@ -216,13 +228,17 @@ export function isConnectionFailure(err: unknown): boolean {
   );
 }
 
+/** A query as this module sends it to pg: its own config, with its rows as arrays or objects. */
+type RunConfig = pg.QueryConfig & { rowMode?: 'array' };
+
 /**
  * The query with pg's own per-query timeout (its types do not list it). Written out, not
  * `{ ...config, query_timeout }`, which V8 builds through its slow path (every query pays it).
  */
-function withTimeout(config: pg.QueryConfig, ms: number): pg.QueryConfig {
-  const timed = { text: config.text, values: config.values, query_timeout: ms } as pg.QueryConfig;
+function withTimeout(config: RunConfig, ms: number): RunConfig {
+  const timed = { text: config.text, values: config.values, query_timeout: ms } as RunConfig;
   if (config.name !== undefined) timed.name = config.name;
+  if (config.rowMode !== undefined) timed.rowMode = config.rowMode;
   return timed;
 }
 
@@ -252,7 +268,7 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
         conn.on('error', () => {
           broken = true;
         });
-        const run = async (config: pg.QueryConfig) => {
+        const run = async (config: RunConfig) => {
           // After a failure (say a timeout, the query still pending), nothing more on this connection:
           // not even the ROLLBACK, which would wait as long again.
           if (broken)
@@ -260,7 +276,7 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
           try {
             // pg's own per-query timeout (its types do not list it).
             const timed = limit.queryMs > 0 ? withTimeout(config, limit.queryMs) : config;
-            return await conn.query(timed);
+            return await conn.query(timed as pg.QueryConfig);
           } catch (err) {
             if (!isConnectionFailure(err)) throw err;
             broken = true;
@@ -272,8 +288,9 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
           query: ((text: any, values?: readonly unknown[]) => {
             if (typeof text !== 'string') return conn.query(text); // a cursor (streaming)
             const name = preparedNames.get(text);
-            const config: pg.QueryConfig = { text, values: values as unknown[] | undefined };
+            const config: RunConfig = { text, values: values as unknown[] | undefined };
             if (name) config.name = name;
+            if (arrayTexts.has(text)) config.rowMode = 'array';
             return run(config);
           }) as PostgresPoolClient['query'],
           release: (destroy) => {
