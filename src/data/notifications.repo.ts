@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn } from './db.ts';
 import { newId } from './ids.ts';
+import { reusable } from './reusable-query.ts';
 import type { NotificationsTable } from './schema.ts';
 
 export interface NewNotification {
@@ -19,6 +20,40 @@ export type NotificationView = NotificationRow & {
   request_expires_at: number | null;
 };
 
+/** A user's counter raised by `n`, answering the new value (compiled once: data/reusable-query.ts). */
+const bumpCounter = reusable((conn: Conn, userId: string, n: number) =>
+  conn
+    .insertInto('notification_counters')
+    .values({ user_id: userId, seq: n })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ seq: sql`notification_counters.seq + ${n}` }))
+    .returning('seq'),
+);
+
+/** One notification, the usual case (compiled once). */
+const insertOne = reusable(
+  (
+    conn: Conn,
+    id: string,
+    userId: string,
+    seq: number,
+    workspaceId: string,
+    kind: string,
+    subjectId: string | null,
+    data: string,
+    now: number,
+  ) =>
+    conn.insertInto('notifications').values({
+      id,
+      user_id: userId,
+      seq,
+      workspace_id: workspaceId,
+      kind,
+      subject_id: subjectId,
+      data,
+      created_at: now,
+    }),
+);
+
 /**
  * Writes notifications in the transaction of their cause. Each user's counter row is bumped (and
  * locked until commit) first, in user order, so one user's notifications commit in `seq` order
@@ -34,14 +69,9 @@ export async function insertNotifications(
   const rows: NotificationRow[] = [];
   for (const userId of [...byUser.keys()].sort()) {
     const mine = byUser.get(userId) as NewNotification[];
-    const { seq: last } = await conn
-      .insertInto('notification_counters')
-      .values({ user_id: userId, seq: mine.length })
-      .onConflict((oc) =>
-        oc.column('user_id').doUpdateSet({ seq: sql`notification_counters.seq + ${mine.length}` }),
-      )
-      .returning('seq')
-      .executeTakeFirstOrThrow();
+    const bumped = (await bumpCounter(conn, userId, mine.length)).rows[0];
+    if (!bumped) throw new Error('notification counter: no row returned');
+    const last = bumped.seq;
     mine.forEach((n, i) => {
       rows.push({
         id: newId(now),
@@ -55,6 +85,21 @@ export async function insertNotifications(
         created_at: now,
       });
     });
+  }
+  const [only] = rows;
+  if (rows.length === 1 && only) {
+    await insertOne(
+      conn,
+      only.id,
+      only.user_id,
+      only.seq,
+      only.workspace_id,
+      only.kind,
+      only.subject_id,
+      only.data,
+      now,
+    );
+    return rows;
   }
   // Inserted in chunks: SQLite allows at most 32,766 bound values per statement.
   for (let i = 0; i < rows.length; i += 1000) {
