@@ -2,7 +2,13 @@ import { type RawBuilder, sql } from 'kysely';
 import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
 import type { Role } from '../contract/roles.ts';
 import type { ChainLink } from '../domain/access.ts';
-import { type ApiKeyFacts, apiKeyFactsOf } from './api-keys.repo.ts';
+import {
+  type ApiKeyFacts,
+  type ApiKeyLookupRow,
+  apiKeyFactsOf,
+  KEY_COLUMNS,
+  keyLookup,
+} from './api-keys.repo.ts';
 import type { Conn } from './db.ts';
 import { reusable } from './reusable-query.ts';
 import { asMs } from './sessions.repo.ts';
@@ -202,7 +208,7 @@ interface SessionChainRow {
  */
 /**
  * The SQL of an item's chain read with its caller (`sessionChain`, `keyChain`): `caller` is a CTE of
- * at most one row with a `user_id` column; `callerColumns` of it come back on the first row.
+ * at most one row with a `user_id` column, parenthesized (as Kysely writes a select query embedded in SQL); `callerColumns` of it come back on the first row.
  */
 function chainWithCaller<R>(caller: RawBuilder<unknown>, callerColumns: string[], itemId: string) {
   const cols = [
@@ -233,7 +239,7 @@ function chainWithCaller<R>(caller: RawBuilder<unknown>, callerColumns: string[]
     sql.raw(`CASE WHEN c.depth > 0 THEN NULL ELSE ${expr} END AS ${as}`);
   return sql<R>`
     WITH RECURSIVE
-      caller AS (${caller}),
+      caller AS ${caller},
       chain(depth, ${list('')}) AS (
         SELECT 0, ${list('')} FROM items WHERE id = ${itemId}
         UNION ALL
@@ -262,62 +268,23 @@ function chainWithCaller<R>(caller: RawBuilder<unknown>, callerColumns: string[]
 
 const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
   const raw = chainWithCaller<SessionChainRow>(
-    sql`SELECT s."userId" AS user_id, s."expiresAt" AS expires_at FROM session s WHERE s.token = ${token}`,
+    sql`(SELECT s."userId" AS user_id, s."expiresAt" AS expires_at FROM session s WHERE s.token = ${token})`,
     ['user_id', 'expires_at'],
     itemId,
   );
   return { compile: () => raw.compile(conn) };
 });
 
-/** The API key's columns of `keyChain`'s first row (see api-keys.repo.ts `ApiKeyLookupRow`). */
-const KEY_COLUMNS = [
-  'user_id',
-  'key_id',
-  'key_workspace_id',
-  'key_expires_at',
-  'key_revoked_at',
-  'key_last_used_at',
-  'key_email',
-  'key_name',
-  'key_email_verified',
-  'key_workspace_name',
-  'key_members_version',
-  'key_role',
-];
-type KeyChainRow = Omit<SessionChainRow, 'expires_at'> & {
-  key_id: string | null;
-  key_workspace_id: string;
-  key_expires_at: number | null;
-  key_revoked_at: number | null;
-  key_last_used_at: number | null;
-  key_email: string;
-  key_name: string;
-  key_email_verified: boolean | number;
-  key_workspace_name: string;
-  key_members_version: number;
-  key_role: string | null;
-};
+type KeyChainRow = Omit<SessionChainRow, 'expires_at' | 'user_id'> &
+  Omit<ApiKeyLookupRow, 'key_id'> & { key_id: string | null };
 
 /**
  * `GET /api/items/:id` with an API key in one round trip, as `sessionChain` does for a session:
- * the key by its hash with its owner, its workspace and the owner's membership there (what
- * api-keys.repo.ts `findApiKeyByHash` reads), and the item's chain for the key's owner.
+ * the key as api-keys.repo.ts `keyLookup` reads it (the same query, embedded as the caller), and
+ * the item's chain for the key's owner.
  */
 const keyChain = reusable((conn: Conn, keyHash: string, itemId: string) => {
-  const raw = chainWithCaller<KeyChainRow>(
-    sql`SELECT k.user_id AS user_id, k.id AS key_id, k.workspace_id AS key_workspace_id,
-               k.expires_at AS key_expires_at, k.revoked_at AS key_revoked_at,
-               k.last_used_at AS key_last_used_at, u.email AS key_email, u.name AS key_name,
-               u."emailVerified" AS key_email_verified, w.name AS key_workspace_name,
-               w.members_version AS key_members_version, m.role AS key_role
-        FROM api_keys k
-        JOIN "user" u ON u.id = k.user_id
-        JOIN workspaces w ON w.id = k.workspace_id
-        LEFT JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.user_id
-        WHERE k.key_hash = ${keyHash}`,
-    KEY_COLUMNS,
-    itemId,
-  );
+  const raw = chainWithCaller<KeyChainRow>(sql`${keyLookup(conn, keyHash)}`, KEY_COLUMNS, itemId);
   return { compile: () => raw.compile(conn) };
 });
 
@@ -371,20 +338,7 @@ export async function loadChainWithApiKey(
   const { rows } = await keyChain(conn, keyHash, itemId);
   const first = rows[0];
   if (!first || first.key_id === null) return null;
-  const key = apiKeyFactsOf({
-    id: first.key_id,
-    workspace_id: first.key_workspace_id,
-    user_id: first.user_id as string,
-    expires_at: first.key_expires_at,
-    revoked_at: first.key_revoked_at,
-    last_used_at: first.key_last_used_at,
-    email: first.key_email,
-    name: first.key_name,
-    emailVerified: first.key_email_verified,
-    workspace_name: first.key_workspace_name,
-    members_version: first.key_members_version,
-    role: first.key_role,
-  });
+  const key = apiKeyFactsOf(first as ApiKeyLookupRow);
   return { key, facts: factsOf(rows) };
 }
 

@@ -78,7 +78,12 @@ export interface ApiKeyFacts {
   membersVersion: number;
 }
 
-const apiKeyQuery = reusable((conn: Conn, keyHash: string) =>
+/**
+ * The key by its hash, with its owner, its workspace and the owner's membership there: the one
+ * definition of that lookup, run alone (`findApiKeyByHash`) and as the caller of the one-query
+ * item read (access.repo.ts `keyChain`, which takes `user_id` from it and returns `KEY_COLUMNS`).
+ */
+export const keyLookup = (conn: Conn, keyHash: string) =>
   conn
     .selectFrom('api_keys as k')
     .innerJoin('user as u', 'u.id', 'k.user_id')
@@ -87,58 +92,75 @@ const apiKeyQuery = reusable((conn: Conn, keyHash: string) =>
       j.onRef('m.workspace_id', '=', 'k.workspace_id').onRef('m.user_id', '=', 'k.user_id'),
     )
     .select([
-      'w.name as workspace_name',
-      'w.members_version',
-      'k.id',
-      'k.workspace_id',
-      'k.user_id',
-      'k.expires_at',
-      'k.revoked_at',
-      'k.last_used_at',
-      'u.email',
-      'u.name',
-      'u.emailVerified',
-      'm.role',
+      'k.user_id as user_id',
+      'k.id as key_id',
+      'k.workspace_id as key_workspace_id',
+      'k.expires_at as key_expires_at',
+      'k.revoked_at as key_revoked_at',
+      'k.last_used_at as key_last_used_at',
+      'u.email as key_email',
+      'u.name as key_name',
+      'u.emailVerified as key_email_verified',
+      'w.name as key_workspace_name',
+      'w.members_version as key_members_version',
+      'm.role as key_role',
     ])
-    .where('k.key_hash', '=', keyHash),
-);
+    .where('k.key_hash', '=', keyHash);
 
-/** A key as read with its owner, its workspace and the owner's membership (here, and by access.repo.ts `keyChain`). */
+/** The columns of `keyLookup`, as a row of it (or the first row of `keyChain`) holds them. */
 export interface ApiKeyLookupRow {
-  id: string;
-  workspace_id: string;
   user_id: string;
-  expires_at: number | null;
-  revoked_at: number | null;
-  last_used_at: number | null;
-  email: string;
-  name: string;
-  emailVerified: boolean | number;
-  workspace_name: string;
-  members_version: number;
-  role: string | null;
+  key_id: string;
+  key_workspace_id: string;
+  key_expires_at: number | null;
+  key_revoked_at: number | null;
+  key_last_used_at: number | null;
+  key_email: string;
+  key_name: string;
+  key_email_verified: boolean | number;
+  key_workspace_name: string;
+  key_members_version: number;
+  key_role: string | null;
 }
+
+/** `keyLookup`'s columns by name, for a query that embeds it (access.repo.ts `keyChain`). */
+export const KEY_COLUMNS: (keyof ApiKeyLookupRow)[] = [
+  'user_id',
+  'key_id',
+  'key_workspace_id',
+  'key_expires_at',
+  'key_revoked_at',
+  'key_last_used_at',
+  'key_email',
+  'key_name',
+  'key_email_verified',
+  'key_workspace_name',
+  'key_members_version',
+  'key_role',
+];
+
+const apiKeyQuery = reusable(keyLookup);
 
 /** One indexed lookup per request: the key by its hash, its owner, and the owner's current membership. */
 export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<ApiKeyFacts | null> {
   const row = (await apiKeyQuery(conn, keyHash)).rows[0];
-  return row ? apiKeyFactsOf(row) : null;
+  return row ? apiKeyFactsOf(row as ApiKeyLookupRow) : null;
 }
 
 export function apiKeyFactsOf(row: ApiKeyLookupRow): ApiKeyFacts {
   return {
-    keyId: row.id,
-    workspaceId: row.workspace_id,
+    keyId: row.key_id,
+    workspaceId: row.key_workspace_id,
     userId: row.user_id,
-    email: row.email,
-    name: row.name,
-    emailVerified: row.emailVerified === true || row.emailVerified === 1,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
-    role: (row.role ?? null) as Role | null,
-    workspaceName: row.workspace_name,
-    membersVersion: row.members_version,
+    email: row.key_email,
+    name: row.key_name,
+    emailVerified: row.key_email_verified === true || row.key_email_verified === 1,
+    expiresAt: row.key_expires_at,
+    revokedAt: row.key_revoked_at,
+    lastUsedAt: row.key_last_used_at,
+    role: (row.key_role ?? null) as Role | null,
+    workspaceName: row.key_workspace_name,
+    membersVersion: row.key_members_version,
   };
 }
 
