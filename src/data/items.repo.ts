@@ -106,6 +106,24 @@ const listedColumns = [
   'u.name as owner_name',
 ] as const;
 
+/**
+ * `listedColumns` for a caller whose permission no grant can change (a Super Admin; the owner of
+ * every item listed): the grant column is null and no grant is read (one lookup fewer a row).
+ */
+const listedColumnsNoGrant = [
+  'i.id',
+  'i.kind',
+  'i.title',
+  'i.parent_id',
+  'i.owner_id',
+  'i.general_access',
+  'i.workspace_permission',
+  'i.created_at',
+  'i.updated_at',
+  sql<Permission | null>`null`.as('grant_permission'),
+  'u.name as owner_name',
+] as const;
+
 /** A listing row (`listedColumns`, then the share's time in "shared with me") as a listed item. */
 function toListed(v: unknown[], workspaceId: string): ListedItem {
   const kind = v[1] as ItemKind;
@@ -187,11 +205,19 @@ const childrenQuery = reusableByShape({
   build:
     ({ root, seesAll, inherits, sort, paged }) =>
     (conn: Conn, ...[workspaceId, parentId, userId, a, b, c, limit]: ListingArgs) =>
-      conn
-        .selectFrom('items as i')
-        .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', userId))
-        .innerJoin('user as u', 'u.id', 'i.owner_id')
-        .select(listedColumns)
+      (seesAll
+        ? conn
+            .selectFrom('items as i')
+            .innerJoin('user as u', 'u.id', 'i.owner_id')
+            .select(listedColumnsNoGrant)
+        : conn
+            .selectFrom('items as i')
+            .leftJoin('item_grants as g', (j) =>
+              j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', userId),
+            )
+            .innerJoin('user as u', 'u.id', 'i.owner_id')
+            .select(listedColumns)
+      )
         .where('i.workspace_id', '=', workspaceId)
         .$if(root, (q) => q.where('i.parent_id', 'is', null))
         .$if(!root, (q) => q.where('i.parent_id', '=', parentId))
@@ -257,9 +283,9 @@ const ownedQuery = reusableByShape({
       conn
         .selectFrom('items as i')
         .leftJoin('items as p', 'p.id', 'i.parent_id')
-        .leftJoin('item_grants as g', (j) => j.onRef('g.item_id', '=', 'i.id').on('g.user_id', '=', userId))
         .innerJoin('user as u', 'u.id', 'i.owner_id')
-        .select(listedColumns)
+        // The caller owns every item listed: no grant changes their permission.
+        .select(listedColumnsNoGrant)
         .where('i.workspace_id', '=', workspaceId)
         .where('i.owner_id', '=', userId)
         .where('i.trashed_at', 'is', null)
