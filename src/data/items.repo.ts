@@ -90,9 +90,9 @@ export interface ChildrenQuery {
  * by position in `toListed`. Not selected, because known without reading them: the workspace (the
  * query's), and the sort keys `kind_rank` and `title_key`, always written as `kindRank(kind)` and
  * `titleKey(title)` (create-item.ts, update-item.ts); every selected column costs about 16 µs a
- * 50-row page on SQLite.
+ * 50-row page on SQLite. `itemColumns` are the item's own; then the caller's grant and the owner's name.
  */
-const listedColumns = [
+const itemColumns = [
   'i.id',
   'i.kind',
   'i.title',
@@ -102,24 +102,16 @@ const listedColumns = [
   'i.workspace_permission',
   'i.created_at',
   'i.updated_at',
-  'g.permission as grant_permission',
-  'u.name as owner_name',
 ] as const;
+
+const listedColumns = [...itemColumns, 'g.permission as grant_permission', 'u.name as owner_name'] as const;
 
 /**
  * `listedColumns` for a caller whose permission no grant can change (a Super Admin; the owner of
  * every item listed): the grant column is null and no grant is read (one lookup fewer a row).
  */
 const listedColumnsNoGrant = [
-  'i.id',
-  'i.kind',
-  'i.title',
-  'i.parent_id',
-  'i.owner_id',
-  'i.general_access',
-  'i.workspace_permission',
-  'i.created_at',
-  'i.updated_at',
+  ...itemColumns,
   sql<Permission | null>`null`.as('grant_permission'),
   'u.name as owner_name',
 ] as const;
