@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import { PENDING } from './pending.ts';
-import { reusable } from './reusable-query.ts';
+import { reusable, rowInserter } from './reusable-query.ts';
 import type { InvitationsTable } from './schema.ts';
 
 export type InvitationRow = InvitationsTable;
@@ -46,53 +46,22 @@ export async function findInvitees(conn: Conn, workspaceId: string, emails: stri
   return out;
 }
 
-/** One invitation, the usual case (compiled once: data/reusable-query.ts); always pending. */
-const insertOne = reusable(
-  (
-    conn: Conn,
-    id: string,
-    workspaceId: string,
-    email: string,
-    role: string,
-    tokenHash: string,
-    expiresAt: number,
-    invitedBy: string | null,
-    createdAt: number,
-    updatedAt: number,
-  ) =>
-    conn.insertInto('invitations').values({
-      id,
-      workspace_id: workspaceId,
-      email,
-      role: role as Role,
-      token_hash: tokenHash,
-      status: PENDING,
-      expires_at: expiresAt,
-      invited_by: invitedBy,
-      created_at: createdAt,
-      updated_at: updatedAt,
-    }),
-);
+const insertRows = rowInserter('invitations', [
+  'id',
+  'workspace_id',
+  'email',
+  'role',
+  'token_hash',
+  'status',
+  'expires_at',
+  'invited_by',
+  'accepted_by',
+  'created_at',
+  'updated_at',
+]);
 
 export async function insertInvitations(conn: Conn, rows: InvitationRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const [r] = rows;
-  if (rows.length === 1 && r && r.status === 'pending' && r.accepted_by === null) {
-    await insertOne(
-      conn,
-      r.id,
-      r.workspace_id,
-      r.email,
-      r.role,
-      r.token_hash,
-      r.expires_at,
-      r.invited_by,
-      r.created_at,
-      r.updated_at,
-    );
-    return;
-  }
-  await conn.insertInto('invitations').values(rows).execute();
+  await insertRows(conn, rows);
 }
 
 export async function findInvitation(

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn } from './db.ts';
 import { newId } from './ids.ts';
-import { reusable } from './reusable-query.ts';
+import { reusable, rowInserter } from './reusable-query.ts';
 import type { NotificationsTable } from './schema.ts';
 
 export interface NewNotification {
@@ -29,30 +29,17 @@ const bumpCounter = reusable((conn: Conn, userId: string, n: number) =>
     .returning('seq'),
 );
 
-/** One notification, the usual case (compiled once). */
-const insertOne = reusable(
-  (
-    conn: Conn,
-    id: string,
-    userId: string,
-    seq: number,
-    workspaceId: string,
-    kind: string,
-    subjectId: string | null,
-    data: string,
-    now: number,
-  ) =>
-    conn.insertInto('notifications').values({
-      id,
-      user_id: userId,
-      seq,
-      workspace_id: workspaceId,
-      kind,
-      subject_id: subjectId,
-      data,
-      created_at: now,
-    }),
-);
+const insertRows = rowInserter('notifications', [
+  'id',
+  'user_id',
+  'seq',
+  'workspace_id',
+  'kind',
+  'subject_id',
+  'data',
+  'read_at',
+  'created_at',
+]);
 
 /**
  * Writes notifications in the transaction of their cause. Each user's counter row is bumped (and
@@ -86,28 +73,7 @@ export async function insertNotifications(
       });
     });
   }
-  const [only] = rows;
-  if (rows.length === 1 && only) {
-    await insertOne(
-      conn,
-      only.id,
-      only.user_id,
-      only.seq,
-      only.workspace_id,
-      only.kind,
-      only.subject_id,
-      only.data,
-      now,
-    );
-    return rows;
-  }
-  // Inserted in chunks: SQLite allows at most 32,766 bound values per statement.
-  for (let i = 0; i < rows.length; i += 1000) {
-    await conn
-      .insertInto('notifications')
-      .values(rows.slice(i, i + 1000))
-      .execute();
-  }
+  await insertRows(conn, rows);
   return rows;
 }
 

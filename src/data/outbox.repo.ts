@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn, Dialect } from './db.ts';
 import { newId } from './ids.ts';
-import { reusable } from './reusable-query.ts';
+import { rowInserter } from './reusable-query.ts';
 import type { MailOutboxTable } from './schema.ts';
 
 export interface OutgoingMail {
@@ -13,47 +13,38 @@ export interface OutgoingMail {
 
 export type OutboxRow = MailOutboxTable & { attempts: number };
 
-/** One mail, the usual case (compiled once: data/reusable-query.ts). */
-const insertOne = reusable(
-  (conn: Conn, id: string, to: string, subject: string, text: string, html: string, now: number) =>
-    conn.insertInto('mail_outbox').values({
-      id,
-      to_address: to,
-      subject,
-      text_body: text,
-      html_body: html,
-      status: sql.lit('pending'),
-      next_attempt_at: now,
-      created_at: now,
-    }),
-);
+const insertRows = rowInserter('mail_outbox', [
+  'id',
+  'to_address',
+  'subject',
+  'text_body',
+  'html_body',
+  'status',
+  'next_attempt_at',
+  'claimed_at',
+  'sent_at',
+  'last_error',
+  'created_at',
+]);
 
 /** Writes mails to the outbox in one statement. Call it with the transaction of the change that causes them. */
 export async function insertMails(conn: Conn, mails: OutgoingMail[], now: number): Promise<void> {
-  if (mails.length === 0) return;
-  const [mail] = mails;
-  if (mails.length === 1 && mail) {
-    await insertOne(conn, newId(now), mail.to, mail.subject, mail.text, mail.html, now);
-    return;
-  }
-  await conn
-    .insertInto('mail_outbox')
-    .values(
-      mails.map((mail) => ({
-        id: newId(now),
-        to_address: mail.to,
-        subject: mail.subject,
-        text_body: mail.text,
-        html_body: mail.html,
-        status: 'pending' as const,
-        next_attempt_at: now,
-        claimed_at: null,
-        sent_at: null,
-        last_error: null,
-        created_at: now,
-      })),
-    )
-    .execute();
+  await insertRows(
+    conn,
+    mails.map((mail) => ({
+      id: newId(now),
+      to_address: mail.to,
+      subject: mail.subject,
+      text_body: mail.text,
+      html_body: mail.html,
+      status: 'pending' as const,
+      next_attempt_at: now,
+      claimed_at: null,
+      sent_at: null,
+      last_error: null,
+      created_at: now,
+    })),
+  );
 }
 
 export const insertMail = (conn: Conn, mail: OutgoingMail, now: number) => insertMails(conn, [mail], now);

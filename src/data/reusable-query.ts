@@ -1,5 +1,6 @@
-import type { Compilable, CompiledQuery, DialectAdapter, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, DialectAdapter, Insertable, QueryResult } from 'kysely';
 import { type Conn, directRunner, runsAsArrays, runsPrepared } from './db.ts';
+import type { Database } from './schema.ts';
 
 /**
  * For queries on every request's path (the session and API key lookups). Building and compiling a
@@ -91,5 +92,37 @@ export function reusableByShape<S, A extends (string | number | null)[], R>(spec
       byKey.set(key, run);
     }
     return run;
+  };
+}
+
+type RowValue = string | number | null;
+
+/**
+ * Inserts whole rows into `table`, every row holding exactly `columns` (strings, numbers, nulls).
+ * One row, the usual case (an audit entry, a notification, a mail), runs as a `reusable` query,
+ * compiled once; several are built by Kysely, at most 30,000 values a statement (SQLite binds at
+ * most 32,766).
+ */
+export function rowInserter<T extends keyof Database & string>(
+  table: T,
+  columns: readonly (keyof Database[T] & string)[],
+) {
+  const one = reusable((conn: Conn, ...values: RowValue[]) =>
+    conn.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, values[i]])) as never),
+  );
+  const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
+  return async (conn: Conn, rows: Insertable<Database[T]>[]): Promise<void> => {
+    const [only] = rows;
+    if (rows.length === 1 && only) {
+      const row = only as Record<string, RowValue>;
+      await one(conn, ...columns.map((c) => row[c] ?? null));
+      return;
+    }
+    for (let i = 0; i < rows.length; i += perStatement) {
+      await conn
+        .insertInto(table)
+        .values(rows.slice(i, i + perStatement) as never)
+        .execute();
+    }
   };
 }
