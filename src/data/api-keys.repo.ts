@@ -1,3 +1,4 @@
+import type { InferResult } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import { reusable } from './reusable-query.ts';
@@ -108,20 +109,7 @@ export const keyLookup = (conn: Conn, keyHash: string) =>
     .where('k.key_hash', '=', keyHash);
 
 /** The columns of `keyLookup`, as a row of it (or the first row of `keyChain`) holds them. */
-export interface ApiKeyLookupRow {
-  user_id: string;
-  key_id: string;
-  key_workspace_id: string;
-  key_expires_at: number | null;
-  key_revoked_at: number | null;
-  key_last_used_at: number | null;
-  key_email: string;
-  key_name: string;
-  key_email_verified: boolean | number;
-  key_workspace_name: string;
-  key_members_version: number;
-  key_role: string | null;
-}
+export type ApiKeyLookupRow = InferResult<ReturnType<typeof keyLookup>>[number];
 
 /** `keyLookup`'s columns by name, for a query that embeds it (access.repo.ts `keyChain`). */
 export const KEY_COLUMNS: (keyof ApiKeyLookupRow)[] = [
@@ -144,7 +132,7 @@ const apiKeyQuery = reusable(keyLookup);
 /** One indexed lookup per request: the key by its hash, its owner, and the owner's current membership. */
 export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<ApiKeyFacts | null> {
   const row = (await apiKeyQuery(conn, keyHash)).rows[0];
-  return row ? apiKeyFactsOf(row as ApiKeyLookupRow) : null;
+  return row ? apiKeyFactsOf(row) : null;
 }
 
 export function apiKeyFactsOf(row: ApiKeyLookupRow): ApiKeyFacts {
