@@ -208,7 +208,8 @@ interface SessionChainRow {
  */
 /**
  * The SQL of an item's chain read with its caller (`sessionChain`, `keyChain`): `caller` is a CTE of
- * at most one row with a `user_id` column, parenthesized (as Kysely writes a select query embedded in SQL); `callerColumns` of it come back on the first row.
+ * at most one row with a `user_id` column, in parentheses (as Kysely writes a select query embedded
+ * in SQL); `callerColumns` of it come back on the first row.
  */
 function chainWithCaller<R>(caller: RawBuilder<unknown>, callerColumns: string[], itemId: string) {
   const cols = [
