@@ -3,6 +3,8 @@ import { JOIN_REQUEST_TTL_MS } from '../src/domain/members.ts';
 import {
   createWorkspace,
   dialects,
+  invitationToken,
+  invite,
   joinAs,
   type SignedUp,
   setSeats,
@@ -138,6 +140,44 @@ describe.each(dialects)('join requests on %s', (dialect) => {
     expect(await seatsUsed()).toBe(2);
     // Now a member: the link says so.
     expect((await joinWith(fx.app, token, person.cookie)).json().code).toBe('already_member');
+  });
+
+  it("accepting an invitation closes the person's own pending request (approved, once a member), no one else's", async () => {
+    await setup();
+    const asker = await ask();
+    const other = await ask(await verifiedUser(fx.app, 'Otto Other'));
+    const plain = await verifiedUser(fx.app, 'Ida Invited');
+    for (const person of [asker.person, plain]) {
+      expect((await invite(fx.app, fx.admin.cookie, fx.ws.id, [person.email], 'creator')).statusCode).toBe(
+        201,
+      );
+      const accepted = await fx.app.request({
+        method: 'POST',
+        url: `/api/invitations/${await invitationToken(fx.app, person.email)}/accept`,
+        cookie: person.cookie,
+      });
+      expect(accepted.statusCode, accepted.body).toBe(200);
+    }
+    const statuses = await db()
+      .selectFrom('join_requests')
+      .select(['id', 'status'])
+      .where('workspace_id', '=', fx.ws.id)
+      .orderBy('id')
+      .execute();
+    expect(new Map(statuses.map((r) => [r.id, r.status]))).toEqual(
+      new Map([
+        [asker.id, 'approved'],
+        [other.id, 'pending'],
+      ]),
+    );
+    const view = await members();
+    expect(view.find((m) => m.email === asker.person.email)).toMatchObject({
+      status: 'active',
+      role: 'creator',
+    });
+    expect(view.find((m) => m.email === plain.email)).toMatchObject({ status: 'active', role: 'creator' });
+    expect(view.find((m) => m.email === other.person.email)).toMatchObject({ status: 'requested' });
+    expect(await seatsUsed()).toBe(3);
   });
 
   it('denying closes the request and mails the person; approving it after is 409; they may ask again', async () => {

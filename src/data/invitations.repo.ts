@@ -118,8 +118,8 @@ export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
 /**
  * The invitation claim (DESIGN: one place): only a pending, unexpired invitation with this token,
  * for this address, turns `accepted`, once. Run it in the transaction that inserts the membership.
- * Answers the claimed invitation with its workspace's name, or undefined (then
- * `findInvitationByTokenHash` tells why).
+ * Answers the claimed invitation with its workspace's name and whether its new member has a
+ * pending join request there, or undefined (then `findInvitationByTokenHash` tells why).
  */
 const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, email: string, now: number) =>
   conn
@@ -137,6 +137,11 @@ const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, emai
       'invited_by',
       sql<string>`(select w.name from workspaces w where w.id = invitations.workspace_id)`.as(
         'workspace_name',
+      ),
+      // Whether the caller also asked to join (then accepting closes the request): asked here, so
+      // that accepting without one, the usual case, writes no join request.
+      sql<boolean | number>`exists (select 1 from join_requests j where j.workspace_id = invitations.workspace_id and j.user_id = invitations.accepted_by and j.status = ${PENDING})`.as(
+        'join_request_pending',
       ),
     ]),
 );

@@ -1,4 +1,5 @@
 import type { Account } from '../../contract/account.ts';
+import { isoTime } from '../../contract/time.ts';
 import { findUserCreatedAt, listSoleAdminWorkspaces } from '../../data/account.repo.ts';
 import type { Db } from '../../data/db.ts';
 import { deletionDecision, initialsOf } from '../../domain/account.ts';
@@ -22,7 +23,7 @@ export async function getAccount(deps: { db: Db }, actor: Actor): Promise<Accoun
     name: actor.name,
     emailVerified: actor.emailVerified,
     initials: initialsOf(actor.name, actor.email),
-    createdAt: new Date(createdAt).toISOString(),
+    createdAt: isoTime(createdAt),
     deletion: { ...deletionDecision(soleAdminOf), soleAdminOf },
   };
 }

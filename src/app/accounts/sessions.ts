@@ -1,4 +1,5 @@
 import type { AccountSession } from '../../contract/account.ts';
+import { isoTime } from '../../contract/time.ts';
 import { deleteSessionOfUser, deleteSessionsOfUser, listLiveSessions } from '../../data/account.repo.ts';
 import type { Db, Dialect } from '../../data/db.ts';
 import { describeDevice } from '../../domain/account.ts';
@@ -6,8 +7,6 @@ import { notFound } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { requireAccountAccess } from '../gate.ts';
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The signed-in person's live sessions, most recently active first, "this device" marked. */
 export async function listSessions(
@@ -21,9 +20,9 @@ export async function listSessions(
     userAgent: r.userAgent || null,
     device: describeDevice(r.userAgent),
     ipAddress: r.ipAddress || null,
-    createdAt: iso(r.createdAt),
-    lastActiveAt: iso(Math.max(r.updatedAt, r.createdAt)),
-    expiresAt: iso(r.expiresAt),
+    createdAt: isoTime(r.createdAt),
+    lastActiveAt: isoTime(Math.max(r.updatedAt, r.createdAt)),
+    expiresAt: isoTime(r.expiresAt),
     current: r.id === sessionId,
   }));
   // This device first, then the others by last activity.

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CreatedApiKey } from '../../contract/api-keys.ts';
+import { isoTime } from '../../contract/time.ts';
 import { insertApiKey } from '../../data/api-keys.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
@@ -46,7 +47,7 @@ export async function createApiKey(
           target: { type: 'api_key', id: row.id, label: `${row.name} (${row.prefix}…)` },
           after: {
             name: row.name,
-            expiresAt: row.expires_at ? new Date(row.expires_at).toISOString() : null,
+            expiresAt: row.expires_at ? isoTime(row.expires_at) : null,
           },
         },
       ],
@@ -57,8 +58,8 @@ export async function createApiKey(
     id: row.id,
     name: row.name,
     prefix: row.prefix,
-    createdAt: new Date(now).toISOString(),
-    expiresAt: row.expires_at ? new Date(row.expires_at).toISOString() : null,
+    createdAt: isoTime(now),
+    expiresAt: row.expires_at ? isoTime(row.expires_at) : null,
     lastUsedAt: null,
     owner: { id: actor.userId, name: actor.name },
     key,

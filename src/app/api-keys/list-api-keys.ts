@@ -1,10 +1,9 @@
 import type { ApiKey } from '../../contract/api-keys.ts';
+import { isoTime, isoTimeOrNull } from '../../contract/time.ts';
 import { listApiKeys as listApiKeyRows } from '../../data/api-keys.repo.ts';
 import type { Db } from '../../data/db.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { requireAccess } from '../gate.ts';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Super Admins see every live key of the workspace; Developers see their own. */
 export async function listApiKeys(
@@ -18,9 +17,9 @@ export async function listApiKeys(
       id: r.id,
       name: r.name,
       prefix: r.prefix,
-      createdAt: new Date(r.created_at).toISOString(),
-      expiresAt: iso(r.expires_at),
-      lastUsedAt: iso(r.last_used_at),
+      createdAt: isoTime(r.created_at),
+      expiresAt: isoTimeOrNull(r.expires_at),
+      lastUsedAt: isoTimeOrNull(r.last_used_at),
       owner: { id: r.user_id, name: r.owner_name },
     })),
     nextCursor: null,

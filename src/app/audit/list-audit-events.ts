@@ -1,4 +1,5 @@
 import type { AuditAction, AuditEvent } from '../../contract/audit.ts';
+import { isoTime } from '../../contract/time.ts';
 import { listAuditEvents as listAuditRows } from '../../data/audit.repo.ts';
 import type { Db } from '../../data/db.ts';
 import type { WorkspaceActor } from '../actor.ts';
@@ -30,7 +31,7 @@ export async function listAuditEvents(
       target: { type: r.target_type, id: r.target_id, label: r.target_label },
       before: parse(r.before),
       after: parse(r.after),
-      createdAt: new Date(r.created_at).toISOString(),
+      createdAt: isoTime(r.created_at),
     })),
     nextCursor: rows.length > input.limit && last ? encodeCursor([last.id]) : null,
   };

@@ -1,4 +1,5 @@
 import type { Billing } from '../../contract/billing.ts';
+import { isoTime } from '../../contract/time.ts';
 import { listSeatPurchases } from '../../data/billing.repo.ts';
 import type { Db } from '../../data/db.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
@@ -23,7 +24,7 @@ export async function getBilling(deps: { db: Db }, actor: WorkspaceActor): Promi
       seatsAfter: p.seats_after,
       provider: p.provider,
       reference: p.provider_ref,
-      createdAt: new Date(p.created_at).toISOString(),
+      createdAt: isoTime(p.created_at),
     })),
   };
 }

@@ -1,4 +1,5 @@
 import type { CaptionTrack, CaptionTrackList } from '../../contract/captions.ts';
+import { isoTime } from '../../contract/time.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import {
   type CaptionRecord,
@@ -36,8 +37,8 @@ export function presentCaption(c: CaptionRecord): CaptionTrack {
     language: c.language,
     label: c.label,
     vtt: c.vtt,
-    createdAt: new Date(c.createdAt).toISOString(),
-    updatedAt: new Date(c.updatedAt).toISOString(),
+    createdAt: isoTime(c.createdAt),
+    updatedAt: isoTime(c.updatedAt),
     url: `/api/items/${c.itemId}/captions/${c.id}/vtt`,
   };
 }

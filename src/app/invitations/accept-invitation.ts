@@ -111,7 +111,7 @@ export async function acceptInvitation(
           { invitationClaimed: true },
         );
         // Invited while asking to join: the request is done.
-        await closePendingJoinRequest(tx, ws, actor.userId, now);
+        if (claimed.join_request_pending) await closePendingJoinRequest(tx, ws, actor.userId, now);
         notes.push(...(await seatLimitNotes(tx, ws, null, { name: claimed.workspace_name, seats })));
       }
       // The inviter hears of it, while they are still in the workspace.

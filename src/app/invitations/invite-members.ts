@@ -1,5 +1,6 @@
 import type { InviteBody, InviteResult } from '../../contract/invitations.ts';
 import { roleLabels } from '../../contract/roles.ts';
+import { isoTime } from '../../contract/time.ts';
 import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
@@ -93,8 +94,8 @@ export async function inviteMembers(
           actor: actorRef(actor),
           action: 'invitation.resend',
           target: { type: 'invitation', id: live.id, label: email },
-          before: { role: live.role, expiresAt: new Date(live.expires_at).toISOString() },
-          after: { role: input.role, expiresAt: new Date(expiresAt).toISOString() },
+          before: { role: live.role, expiresAt: isoTime(live.expires_at) },
+          after: { role: input.role, expiresAt: isoTime(expiresAt) },
         });
         results.push({ email, outcome: 'invited', invitationId: live.id });
       } else {

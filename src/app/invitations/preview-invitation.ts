@@ -1,4 +1,5 @@
 import type { InvitationPreview } from '../../contract/invitations.ts';
+import { isoTime } from '../../contract/time.ts';
 import type { Db } from '../../data/db.ts';
 import { findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -39,6 +40,6 @@ export async function previewInvitation(
       inv.inviter_name && inv.inviter_email ? { name: inv.inviter_name, email: inv.inviter_email } : null,
     email: inv.email,
     role: inv.role,
-    expiresAt: new Date(inv.expires_at).toISOString(),
+    expiresAt: isoTime(inv.expires_at),
   };
 }

@@ -1,5 +1,6 @@
 import type { Role } from '../../contract/roles.ts';
 import { roleLabels } from '../../contract/roles.ts';
+import { isoTime } from '../../contract/time.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { inTransaction } from '../../data/db.ts';
 import { findInvitation, renewInvitation } from '../../data/invitations.repo.ts';
@@ -46,8 +47,8 @@ export async function resendInvitation(deps: InvitationDeps, actor: WorkspaceAct
           actor: actorRef(actor),
           action: 'invitation.resend',
           target: { type: 'invitation', id: inv.id, label: inv.email },
-          before: { expiresAt: new Date(inv.expires_at).toISOString() },
-          after: { expiresAt: new Date(expiresAt).toISOString() },
+          before: { expiresAt: isoTime(inv.expires_at) },
+          after: { expiresAt: isoTime(expiresAt) },
         },
       ],
       now,
@@ -57,7 +58,7 @@ export async function resendInvitation(deps: InvitationDeps, actor: WorkspaceAct
       email: inv.email,
       role: inv.role as Role,
       status: 'invite_sent' as const,
-      expiresAt: new Date(expiresAt).toISOString(),
+      expiresAt: isoTime(expiresAt),
     };
   });
   deps.mailQueued();

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { InviteLink } from '../../contract/invitations.ts';
 import type { Role } from '../../contract/roles.ts';
+import { isoTime } from '../../contract/time.ts';
 import type { Conn, Db } from '../../data/db.ts';
 import { findJoinTarget, type InviteLinkRow } from '../../data/invite-links.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -71,7 +72,7 @@ export function presentInviteLink(
     token,
     enabled: link.enabled === 1,
     role: link.role as Role,
-    expiresAt: link.expires_at === null ? null : new Date(link.expires_at).toISOString(),
+    expiresAt: link.expires_at === null ? null : isoTime(link.expires_at),
     maxUses: link.max_uses,
     uses: link.uses,
   };

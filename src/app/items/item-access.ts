@@ -1,4 +1,5 @@
 import type { EffectivePermission, Item } from '../../contract/items.ts';
+import { isoTime } from '../../contract/time.ts';
 import { type ItemRecord, type LoadedChain, loadChains } from '../../data/access.repo.ts';
 import type { Conn } from '../../data/db.ts';
 import { abilitiesFor } from '../../domain/access.ts';
@@ -20,8 +21,8 @@ export function presentItem(
     workspacePermission: record.workspacePermission,
     permission,
     abilities: abilitiesFor(permission),
-    createdAt: new Date(record.createdAt).toISOString(),
-    updatedAt: new Date(record.updatedAt).toISOString(),
+    createdAt: isoTime(record.createdAt),
+    updatedAt: isoTime(record.updatedAt),
   };
   // Added, not `...(cond ? { ownerName } : {})`: a spread after properties is V8's slow path, and a
   // listing page presents 50 items.

@@ -1,4 +1,5 @@
 import type { TrashedItem, TrashList } from '../../contract/items.ts';
+import { isoTime } from '../../contract/time.ts';
 import { loadChains } from '../../data/access.repo.ts';
 import type { Db } from '../../data/db.ts';
 import { listTrash as listTrashRows, type TrashedRow } from '../../data/items.repo.ts';
@@ -24,9 +25,9 @@ export function presentTrashed(r: TrashedRow, now: number): TrashedItem {
     parentId: r.parentId,
     ownerId: r.ownerId,
     ownerName: r.ownerName,
-    trashedAt: new Date(trashedAt).toISOString(),
+    trashedAt: isoTime(trashedAt),
     trashedBy: r.trashedBy ? { id: r.trashedBy, name: r.trashedByName ?? 'A former member' } : null,
-    purgeAt: new Date(purgeAt).toISOString(),
+    purgeAt: isoTime(purgeAt),
     daysLeft: Math.max(0, Math.ceil((purgeAt - now) / DAY)),
   };
 }

@@ -1,5 +1,6 @@
 import type { JoinRequest } from '../../contract/join-requests.ts';
 import type { Role } from '../../contract/roles.ts';
+import { isoTime } from '../../contract/time.ts';
 import type { Conn } from '../../data/db.ts';
 import { decideJoinRequest, findJoinRequest, type JoinRequestRow } from '../../data/join-requests.repo.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
@@ -13,8 +14,8 @@ export function presentJoinRequest(row: JoinRequestRow): JoinRequest {
     name: row.name,
     role: row.role as Role,
     status: row.status,
-    createdAt: new Date(row.created_at).toISOString(),
-    expiresAt: new Date(row.expires_at).toISOString(),
+    createdAt: isoTime(row.created_at),
+    expiresAt: isoTime(row.expires_at),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { MemberRow } from '../../contract/members.ts';
 import type { Role } from '../../contract/roles.ts';
+import { isoTime } from '../../contract/time.ts';
 import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
@@ -53,7 +54,7 @@ export async function changeMemberRole(
       name: target.name,
       role: input.role,
       status: 'active',
-      createdAt: new Date(target.created_at).toISOString(),
+      createdAt: isoTime(target.created_at),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type MemberRow, MembersPage } from '../../contract/members.ts';
+import { isoTime } from '../../contract/time.ts';
 import type { Db } from '../../data/db.ts';
 import { findSeatsAndSuperAdmins, listMembersView, type MembersViewRow } from '../../data/members.repo.ts';
 import { notFound } from '../../domain/errors.ts';
@@ -12,7 +13,7 @@ import type { MembersPageCache } from './members-page-cache.ts';
 type ListInput = { q?: string; cursor?: string; limit: number };
 
 function present(row: MembersViewRow, now: number): MemberRow {
-  const createdAt = new Date(row.created_at).toISOString();
+  const createdAt = isoTime(row.created_at);
   switch (row.kind) {
     case 'member':
       return {
@@ -31,7 +32,7 @@ function present(row: MembersViewRow, now: number): MemberRow {
         role: row.role,
         status: 'requested',
         createdAt,
-        expiresAt: new Date(row.expires_at ?? 0).toISOString(),
+        expiresAt: isoTime(row.expires_at ?? 0),
       };
     case 'invitation':
       return {
@@ -41,7 +42,7 @@ function present(row: MembersViewRow, now: number): MemberRow {
         role: row.role,
         status: (row.expires_at ?? 0) > now ? 'invite_sent' : 'invite_expired',
         createdAt,
-        expiresAt: new Date(row.expires_at ?? 0).toISOString(),
+        expiresAt: isoTime(row.expires_at ?? 0),
       };
   }
 }

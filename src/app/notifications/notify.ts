@@ -1,4 +1,5 @@
 import type { Notification, NotificationData, NotificationKind } from '../../contract/notifications.ts';
+import { isoTime } from '../../contract/time.ts';
 import { type Conn, type Db, inTransaction } from '../../data/db.ts';
 import { listSuperAdmins, type SeatsAfterClaim } from '../../data/members.repo.ts';
 import {
@@ -61,7 +62,7 @@ export function presentNotification(row: NotificationRow | NotificationView, now
     workspaceId: row.workspace_id,
     kind: row.kind,
     read: row.read_at !== null,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: isoTime(row.created_at),
     data,
   } as Notification;
 }

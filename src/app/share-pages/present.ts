@@ -1,8 +1,7 @@
 import type { SharePage } from '../../contract/share-pages.ts';
+import { isoTimeOrNull } from '../../contract/time.ts';
 import type { SharePageRecord } from '../../data/share-pages.repo.ts';
 import type { SlugSealer } from '../../infra/slug-sealer.ts';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function presentSharePage(
   p: SharePageRecord,
@@ -16,10 +15,10 @@ export function presentSharePage(
     slug,
     url: published ? `${ctx.publicUrl}/v/${slug}` : null,
     embedUrl: published ? `${ctx.publicUrl}/embed/${slug}` : null,
-    publishedAt: iso(p.publishedAt),
+    publishedAt: isoTimeOrNull(p.publishedAt),
     hasPassword: p.passwordHash !== null,
     allowDownload: p.allowDownload,
-    expiresAt: iso(p.expiresAt),
+    expiresAt: isoTimeOrNull(p.expiresAt),
     expired: published && p.expiresAt !== null && p.expiresAt <= ctx.now,
     views: p.views,
     hasVideo: ctx.hasVideo,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SharePage, UpdateSharePageBody } from '../../contract/share-pages.ts';
+import { isoTimeOrNull } from '../../contract/time.ts';
 import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { inTransaction } from '../../data/db.ts';
 import { findSharePage, saveSharePage } from '../../data/share-pages.repo.ts';
@@ -89,7 +90,7 @@ export async function updateSharePage(
     if (JSON.stringify(settingsBefore) !== JSON.stringify(settingsAfter)) {
       const iso = (s: typeof settingsBefore) => ({
         allowDownload: s.allowDownload,
-        expiresAt: s.expiresAt === null ? null : new Date(s.expiresAt).toISOString(),
+        expiresAt: isoTimeOrNull(s.expiresAt),
       });
       audit.push(entry('share_page.settings', iso(settingsBefore), iso(settingsAfter)));
     }

@@ -1,3 +1,4 @@
+import { isoTime } from '../../contract/time.ts';
 import type { VideoFile } from '../../contract/videos.ts';
 import type { VideoFileRecord } from '../../data/videos.repo.ts';
 
@@ -12,7 +13,7 @@ export function presentVideoFile(f: VideoFileRecord): VideoFile {
     height: f.height,
     filename: f.filename,
     hasPoster: f.posterKey !== null,
-    uploadedAt: new Date(f.createdAt).toISOString(),
+    uploadedAt: isoTime(f.createdAt),
     url: `/api/items/${f.itemId}/file`,
     posterUrl: f.posterKey ? `/api/items/${f.itemId}/poster?v=${f.posterAt ?? 0}` : null,
   };

@@ -1,4 +1,5 @@
 import type { Role } from '../../contract/roles.ts';
+import { isoTime } from '../../contract/time.ts';
 import type { Workspace } from '../../contract/workspaces.ts';
 import type { WorkspaceRow } from '../../data/workspaces.repo.ts';
 
@@ -11,6 +12,6 @@ export function presentWorkspace(row: Omit<WorkspaceRow, 'members_version'>, rol
     seats: row.seat_limit,
     seatsUsed: row.seats_used,
     role,
-    createdAt: new Date(row.created_at).toISOString(),
+    createdAt: isoTime(row.created_at),
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { isoTime } from '../../contract/time.ts';
 import type { Db } from '../../data/db.ts';
 import { findMail, listRecentMail } from '../../data/outbox.repo.ts';
 import { isLoopbackClient } from '../loopback.ts';
@@ -29,7 +30,7 @@ export function devMailboxRoutes(app: FastifyInstance, deps: { db: Db }) {
         subject: m.subject,
         text: m.text_body,
         status: m.status,
-        createdAt: new Date(m.created_at).toISOString(),
+        createdAt: isoTime(m.created_at),
         links: m.text_body.match(/https?:\/\/\S+/g) ?? [],
       })),
     };
