@@ -10,7 +10,7 @@ import {
   keyLookup,
 } from './api-keys.repo.ts';
 import type { Conn } from './db.ts';
-import { reusable } from './reusable-query.ts';
+import { reusable, reusableWithList } from './reusable-query.ts';
 import { asMs } from './sessions.repo.ts';
 
 /** One item as loaded with its chain. */
@@ -353,23 +353,26 @@ export interface ChainGrant {
 }
 
 /** Every grant on the given items, with the grantee's name and current role in the workspace. */
+const grantsOnQuery = reusableWithList((conn: Conn, itemIds: string[], workspaceId: string) =>
+  conn
+    .selectFrom('item_grants as g')
+    .innerJoin('user as u', 'u.id', 'g.user_id')
+    .leftJoin('memberships as m', (j) =>
+      j.onRef('m.user_id', '=', 'g.user_id').onRef('m.workspace_id', '=', 'g.workspace_id'),
+    )
+    .select(['g.item_id', 'g.user_id', 'g.permission', 'u.name', 'u.email', 'm.role'])
+    .where('g.workspace_id', '=', workspaceId)
+    .where('g.item_id', 'in', itemIds)
+    .orderBy('u.name'),
+);
+
 export async function listGrantsOn(
   conn: Conn,
   workspaceId: string,
   itemIds: string[],
 ): Promise<ChainGrant[]> {
   if (itemIds.length === 0) return [];
-  const rows = await conn
-    .selectFrom('item_grants as g')
-    .innerJoin('user as u', 'u.id', 'g.user_id')
-    .leftJoin('memberships as m', (j) =>
-      j.onRef('m.user_id', '=', 'g.user_id').on('m.workspace_id', '=', workspaceId),
-    )
-    .select(['g.item_id', 'g.user_id', 'g.permission', 'u.name', 'u.email', 'm.role'])
-    .where('g.workspace_id', '=', workspaceId)
-    .where('g.item_id', 'in', itemIds)
-    .orderBy('u.name')
-    .execute();
+  const { rows } = await grantsOnQuery(conn, itemIds, workspaceId);
   return rows.map((r) => ({
     itemId: r.item_id,
     userId: r.user_id,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import { PENDING } from './pending.ts';
-import { reusable, rowInserter } from './reusable-query.ts';
+import { reusable, reusableWithList, rowInserter } from './reusable-query.ts';
 import type { InvitationsTable } from './schema.ts';
 
 export type InvitationRow = InvitationsTable;
@@ -15,11 +15,8 @@ export interface Invitees {
   pending: Pick<InvitationRow, 'id' | 'email' | 'role' | 'expires_at'>[];
 }
 
-/** `Invitees` for `emails`, in one query (members and pending invitations, one after the other). */
-export async function findInvitees(conn: Conn, workspaceId: string, emails: string[]): Promise<Invitees> {
-  const out: Invitees = { members: new Set(), pending: [] };
-  if (emails.length === 0) return out;
-  const rows = await conn
+const inviteesQuery = reusableWithList((conn: Conn, emails: string[], workspaceId: string) =>
+  conn
     .selectFrom('memberships')
     .select([
       'email',
@@ -36,8 +33,14 @@ export async function findInvitees(conn: Conn, workspaceId: string, emails: stri
         .where('workspace_id', '=', workspaceId)
         .where('status', '=', PENDING)
         .where('email', 'in', emails),
-    )
-    .execute();
+    ),
+);
+
+/** `Invitees` for `emails`, in one query (members and pending invitations, one after the other). */
+export async function findInvitees(conn: Conn, workspaceId: string, emails: string[]): Promise<Invitees> {
+  const out: Invitees = { members: new Set(), pending: [] };
+  if (emails.length === 0) return out;
+  const { rows } = await inviteesQuery(conn, emails, workspaceId);
   for (const r of rows) {
     if (r.id === null) out.members.add(r.email);
     else
@@ -140,7 +143,9 @@ const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, emai
       ),
       // Whether the caller also asked to join (then accepting closes the request): asked here, so
       // that accepting without one, the usual case, writes no join request.
-      sql<boolean | number>`exists (select 1 from join_requests j where j.workspace_id = invitations.workspace_id and j.user_id = invitations.accepted_by and j.status = ${PENDING})`.as(
+      sql<
+        boolean | number
+      >`exists (select 1 from join_requests j where j.workspace_id = invitations.workspace_id and j.user_id = invitations.accepted_by and j.status = ${PENDING})`.as(
         'join_request_pending',
       ),
     ]),

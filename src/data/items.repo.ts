@@ -15,24 +15,32 @@ export async function insertItem(conn: Conn, row: ItemRow): Promise<void> {
   await conn.insertInto('items').values(row).execute();
 }
 
+type ItemPatch = Partial<
+  Pick<ItemRow, 'title' | 'title_key' | 'parent_id' | 'general_access' | 'workspace_permission' | 'owner_id'>
+>;
+
+/** One compiled update per set of columns changed (a rename, a move, an access change, a transfer). */
+const updateItemQuery = reusableByShape({
+  key: (columns: (keyof ItemPatch)[]) => columns.join(),
+  build:
+    (columns) =>
+    (conn: Conn, workspaceId: string, id: string, now: number, ...values: (string | null)[]) =>
+      conn
+        .updateTable('items')
+        .set({ ...Object.fromEntries(columns.map((c, i) => [c, values[i]])), updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id),
+});
+
 export async function updateItem(
   conn: Conn,
   workspaceId: string,
   id: string,
-  patch: Partial<
-    Pick<
-      ItemRow,
-      'title' | 'title_key' | 'parent_id' | 'general_access' | 'workspace_permission' | 'owner_id'
-    >
-  >,
+  patch: ItemPatch,
   now: number,
 ): Promise<void> {
-  await conn
-    .updateTable('items')
-    .set({ ...patch, updated_at: now })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .execute();
+  const columns = (Object.keys(patch) as (keyof ItemPatch)[]).filter((c) => patch[c] !== undefined).sort();
+  await updateItemQuery(columns)(conn, workspaceId, id, now, ...columns.map((c) => patch[c] ?? null));
 }
 
 /**

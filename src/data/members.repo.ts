@@ -9,7 +9,7 @@ import {
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
 import { PENDING } from './pending.ts';
-import { reusable, reusableByShape } from './reusable-query.ts';
+import { reusable, reusableByShape, reusableWithList } from './reusable-query.ts';
 import type { Database } from './schema.ts';
 import type { WorkspaceRow } from './workspaces.repo.ts';
 
@@ -701,23 +701,29 @@ export async function explainMembersView(
   };
 }
 
-export async function listSuperAdmins(conn: Conn, workspaceId: string) {
-  return conn
+const superAdminsQuery = reusable((conn: Conn, workspaceId: string) =>
+  conn
     .selectFrom('memberships')
     .select(['user_id', 'name', 'email', 'created_at'])
     .where('workspace_id', '=', workspaceId)
-    .where('role', '=', 'super_admin')
+    .where('role', '=', sql.lit('super_admin'))
     .orderBy('created_at')
-    .orderBy('user_id')
-    .execute();
+    .orderBy('user_id'),
+);
+
+export async function listSuperAdmins(conn: Conn, workspaceId: string) {
+  return (await superAdminsQuery(conn, workspaceId)).rows;
 }
 
-export async function listMembersByIds(conn: Conn, workspaceId: string, userIds: string[]) {
-  if (userIds.length === 0) return [];
-  return conn
+const membersByIdsQuery = reusableWithList((conn: Conn, userIds: string[], workspaceId: string) =>
+  conn
     .selectFrom('memberships')
     .select(['user_id', 'name', 'email', 'role'])
     .where('workspace_id', '=', workspaceId)
-    .where('user_id', 'in', userIds)
-    .execute();
+    .where('user_id', 'in', userIds),
+);
+
+export async function listMembersByIds(conn: Conn, workspaceId: string, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  return (await membersByIdsQuery(conn, userIds, workspaceId)).rows;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Conn, type DataSource, directRunner, openSqlite } from './db.ts';
-import { reusable } from './reusable-query.ts';
+import { reusable, reusableWithList } from './reusable-query.ts';
 
 /** Tables outside the product's schema: `t`, and `nowhere`, which is never created. */
 const scratch = (conn: Conn) => conn as unknown as Kysely<{ t: { n: number }; nowhere: { id: string } }>;
@@ -130,6 +130,27 @@ describe('reusable queries on SQLite', () => {
       [1, 10],
       [2, 20],
     ]);
+  });
+
+  it('compiles a list query once per list length, with the fixed arguments in their place', async () => {
+    const lengths: number[] = [];
+    const among = reusableWithList((conn: Conn, list: string[], min: number) => {
+      lengths.push(list.length);
+      return scratch(conn)
+        .selectFrom('t')
+        .select('n')
+        .where(sql<boolean>`cast(n as text) in (${sql.join(list)})`)
+        .where('n', '>', min)
+        .orderBy('n');
+    });
+    await sql`insert into t (n) values (1), (2), (3), (4)`.execute(data.db);
+    const ns = async (list: string[], min: number) => (await among(data.db, list, min)).rows.map((r) => r.n);
+    expect(await ns(['1', '3'], 0)).toEqual([1, 3]);
+    expect(await ns(['2', '4'], 2)).toEqual([4]);
+    expect(await ns(['1', '2', '4'], 1)).toEqual([2, 4]);
+    expect(await ns(['4'], 0)).toEqual([4]);
+    expect(await ns(['1', '4'], 0)).toEqual([1, 4]);
+    expect(lengths).toEqual([2, 3, 1]);
   });
 
   it('fails with a rejected promise, not a synchronous throw', async () => {

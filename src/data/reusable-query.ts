@@ -95,6 +95,31 @@ export function reusableByShape<S, A extends (string | number | null)[], R>(spec
   };
 }
 
+/**
+ * `reusable` for a query with one list of values (an IN list) besides its fixed arguments: one
+ * compiled query per list length, made on first use. For lists of bounded length (a folder chain's
+ * links, at most 64; an invitation call's addresses, at most 100): each length is one more text.
+ */
+export function reusableWithList<F extends (string | number | null)[], R>(
+  build: (conn: Conn, list: string[], ...fixed: F) => Pick<Compilable<R>, 'compile'>,
+  opts: { arrays?: boolean } = {},
+) {
+  const byLength = new Map<number, ReturnType<typeof reusable<(string | number | null)[], R>>>();
+  return (conn: Conn, list: string[], ...fixed: F) => {
+    let run = byLength.get(list.length);
+    if (!run) {
+      const k = fixed.length;
+      run = reusable(
+        (c: Conn, ...args: (string | number | null)[]) =>
+          build(c, args.slice(k) as string[], ...(args.slice(0, k) as F)),
+        opts,
+      );
+      byLength.set(list.length, run);
+    }
+    return run(conn, ...fixed, ...list);
+  };
+}
+
 type RowValue = string | number | null;
 
 /**
