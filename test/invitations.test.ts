@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { INVITATION_TTL_MS } from '../src/domain/members.ts';
+import { claimSeat, insertMembership } from '../src/data/members.repo.ts';
+import { INVITATION_TTL_MS, sortKey } from '../src/domain/members.ts';
 import {
   createWorkspace,
   dialects,
   invitationToken,
   invite,
+  joinAs,
   signUp,
   useAdminWorkspace,
   verifyEmail,
@@ -163,6 +165,62 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     expect(
       (await fx.app.request({ method: 'GET', url: '/api/me', cookie: bea.cookie })).json().workspaces,
     ).toEqual([{ id: fx.ws.id, name: 'Studio', role: 'creator' }]);
+  });
+
+  it('accepted by someone who became a member another way meanwhile: they keep their role and seat; the inviter hears of it only while a member', async () => {
+    // Bea, invited as Creator, became a Viewer another way in the meantime (every way in the
+    // product closes her invitation as it does so: this is the race of the two, made here by hand).
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com'], 'creator');
+    const bea = await signUp(fx.app, { email: 'bea@example.com', name: 'Bea' });
+    await verifyEmail(fx.app, bea.userId);
+    await fx.app.troupe.data.db.transaction().execute(async (tx) => {
+      expect(await claimSeat(tx, fx.ws.id)).toBeTruthy();
+      const who = { workspaceId: fx.ws.id, userId: bea.userId, email: bea.email, name: 'Bea' };
+      const row = { ...who, role: 'viewer' as const, sortKey: sortKey('Bea', bea.email) };
+      await insertMembership(tx, row, fx.app.clock.now(), { invitationClaimed: true });
+    });
+    expect((await members()).seatsUsed).toBe(2);
+    const res = await accept(await invitationToken(fx.app, 'bea@example.com'), bea.cookie);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      workspace: { id: fx.ws.id, name: 'Studio' },
+      role: 'viewer',
+      status: 'active',
+    });
+    const view = await members();
+    expect(view.seatsUsed).toBe(2);
+    expect(view.members.filter((m: { email: string }) => m.email === 'bea@example.com')).toEqual([
+      expect.objectContaining({ status: 'active', role: 'viewer' }),
+    ]);
+    const accepted = async (userId: string) =>
+      (
+        await fx.app.troupe.data.db
+          .selectFrom('notifications')
+          .select('data')
+          .where('user_id', '=', userId)
+          .where('kind', '=', 'invitation_accepted')
+          .execute()
+      ).map((n) => JSON.parse(n.data));
+    expect(await accepted(fx.admin.userId)).toEqual([
+      expect.objectContaining({ member: expect.objectContaining({ id: bea.userId }), role: 'viewer' }),
+    ]);
+
+    // Sam invites Cy, then leaves the workspace before Cy accepts: nobody is told.
+    const sam = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'super_admin', 'Sam');
+    expect((await invite(fx.app, sam.cookie, fx.ws.id, ['cy@example.com'], 'creator')).statusCode).toBe(201);
+    const removed = await fx.app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${fx.ws.id}/members/${sam.userId}`,
+      cookie: fx.admin.cookie,
+    });
+    expect(removed.statusCode, removed.body).toBe(204);
+    const cy = await signUp(fx.app, { email: 'cy@example.com', name: 'Cy' });
+    await verifyEmail(fx.app, cy.userId);
+    const cyAccepts = await accept(await invitationToken(fx.app, 'cy@example.com'), cy.cookie);
+    expect(cyAccepts.statusCode, cyAccepts.body).toBe(200);
+    expect(cyAccepts.json()).toMatchObject({ role: 'creator' });
+    expect(await accepted(sam.userId)).toEqual([]);
+    expect(await accepted(fx.admin.userId)).toHaveLength(2); // Bea, and Sam joining (invited by Ada)
   });
 
   it('refuses another account with 403 email_mismatch, keeping the invitation usable', async () => {

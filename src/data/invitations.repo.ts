@@ -121,8 +121,10 @@ export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
 /**
  * The invitation claim (DESIGN: one place): only a pending, unexpired invitation with this token,
  * for this address, turns `accepted`, once. Run it in the transaction that inserts the membership.
- * Answers the claimed invitation with its workspace's name and whether its new member has a
- * pending join request there, or undefined (then `findInvitationByTokenHash` tells why).
+ * Answers the claimed invitation with what accepting it needs to know of the workspace, read in
+ * the same statement: its name, the new member's role there if they already are one, whether the
+ * inviter still is one, and whether the new member has a pending join request there. Undefined
+ * when nothing was claimed (then `findInvitationByTokenHash` tells why).
  */
 const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, email: string, now: number) =>
   conn
@@ -141,8 +143,14 @@ const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, emai
       sql<string>`(select w.name from workspaces w where w.id = invitations.workspace_id)`.as(
         'workspace_name',
       ),
-      // Whether the caller also asked to join (then accepting closes the request): asked here, so
-      // that accepting without one, the usual case, writes no join request.
+      sql<Role | null>`(select m.role from memberships m where m.workspace_id = invitations.workspace_id and m.user_id = invitations.accepted_by)`.as(
+        'member_role',
+      ),
+      sql<
+        boolean | number
+      >`exists (select 1 from memberships m where m.workspace_id = invitations.workspace_id and m.user_id = invitations.invited_by)`.as(
+        'inviter_is_member',
+      ),
       sql<
         boolean | number
       >`exists (select 1 from join_requests j where j.workspace_id = invitations.workspace_id and j.user_id = invitations.accepted_by and j.status = ${PENDING})`.as(

@@ -4,7 +4,7 @@ import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Conn, type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
-import { claimSeat, findMembershipPair, insertMembership } from '../../data/members.repo.ts';
+import { claimSeat, insertMembership } from '../../data/members.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { sortKey } from '../../domain/members.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
@@ -79,15 +79,10 @@ export async function acceptInvitation(
       const verified =
         !actor.emailVerified && (await markEmailVerified(tx, deps.dialect, actor.userId, claimed.email, now));
       const role = claimed.role as Role;
-      // The caller's membership and the inviter's, in one read (the inviter's is not changed here).
+      // Already a member (joined another way since): the claim's answer has their role.
+      const existing = claimed.member_role;
       const inviter = claimed.invited_by;
-      const [existing, inviterMembership] = await findMembershipPair(
-        tx,
-        ws,
-        actor.userId,
-        inviter ?? actor.userId,
-      );
-      if (!existing) {
+      if (existing === null) {
         const seats = await claimSeat(tx, ws);
         if (!seats) {
           full = ws;
@@ -115,7 +110,7 @@ export async function acceptInvitation(
         notes.push(...(await seatLimitNotes(tx, ws, null, { name: claimed.workspace_name, seats })));
       }
       // The inviter hears of it, while they are still in the workspace.
-      if (inviter && inviter !== actor.userId && inviterMembership) {
+      if (inviter && inviter !== actor.userId && claimed.inviter_is_member) {
         notes.push({
           userId: inviter,
           workspaceId: ws,
@@ -124,7 +119,7 @@ export async function acceptInvitation(
           data: {
             workspace: { id: ws, name: claimed.workspace_name },
             member: { id: actor.userId, name: actor.name, email: actor.email },
-            role: existing ? existing.role : role,
+            role: existing ?? role,
           },
         });
       }
@@ -136,7 +131,7 @@ export async function acceptInvitation(
             actor: actorRef(actor),
             action: 'invitation.accept',
             target: { type: 'invitation', id: claimed.id, label: claimed.email },
-            after: { role: existing ? existing.role : role, ...(verified ? { emailVerified: true } : {}) },
+            after: { role: existing ?? role, ...(verified ? { emailVerified: true } : {}) },
           },
         ],
         now,
@@ -144,7 +139,7 @@ export async function acceptInvitation(
       return {
         result: {
           workspace: { id: ws, name: claimed.workspace_name },
-          role: existing ? existing.role : role,
+          role: existing ?? role,
           status: 'active' as const,
         },
         notes: await writeNotes(tx, notes, now),

@@ -42,13 +42,14 @@ export async function describeAccess(db: Conn, loaded: LoadedChain): Promise<Ite
     reach.push(link);
     if (i > 0 && link.generalAccess === 'only_me') break;
   }
-  const [grants, admins] = await Promise.all([
+  const [grants, admins, ownerInfo] = await Promise.all([
     listGrantsOn(
       db,
       ws,
       reach.map((l) => l.id),
     ),
     listSuperAdmins(db, ws),
+    listMembersByIds(db, ws, [...new Set(reach.map((l) => l.ownerId))]),
   ]);
 
   const people = new Map<string, Person>();
@@ -64,7 +65,6 @@ export async function describeAccess(db: Conn, loaded: LoadedChain): Promise<Ite
       { userId: a.user_id, name: a.name, email: a.email, role: 'super_admin' },
       { kind: 'super_admin', permission: 'edit', folder: null },
     );
-  const ownerInfo = await listMembersByIds(db, ws, [...new Set(reach.map((l) => l.ownerId))]);
 
   const owner = ownerInfo.find((o) => o.user_id === item.ownerId);
   if (owner)
