@@ -336,6 +336,13 @@ interface MembersViewShape {
   search: SearchMode;
   after: boolean;
   membersOnly: boolean;
+  /**
+   * SQLite, `index`: the kinds ('m', 'i', 'r') among the index's hits when they were read before
+   * the page (fewer than PROBE_CAP: `searchMode`) and come as the `match` argument, a JSON array of
+   * `kind:ref`; only the branches of those kinds are in the query. Undefined: the query reads the
+   * hits from the FTS5 index itself (`match` is the phrase).
+   */
+  found?: string;
 }
 
 const isSqlite = (conn: Conn) => conn.getExecutor().adapter instanceof SqliteAdapter;
@@ -356,7 +363,8 @@ const membersViewBuilder =
     conn: Conn,
     workspaceId: string,
     pattern: string,
-    phrase: string,
+    /** The FTS5 phrase, or (`shape.found`) the hits read beforehand, as a JSON array of `kind:ref`. */
+    match: string,
     term: string,
     sortKey: string,
     rowKey: string,
@@ -479,13 +487,20 @@ const membersViewBuilder =
         ? (conn.with(
             (cte) => cte('hits').materialized(),
             (db) =>
-              db
-                .selectFrom('members_search as f')
-                .crossJoin('members_search_rows as k')
-                .select(['k.kind', 'k.ref'])
-                .where(sql<boolean>`${sql.ref('f.members_search')} match ${phrase}`)
-                .whereRef('k.id', '=', 'f.rowid')
-                .where('k.workspace_id', '=', workspaceId),
+              shape.found === undefined
+                ? db
+                    .selectFrom('members_search as f')
+                    .crossJoin('members_search_rows as k')
+                    .select(['k.kind', 'k.ref'])
+                    .where(sql<boolean>`${sql.ref('f.members_search')} match ${match}`)
+                    .whereRef('k.id', '=', 'f.rowid')
+                    .where('k.workspace_id', '=', workspaceId)
+                : db
+                    .selectFrom(sql<{ value: string }>`json_each(${match})`.as('h'))
+                    .select([
+                      sql<string>`substr(h.value, 1, 1)`.as('kind'),
+                      sql<string>`substr(h.value, 3)`.as('ref'),
+                    ]),
           ) as unknown as QueryCreator<Database & { probe: { n: number } }>)
         : (conn as unknown as QueryCreator<Database & { probe: { n: number } }>);
     if (shape.membersOnly) {
@@ -543,12 +558,19 @@ const membersViewBuilder =
       'id',
     );
 
-    // SQLite allows ORDER BY/LIMIT in a compound select only in subqueries: wrap each branch.
-    const union = conn
-      .selectFrom(members.as('a'))
-      .selectAll()
-      .unionAll(conn.selectFrom(invitations.as('b')).selectAll())
-      .unionAll(conn.selectFrom(requests.as('c')).selectAll());
+    // SQLite allows ORDER BY/LIMIT in a compound select only in subqueries: wrap each branch. With
+    // the hits read beforehand, only the branches of the kinds found.
+    const branches = [
+      { kind: 'm', rows: members, as: 'a' },
+      { kind: 'i', rows: invitations, as: 'b' },
+      { kind: 'r', rows: requests, as: 'c' },
+    ]
+      .filter((b) => shape.found === undefined || shape.found.includes(b.kind))
+      // biome-ignore lint/suspicious/noExplicitAny: the three branches have the view's row type
+      .map((b) => conn.selectFrom((b.rows as any).as(b.as)).selectAll());
+    const [first, ...more] = branches;
+    if (!first) throw new Error('members view: a query with no branch');
+    const union = more.reduce((u, b) => u.unionAll(b), first);
     return top.selectFrom(union.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take);
   };
 
@@ -562,29 +584,26 @@ const membersViewBuilder =
  * against 0.53-1.23 ms planned per call (most of that was planning).
  */
 const membersViewQuery = reusableByShape({
-  key: (shape: MembersViewShape) => `${shape.search}${+shape.after}${+shape.membersOnly}`,
+  key: (shape: MembersViewShape) => `${shape.search}${+shape.after}${+shape.membersOnly}${shape.found ?? ''}`,
   build: membersViewBuilder,
 });
 
 /**
- * SQLite: how many of the workspace's searchable rows (members only, or all three kinds) the FTS5
- * trigram index finds for the phrase, counting no further than `cap`.
+ * SQLite: the workspace's searchable rows (members only, or all three kinds) that the FTS5 trigram
+ * index finds for the phrase, as [kind, ref], no more than `cap`.
  */
-const countIndexed = reusable((conn: Conn, phrase: string, workspaceId: string, kinds: string, cap: number) =>
-  conn
-    .selectFrom((db) =>
-      db
-        .selectFrom('members_search as f')
-        .crossJoin('members_search_rows as k')
-        .select('k.id')
-        .where(sql<boolean>`${sql.ref('f.members_search')} match ${phrase}`)
-        .whereRef('k.id', '=', 'f.rowid')
-        .where('k.workspace_id', '=', workspaceId)
-        .where(sql<boolean>`instr(${kinds}, k.kind) > 0`)
-        .limit(cap)
-        .as('hits'),
-    )
-    .select((e) => e.fn.countAll<number>().as('n')),
+const indexHits = reusable(
+  (conn: Conn, phrase: string, workspaceId: string, kinds: string, cap: number) =>
+    conn
+      .selectFrom('members_search as f')
+      .crossJoin('members_search_rows as k')
+      .select(['k.kind', 'k.ref'])
+      .where(sql<boolean>`${sql.ref('f.members_search')} match ${phrase}`)
+      .whereRef('k.id', '=', 'f.rowid')
+      .where('k.workspace_id', '=', workspaceId)
+      .where(sql<boolean>`instr(${kinds}, k.kind) > 0`)
+      .limit(cap),
+  { arrays: true },
 );
 
 /** How many of the next `budget` members in display order (after the cursor) contain the term. */
@@ -614,19 +633,32 @@ const countInWalk = (after: boolean) =>
 const countInWalkFrom = { start: countInWalk(false), after: countInWalk(true) };
 
 /** How this page searches (see SearchMode): decided per term, by asking the index and the walk. */
-async function searchMode(conn: Conn, workspaceId: string, query: MembersViewQuery): Promise<SearchMode> {
-  if (!query.q) return 'none';
-  if ([...query.q].length < MIN_INDEXED_TERM) return 'grams';
-  if (!isSqlite(conn)) return 'auto';
+/**
+ * How the page is read (`SearchMode`). On SQLite, for a term of 3 or more characters, the index's
+ * hits come back too when there are fewer than PROBE_CAP (then the page reads only those rows, and
+ * none at all when there are none).
+ */
+async function searchMode(
+  conn: Conn,
+  workspaceId: string,
+  query: MembersViewQuery,
+): Promise<{ mode: SearchMode; hits?: string[] }> {
+  if (!query.q) return { mode: 'none' };
+  if ([...query.q].length < MIN_INDEXED_TERM) return { mode: 'grams' };
+  if (!isSqlite(conn)) return { mode: 'auto' };
   {
-    const { rows } = await countIndexed(
+    const { rows } = await indexHits(
       conn,
       ftsPhrase(query.q),
       workspaceId,
       query.membersOnly ? 'm' : 'mir',
       PROBE_CAP,
     );
-    if (Number(rows[0]?.n ?? 0) < PROBE_CAP) return 'index';
+    if (rows.length < PROBE_CAP)
+      return {
+        mode: 'index',
+        hits: (rows as unknown as [string, string][]).map(([kind, ref]) => `${kind}:${ref}`),
+      };
   }
   const { rows } = await countInWalkFrom[query.after ? 'after' : 'start'](
     conn,
@@ -636,21 +668,27 @@ async function searchMode(conn: Conn, workspaceId: string, query: MembersViewQue
     query.after?.rowKey ?? '',
     WALK_BUDGET,
   );
-  return Number(rows[0]?.n ?? 0) > query.limit ? 'filter' : 'index';
+  return { mode: Number(rows[0]?.n ?? 0) > query.limit ? 'filter' : 'index' };
 }
 
-/** The shape of the query for this page and its arguments. */
+/**
+ * The shape of the query for this page and its arguments; null when the page is known to be empty
+ * without one (the index found no row for the term).
+ */
 async function membersViewPlan(conn: Conn, workspaceId: string, query: MembersViewQuery) {
+  const { mode, hits } = await searchMode(conn, workspaceId, query);
+  if (hits?.length === 0) return null;
   const shape: MembersViewShape = {
-    search: await searchMode(conn, workspaceId, query),
+    search: mode,
     after: query.after !== null,
     membersOnly: query.membersOnly,
+    found: hits && ['m', 'i', 'r'].filter((k) => hits.some((h) => h.startsWith(`${k}:`))).join(''),
   };
   const args: Parameters<ReturnType<typeof membersViewBuilder>> = [
     conn,
     workspaceId,
     query.q ? likePattern(query.q) : '',
-    query.q ? ftsPhrase(query.q) : '',
+    hits ? JSON.stringify(hits) : query.q ? ftsPhrase(query.q) : '',
     query.q ?? '',
     query.after?.sortKey ?? '',
     query.after?.rowKey ?? '',
@@ -673,8 +711,9 @@ export async function listMembersView(
   workspaceId: string,
   query: MembersViewQuery,
 ): Promise<MembersViewRow[]> {
-  const { shape, args } = await membersViewPlan(conn, workspaceId, query);
-  const { rows } = await membersViewQuery(shape)(...args);
+  const plan = await membersViewPlan(conn, workspaceId, query);
+  if (!plan) return [];
+  const { rows } = await membersViewQuery(plan.shape)(...plan.args);
   return rows as MembersViewRow[];
 }
 
@@ -690,7 +729,9 @@ export async function explainMembersView(
   query: MembersViewQuery,
   opts: { generic?: boolean } = {},
 ): Promise<{ search: SearchMode; plan: string[] }> {
-  const { shape, args } = await membersViewPlan(conn, workspaceId, query);
+  const plan = await membersViewPlan(conn, workspaceId, query);
+  if (!plan) return { search: 'index', plan: ['none: the index found no row for the term'] };
+  const { shape, args } = plan;
   const compiled = membersViewBuilder(shape)(...args).compile();
   const sqlite = isSqlite(conn);
   const explain = CompiledQuery.raw(
