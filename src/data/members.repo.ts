@@ -355,7 +355,8 @@ const isSqlite = (conn: Conn) => conn.getExecutor().adapter instanceof SqliteAda
  * `index` shape on PostgreSQL the selection is a subquery with `OFFSET 0`, which the planner may
  * not merge into the ordered outer query: it then plans "every row that contains the term" (the
  * trigram index) rather than "walk the sort index until the page is full". On SQLite the `index`
- * shape takes the ids from the FTS5 table and fetches each row by primary key.
+ * shape takes the ids from the FTS5 table (or from the hits read just before: `found`) and fetches
+ * each row by primary key.
  */
 const membersViewBuilder =
   (shape: MembersViewShape) =>
