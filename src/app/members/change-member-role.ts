@@ -31,8 +31,12 @@ export async function changeMemberRole(
         assertKeepsASuperAdmin(await countSuperAdmins(tx, ws), target.role, input.role);
       }
       await updateMembershipRole(tx, ws, input.userId, input.role);
-      // A key acts with its owner's current role; below Developer it dies for good (no revival on re-promotion).
-      if (!can(input.role, 'api:access')) await revokeApiKeysOfUser(tx, ws, input.userId, now);
+      // A key acts with its owner's current role; below Developer it dies for good (no revival on
+      // re-promotion). Only a member who had API access can have live keys: between Creator and
+      // Viewer there is nothing to revoke (and a stray key could not act: its owner's role is
+      // checked on every use).
+      if (can(target.role, 'api:access') && !can(input.role, 'api:access'))
+        await revokeApiKeysOfUser(tx, ws, input.userId, now);
       await insertAuditEvents(
         tx,
         [
