@@ -348,6 +348,20 @@ interface MembersViewShape {
 const isSqlite = (conn: Conn) => conn.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
+ * SQLite: the workspace's rows (all three kinds) whose indexed text the FTS5 trigram index finds
+ * for the phrase, as (kind, ref): read alone before a page (`indexHits`) or as the page query's
+ * `hits` CTE.
+ */
+const ftsHits = (db: QueryCreator<Database>, phrase: string, workspaceId: string) =>
+  db
+    .selectFrom('members_search as f')
+    .crossJoin('members_search_rows as k')
+    .select(['k.kind', 'k.ref'])
+    .where(sql<boolean>`${sql.ref('f.members_search')} match ${phrase}`)
+    .whereRef('k.id', '=', 'f.rowid')
+    .where('k.workspace_id', '=', workspaceId);
+
+/**
  * The members view query of one shape. Every value is an argument (but `status = 'pending'`, part
  * of the text for the partial indexes: pending.ts).
  *
@@ -489,13 +503,7 @@ const membersViewBuilder =
             (cte) => cte('hits').materialized(),
             (db) =>
               shape.found === undefined
-                ? db
-                    .selectFrom('members_search as f')
-                    .crossJoin('members_search_rows as k')
-                    .select(['k.kind', 'k.ref'])
-                    .where(sql<boolean>`${sql.ref('f.members_search')} match ${match}`)
-                    .whereRef('k.id', '=', 'f.rowid')
-                    .where('k.workspace_id', '=', workspaceId)
+                ? ftsHits(db, match, workspaceId)
                 : db
                     .selectFrom(sql<{ value: string }>`json_each(${match})`.as('h'))
                     .select([
@@ -595,15 +603,7 @@ const membersViewQuery = reusableByShape({
  */
 const indexHits = reusable(
   (conn: Conn, phrase: string, workspaceId: string, kinds: string, cap: number) =>
-    conn
-      .selectFrom('members_search as f')
-      .crossJoin('members_search_rows as k')
-      .select(['k.kind', 'k.ref'])
-      .where(sql<boolean>`${sql.ref('f.members_search')} match ${phrase}`)
-      .whereRef('k.id', '=', 'f.rowid')
-      .where('k.workspace_id', '=', workspaceId)
-      .where(sql<boolean>`instr(${kinds}, k.kind) > 0`)
-      .limit(cap),
+    ftsHits(conn, phrase, workspaceId).where(sql<boolean>`instr(${kinds}, k.kind) > 0`).limit(cap),
   { arrays: true },
 );
 
@@ -633,7 +633,6 @@ const countInWalk = (after: boolean) =>
   );
 const countInWalkFrom = { start: countInWalk(false), after: countInWalk(true) };
 
-/** How this page searches (see SearchMode): decided per term, by asking the index and the walk. */
 /**
  * How the page is read (`SearchMode`). On SQLite, for a term of 3 or more characters, the index's
  * hits come back too when there are fewer than PROBE_CAP (then the page reads only those rows, and

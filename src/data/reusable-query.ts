@@ -8,8 +8,6 @@ import type { Database } from './schema.ts';
  * planning it than executing it. So each is compiled once per database (its Kysely dialect adapter,
  * which its transactions share: a query inside transactions is compiled once too), with sentinels
  * where the arguments go, then run with the real arguments (on PostgreSQL as a named prepared statement).
- * `prepared: false` keeps the compiled SQL but sends it unnamed on PostgreSQL, planned for each
- * call's values (for queries whose best plan depends on them).
  * On SQLite, when no query or transaction holds the connection, the statement runs at once
  * (better-sqlite3 is synchronous) instead of through Kysely's connection queue: the same statement,
  * the same connection, a few promises fewer on every request.
@@ -23,7 +21,7 @@ import type { Database } from './schema.ts';
  */
 export function reusable<A extends (string | number | null)[], R>(
   build: (conn: Conn, ...args: A) => Pick<Compilable<R>, 'compile'>,
-  opts: { prepared?: boolean; arrays?: boolean } = {},
+  opts: { arrays?: boolean } = {},
 ) {
   const arrays = opts.arrays === true;
   /**
@@ -39,7 +37,7 @@ export function reusable<A extends (string | number | null)[], R>(
       const query = build(conn, ...(sentinels as A)).compile();
       const slots = query.parameters.map((p) => sentinels.indexOf(p as string));
       if (slots.some((i) => i < 0)) throw new Error('reusable query: every parameter must be an argument');
-      if (opts.prepared !== false) runsPrepared(query.sql);
+      runsPrepared(query.sql);
       if (arrays) runsAsArrays(query.sql);
       entry = { query, slots };
       compiled.set(adapter, entry);
@@ -75,12 +73,11 @@ function asArrays<R>(result: QueryResult<R>): QueryResult<R> {
 /**
  * `reusable` for a query with optional parts: one compiled query per shape (which parts it has),
  * made on first use. `key` names a shape (shapes with equal keys must build the same SQL);
- * `prepared` is `reusable`'s option, per shape; `arrays` is `reusable`'s option, for every shape.
+ * `arrays` is `reusable`'s option, for every shape.
  */
 export function reusableByShape<S, A extends (string | number | null)[], R>(spec: {
   key: (shape: S) => string;
   build: (shape: S) => (conn: Conn, ...args: A) => Pick<Compilable<R>, 'compile'>;
-  prepared?: (shape: S) => boolean;
   arrays?: boolean;
 }) {
   const byKey = new Map<string, ReturnType<typeof reusable<A, R>>>();
@@ -88,7 +85,7 @@ export function reusableByShape<S, A extends (string | number | null)[], R>(spec
     const key = spec.key(shape);
     let run = byKey.get(key);
     if (!run) {
-      run = reusable(spec.build(shape), { prepared: spec.prepared?.(shape) ?? true, arrays: spec.arrays });
+      run = reusable(spec.build(shape), { arrays: spec.arrays });
       byKey.set(key, run);
     }
     return run;
