@@ -2,13 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
 import type { Role } from '../contract/roles.ts';
 import type { ChainLink } from '../domain/access.ts';
-import {
-  type ApiKeyFacts,
-  type ApiKeyLookupRow,
-  apiKeyFactsOf,
-  KEY_COLUMNS,
-  keyLookup,
-} from './api-keys.repo.ts';
+import { type ApiKeyFacts, apiKeyFactsOf, KEY_COLUMNS, keyLookup } from './api-keys.repo.ts';
 import type { Conn } from './db.ts';
 import { reusable, reusableWithList } from './reusable-query.ts';
 import { asMs } from './sessions.repo.ts';
@@ -173,45 +167,26 @@ export interface SessionCaller {
   expiresAt: number;
 }
 
-interface SessionChainRow {
-  /** The caller's columns: on the first row only. */
-  user_id: string | null;
-  expires_at: Date | string | number | null;
-  /** null when the item does not exist. */
-  id: string | null;
-  title: string;
-  owner_id: string;
-  general_access: string;
-  workspace_permission: string;
-  grant_permission: string | null;
-  /** The item's own columns and the caller's role: on the first row only. */
-  workspace_id: string;
-  kind: string;
-  parent_id: string | null;
-  created_at: number | string;
-  updated_at: number | string;
-  trashed_at: number | string | null;
-  trash_root_id: string | null;
-  member_role: string | null;
-}
-
 /**
- * The hottest read (`GET /api/items/:id` with a session cookie) in one round trip: the session by
- * its token (its user exists: sessions go with their user), the caller's role in the item's
- * workspace, and the item's access facts for them. The walk up the folders carries each folder's
- * columns (one index lookup per level), stops at the nearest only_me folder (nothing above it
- * counts: domain/access.ts), and only the links that can change the caller's permission come
- * back: the item itself, and the folders the caller owns, has a grant on, or that are
- * workspace-wide, only_me or in the trash. A `selected` folder that is not theirs and not shared with them adds
- * nothing to `effectivePermission` (test/access-property.test.ts holds this to SPEC §5).
- * No session: no row. No such item: one row with the caller and no item.
+ * The hottest read (`GET /api/items/:id`) in one round trip: the caller (a session by its token, or
+ * an API key with its owner), the caller's role in the item's workspace, and the item's access
+ * facts for them. The walk up the folders carries each folder's columns (one index lookup per
+ * level), stops at the nearest only_me folder (nothing above it counts: domain/access.ts), and
+ * only the links that can change the caller's permission come back: the item itself, and the
+ * folders the caller owns, has a grant on, or that are workspace-wide, only_me or in the trash. A
+ * `selected` folder that is not theirs and not shared with them adds nothing to
+ * `effectivePermission` (test/access-property.test.ts holds this to SPEC §5). Rows come as arrays
+ * (`reusable`'s `arrays`: on SQLite building each row's object cost more than the walk, 15-17 ->
+ * 11 µs a call in a tight loop, 2026-12-04), in `CHAIN_AT`'s order; the caller's and the item's
+ * own columns on the item's row only. No caller: no row. No such item: one row with the caller
+ * and no item.
+ * (Joining the item and its folder directly and walking only above them saved SQLite another 1-2
+ * µs, but cost PostgreSQL 10-40 µs on the benchmark's small `items` table, read by sequential scans
+ * under the prepared statement's generic plan: not done.)
  */
-/**
- * The SQL of an item's chain read with its caller (`sessionChain`, `keyChain`): `caller` is a CTE of
- * at most one row with a `user_id` column, in parentheses (as Kysely writes a select query embedded
- * in SQL); `callerColumns` of it come back on the first row.
- */
-function chainWithCaller<R>(caller: RawBuilder<unknown>, callerColumns: string[], itemId: string) {
+function chainWithCaller(caller: RawBuilder<unknown>, callerColumns: readonly string[], itemId: string) {
+  // `caller` is a CTE of at most one row with a `user_id` column, in parentheses (as Kysely writes
+  // a select query embedded in SQL).
   const cols = [
     'id',
     'workspace_id',
@@ -236,9 +211,8 @@ function chainWithCaller<R>(caller: RawBuilder<unknown>, callerColumns: string[]
     '(SELECT g.permission FROM item_grants g WHERE g.item_id = c.id AND g.user_id = caller.user_id)',
   );
   /** Repeating these on every link would only cost parsing. */
-  const firstRowOnly = (expr: string, as: string) =>
-    sql.raw(`CASE WHEN c.depth > 0 THEN NULL ELSE ${expr} END AS ${as}`);
-  return sql<R>`
+  const firstRowOnly = (expr: string) => sql.raw(`CASE WHEN c.depth > 0 THEN NULL ELSE ${expr} END`);
+  return sql<unknown[]>`
     WITH RECURSIVE
       caller AS ${caller},
       chain(depth, ${list('')}) AS (
@@ -248,49 +222,62 @@ function chainWithCaller<R>(caller: RawBuilder<unknown>, callerColumns: string[]
         FROM items i JOIN chain c ON i.id = c.parent_id
         WHERE c.general_access <> 'only_me' AND c.depth < ${sql.lit(MAX_DEPTH)}
       )
-    SELECT ${sql.join(callerColumns.map((col) => firstRowOnly(`caller.${col}`, col)))},
-           c.id, c.title, c.owner_id, c.general_access, c.workspace_permission, c.trashed_at,
-           ${grant} AS grant_permission,
+    SELECT c.depth, c.id, c.title, c.owner_id, c.general_access, c.workspace_permission, c.trashed_at,
+           ${grant},
            ${sql.join(
              ['workspace_id', 'kind', 'parent_id', 'created_at', 'updated_at', 'trash_root_id'].map((col) =>
-               firstRowOnly(`c.${col}`, col),
+               firstRowOnly(`c.${col}`),
              ),
            )},
            CASE WHEN c.depth = 0 THEN
              (SELECT m.role FROM memberships m
               WHERE m.workspace_id = c.workspace_id AND m.user_id = caller.user_id)
-           END AS member_role
+           END,
+           ${sql.join(callerColumns.map((col) => firstRowOnly(`caller.${col}`)))}
     FROM caller
     LEFT JOIN chain c ON 1 = 1
     WHERE c.depth IS NULL OR c.depth = 0 OR c.general_access <> 'selected'
-       OR c.owner_id = caller.user_id OR ${grant} IS NOT NULL OR c.trashed_at IS NOT NULL
-    ORDER BY c.depth`;
+       OR c.owner_id = caller.user_id OR ${grant} IS NOT NULL OR c.trashed_at IS NOT NULL`;
 }
 
-const sessionChain = reusable((conn: Conn, token: string, itemId: string) => {
-  const raw = chainWithCaller<SessionChainRow>(
-    sql`(SELECT s."userId" AS user_id, s."expiresAt" AS expires_at FROM session s WHERE s.token = ${token})`,
-    ['user_id', 'expires_at'],
-    itemId,
-  );
-  return { compile: () => raw.compile(conn) };
-});
+/** Where each value sits in a row of `chainWithCaller` (its rows are arrays). */
+const CHAIN_AT = {
+  depth: 0,
+  /** The link: id, title, owner, access, workspace permission, trashed, the caller's grant. */
+  link: { id: 1, title: 2, owner: 3, access: 4, workspacePermission: 5, trashed: 6, grant: 7 },
+  /** The item's own columns and the caller's role: on the item's row only. */
+  item: { workspaceId: 8, kind: 9, parentId: 10, createdAt: 11, updatedAt: 12, trashRootId: 13, role: 14 },
+  /** The caller's columns (`callerColumns`): on the item's row only. */
+  caller: 15,
+} as const;
 
-type KeyChainRow = Omit<SessionChainRow, 'expires_at' | 'user_id'> &
-  Omit<ApiKeyLookupRow, 'key_id'> & { key_id: string | null };
+const sessionChain = reusable(
+  (conn: Conn, token: string, itemId: string) => {
+    const raw = chainWithCaller(
+      sql`(SELECT s."userId" AS user_id, s."expiresAt" AS expires_at FROM session s WHERE s.token = ${token})`,
+      ['user_id', 'expires_at'],
+      itemId,
+    );
+    return { compile: () => raw.compile(conn) };
+  },
+  { arrays: true },
+);
 
 /**
  * `GET /api/items/:id` with an API key in one round trip, as `sessionChain` does for a session:
  * the key as api-keys.repo.ts `keyLookup` reads it (the same query, embedded as the caller), and
  * the item's chain for the key's owner.
  */
-const keyChain = reusable((conn: Conn, keyHash: string, itemId: string) => {
-  const raw = chainWithCaller<KeyChainRow>(sql`${keyLookup(conn, keyHash)}`, KEY_COLUMNS, itemId);
-  return { compile: () => raw.compile(conn) };
-});
+const keyChain = reusable(
+  (conn: Conn, keyHash: string, itemId: string) => {
+    const raw = chainWithCaller(sql`${keyLookup(conn, keyHash)}`, KEY_COLUMNS, itemId);
+    return { compile: () => raw.compile(conn) };
+  },
+  { arrays: true },
+);
 
 /**
- * The session's caller and the item's access facts for them, in one query (see `sessionChain`):
+ * The session's caller and the item's access facts for them, in one query (see `chainWithCaller`):
  * null when there is no such session (expiry is the caller's to check); `facts` null when there is
  * no such item. `facts.chain` holds the item and only the folders that bear on its permission.
  */
@@ -299,48 +286,79 @@ export async function loadChainWithSession(
   token: string,
   itemId: string,
 ): Promise<{ caller: SessionCaller; facts: ItemFacts | null } | null> {
-  const { rows } = await sessionChain(conn, token, itemId);
+  const rows = byDepth((await sessionChain(conn, token, itemId)).rows as unknown[][]);
   const first = rows[0];
-  if (!first || first.user_id === null) return null;
+  if (!first) return null;
   const caller: SessionCaller = {
-    userId: first.user_id,
-    expiresAt: asMs(first.expires_at as Date | string | number),
+    userId: first[CHAIN_AT.caller] as string,
+    expiresAt: asMs(first[CHAIN_AT.caller + 1] as Date | string | number),
   };
   return { caller, facts: factsOf(rows) };
 }
 
-/** The item's chain links and record from a caller-chain query's rows (the first row is the item). */
-function factsOf(rows: (SessionChainRow | KeyChainRow)[]): ItemFacts | null {
-  const first = rows[0];
-  if (!first || first.id === null) return null;
-  const chain: ChainLink[] = rows.map((r) => ({
-    id: r.id as string,
-    title: r.title,
-    ownerId: r.owner_id,
-    generalAccess: r.general_access as GeneralAccess,
-    workspacePermission: r.workspace_permission as Permission,
-    grant: (r.grant_permission as Permission | null) ?? null,
-    trashed: r.trashed_at !== null,
-  }));
-  const item = toItemRecord(first as SessionChainRow & { id: string });
-  return { item, chain, role: (first.member_role as Role | null) ?? null };
+/** The link of a `chainWithCaller` row. */
+function linkOf(v: unknown[]): ChainLink {
+  const L = CHAIN_AT.link;
+  return {
+    id: v[L.id] as string,
+    title: v[L.title] as string,
+    ownerId: v[L.owner] as string,
+    generalAccess: v[L.access] as GeneralAccess,
+    workspacePermission: v[L.workspacePermission] as Permission,
+    trashed: v[L.trashed] !== null,
+    grant: (v[L.grant] as Permission | null) ?? null,
+  };
+}
+
+/** A `chainWithCaller` query's rows nearest first (its SQL has no ORDER BY: one sort less). */
+function byDepth(rows: unknown[][]): unknown[][] {
+  for (let i = 1; i < rows.length; i++) {
+    if ((rows[i - 1]?.[CHAIN_AT.depth] as number) > (rows[i]?.[CHAIN_AT.depth] as number)) {
+      return rows.slice().sort((a, b) => (a[CHAIN_AT.depth] as number) - (b[CHAIN_AT.depth] as number));
+    }
+  }
+  return rows;
+}
+
+/** The item's chain (nearest first) and record from a `chainWithCaller` query's rows, `byDepth`. */
+function factsOf(rows: unknown[][]): ItemFacts | null {
+  const first = rows[0] as unknown[];
+  if (first[CHAIN_AT.link.id] === null) return null;
+  const I = CHAIN_AT.item;
+  const trashedAt = first[CHAIN_AT.link.trashed] as number | string | null;
+  const item: ItemRecord = {
+    id: first[CHAIN_AT.link.id] as string,
+    workspaceId: first[I.workspaceId] as string,
+    kind: first[I.kind] as ItemKind,
+    title: first[CHAIN_AT.link.title] as string,
+    parentId: first[I.parentId] as string | null,
+    ownerId: first[CHAIN_AT.link.owner] as string,
+    generalAccess: first[CHAIN_AT.link.access] as GeneralAccess,
+    workspacePermission: first[CHAIN_AT.link.workspacePermission] as Permission,
+    createdAt: Number(first[I.createdAt]),
+    updatedAt: Number(first[I.updatedAt]),
+    trashedAt: trashedAt === null ? null : Number(trashedAt),
+    trashedBy: null,
+    trashRootId: (first[I.trashRootId] as string | null) ?? null,
+  };
+  const chain = rows.map(linkOf);
+  return { item, chain, role: (first[I.role] as Role | null) ?? null };
 }
 
 /**
  * The API key (as `findApiKeyByHash` reads it) and the item's access facts for its owner, in one
- * query (see `keyChain`): null when there is no such key (whether it may act is the caller's to
- * decide); `facts` null when there is no such item.
+ * query (see `chainWithCaller`): null when there is no such key (whether it may act is the caller's
+ * to decide); `facts` null when there is no such item.
  */
 export async function loadChainWithApiKey(
   conn: Conn,
   keyHash: string,
   itemId: string,
 ): Promise<{ key: ApiKeyFacts; facts: ItemFacts | null } | null> {
-  const { rows } = await keyChain(conn, keyHash, itemId);
+  const rows = byDepth((await keyChain(conn, keyHash, itemId)).rows as unknown[][]);
   const first = rows[0];
-  if (!first || first.key_id === null) return null;
-  const key = apiKeyFactsOf(first as ApiKeyLookupRow);
-  return { key, facts: factsOf(rows) };
+  if (!first) return null;
+  return { key: apiKeyFactsOf(first, CHAIN_AT.caller), facts: factsOf(rows) };
 }
 
 export interface ChainGrant {

@@ -111,7 +111,7 @@ export const keyLookup = (conn: Conn, keyHash: string) =>
 /** The columns of `keyLookup`, as a row of it (or the first row of `keyChain`) holds them. */
 export type ApiKeyLookupRow = InferResult<ReturnType<typeof keyLookup>>[number];
 
-/** `keyLookup`'s columns by name, for a query that embeds it (access.repo.ts `keyChain`). */
+/** `keyLookup`'s columns in its select's order (`apiKeyFactsOf` reads them by position), for a query that embeds it (access.repo.ts `keyChain`). */
 export const KEY_COLUMNS: (keyof ApiKeyLookupRow)[] = [
   'user_id',
   'key_id',
@@ -127,28 +127,31 @@ export const KEY_COLUMNS: (keyof ApiKeyLookupRow)[] = [
   'key_role',
 ];
 
-const apiKeyQuery = reusable(keyLookup);
+const apiKeyQuery = reusable(keyLookup, { arrays: true });
 
 /** One indexed lookup per request: the key by its hash, its owner, and the owner's current membership. */
 export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<ApiKeyFacts | null> {
-  const row = (await apiKeyQuery(conn, keyHash)).rows[0];
-  return row ? apiKeyFactsOf(row) : null;
+  const row = (await apiKeyQuery(conn, keyHash)).rows[0] as unknown[] | undefined;
+  return row ? apiKeyFactsOf(row, 0) : null;
 }
 
-export function apiKeyFactsOf(row: ApiKeyLookupRow): ApiKeyFacts {
+/** The key's facts from a row read as an array, its `KEY_COLUMNS` from `at` on. */
+export function apiKeyFactsOf(v: unknown[], at: number): ApiKeyFacts {
+  const r = v as ApiKeyLookupRow[keyof ApiKeyLookupRow][];
+  const verified = r[at + 8];
   return {
-    keyId: row.key_id,
-    workspaceId: row.key_workspace_id,
-    userId: row.user_id,
-    email: row.key_email,
-    name: row.key_name,
-    emailVerified: row.key_email_verified === true || row.key_email_verified === 1,
-    expiresAt: row.key_expires_at,
-    revokedAt: row.key_revoked_at,
-    lastUsedAt: row.key_last_used_at,
-    role: (row.key_role ?? null) as Role | null,
-    workspaceName: row.key_workspace_name,
-    membersVersion: row.key_members_version,
+    userId: r[at] as string,
+    keyId: r[at + 1] as string,
+    workspaceId: r[at + 2] as string,
+    expiresAt: r[at + 3] as ApiKeyLookupRow['key_expires_at'],
+    revokedAt: r[at + 4] as ApiKeyLookupRow['key_revoked_at'],
+    lastUsedAt: r[at + 5] as ApiKeyLookupRow['key_last_used_at'],
+    email: r[at + 6] as string,
+    name: r[at + 7] as string,
+    emailVerified: verified === true || verified === 1,
+    workspaceName: r[at + 9] as string,
+    membersVersion: r[at + 10] as ApiKeyLookupRow['key_members_version'],
+    role: (r[at + 11] ?? null) as Role | null,
   };
 }
 
