@@ -599,11 +599,15 @@ const membersViewQuery = reusableByShape({
 
 /**
  * SQLite: the workspace's searchable rows (members only, or all three kinds) that the FTS5 trigram
- * index finds for the phrase, as [kind, ref], no more than `cap`.
+ * index finds for the phrase, as [kind, ref], no more than PROBE_CAP. The cap is written into the
+ * SQL, not bound: with `LIMIT ?` the same query took 36 µs instead of 18 for a term nobody has
+ * (2,000 three-letter terms against 10,000 members, in process, 2026-12-04).
  */
 const indexHits = reusable(
-  (conn: Conn, phrase: string, workspaceId: string, kinds: string, cap: number) =>
-    ftsHits(conn, phrase, workspaceId).where(sql<boolean>`instr(${kinds}, k.kind) > 0`).limit(cap),
+  (conn: Conn, phrase: string, workspaceId: string, kinds: string) =>
+    ftsHits(conn, phrase, workspaceId)
+      .where(sql<boolean>`instr(${kinds}, k.kind) > 0`)
+      .limit(sql.lit(PROBE_CAP)),
   { arrays: true },
 );
 
@@ -652,7 +656,6 @@ async function searchMode(
       ftsPhrase(query.q),
       workspaceId,
       query.membersOnly ? 'm' : 'mir',
-      PROBE_CAP,
     );
     if (rows.length < PROBE_CAP)
       return {
