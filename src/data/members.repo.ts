@@ -651,12 +651,7 @@ async function searchMode(
   if ([...query.q].length < MIN_INDEXED_TERM) return { mode: 'grams' };
   if (!isSqlite(conn)) return { mode: 'auto' };
   {
-    const { rows } = await indexHits(
-      conn,
-      ftsPhrase(query.q),
-      workspaceId,
-      query.membersOnly ? 'm' : 'mir',
-    );
+    const { rows } = await indexHits(conn, ftsPhrase(query.q), workspaceId, query.membersOnly ? 'm' : 'mir');
     if (rows.length < PROBE_CAP)
       return {
         mode: 'index',
