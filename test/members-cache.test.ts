@@ -154,12 +154,23 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
       .execute();
     expect(byEmail(await step(), carol.email)?.status).toBe('requested');
 
+    // The seats and Super Admin count (kept per members version: MembersPageCache.summary) follow too.
+    expect(
+      (
+        await req('PATCH', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie, {
+          role: 'super_admin',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await step()).superAdmins).toBe(2);
+
     expect(
       (await req('DELETE', `/api/workspaces/${fx.ws.id}/members/${bob.userId}`, fx.admin.cookie)).statusCode,
     ).toBe(204);
     p = await step();
     expect(byEmail(p, bob.email)).toBeUndefined();
     expect(p.seatsUsed).toBe(1);
+    expect(p.superAdmins).toBe(1);
 
     // Each change moved the version on.
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1] as number);

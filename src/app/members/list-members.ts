@@ -72,7 +72,7 @@ export async function listMembersJson(
         ].join('\u0000');
   const hit = key === null ? undefined : deps.pages.get(key, deps.clock.now());
   if (hit !== undefined) return hit;
-  const { page, validUntil } = await buildPage(deps, actor.workspaceId, membersOnly, input);
+  const { page, validUntil } = await buildPage(deps, actor, membersOnly, input);
   const body = JSON.stringify(z.encode(MembersPage, page));
   if (key !== null) deps.pages.set(key, body, validUntil);
   return body;
@@ -80,13 +80,15 @@ export async function listMembersJson(
 
 /** One page, and until when it stays exact without a change (the first expiry of an invitation or request on it). */
 async function buildPage(
-  deps: { db: Db; clock: Clock },
-  workspaceId: string,
+  deps: { db: Db; clock: Clock; pages: MembersPageCache },
+  actor: WorkspaceActor,
   membersOnly: boolean,
   input: ListInput,
 ): Promise<{ page: MembersPage; validUntil: number }> {
+  const { workspaceId, membersVersion } = actor;
   const after = input.cursor ? decodeCursor(input.cursor, 2) : null;
   const now = deps.clock.now();
+  const kept = membersVersion === null ? undefined : deps.pages.summary(workspaceId, membersVersion);
   const [rows, ws] = await Promise.all([
     listMembersView(deps.db, workspaceId, {
       q: input.q ? input.q.toLowerCase() : null,
@@ -95,9 +97,10 @@ async function buildPage(
       membersOnly,
       now,
     }),
-    findSeatsAndSuperAdmins(deps.db, workspaceId),
+    kept ?? findSeatsAndSuperAdmins(deps.db, workspaceId),
   ]);
   if (!ws) throw notFound('Workspace');
+  if (!kept && membersVersion !== null) deps.pages.setSummary(workspaceId, membersVersion, ws);
   const rowsOnPage = rows.slice(0, input.limit);
   const last = rowsOnPage[rowsOnPage.length - 1];
   // Time changes the page at the first expiry on it: an invitation turns expired, a request lapses.

@@ -26,4 +26,15 @@ describe('MembersPageCache', () => {
     cache.set('k', '{}', Number.POSITIVE_INFINITY);
     expect(cache.get('k', 0)).toBeUndefined();
   });
+
+  it('keeps a workspace summary per members version only', () => {
+    const cache = new MembersPageCache(1024);
+    cache.setSummary('w1', 7, { seatLimit: 5, seatsUsed: 2, superAdmins: 1 });
+    expect(cache.summary('w1', 7)).toEqual({ seatLimit: 5, seatsUsed: 2, superAdmins: 1 });
+    expect(cache.summary('w1', 8)).toBeUndefined(); // a seat, role or membership changed since
+    expect(cache.summary('w2', 7)).toBeUndefined();
+    const off = new MembersPageCache(0);
+    off.setSummary('w1', 7, { seatLimit: 5, seatsUsed: 2, superAdmins: 1 });
+    expect(off.summary('w1', 7)).toBeUndefined();
+  });
 });
