@@ -26,6 +26,7 @@ interface Page {
   members: Row[];
   seats: number;
   seatsUsed: number;
+  superAdmins: number;
 }
 
 /**
