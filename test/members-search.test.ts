@@ -584,6 +584,10 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
       for (const n of rows) expect(n).toBeLessThanOrEqual(5);
       expect(plan).not.toMatch(/Seq Scan on memberships/);
     }
+    // A term nobody has: the index's probe says so and no page query runs (on PostgreSQL the probe
+    // is a small statement of its own, `anyMatch`; the page's statement would be planned afresh).
+    const none = await explainMembersView(db, fx.ws.id, view('qzxq'));
+    expect(none.plan).toEqual(['none: the index found no row for the term']);
     // A term that most rows contain walks the display order instead and stops at the page.
     const common = await explainMembersView(db, fx.ws.id, view('example'));
     expect(common.search).toBe(dialect === 'sqlite' ? 'filter' : 'auto');
