@@ -84,6 +84,22 @@ export interface ApiKeyFacts {
  * definition of that lookup, run alone (`findApiKeyByHash`) and as the caller of the one-query
  * item read (access.repo.ts `keyChain`, which takes `user_id` from it and returns `KEY_COLUMNS`).
  */
+/** What `keyLookup` selects, in this order: its rows are read by position (`apiKeyFactsOf`). */
+const KEY_SELECT = [
+  'k.user_id as user_id',
+  'k.id as key_id',
+  'k.workspace_id as key_workspace_id',
+  'k.expires_at as key_expires_at',
+  'k.revoked_at as key_revoked_at',
+  'k.last_used_at as key_last_used_at',
+  'u.email as key_email',
+  'u.name as key_name',
+  'u.emailVerified as key_email_verified',
+  'w.name as key_workspace_name',
+  'w.members_version as key_members_version',
+  'm.role as key_role',
+] as const;
+
 export const keyLookup = (conn: Conn, keyHash: string) =>
   conn
     .selectFrom('api_keys as k')
@@ -92,40 +108,17 @@ export const keyLookup = (conn: Conn, keyHash: string) =>
     .leftJoin('memberships as m', (j) =>
       j.onRef('m.workspace_id', '=', 'k.workspace_id').onRef('m.user_id', '=', 'k.user_id'),
     )
-    .select([
-      'k.user_id as user_id',
-      'k.id as key_id',
-      'k.workspace_id as key_workspace_id',
-      'k.expires_at as key_expires_at',
-      'k.revoked_at as key_revoked_at',
-      'k.last_used_at as key_last_used_at',
-      'u.email as key_email',
-      'u.name as key_name',
-      'u.emailVerified as key_email_verified',
-      'w.name as key_workspace_name',
-      'w.members_version as key_members_version',
-      'm.role as key_role',
-    ])
+    .select(KEY_SELECT)
     .where('k.key_hash', '=', keyHash);
 
-/** The columns of `keyLookup`, as a row of it (or the first row of `keyChain`) holds them. */
+/** The columns of `keyLookup` by name. */
 export type ApiKeyLookupRow = InferResult<ReturnType<typeof keyLookup>>[number];
 
-/** `keyLookup`'s columns in its select's order (`apiKeyFactsOf` reads them by position), for a query that embeds it (access.repo.ts `keyChain`). */
-export const KEY_COLUMNS: (keyof ApiKeyLookupRow)[] = [
-  'user_id',
-  'key_id',
-  'key_workspace_id',
-  'key_expires_at',
-  'key_revoked_at',
-  'key_last_used_at',
-  'key_email',
-  'key_name',
-  'key_email_verified',
-  'key_workspace_name',
-  'key_members_version',
-  'key_role',
-];
+/** `keyLookup`'s column names in its select's order, for a query that embeds it (access.repo.ts `keyChain`). */
+export const KEY_COLUMNS = KEY_SELECT.map((s) => s.split(' as ')[1]) as (keyof ApiKeyLookupRow)[];
+
+/** Each column's position in a `keyLookup` row. */
+const KEY_AT = Object.fromEntries(KEY_COLUMNS.map((c, i) => [c, i])) as Record<keyof ApiKeyLookupRow, number>;
 
 const apiKeyQuery = reusable(keyLookup, { arrays: true });
 
@@ -137,21 +130,21 @@ export async function findApiKeyByHash(conn: Conn, keyHash: string): Promise<Api
 
 /** The key's facts from a row read as an array, its `KEY_COLUMNS` from `at` on. */
 export function apiKeyFactsOf(v: unknown[], at: number): ApiKeyFacts {
-  const r = v as ApiKeyLookupRow[keyof ApiKeyLookupRow][];
-  const verified = r[at + 8];
+  const K = KEY_AT;
+  const verified = v[at + K.key_email_verified];
   return {
-    userId: r[at] as string,
-    keyId: r[at + 1] as string,
-    workspaceId: r[at + 2] as string,
-    expiresAt: r[at + 3] as ApiKeyLookupRow['key_expires_at'],
-    revokedAt: r[at + 4] as ApiKeyLookupRow['key_revoked_at'],
-    lastUsedAt: r[at + 5] as ApiKeyLookupRow['key_last_used_at'],
-    email: r[at + 6] as string,
-    name: r[at + 7] as string,
+    userId: v[at + K.user_id] as string,
+    keyId: v[at + K.key_id] as string,
+    workspaceId: v[at + K.key_workspace_id] as string,
+    expiresAt: v[at + K.key_expires_at] as ApiKeyLookupRow['key_expires_at'],
+    revokedAt: v[at + K.key_revoked_at] as ApiKeyLookupRow['key_revoked_at'],
+    lastUsedAt: v[at + K.key_last_used_at] as ApiKeyLookupRow['key_last_used_at'],
+    email: v[at + K.key_email] as string,
+    name: v[at + K.key_name] as string,
     emailVerified: verified === true || verified === 1,
-    workspaceName: r[at + 9] as string,
-    membersVersion: r[at + 10] as ApiKeyLookupRow['key_members_version'],
-    role: (r[at + 11] ?? null) as Role | null,
+    workspaceName: v[at + K.key_workspace_name] as string,
+    membersVersion: v[at + K.key_members_version] as ApiKeyLookupRow['key_members_version'],
+    role: (v[at + K.key_role] ?? null) as Role | null,
   };
 }
 

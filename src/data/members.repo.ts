@@ -275,6 +275,10 @@ export interface MembersViewQuery {
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** `column LIKE pattern` with `likePattern`'s escape character; `pattern` a value or an expression. */
+const likeSql = (column: string, pattern: string | RawBuilder<unknown>) =>
+  sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+
 /** An FTS5 query for `q` as one literal string: a phrase in double quotes, a quote in it doubled. */
 const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
 
@@ -390,7 +394,7 @@ const membersViewBuilder =
     const filter = shape.search !== 'none' && !grams;
     const fts = shape.search === 'index';
     const auto = shape.search === 'auto';
-    const like = (column: string) => sql<boolean>`${sql.ref(column)} like ${pattern} escape '\\'`;
+    const like = (column: string) => likeSql(column, pattern);
     /**
      * SQLite: the ids of the workspace's rows of one kind whose indexed text contains the phrase,
      * from `hits` (a CTE: the FTS5 match is run once for the three branches).
@@ -585,12 +589,11 @@ const membersViewBuilder =
 
 /**
  * One compiled query per shape (20 at most), run as a prepared statement on PostgreSQL. Its plan
- * does not depend on the term: in the `auto` shape both ways are in the plan and the probe picks
- * one when it runs, so PostgreSQL's generic plan (planned once, used for every term once it judges
- * it no worse than planning each call) is the same walk of the sort index and the same trigram
- * index scan as a plan made for one term. test/members-search.test.ts checks the generic plan; on
- * the benchmark's 10,000 members, 26 terms from rare to common ran in 0.18-0.81 ms with it
- * against 0.53-1.23 ms planned per call (most of that was planning).
+ * need not depend on the term: in the `auto` shape both ways are in the plan and the probe picks
+ * one when it runs, so its generic plan is the same walk of the sort index and the same trigram
+ * index scan as a plan made for one term (test/members-search.test.ts checks it). PostgreSQL keeps
+ * planning it per term all the same when the terms it sees match few rows (see `anyMatch`, which
+ * spares it the terms nobody has).
  */
 const membersViewQuery = reusableByShape({
   key: (shape: MembersViewShape) => `${shape.search}${+shape.after}${+shape.membersOnly}${shape.found ?? ''}`,
@@ -628,12 +631,7 @@ const countInWalk = (after: boolean) =>
             .as('w'),
         )
         .select((e) => e.fn.countAll<number>().as('n'))
-        .where((e) =>
-          e.or([
-            sql<boolean>`${sql.ref('sort_key')} like ${pattern} escape '\\'`,
-            sql<boolean>`${sql.ref('email')} like ${pattern} escape '\\'`,
-          ]),
-        ),
+        .where((e) => e.or([likeSql('sort_key', pattern), likeSql('email', pattern)])),
   );
 const countInWalkFrom = { start: countInWalk(false), after: countInWalk(true) };
 
@@ -654,8 +652,8 @@ const countInWalkFrom = { start: countInWalk(false), after: countInWalk(true) };
  */
 const anyMatch = (membersOnly: boolean) =>
   reusable((conn: Conn, workspaceId: string, pattern: string, now: number) => {
-    const like = (column: string) =>
-      sql<boolean>`${sql.ref(column)} like (select cast(${pattern} as text)) escape '\\'`;
+    const once = sql`(select cast(${pattern} as text))`;
+    const like = (column: string) => likeSql(column, once);
     const members = conn
       .selectFrom('memberships')
       .select(sql.lit(1).as('one'))
@@ -687,15 +685,15 @@ const anyMatch = (membersOnly: boolean) =>
 const anyMatchOf = { members: anyMatch(true), all: anyMatch(false) };
 
 /**
- * How the page is read (`SearchMode`). On SQLite, for a term of 3 or more characters, the index's
- * hits come back too when there are fewer than PROBE_CAP (then the page reads only those rows, and
- * none at all when there are none).
+ * How the page is read (`SearchMode`); null when the index says nobody has the term (no page query
+ * at all). On SQLite, for a term of 3 or more characters, the index's hits come back too when there
+ * are fewer than PROBE_CAP (then the page reads only those rows).
  */
 async function searchMode(
   conn: Conn,
   workspaceId: string,
   query: MembersViewQuery,
-): Promise<{ mode: SearchMode; hits?: string[] }> {
+): Promise<{ mode: SearchMode; hits?: string[] } | null> {
   if (!query.q) return { mode: 'none' };
   if ([...query.q].length < MIN_INDEXED_TERM) return { mode: 'grams' };
   if (!isSqlite(conn)) {
@@ -705,10 +703,11 @@ async function searchMode(
       likePattern(query.q),
       query.now,
     );
-    return rows[0]?.found ? { mode: 'auto' } : { mode: 'auto', hits: [] };
+    return rows[0]?.found ? { mode: 'auto' } : null;
   }
   {
     const { rows } = await indexHits(conn, ftsPhrase(query.q), workspaceId, query.membersOnly ? 'm' : 'mir');
+    if (rows.length === 0) return null;
     if (rows.length < PROBE_CAP)
       return {
         mode: 'index',
@@ -731,8 +730,9 @@ async function searchMode(
  * without one (the index found no row for the term).
  */
 async function membersViewPlan(conn: Conn, workspaceId: string, query: MembersViewQuery) {
-  const { mode, hits } = await searchMode(conn, workspaceId, query);
-  if (hits?.length === 0) return null;
+  const search = await searchMode(conn, workspaceId, query);
+  if (!search) return null;
+  const { mode, hits } = search;
   const shape: MembersViewShape = {
     search: mode,
     after: query.after !== null,

@@ -94,8 +94,9 @@ export async function findSession(
   if (!row) return null;
   const facts = callerOf(row) as SessionFacts;
   // Added after, not spread in: V8's slow path (docs/ARCHITECTURE.md).
-  facts.role = (row[7] ?? null) as Role | null;
-  facts.membersVersion = (row[8] ?? null) as number | null;
+  const at = CALLER.length;
+  facts.role = (row[at] ?? null) as Role | null;
+  facts.membersVersion = (row[at + 1] ?? null) as number | null;
   return facts;
 }
 
@@ -110,9 +111,13 @@ export async function findSessionWithWorkspaces(conn: Conn, token: string): Prom
   if (!first) return null;
   const me = callerOf(first) as MeRow;
   me.workspaces = [];
+  const at = CALLER.length; // wsId, wsName, role
   for (const r of rows) {
-    if (r[7] !== null && r[8] !== null && r[9] !== null)
-      me.workspaces.push({ id: r[7] as string, name: r[8] as string, role: r[9] as Role });
+    const id = r[at];
+    const name = r[at + 1];
+    const role = r[at + 2];
+    if (id !== null && name !== null && role !== null)
+      me.workspaces.push({ id: id as string, name: name as string, role: role as Role });
   }
   return me;
 }
