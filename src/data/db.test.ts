@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DataSource, inTransaction, openSqlite } from './db.ts';
+import { type DataSource, inTransaction, isConnectionFailure, openSqlite } from './db.ts';
 import { FALLBACK_CHECKPOINT_PAGES } from './sqlite-checkpointer.ts';
 
 describe('inTransaction', () => {
@@ -75,6 +76,57 @@ async function withScratchSqlite(fn: (data: DataSource) => Promise<void>): Promi
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe('isConnectionFailure', () => {
+  const failure = (code: string, message = code) => Object.assign(new Error(message), { code });
+
+  it('is a lost or refused connection, a timeout, a shutdown or too many connections', () => {
+    for (const code of [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      '08006',
+      '08001',
+      '57P01',
+      '57P03',
+      '53300',
+    ])
+      expect(isConnectionFailure(failure(code)), code).toBe(true);
+    expect(isConnectionFailure(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isConnectionFailure(new Error('Query read timeout'))).toBe(true);
+  });
+
+  it("is not the query's own failure: a constraint, a syntax error, a protocol violation (a wrong bind)", () => {
+    for (const code of ['23505', '42601', '40P01', '08P01'])
+      expect(isConnectionFailure(failure(code)), code).toBe(false);
+    expect(isConnectionFailure(new Error('boom'))).toBe(false);
+    expect(isConnectionFailure('08006')).toBe(false);
+  });
+
+  const url = process.env.TEST_DATABASE_URL;
+  it.skipIf(!url)(
+    'PostgreSQL: a prepared statement bound with too few parameters fails as itself, not as "database not answering"',
+    async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const text = 'select $1::int + $2::int as n';
+        await client.query({ name: 'two_params', text, values: [1, 2] });
+        // pg sends the bind as it is; PostgreSQL refuses it with 08P01.
+        const err = await client
+          .query({ name: 'two_params', text, values: [1] })
+          .then(() => null)
+          .catch((e: unknown) => e);
+        expect((err as { code?: string }).code).toBe('08P01');
+        expect(isConnectionFailure(err)).toBe(false);
+        // The connection still answers: the failure was the message's, not the database's.
+        expect((await client.query('select 1 as n')).rows).toEqual([{ n: 1 }]);
+      } finally {
+        await client.end();
+      }
+    },
+  );
+});
 
 describe('openSqlite', () => {
   // Foreign keys on and a 5 s busy timeout are also better-sqlite3's defaults; WAL and NORMAL are not.

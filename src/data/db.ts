@@ -210,16 +210,21 @@ const NETWORK_ERRORS = new Set([
   'EAI_AGAIN',
 ]);
 
+const PROTOCOL_VIOLATION = '08P01';
+
 /**
  * Whether a query failed because the database went away rather than because of the query: a lost
  * or refused connection, a query that timed out, or PostgreSQL's connection exceptions (class 08),
  * admin shutdown and cannot-connect-now (57P01-57P03: after pg_terminate_backend, during a
- * restart or failover) and too many connections (53300).
+ * restart or failover) and too many connections (53300). Not 08P01 (protocol_violation): PostgreSQL
+ * answers it to a message it refuses, such as a prepared statement bound with the wrong number of
+ * parameters — a mistake in this program (a 500, logged), not a database that is not answering.
  */
 export function isConnectionFailure(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
+    if (code === PROTOCOL_VIOLATION) return false;
     if (NETWORK_ERRORS.has(code) || code.startsWith('08')) return true;
     if (code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
   }
