@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Conn, type DataSource, directRunner, openSqlite } from './db.ts';
+import { dialects, scratchDatabase } from '../../test/harness.ts';
+import { type Conn, type DataSource, directRunner, inTransaction, openPostgres, openSqlite } from './db.ts';
 import { reusable, reusableWithList } from './reusable-query.ts';
 
 /** Tables outside the product's schema: `t`, and `nowhere`, which is never created. */
@@ -160,5 +161,90 @@ describe('reusable queries on SQLite', () => {
     const result = missing(data.db, 'x');
     expect(result).toBeInstanceOf(Promise);
     await expect(result).rejects.toThrow(/no such table/);
+  });
+});
+
+// `page: true`: on PostgreSQL the rows come back as one JSON text; on SQLite as they are.
+describe.each(dialects)('reusable page queries (%s)', (dialect) => {
+  let db: Awaited<ReturnType<typeof scratchDatabase>>;
+  let data: DataSource;
+  type Row = { id: string; n: number; at: number; note: string | null };
+  const tables = (conn: Conn) => conn as unknown as Kysely<{ r: Row }>;
+  const page = reusable(
+    (conn: Conn, min: number, limit: number) =>
+      tables(conn)
+        .selectFrom('r')
+        .select(['id', 'n', 'at', sql<string | null>`note`.as('remark')])
+        .where('n', '>=', min)
+        .orderBy('n', 'desc')
+        .orderBy('id')
+        .limit(limit),
+    { page: true },
+  );
+  const plain = reusable(
+    (conn: Conn, min: number, limit: number) =>
+      tables(conn)
+        .selectFrom('r')
+        .select(['id', 'n', 'at', sql<string | null>`note`.as('remark')])
+        .where('n', '>=', min)
+        .orderBy('n', 'desc')
+        .orderBy('id')
+        .limit(limit),
+    { arrays: true },
+  );
+  beforeEach(async () => {
+    db = await scratchDatabase(dialect);
+    data =
+      dialect === 'sqlite' ? openSqlite(db.url.slice('sqlite:'.length)) : openPostgres(db.url, { max: 2 });
+    await sql`create table r (id varchar(20) primary key, n integer not null, at bigint not null, note text)`.execute(
+      data.db,
+    );
+    const notes = ['plain', 'with "quotes" and \\ backslash', 'ünïcödé ✓ 🎬', null, 'tab\there\nnewline'];
+    for (let i = 0; i < 60; i++) {
+      await sql`insert into r (id, n, at, note) values (${`id-${String(i).padStart(2, '0')}`}, ${i % 7}, ${1796427051163 + i}, ${notes[i % notes.length]})`.execute(
+        data.db,
+      );
+    }
+  });
+  afterEach(async () => {
+    await data.close();
+    await db.drop();
+  });
+
+  it('answers the same rows, in the same order, as arrays of the selected values', async () => {
+    for (const [min, limit] of [
+      [0, 51],
+      [3, 10],
+      [6, 100],
+    ] as const) {
+      const expected = (await plain(data.db, min, limit)).rows as unknown as unknown[][];
+      const rows = (await page(data.db, min, limit)).rows as unknown as unknown[][];
+      // bigint comes back from pg as a string, as a number from JSON: compared as numbers.
+      const norm = (r: unknown[]) => [r[0], Number(r[1]), Number(r[2]), r[3]];
+      expect(rows.map(norm)).toEqual(expected.map(norm));
+      expect(rows.length).toBe(Math.min(limit, 60 - [...Array(60).keys()].filter((i) => i % 7 < min).length));
+    }
+    const [first] = (await page(data.db, 0, 1)).rows as unknown as unknown[][];
+    expect(first).toEqual(['id-06', 6, 1796427051169, 'with "quotes" and \\ backslash']);
+  });
+
+  it('answers no rows as an empty list, inside a transaction too', async () => {
+    expect((await page(data.db, 7, 10)).rows).toEqual([]);
+    await inTransaction(data.db, async (tx) => {
+      await sql`delete from r where n = 6`.execute(tx);
+      expect(((await page(tx, 6, 10)).rows as unknown[]).length).toBe(0);
+    });
+  });
+
+  it.runIf(dialect === 'postgres')('refuses a selection without a name of its own', async () => {
+    const unnamed = reusable(
+      (conn: Conn, min: number) =>
+        tables(conn)
+          .selectFrom('r')
+          .select(['id', sql<number>`n + 1`.as('id')])
+          .where('n', '>=', min),
+      { page: true },
+    );
+    await expect(unnamed(data.db, 0)).rejects.toThrow(/a name of its own/);
   });
 });
