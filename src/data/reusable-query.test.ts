@@ -222,7 +222,8 @@ describe.each(dialects)('reusable page queries (%s)', (dialect) => {
       // bigint comes back from pg as a string, as a number from JSON: compared as numbers.
       const norm = (r: unknown[]) => [r[0], Number(r[1]), Number(r[2]), r[3]];
       expect(rows.map(norm)).toEqual(expected.map(norm));
-      expect(rows.length).toBe(Math.min(limit, 60 - [...Array(60).keys()].filter((i) => i % 7 < min).length));
+      const matching = [...Array(60).keys()].filter((i) => i % 7 >= min).length;
+      expect(rows.length).toBe(Math.min(limit, matching));
     }
     const [first] = (await page(data.db, 0, 1)).rows as unknown as unknown[][];
     expect(first).toEqual(['id-06', 6, 1796427051169, 'with "quotes" and \\ backslash']);
