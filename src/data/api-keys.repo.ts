@@ -79,11 +79,6 @@ export interface ApiKeyFacts {
   membersVersion: number;
 }
 
-/**
- * The key by its hash, with its owner, its workspace and the owner's membership there: the one
- * definition of that lookup, run alone (`findApiKeyByHash`) and as the caller of the one-query
- * item read (access.repo.ts `keyChain`, which takes `user_id` from it and returns `KEY_COLUMNS`).
- */
 /** What `keyLookup` selects, in this order: its rows are read by position (`apiKeyFactsOf`). */
 const KEY_SELECT = [
   'k.user_id as user_id',
@@ -100,6 +95,11 @@ const KEY_SELECT = [
   'm.role as key_role',
 ] as const;
 
+/**
+ * The key by its hash, with its owner, its workspace and the owner's membership there: the one
+ * definition of that lookup, run alone (`findApiKeyByHash`) and as the caller of the one-query
+ * item read (access.repo.ts `keyChain`, which takes `user_id` from it and returns `KEY_COLUMNS`).
+ */
 export const keyLookup = (conn: Conn, keyHash: string) =>
   conn
     .selectFrom('api_keys as k')

@@ -158,7 +158,7 @@ function toListed(v: unknown[], workspaceId: string): ListedItem {
  * clauses they have) and run as reusable queries (data/reusable-query.ts): building one with Kysely
  * cost about 150 µs a page. They take the same arguments; the cursor's are unused on a first page.
  * They are `page` queries: on PostgreSQL a page is one JSON value (`npm run bench`, folder page at 50
- * connections, 2026-12-04: 955-970 -> 1,114-1,130 req/s, CPU 1,450-1,499 -> 1,301-1,332 µs a page).
+ * connections, 2026-12-05: 955-970 -> 1,114-1,130 req/s, CPU 1,450-1,499 -> 1,301-1,332 µs a page).
  */
 type ListingArgs = [
   workspaceId: string,

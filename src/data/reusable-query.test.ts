@@ -170,28 +170,17 @@ describe.each(dialects)('reusable page queries (%s)', (dialect) => {
   let data: DataSource;
   type Row = { id: string; n: number; at: number; note: string | null };
   const tables = (conn: Conn) => conn as unknown as Kysely<{ r: Row }>;
-  const page = reusable(
-    (conn: Conn, min: number, limit: number) =>
-      tables(conn)
-        .selectFrom('r')
-        .select(['id', 'n', 'at', sql<string | null>`note`.as('remark')])
-        .where('n', '>=', min)
-        .orderBy('n', 'desc')
-        .orderBy('id')
-        .limit(limit),
-    { page: true },
-  );
-  const plain = reusable(
-    (conn: Conn, min: number, limit: number) =>
-      tables(conn)
-        .selectFrom('r')
-        .select(['id', 'n', 'at', sql<string | null>`note`.as('remark')])
-        .where('n', '>=', min)
-        .orderBy('n', 'desc')
-        .orderBy('id')
-        .limit(limit),
-    { arrays: true },
-  );
+  /** One query, run as a page and as plain rows (arrays), to compare the two. */
+  const build = (conn: Conn, min: number, limit: number) =>
+    tables(conn)
+      .selectFrom('r')
+      .select(['id', 'n', 'at', sql<string | null>`note`.as('remark')])
+      .where('n', '>=', min)
+      .orderBy('n', 'desc')
+      .orderBy('id')
+      .limit(limit);
+  const page = reusable(build, { page: true });
+  const plain = reusable(build, { arrays: true });
   beforeEach(async () => {
     db = await scratchDatabase(dialect);
     data =
