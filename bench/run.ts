@@ -866,6 +866,7 @@ async function main() {
     results,
   };
   mkdirSync(dirname(options.out), { recursive: true });
+  mkdirSync(resultsDir, { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(out, null, 2)}\n`);
   copyFileSync(options.out, join(resultsDir, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`));
   console.log(`\nwrote ${options.out} (${out.seconds} s)`);

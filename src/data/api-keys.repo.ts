@@ -3,6 +3,7 @@ import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import { reusable } from './reusable-query.ts';
 import type { ApiKeysTable } from './schema.ts';
+import type { WritePart } from './write-together.ts';
 
 export type ApiKeyRow = ApiKeysTable;
 
@@ -160,6 +161,14 @@ export async function revokeApiKeysOfUser(
 ): Promise<void> {
   await revokeKeysQuery(conn, workspaceId, userId, now);
 }
+
+/** `revokeApiKeysOfUser` as a part of a use case's `writeTogether`. */
+export const revokeApiKeysOfUserPart = (
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+  now: number,
+): WritePart => revokeKeysQuery.part(conn, workspaceId, userId, now);
 const revokeKeysQuery = reusable((conn: Conn, workspaceId: string, userId: string, now: number) =>
   conn
     .updateTable('api_keys')

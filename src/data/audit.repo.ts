@@ -2,6 +2,7 @@ import type { AuditAction } from '../contract/audit.ts';
 import type { Conn } from './db.ts';
 import { newId } from './ids.ts';
 import { rowInserter } from './reusable-query.ts';
+import type { WritePart } from './write-together.ts';
 
 export interface AuditEntry {
   workspaceId: string;
@@ -28,25 +29,29 @@ const insertRows = rowInserter('audit_events', [
   'created_at',
 ]);
 
+const rowsOf = (entries: AuditEntry[], now: number) =>
+  entries.map((e) => ({
+    id: newId(now),
+    workspace_id: e.workspaceId,
+    actor_id: e.actor.id,
+    actor_label: e.actor.label,
+    action: e.action,
+    target_type: e.target.type,
+    target_id: e.target.id,
+    target_label: e.target.label,
+    before: json(e.before),
+    after: json(e.after),
+    created_at: now,
+  }));
+
 /** Records what changed, who changed it and when. Call it in the transaction of the change. */
 export async function insertAuditEvents(conn: Conn, entries: AuditEntry[], now: number): Promise<void> {
-  await insertRows(
-    conn,
-    entries.map((e) => ({
-      id: newId(now),
-      workspace_id: e.workspaceId,
-      actor_id: e.actor.id,
-      actor_label: e.actor.label,
-      action: e.action,
-      target_type: e.target.type,
-      target_id: e.target.id,
-      target_label: e.target.label,
-      before: json(e.before),
-      after: json(e.after),
-      created_at: now,
-    })),
-  );
+  await insertRows(conn, rowsOf(entries, now));
 }
+
+/** `insertAuditEvents` as a part of a use case's `writeTogether`. */
+export const auditPart = (entries: AuditEntry[], now: number): WritePart =>
+  insertRows.part(rowsOf(entries, now));
 
 /** Newest first, keyset by id (ids sort by time). */
 export async function listAuditEvents(

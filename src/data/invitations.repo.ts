@@ -4,6 +4,7 @@ import type { Conn } from './db.ts';
 import { PENDING } from './pending.ts';
 import { reusable, reusableWithList, rowInserter } from './reusable-query.ts';
 import type { InvitationsTable } from './schema.ts';
+import type { WritePart } from './write-together.ts';
 
 export type InvitationRow = InvitationsTable;
 
@@ -63,9 +64,8 @@ const insertRows = rowInserter('invitations', [
   'updated_at',
 ]);
 
-export async function insertInvitations(conn: Conn, rows: InvitationRow[]): Promise<void> {
-  await insertRows(conn, rows);
-}
+/** New invitations, as a part of a use case's `writeTogether` (data/write-together.ts). */
+export const invitationsPart = (rows: InvitationRow[]): WritePart => insertRows.part(rows);
 
 export async function findInvitation(
   conn: Conn,

@@ -5,6 +5,7 @@ import { type ItemRecord, toItemRecord } from './access.repo.ts';
 import type { Conn } from './db.ts';
 import { reusable, reusableByShape } from './reusable-query.ts';
 import type { ItemsTable } from './schema.ts';
+import type { WritePart } from './write-together.ts';
 
 export type ItemRow = ItemsTable;
 
@@ -39,9 +40,24 @@ export async function updateItem(
   patch: ItemPatch,
   now: number,
 ): Promise<void> {
-  const columns = (Object.keys(patch) as (keyof ItemPatch)[]).filter((c) => patch[c] !== undefined).sort();
+  const columns = patched(patch);
   await updateItemQuery(columns)(conn, workspaceId, id, now, ...columns.map((c) => patch[c] ?? null));
 }
+
+/** `updateItem` as a part of a use case's `writeTogether`. */
+export function updateItemPart(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  patch: ItemPatch,
+  now: number,
+): WritePart {
+  const columns = patched(patch);
+  return updateItemQuery(columns).part(conn, workspaceId, id, now, ...columns.map((c) => patch[c] ?? null));
+}
+
+const patched = (patch: ItemPatch) =>
+  (Object.keys(patch) as (keyof ItemPatch)[]).filter((c) => patch[c] !== undefined).sort();
 
 /**
  * Deletes the item for good; a folder's contents go with it (ON DELETE CASCADE down the tree), and
@@ -390,6 +406,14 @@ export async function upsertGrant(
 ): Promise<void> {
   await upsertGrantQuery(conn, g.itemId, g.userId, g.workspaceId, g.permission, g.grantedBy, now);
 }
+
+/** `upsertGrant` as a part of a use case's `writeTogether`. */
+export const upsertGrantPart = (
+  conn: Conn,
+  g: { itemId: string; userId: string; workspaceId: string; permission: Permission; grantedBy: string },
+  now: number,
+): WritePart =>
+  upsertGrantQuery.part(conn, g.itemId, g.userId, g.workspaceId, g.permission, g.grantedBy, now);
 
 const granteeQuery = reusable((conn: Conn, workspaceId: string, itemId: string, userId: string) =>
   conn

@@ -9,9 +9,10 @@ import {
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
 import { PENDING } from './pending.ts';
-import { reusable, reusableByShape, reusableWithList } from './reusable-query.ts';
+import { reusable, reusableByShape, reusableWithList, rowInserter } from './reusable-query.ts';
 import type { Database } from './schema.ts';
 import type { WorkspaceRow } from './workspaces.repo.ts';
+import type { WritePart } from './write-together.ts';
 
 export interface NewMembership {
   workspaceId: string;
@@ -22,27 +23,24 @@ export interface NewMembership {
   sortKey: string;
 }
 
-const insertMembershipQuery = reusable(
-  (
-    conn: Conn,
-    workspaceId: string,
-    userId: string,
-    role: string,
-    email: string,
-    name: string,
-    sortKey: string,
-    now: number,
-  ) =>
-    conn.insertInto('memberships').values({
-      workspace_id: workspaceId,
-      user_id: userId,
-      role: role as Role,
-      email,
-      name,
-      sort_key: sortKey,
-      created_at: now,
-    }),
-);
+const membershipRows = rowInserter('memberships', [
+  'workspace_id',
+  'user_id',
+  'role',
+  'email',
+  'name',
+  'sort_key',
+  'created_at',
+]);
+const rowOf = (m: NewMembership, now: number) => ({
+  workspace_id: m.workspaceId,
+  user_id: m.userId,
+  role: m.role,
+  email: m.email,
+  name: m.name,
+  sort_key: m.sortKey,
+  created_at: now,
+});
 const fulfilInvitationQuery = reusable(
   (conn: Conn, workspaceId: string, email: string, userId: string, now: number) =>
     conn
@@ -64,11 +62,18 @@ export async function insertMembership(
   now: number,
   opts: { invitationClaimed?: boolean } = {},
 ): Promise<void> {
-  await insertMembershipQuery(conn, m.workspaceId, m.userId, m.role, m.email, m.name, m.sortKey, now);
+  await membershipRows(conn, [rowOf(m, now)]);
   // A member has no invitation left waiting (joined by link or by approval after being invited):
   // it is fulfilled, and its link stops working.
   if (!opts.invitationClaimed) await fulfilInvitationQuery(conn, m.workspaceId, m.email, m.userId, now);
 }
+
+/**
+ * `insertMembership` with `invitationClaimed` (the caller has just claimed the member's invitation)
+ * as a part of a use case's `writeTogether`.
+ */
+export const claimedMembershipPart = (m: NewMembership, now: number): WritePart =>
+  membershipRows.part([rowOf(m, now)]);
 
 /** The gate's membership lookup (compiled once: data/reusable-query.ts). */
 const membershipQuery = reusable((conn: Conn, workspaceId: string, userId: string) =>
@@ -174,14 +179,6 @@ export async function findSeatsAndSuperAdmins(
   );
 }
 
-export async function updateMembershipRole(
-  conn: Conn,
-  workspaceId: string,
-  userId: string,
-  role: Role,
-): Promise<void> {
-  await updateRoleQuery(conn, workspaceId, userId, role);
-}
 const updateRoleQuery = reusable((conn: Conn, workspaceId: string, userId: string, role: string) =>
   conn
     .updateTable('memberships')
@@ -189,6 +186,9 @@ const updateRoleQuery = reusable((conn: Conn, workspaceId: string, userId: strin
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId),
 );
+/** A member's new role, as a part of a use case's `writeTogether` (data/write-together.ts). */
+export const membershipRolePart = (conn: Conn, workspaceId: string, userId: string, role: Role): WritePart =>
+  updateRoleQuery.part(conn, workspaceId, userId, role);
 
 export async function deleteMembership(conn: Conn, workspaceId: string, userId: string): Promise<boolean> {
   const res = await conn

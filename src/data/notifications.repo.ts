@@ -3,6 +3,7 @@ import type { Conn } from './db.ts';
 import { newId } from './ids.ts';
 import { reusable, rowInserter } from './reusable-query.ts';
 import type { NotificationsTable } from './schema.ts';
+import { placeholders, type WritePart, writeTogether } from './write-together.ts';
 
 export interface NewNotification {
   userId: string;
@@ -51,30 +52,99 @@ export async function insertNotifications(
   items: NewNotification[],
   now: number,
 ): Promise<NotificationRow[]> {
+  const part = notificationsPart(items, now);
+  await writeTogether(conn, [part]);
+  return part.rows;
+}
+
+/** The VALUES list of `notificationsPart` on PostgreSQL: its columns and their types. */
+const VALUE_CASTS = ['::text', '::text', '::bigint', '::text', '::text', '::text', '::text', '::bigint'];
+
+/**
+ * `insertNotifications` as a part of a use case's `writeTogether`; `rows` are the notifications,
+ * each with its `seq` once written. On PostgreSQL the counters' bump and the rows are one statement
+ * (the rows take their numbers from the bump's answer); on SQLite the two as before.
+ */
+export function notificationsPart(
+  items: NewNotification[],
+  now: number,
+): WritePart & { rows: NotificationRow[] } {
   const byUser = new Map<string, NewNotification[]>();
-  for (const n of items) byUser.set(n.userId, [...(byUser.get(n.userId) ?? []), n]);
+  for (const n of items) {
+    const mine = byUser.get(n.userId);
+    if (mine) mine.push(n);
+    else byUser.set(n.userId, [n]);
+  }
+  const users = [...byUser.keys()].sort();
   const rows: NotificationRow[] = [];
-  for (const userId of [...byUser.keys()].sort()) {
+  const counterParams: unknown[] = [];
+  const rowParams: unknown[] = [];
+  for (const userId of users) {
     const mine = byUser.get(userId) as NewNotification[];
-    const bumped = (await bumpCounter(conn, userId, mine.length)).rows[0];
-    if (!bumped) throw new Error('notification counter: no row returned');
-    const last = bumped.seq;
+    counterParams.push(userId, mine.length);
     mine.forEach((n, i) => {
-      rows.push({
+      const row: NotificationRow = {
         id: newId(now),
         user_id: userId,
-        seq: Number(last) - mine.length + 1 + i,
+        seq: 0,
         workspace_id: n.workspaceId,
         kind: n.kind,
         subject_id: n.subjectId,
         data: JSON.stringify(n.data),
         read_at: null,
         created_at: now,
-      });
+      };
+      rows.push(row);
+      // The row's seq is its user's new counter minus `back`.
+      rowParams.push(
+        row.id,
+        userId,
+        mine.length - 1 - i,
+        row.workspace_id,
+        row.kind,
+        row.subject_id,
+        row.data,
+        now,
+      );
     });
   }
-  await insertRows(conn, rows);
-  return rows;
+  return {
+    rows,
+    key: `notifications:${users.length}:${rows.length}`,
+    params: [...counterParams, ...rowParams],
+    ctes(name, first) {
+      const counters = users.map((_, u) => `(${placeholders(first + 2 * u, ['', ''])})`).join(', ');
+      const from = first + counterParams.length;
+      const values = rows
+        .map((_, r) => `(${placeholders(from + r * VALUE_CASTS.length, VALUE_CASTS)})`)
+        .join(', ');
+      return (
+        `${name}_c AS (INSERT INTO notification_counters (user_id, seq) VALUES ${counters} ` +
+        'ON CONFLICT (user_id) DO UPDATE SET seq = notification_counters.seq + excluded.seq RETURNING user_id, seq), ' +
+        `${name} AS (INSERT INTO notifications (id, user_id, seq, workspace_id, kind, subject_id, data, read_at, created_at) ` +
+        'SELECT v.id, v.user_id, c.seq - v.back, v.workspace_id, v.kind, v.subject_id, v.data, NULL, v.created_at ' +
+        `FROM (VALUES ${values}) AS v(id, user_id, back, workspace_id, kind, subject_id, data, created_at) ` +
+        `JOIN ${name}_c c ON c.user_id = v.user_id RETURNING id, seq)`
+      );
+    },
+    select: (name) => `SELECT id, seq FROM ${name}`,
+    answered(answer) {
+      const seqs = new Map(answer.map((a) => [a.id as string, Number(a.seq)]));
+      for (const row of rows) row.seq = seqs.get(row.id) as number;
+    },
+    async alone(conn) {
+      let at = 0;
+      for (const userId of users) {
+        const n = (byUser.get(userId) as NewNotification[]).length;
+        const bumped = (await bumpCounter(conn, userId, n)).rows[0];
+        if (!bumped) throw new Error('notification counter: no row returned');
+        const last = Number(bumped.seq);
+        for (let i = 0; i < n; i++) (rows[at + i] as NotificationRow).seq = last - n + 1 + i;
+        at += n;
+      }
+      await insertRows(conn, rows);
+    },
+  };
 }
 
 /** The user's latest notification number (0: none yet). */

@@ -3,6 +3,7 @@ import type { Conn, Dialect } from './db.ts';
 import { newId } from './ids.ts';
 import { rowInserter } from './reusable-query.ts';
 import type { MailOutboxTable } from './schema.ts';
+import type { WritePart } from './write-together.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -27,25 +28,29 @@ const insertRows = rowInserter('mail_outbox', [
   'created_at',
 ]);
 
+const rowsOf = (mails: OutgoingMail[], now: number) =>
+  mails.map((mail) => ({
+    id: newId(now),
+    to_address: mail.to,
+    subject: mail.subject,
+    text_body: mail.text,
+    html_body: mail.html,
+    status: 'pending' as const,
+    next_attempt_at: now,
+    claimed_at: null,
+    sent_at: null,
+    last_error: null,
+    created_at: now,
+  }));
+
 /** Writes mails to the outbox in one statement. Call it with the transaction of the change that causes them. */
 export async function insertMails(conn: Conn, mails: OutgoingMail[], now: number): Promise<void> {
-  await insertRows(
-    conn,
-    mails.map((mail) => ({
-      id: newId(now),
-      to_address: mail.to,
-      subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html,
-      status: 'pending' as const,
-      next_attempt_at: now,
-      claimed_at: null,
-      sent_at: null,
-      last_error: null,
-      created_at: now,
-    })),
-  );
+  await insertRows(conn, rowsOf(mails, now));
 }
+
+/** `insertMails` as a part of a use case's `writeTogether`. */
+export const mailsPart = (mails: OutgoingMail[], now: number): WritePart =>
+  insertRows.part(rowsOf(mails, now));
 
 export const insertMail = (conn: Conn, mail: OutgoingMail, now: number) => insertMails(conn, [mail], now);
 

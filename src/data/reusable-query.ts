@@ -9,6 +9,7 @@ import {
 } from 'kysely';
 import { type Conn, directRunner, runsAsArrays, runsPrepared } from './db.ts';
 import type { Database } from './schema.ts';
+import { placeholders, statementPart, type WritePart } from './write-together.ts';
 
 /**
  * For queries on every request's path (the session and API key lookups). Building and compiling a
@@ -59,7 +60,7 @@ export function reusable<A extends (string | number | null)[], R>(
     compiled.set(adapter, entry);
     return entry;
   };
-  return (conn: Conn, ...args: A) => {
+  const runQuery = (conn: Conn, ...args: A) => {
     const adapter = conn.getExecutor().adapter;
     let entry = compiled.get(adapter);
     if (!entry) {
@@ -89,6 +90,21 @@ export function reusable<A extends (string | number | null)[], R>(
     });
     return json ? run.then(fromJsonPage) : arrays ? run.then(asArrays) : run;
   };
+  /**
+   * The statement with these arguments as a part of a use case's `writeTogether`
+   * (data/write-together.ts): for statements whose answer is not needed (an update, an upsert).
+   */
+  const part = (conn: Conn, ...args: A): WritePart => {
+    const adapter = conn.getExecutor().adapter;
+    const entry = compiled.get(adapter) ?? compile(conn, adapter, args);
+    if (entry.json) throw new Error('reusable query: a page query cannot be a write part');
+    return statementPart(
+      entry.query.sql,
+      entry.slots.map((i) => args[i]),
+      (c) => runQuery(c, ...args),
+    );
+  };
+  return Object.assign(runQuery, { part });
 }
 
 /** The column names a select answers, in order (null: a selection this cannot name). */
@@ -205,7 +221,7 @@ export function rowInserter<T extends keyof Database & string>(
     conn.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, values[i]])) as never),
   );
   const perStatement = Math.max(1, Math.floor(30_000 / columns.length));
-  return async (conn: Conn, rows: Insertable<Database[T]>[]): Promise<void> => {
+  const insert = async (conn: Conn, rows: Insertable<Database[T]>[]): Promise<void> => {
     const [only] = rows;
     if (rows.length === 1 && only) {
       const row = only as Record<string, RowValue>;
@@ -219,4 +235,22 @@ export function rowInserter<T extends keyof Database & string>(
         .execute();
     }
   };
+  const into = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
+  const noCasts = columns.map(() => '');
+  /** The rows as a part of `writeTogether` (data/write-together.ts): on PostgreSQL one CTE. */
+  const part = (rows: Insertable<Database[T]>[]): WritePart => {
+    const params: RowValue[] = [];
+    for (const row of rows as Record<string, RowValue>[])
+      for (const c of columns) params.push(row[c] ?? null);
+    return {
+      key: `${table}:${rows.length}`,
+      params,
+      ctes: (name, first) =>
+        `${name} AS (${into}${rows
+          .map((_, r) => `(${placeholders(first + r * columns.length, noCasts)})`)
+          .join(', ')})`,
+      alone: (conn) => insert(conn, rows),
+    };
+  };
+  return Object.assign(insert, { part });
 }

@@ -1,10 +1,11 @@
 import type { Role } from '../../contract/roles.ts';
 import { markEmailVerified } from '../../data/account.repo.ts';
-import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { auditPart } from '../../data/audit.repo.ts';
 import { type Conn, type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
-import { claimSeat, insertMembership } from '../../data/members.repo.ts';
+import { claimedMembershipPart, claimSeat } from '../../data/members.repo.ts';
+import { type WritePart, writeTogether } from '../../data/write-together.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { sortKey } from '../../domain/members.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
@@ -15,10 +16,10 @@ import { actorRef } from '../audit/actor-label.ts';
 import { requireAccountAccess } from '../gate.ts';
 import {
   type Note,
+  notesPart,
   noteTurnedAway,
   publishNotes,
   seatLimitNotes,
-  writeNotes,
 } from '../notifications/notify.ts';
 import { deadInvitation, liveInvitation } from './preview-invitation.ts';
 
@@ -72,6 +73,7 @@ export async function acceptInvitation(
   function accept() {
     return inTransaction(deps.db, async (tx) => {
       const notes: Note[] = [];
+      const parts: WritePart[] = [];
       const claimed = await claimInvitation(tx, tokenHash, actor.userId, actor.email, now);
       if (!claimed) throw await refusal(tx);
       const ws = claimed.workspace_id;
@@ -91,8 +93,7 @@ export async function acceptInvitation(
             `${claimed.workspace_name} has no free seat. Ask a Super Admin to add seats.`,
           );
         }
-        await insertMembership(
-          tx,
+        const member = claimedMembershipPart(
           {
             workspaceId: ws,
             userId: actor.userId,
@@ -102,9 +103,10 @@ export async function acceptInvitation(
             sortKey: sortKey(actor.name, actor.email),
           },
           now,
-          // The claim above took the one pending invitation for the address (the claim requires actor.email).
-          { invitationClaimed: true },
         );
+        // The last seat: the Super Admins are read next (the new member, if one, among them).
+        if (seats.seatsUsed >= seats.seatLimit) await writeTogether(tx, [member]);
+        else parts.push(member);
         // Invited while asking to join: the request is done.
         if (claimed.join_request_pending) await closePendingJoinRequest(tx, ws, actor.userId, now);
         notes.push(...(await seatLimitNotes(tx, ws, null, { name: claimed.workspace_name, seats })));
@@ -123,26 +125,31 @@ export async function acceptInvitation(
           },
         });
       }
-      await insertAuditEvents(
-        tx,
-        [
-          {
-            workspaceId: ws,
-            actor: actorRef(actor),
-            action: 'invitation.accept',
-            target: { type: 'invitation', id: claimed.id, label: claimed.email },
-            after: { role: existing ?? role, ...(verified ? { emailVerified: true } : {}) },
-          },
-        ],
-        now,
+      const written = notesPart(notes, now);
+      parts.push(
+        auditPart(
+          [
+            {
+              workspaceId: ws,
+              actor: actorRef(actor),
+              action: 'invitation.accept',
+              target: { type: 'invitation', id: claimed.id, label: claimed.email },
+              after: { role: existing ?? role, ...(verified ? { emailVerified: true } : {}) },
+            },
+          ],
+          now,
+        ),
+        written,
       );
+      // The membership, the audit entry and the notifications: one statement on PostgreSQL.
+      await writeTogether(tx, parts);
       return {
         result: {
           workspace: { id: ws, name: claimed.workspace_name },
           role: existing ?? role,
           status: 'active' as const,
         },
-        notes: await writeNotes(tx, notes, now),
+        notes: written.rows,
       };
     });
   }

@@ -1,17 +1,18 @@
 import type { InviteBody, InviteResult } from '../../contract/invitations.ts';
 import { roleLabels } from '../../contract/roles.ts';
 import { isoTime } from '../../contract/time.ts';
-import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
+import { type AuditEntry, auditPart } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import {
   findInvitees,
   type InvitationRow,
-  insertInvitations,
+  invitationsPart,
   renewInvitation,
 } from '../../data/invitations.repo.ts';
 import { lockWorkspace } from '../../data/members.repo.ts';
-import { insertMails, type OutgoingMail } from '../../data/outbox.repo.ts';
+import { mailsPart, type OutgoingMail } from '../../data/outbox.repo.ts';
+import { writeTogether } from '../../data/write-together.ts';
 import { DomainError, invalid, notFound } from '../../domain/errors.ts';
 import { INVITATION_TTL_MS, MAX_INVITES_PER_CALL, parseEmailList } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -125,9 +126,8 @@ export async function inviteMembers(
         results.push({ email, outcome: 'invited', invitationId: id });
       }
     }
-    await insertInvitations(tx, rows);
-    await insertMails(tx, mails, now);
-    await insertAuditEvents(tx, audit, now);
+    // One statement on PostgreSQL (data/write-together.ts).
+    await writeTogether(tx, [invitationsPart(rows), mailsPart(mails, now), auditPart(audit, now)]);
     return { results };
   });
   deps.mailQueued();

@@ -1,15 +1,16 @@
 import type { ItemAccess, Permission } from '../../contract/items.ts';
-import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { auditPart, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
-import { deleteGrant, findGrantee, upsertGrant } from '../../data/items.repo.ts';
+import { deleteGrant, findGrantee, upsertGrantPart } from '../../data/items.repo.ts';
 import { findMembership } from '../../data/members.repo.ts';
+import { writeTogether } from '../../data/write-together.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
-import { type Note, publishNotes, writeNotes } from '../notifications/notify.ts';
+import { type Note, notesPart, publishNotes } from '../notifications/notify.ts';
 import { describeAccess } from './get-item-access.ts';
 
 /**
@@ -29,31 +30,6 @@ export async function putGrant(
     const grantee = await findGrantee(tx, ws, input.itemId, input.userId);
     if (!grantee) throw invalid('userId', 'Items can only be shared with members of this workspace');
     const before = grantee.permission;
-    await upsertGrant(
-      tx,
-      {
-        itemId: input.itemId,
-        userId: input.userId,
-        workspaceId: ws,
-        permission: input.permission,
-        grantedBy: actor.userId,
-      },
-      now,
-    );
-    await insertAuditEvents(
-      tx,
-      [
-        {
-          workspaceId: ws,
-          actor: actorRef(actor),
-          action: 'item.grant',
-          target: { type: 'item', id: input.itemId, label: `${loaded.item.title} → ${grantee.email}` },
-          before: before ? { userId: input.userId, permission: before } : null,
-          after: { userId: input.userId, email: grantee.email, permission: input.permission },
-        },
-      ],
-      now,
-    );
     // The grantee hears of a new share or a raise to edit (not of a lowering, nor of sharing with themselves).
     const notes: Note[] = [];
     const raised = before === null || (before === 'view' && input.permission === 'edit');
@@ -71,7 +47,37 @@ export async function putGrant(
         },
       });
     }
-    const rows = await writeNotes(tx, notes, now);
+    const written = notesPart(notes, now);
+    // The grant, its audit entry and the notification: one statement on PostgreSQL, so the grant's
+    // row is locked for the rest of the transaction only (one read and the commit).
+    await writeTogether(tx, [
+      upsertGrantPart(
+        tx,
+        {
+          itemId: input.itemId,
+          userId: input.userId,
+          workspaceId: ws,
+          permission: input.permission,
+          grantedBy: actor.userId,
+        },
+        now,
+      ),
+      auditPart(
+        [
+          {
+            workspaceId: ws,
+            actor: actorRef(actor),
+            action: 'item.grant',
+            target: { type: 'item', id: input.itemId, label: `${loaded.item.title} → ${grantee.email}` },
+            before: before ? { userId: input.userId, permission: before } : null,
+            after: { userId: input.userId, email: grantee.email, permission: input.permission },
+          },
+        ],
+        now,
+      ),
+      written,
+    ]);
+    const rows = written.rows;
     // A grant changes no folder, owner or access setting of the chain: the access list is built
     // from the chain as loaded, with the grants read again.
     return { access: await describeAccess(tx, loaded), notes: rows };

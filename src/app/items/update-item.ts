@@ -1,8 +1,9 @@
 import type { Item } from '../../contract/items.ts';
 import { type ItemRecord, MAX_DEPTH } from '../../data/access.repo.ts';
-import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
+import { type AuditEntry, auditPart } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
-import { titleKey, updateItem as updateItemRow } from '../../data/items.repo.ts';
+import { titleKey, updateItemPart } from '../../data/items.repo.ts';
+import { writeTogether } from '../../data/write-together.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
@@ -24,7 +25,7 @@ export async function updateItem(
   return inTransaction(deps.db, async (tx) => {
     const { loaded } = await requireItem(tx, actor, 'item:edit', id);
     const ws = loaded.item.workspaceId;
-    const patch: Parameters<typeof updateItemRow>[3] = {};
+    const patch: Parameters<typeof updateItemPart>[3] = {};
     let folderTitle: string | null = null;
     if (input.title !== undefined) {
       patch.title = input.title;
@@ -48,7 +49,6 @@ export async function updateItem(
       patch.parent_id = input.parentId;
     }
     const now = deps.clock.now();
-    await updateItemRow(tx, ws, id, patch, now);
     const target = { type: 'item', id, label: input.title ?? loaded.item.title };
     const audit: AuditEntry[] = [];
     if (input.title !== undefined && input.title !== loaded.item.title) {
@@ -71,7 +71,8 @@ export async function updateItem(
         after: { parentId: patch.parent_id, folder: folderTitle },
       });
     }
-    await insertAuditEvents(tx, audit, now);
+    // The row and its audit entries: one statement on PostgreSQL.
+    await writeTogether(tx, [updateItemPart(tx, ws, id, patch, now), auditPart(audit, now)]);
     if (patch.parent_id === undefined) {
       // A rename changes no one's access (titles take no part in it): the item as loaded, renamed.
       const renamed: ItemRecord = Object.assign({}, loaded.item);

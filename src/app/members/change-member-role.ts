@@ -1,10 +1,11 @@
 import type { MemberRow } from '../../contract/members.ts';
 import type { Role } from '../../contract/roles.ts';
 import { isoTime } from '../../contract/time.ts';
-import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
-import { insertAuditEvents } from '../../data/audit.repo.ts';
+import { revokeApiKeysOfUserPart } from '../../data/api-keys.repo.ts';
+import { auditPart } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
-import { countSuperAdmins, lockWorkspace, updateMembershipRole } from '../../data/members.repo.ts';
+import { countSuperAdmins, lockWorkspace, membershipRolePart } from '../../data/members.repo.ts';
+import { writeTogether } from '../../data/write-together.ts';
 import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
 import { can } from '../../domain/roles.ts';
@@ -30,27 +31,30 @@ export async function changeMemberRole(
       if (target.role === 'super_admin') {
         assertKeepsASuperAdmin(await countSuperAdmins(tx, ws), target.role, input.role);
       }
-      await updateMembershipRole(tx, ws, input.userId, input.role);
+      const parts = [membershipRolePart(tx, ws, input.userId, input.role)];
       // A key acts with its owner's current role; below Developer it dies for good (no revival on
       // re-promotion). Only a member who had API access can have live keys: between Creator and
       // Viewer there is nothing to revoke (and a stray key could not act: its owner's role is
       // checked on every use).
       if (can(target.role, 'api:access') && !can(input.role, 'api:access'))
-        await revokeApiKeysOfUser(tx, ws, input.userId, now);
-      await insertAuditEvents(
-        tx,
-        [
-          {
-            workspaceId: ws,
-            actor: actorRef(actor),
-            action: 'member.role_change',
-            target: { type: 'user', id: input.userId, label: target.email },
-            before: { role: target.role },
-            after: { role: input.role },
-          },
-        ],
-        now,
+        parts.push(revokeApiKeysOfUserPart(tx, ws, input.userId, now));
+      parts.push(
+        auditPart(
+          [
+            {
+              workspaceId: ws,
+              actor: actorRef(actor),
+              action: 'member.role_change',
+              target: { type: 'user', id: input.userId, label: target.email },
+              before: { role: target.role },
+              after: { role: input.role },
+            },
+          ],
+          now,
+        ),
       );
+      // The role, the keys and the audit entry: one statement on PostgreSQL.
+      await writeTogether(tx, parts);
     }
     return {
       userId: input.userId,

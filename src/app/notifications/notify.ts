@@ -7,6 +7,7 @@ import {
   insertNotifications,
   type NotificationRow,
   type NotificationView,
+  notificationsPart,
 } from '../../data/notifications.repo.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
 import type { BusEvent, NotificationBus } from '../../infra/bus.ts';
@@ -29,19 +30,24 @@ export type Note = {
  */
 export async function writeNotes(tx: Conn, notes: Note[], now: number): Promise<NotificationRow[]> {
   if (notes.length === 0) return [];
-  const data = (n: Note): unknown =>
-    n.kind === 'join_request' ? { ...n.data, requestStatus: undefined } : n.data;
-  return insertNotifications(
-    tx,
-    notes.map((n) => ({
-      userId: n.userId,
-      workspaceId: n.workspaceId,
-      kind: n.kind,
-      subjectId: n.subjectId ?? null,
-      data: data(n),
-    })),
-    now,
-  );
+  return insertNotifications(tx, notes.map(asNew), now);
+}
+
+/**
+ * `writeNotes` as a part of a use case's `writeTogether` (data/write-together.ts): its `rows`, once
+ * written, are what to `publish` after the commit.
+ */
+export const notesPart = (notes: Note[], now: number) => notificationsPart(notes.map(asNew), now);
+
+function asNew(n: Note) {
+  return {
+    userId: n.userId,
+    workspaceId: n.workspaceId,
+    kind: n.kind,
+    subjectId: n.subjectId ?? null,
+    // A join request's status is read with the notification, never stored in it.
+    data: n.kind === 'join_request' ? { ...n.data, requestStatus: undefined } : n.data,
+  };
 }
 
 /** A stored notification as the API shows it (a join request with its status as it is now). */
