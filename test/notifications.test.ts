@@ -199,6 +199,17 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     ]);
   });
 
+  it('a Super Admin who takes the last seat by an invitation hears of the limit too', async () => {
+    await setSeats(app, admin.cookie, ws.id, 2);
+    const newcomer = await joinAs(app, admin.cookie, ws.id, 'super_admin', 'Last In');
+    for (const who of [admin.cookie, newcomer.cookie]) {
+      const limit = (await notes(who)).notifications.filter((n) => n.kind === 'seat_limit_reached');
+      expect(limit.map((n) => n.data)).toEqual([
+        { workspace: { id: ws.id, name: 'Studio' }, seats: 2, seatsUsed: 2, turnedAway: null },
+      ]);
+    }
+  });
+
   it('marks one or all read, only the caller’s own; refuses bad bodies', async () => {
     await requireApproval();
     await ask('A');

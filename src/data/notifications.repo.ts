@@ -77,6 +77,8 @@ export function notificationsPart(
   }
   const users = [...byUser.keys()].sort();
   const rows: NotificationRow[] = [];
+  /** Each row's seq is its user's counter after the bump minus this. */
+  const backs: number[] = [];
   const counterParams: unknown[] = [];
   const rowParams: unknown[] = [];
   for (const userId of users) {
@@ -95,22 +97,15 @@ export function notificationsPart(
         created_at: now,
       };
       rows.push(row);
-      // The row's seq is its user's new counter minus `back`.
-      rowParams.push(
-        row.id,
-        userId,
-        mine.length - 1 - i,
-        row.workspace_id,
-        row.kind,
-        row.subject_id,
-        row.data,
-        now,
-      );
+      const back = mine.length - 1 - i;
+      backs.push(back);
+      rowParams.push(row.id, userId, back, row.workspace_id, row.kind, row.subject_id, row.data, now);
     });
   }
   return {
     rows,
     key: `notifications:${users.length}:${rows.length}`,
+    empty: rows.length === 0,
     params: [...counterParams, ...rowParams],
     ctes(name, first) {
       const counters = users.map((_, u) => `(${placeholders(first + 2 * u, ['', ''])})`).join(', ');
@@ -130,18 +125,23 @@ export function notificationsPart(
     select: (name) => `SELECT id, seq FROM ${name}`,
     answered(answer) {
       const seqs = new Map(answer.map((a) => [a.id as string, Number(a.seq)]));
-      for (const row of rows) row.seq = seqs.get(row.id) as number;
+      for (const row of rows) {
+        const seq = seqs.get(row.id);
+        if (seq === undefined) throw new Error('notifications: a row was not written');
+        row.seq = seq;
+      }
     },
     async alone(conn) {
-      let at = 0;
+      const lasts = new Map<string, number>();
       for (const userId of users) {
         const n = (byUser.get(userId) as NewNotification[]).length;
         const bumped = (await bumpCounter(conn, userId, n)).rows[0];
         if (!bumped) throw new Error('notification counter: no row returned');
-        const last = Number(bumped.seq);
-        for (let i = 0; i < n; i++) (rows[at + i] as NotificationRow).seq = last - n + 1 + i;
-        at += n;
+        lasts.set(userId, Number(bumped.seq));
       }
+      rows.forEach((row, i) => {
+        row.seq = (lasts.get(row.user_id) as number) - (backs[i] as number);
+      });
       await insertRows(conn, rows);
     },
   };

@@ -243,7 +243,8 @@ export function rowInserter<T extends keyof Database & string>(
     for (const row of rows as Record<string, RowValue>[])
       for (const c of columns) params.push(row[c] ?? null);
     return {
-      key: `${table}:${rows.length}`,
+      key: `${into}${rows.length}`,
+      empty: rows.length === 0,
       params,
       ctes: (name, first) =>
         `${name} AS (${into}${rows

@@ -81,14 +81,17 @@ describe.each(dialects)('writeTogether on %s', (dialect) => {
     );
     expect(JSON.parse(stored[0]?.data ?? '{}').text).toBe("quote ' and \\ and é");
 
-    // The same shape again continues each user's numbers (and reuses the statement).
-    const again = notificationsPart([note(u1, 4), note(u2, 5)], now);
-    await inTransaction(db(), (tx) => writeTogether(tx, [auditPart([entry('C')], now), again]));
-    expect(again.rows.map((r) => [r.user_id, r.seq])).toEqual([
-      [u1, last1 + 3],
-      [u2, last2 + 2],
+    // The same shape again (the kept statement, new values) continues each user's numbers.
+    const again = notificationsPart([note(u2, 4), note(u1, 5), note(u1, 6)], now);
+    await inTransaction(db(), (tx) =>
+      writeTogether(tx, [auditPart([entry('C'), entry('D')], now), mailsPart([mail], now), again]),
+    );
+    expect(again.rows.map((r) => [r.user_id, r.seq, JSON.parse(r.data).n])).toEqual([
+      [u1, last1 + 3, 5],
+      [u1, last1 + 4, 6],
+      [u2, last2 + 2, 4],
     ]);
-    expect(await findLastSeq(db(), u1)).toBe(last1 + 3);
+    expect(await findLastSeq(db(), u1)).toBe(last1 + 4);
   });
 
   it('is all or nothing: a part that fails leaves no row of any part, and no counter moved', async () => {
@@ -149,6 +152,43 @@ describe.each(dialects)('writeTogether on %s', (dialect) => {
   it.runIf(dialect === 'postgres')('refuses a statement whose placeholders it cannot renumber', async () => {
     const odd = statementPart('update workspaces set name = $2 where id = $1', ['x', 'y'], async () => {});
     await expect(inTransaction(db(), (tx) => writeTogether(tx, [odd]))).rejects.toThrow(/out of order/);
+    const short = statementPart('update workspaces set name = $1 where id = $2', ['x'], async () => {});
+    await expect(inTransaction(db(), (tx) => writeTogether(tx, [short]))).rejects.toThrow(
+      /1 parameters but 2/,
+    );
+  });
+
+  it('numbers many notifications right in a statement too large to keep, and in parts run alone', async () => {
+    const now = app.clock.now();
+    const last1 = await findLastSeq(db(), u1);
+    const last2 = await findLastSeq(db(), u2);
+    // 10 notifications: 84 parameters, more than a kept statement holds.
+    const many = notificationsPart(
+      Array.from({ length: 10 }, (_, i) => note(i % 3 === 0 ? u2 : u1, i)),
+      now,
+    );
+    await inTransaction(db(), (tx) => writeTogether(tx, [many]));
+    const seqsOf = (rows: { user_id: string; seq: number }[], user: string) =>
+      rows.filter((r) => r.user_id === user).map((r) => Number(r.seq));
+    expect(seqsOf(many.rows, u1)).toEqual([1, 2, 3, 4, 5, 6].map((k) => last1 + k));
+    expect(seqsOf(many.rows, u2)).toEqual([1, 2, 3, 4].map((k) => last2 + k));
+    // More than 30,000 parameters: each part alone (the audit rows in several inserts).
+    const before = await count('audit_events');
+    const entries = Array.from({ length: 2800 }, (_, i) => entry(`bulk ${i}`));
+    const bulkNotes = notificationsPart([note(u1, 1), note(u2, 2)], now);
+    await inTransaction(db(), (tx) => writeTogether(tx, [auditPart(entries, now), bulkNotes]));
+    expect(await count('audit_events')).toBe(before + 2800);
+    expect(bulkNotes.rows.map((r) => [r.user_id, r.seq])).toEqual([
+      [u1, last1 + 7],
+      [u2, last2 + 5],
+    ]);
+    const stored = await db()
+      .selectFrom('notifications')
+      .select(['user_id', 'seq'])
+      .orderBy('user_id')
+      .orderBy('seq')
+      .execute();
+    expect(seqsOf(stored, u1).filter((q) => q > last1)).toEqual([1, 2, 3, 4, 5, 6, 7].map((k) => last1 + k));
   });
 
   it.runIf(dialect === 'postgres')('sends one statement to PostgreSQL for all the parts', async () => {

@@ -5,11 +5,15 @@ import { type Conn, runsPrepared } from './db.ts';
  * One part of a use case's writes that can share a statement with others: rows into a table (an
  * audit entry, a mail, an invitation, a membership), or notifications with their users' counters.
  * A part does not read what the other parts of the same call write (on PostgreSQL they run as
- * data-modifying CTEs of one statement, which all see the same snapshot).
+ * data-modifying CTEs of one statement, which all see the same snapshot), and the parts take their
+ * row locks in no promised order (PostgreSQL runs the CTE its final select reads first, the others
+ * after it): writes whose lock order matters are not given together.
  */
 export interface WritePart {
   /** Names the part's SQL shape: parts with equal keys write the same SQL text. */
   readonly key: string;
+  /** Nothing to write (no rows): the part is left out. */
+  readonly empty: boolean;
   /** Its parameters, in the order its CTEs number them. */
   readonly params: readonly unknown[];
   /**
@@ -41,8 +45,7 @@ const MAX_PARAMS = 30_000;
  * few µs each).
  */
 export async function writeTogether(conn: Conn, all: readonly WritePart[]): Promise<void> {
-  // A part with no parameters has nothing to write (no rows).
-  const parts = all.filter((p) => p.params.length > 0);
+  const parts = all.filter((p) => !p.empty);
   if (parts.length === 0) return;
   const params: unknown[] = [];
   for (const part of parts) for (const v of part.params) params.push(v);
@@ -53,7 +56,7 @@ export async function writeTogether(conn: Conn, all: readonly WritePart[]): Prom
   }
   const answering = parts.filter((p) => p.select);
   if (answering.length > 1) throw new Error('writeTogether: at most one part may answer rows');
-  const key = parts.map((p) => p.key).join('|');
+  const key = parts.map((p) => p.key).join('\u0000');
   let text = texts.get(key);
   if (!text) {
     let first = 1;
@@ -91,6 +94,7 @@ export function statementPart(
 ): WritePart {
   return {
     key: text,
+    empty: false,
     params,
     ctes: (name, first) => `${name} AS (${renumbered(text, first, params.length)})`,
     alone: async (conn) => {

@@ -7,7 +7,7 @@ import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
 import { claimedMembershipPart, claimSeat } from '../../data/members.repo.ts';
 import { type WritePart, writeTogether } from '../../data/write-together.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { sortKey } from '../../domain/members.ts';
+import { noSeatLeft, sortKey } from '../../domain/members.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import { hashToken } from '../../infra/tokens.ts';
@@ -105,7 +105,7 @@ export async function acceptInvitation(
           now,
         );
         // The last seat: the Super Admins are read next (the new member, if one, among them).
-        if (seats.seatsUsed >= seats.seatLimit) await writeTogether(tx, [member]);
+        if (noSeatLeft(seats)) await writeTogether(tx, [member]);
         else parts.push(member);
         // Invited while asking to join: the request is done.
         if (claimed.join_request_pending) await closePendingJoinRequest(tx, ws, actor.userId, now);

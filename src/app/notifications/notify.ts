@@ -10,6 +10,7 @@ import {
   notificationsPart,
 } from '../../data/notifications.repo.ts';
 import { findWorkspace } from '../../data/workspaces.repo.ts';
+import { noSeatLeft } from '../../domain/members.ts';
 import type { BusEvent, NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 
@@ -113,7 +114,7 @@ export async function seatLimitNotes(
   const ws = known
     ? { name: known.name, seats_used: known.seats.seatsUsed, seat_limit: known.seats.seatLimit }
     : await findWorkspace(tx, workspaceId);
-  if (!ws || ws.seats_used < ws.seat_limit) return [];
+  if (!ws || !noSeatLeft({ seatsUsed: ws.seats_used, seatLimit: ws.seat_limit })) return [];
   const notes = await toSuperAdmins(tx, workspaceId, 'seat_limit_reached', {
     workspace: { id: workspaceId, name: ws.name },
     seats: ws.seat_limit,
