@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DataSource, inTransaction, isConnectionFailure, openSqlite } from './db.ts';
+import { scratchDatabase } from '../../test/harness.ts';
+import {
+  type Conn,
+  type DataSource,
+  inTransaction,
+  isConnectionFailure,
+  openPostgres,
+  openSqlite,
+} from './db.ts';
 import { FALLBACK_CHECKPOINT_PAGES } from './sqlite-checkpointer.ts';
 
 describe('inTransaction', () => {
@@ -194,5 +202,61 @@ describe('openSqlite', () => {
     // The worker's connection closed first: this one was the last, so the WAL is gone.
     expect(existsSync(`${file}-wal`)).toBe(false);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+// BEGIN is written with the transaction's first statement (pg's pipeline mode, guardedPool).
+describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () => {
+  let data: DataSource;
+  let drop: () => Promise<void>;
+  beforeEach(async () => {
+    const scratch = await scratchDatabase('postgres');
+    drop = scratch.drop;
+    data = openPostgres(scratch.url, { max: 2 });
+    await sql`create table t (n integer)`.execute(data.db);
+  });
+  afterEach(async () => {
+    await data.close();
+    await drop();
+  });
+  const now = async (conn: Conn) =>
+    (await sql<{ t: string }>`select now()::text as t`.execute(conn)).rows[0]?.t;
+  const pause = (conn: Conn) => sql`select pg_sleep(0.02)`.execute(conn);
+  const count = async () =>
+    Number((await sql<{ c: string }>`select count(*) as c from t`.execute(data.db)).rows[0]?.c);
+
+  it('runs the first statement inside the transaction', async () => {
+    // Outside a transaction each statement is its own: their now() differ.
+    const a = await now(data.db);
+    await pause(data.db);
+    expect(await now(data.db)).not.toBe(a);
+    // Inside one, the first statement's now() is the transaction's.
+    await inTransaction(data.db, async (tx) => {
+      const first = await now(tx);
+      await pause(tx);
+      expect(await now(tx)).toBe(first);
+    });
+    // And a rollback takes the first statement's write back.
+    await expect(
+      inTransaction(data.db, async (tx) => {
+        await sql`insert into t (n) values (1)`.execute(tx);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(await count()).toBe(0);
+  });
+
+  it('reports a failing first statement as itself, and the connection serves the next transaction', async () => {
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        inTransaction(data.db, async (tx) => {
+          await sql`insert into nowhere (n) values (1)`.execute(tx);
+        }),
+      ).rejects.toMatchObject({ code: '42P01' });
+      await inTransaction(data.db, async (tx) => {
+        await sql`insert into t (n) values (${i})`.execute(tx);
+      });
+    }
+    expect(await count()).toBe(3);
   });
 });
