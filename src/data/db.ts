@@ -247,15 +247,15 @@ function withTimeout(config: RunConfig, ms: number): RunConfig {
   return timed;
 }
 
+/** What pg answers for BEGIN. */
+const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
+
 /**
  * The pg pool as Kysely sees it: sends the `runsPrepared` texts as named statements, bounds each
  * query's time once `limit.queryMs` is set, and turns a lost database into DependencyUnavailable
  * (503 `unavailable`, never a hang or a 500). A connection whose query failed that way is dropped,
  * not put back in the pool.
  */
-/** What pg answers for BEGIN. */
-const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
-
 function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   return {

@@ -4,12 +4,12 @@ import { DomainError } from './errors.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const MAX_INVITES_PER_CALL = 100;
+/** A pending join request lapses after 14 days (docs/RULES.md). */
+export const JOIN_REQUEST_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** The workspace's seats are all taken ("seat limit reached" goes to its Super Admins). */
 export const noSeatLeft = (seats: { seatsUsed: number; seatLimit: number }): boolean =>
   seats.seatsUsed >= seats.seatLimit;
-/** A pending join request lapses after 14 days (docs/RULES.md). */
-export const JOIN_REQUEST_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** The members view sorts by display name (a person's name, or the email when there is none). */
 export function sortKey(name: string | null | undefined, email: string): string {

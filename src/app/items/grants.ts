@@ -77,10 +77,9 @@ export async function putGrant(
       ),
       written,
     ]);
-    const rows = written.rows;
     // A grant changes no folder, owner or access setting of the chain: the access list is built
     // from the chain as loaded, with the grants read again.
-    return { access: await describeAccess(tx, loaded), notes: rows };
+    return { access: await describeAccess(tx, loaded), notes: written.rows };
   });
   publishNotes(deps.bus, notes, now);
   return access;
