@@ -12,6 +12,7 @@ import {
   isConnectionFailure,
   openPostgres,
   openSqlite,
+  unboundLimits,
 } from './db.ts';
 import { FALLBACK_CHECKPOINT_PAGES } from './sqlite-checkpointer.ts';
 
@@ -176,6 +177,43 @@ describe('openSqlite', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  // A bare `LIMIT ?` makes SQLite prepare the statement again on every run (db.ts, unboundLimits).
+  it('writes LIMIT and OFFSET parameters as expressions, with the same rows', async () => {
+    expect(unboundLimits('select a from t order by a limit ? offset ?')).toBe(
+      'select a from t order by a limit +? offset +?',
+    );
+    expect(unboundLimits('select * from (select a from t LIMIT ?) s where b = ? limit ?')).toBe(
+      'select * from (select a from t LIMIT +?) s where b = ? limit +?',
+    );
+    expect(unboundLimits('select limit_at from t where n = ?')).toBe('select limit_at from t where n = ?');
+    await withScratchSqlite(async (data) => {
+      await sql`create table t (n integer)`.execute(data.db);
+      await sql`insert into t (n) select value from json_each('[5,1,4,2,3]')`.execute(data.db);
+      const page = (limit: number, offset: number) =>
+        data.db
+          .selectFrom('t' as never)
+          .select(sql<number>`n`.as('n'))
+          .orderBy(sql`n`)
+          .limit(limit)
+          .offset(offset)
+          .execute();
+      expect((await page(2, 1)).map((r) => r.n)).toEqual([2, 3]);
+      expect((await page(3, 0)).map((r) => r.n)).toEqual([1, 2, 3]);
+      const nested = await data.db
+        .selectFrom((q) =>
+          q
+            .selectFrom('t' as never)
+            .select(sql<number>`n`.as('n'))
+            .orderBy(sql`n`, 'desc')
+            .limit(2)
+            .as('s'),
+        )
+        .select('s.n')
+        .execute();
+      expect(nested.map((r) => r.n)).toEqual([5, 4]);
+    });
   });
 
   it('checkpoints the WAL from a worker thread, not inside the commits of this connection, and removes the WAL when closed', async () => {
