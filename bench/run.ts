@@ -19,7 +19,9 @@
  *    accept over HTTP (`--loops` times each).
  *
  * Scenarios: me (GET /api/me), item-cookie, item-key (GET /api/items/:id by session cookie and by
- * API key), folder (first page of a 60-item folder), shared (shared-with-me, 40 items), members-hit
+ * API key), folder (first page of a 60-item folder, the same URL: a listing cache hit), folder-miss
+ * (the same page under a new cursor every request: built every time), shared (shared-with-me, 40
+ * items, a cache hit), shared-miss (likewise built every time), members-hit
  * (members page, same URL: a cache hit), members-miss (a different search term every request among
  * 10,000 members), mixed (50 connections only: 90% reads of the above, 10% writes: role changes,
  * invitations, shares, renames; its error count is reported, not fatal). Any non-2xx elsewhere
@@ -86,7 +88,9 @@ const LOAD_SCENARIOS = [
   'item-cookie',
   'item-key',
   'folder',
+  'folder-miss',
   'shared',
+  'shared-miss',
   'members-hit',
   'members-miss',
   'mixed',
@@ -390,6 +394,19 @@ function termSource(): () => string {
 }
 const nextTerm = termSource();
 
+/**
+ * A listing cursor never given out before that sorts before every row of the page: by name, a
+ * kind rank below every item's (folders are 0) and a new id; Shared with me, a share time after
+ * every share's (newest first). Valid cursors, so each request builds the first page afresh.
+ */
+let cursorN = 0;
+function nextCursor(route: 'folder-miss' | 'shared-miss'): string {
+  cursorN++;
+  const values =
+    route === 'folder-miss' ? ['-1', '', `c${cursorN}`] : [String(Number.MAX_SAFE_INTEGER - cursorN), 'c'];
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
 function scenarioRequests(route: Route, f: Fixture): Req[] {
   const cookie = { cookie: f.adminCookie };
   const members = `/api/workspaces/${f.membersWsId}/members?limit=50`;
@@ -408,6 +425,14 @@ function scenarioRequests(route: Route, f: Fixture): Req[] {
       return [{ path: `/api/workspaces/${f.wsId}/items?parentId=${f.folderId}`, headers: cookie }];
     case 'shared':
       return [{ path: `/api/workspaces/${f.wsId}/items?view=shared`, headers: { cookie: f.memberCookie } }];
+    // The path is replaced per request (setupRequest below): a cursor no request used before that
+    // comes before every row, so the same rows as the first page, built every time.
+    case 'folder-miss':
+      return [{ path: `/api/workspaces/${f.wsId}/items?parentId=${f.folderId}&cursor=`, headers: cookie }];
+    case 'shared-miss':
+      return [
+        { path: `/api/workspaces/${f.wsId}/items?view=shared&cursor=`, headers: { cookie: f.memberCookie } },
+      ];
     case 'members-hit':
       return [{ path: members, headers: cookie }];
     case 'members-miss':
@@ -525,6 +550,8 @@ async function load(
             if (r.method === 'POST' && r.path.endsWith('/invitations'))
               out.headers = { ...req.headers, 'x-forwarded-for': nextClient() };
             if (route === 'members-miss') out.path = `${r.path}${nextTerm()}`;
+            if (route === 'folder-miss' || route === 'shared-miss')
+              out.path = `${r.path}${nextCursor(route)}`;
             return out;
           },
         })),

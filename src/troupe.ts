@@ -195,6 +195,7 @@ async function assemble(
     signUpRateLimit: config.signUpRateLimit,
     trustProxy: config.trustProxy,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
+    itemsPageCacheBytes: config.itemsPageCacheMb * 1024 * 1024,
     rateLimitStore: redis ? { redis, keyPrefix: config.redisKeyPrefix } : null,
     storage,
     unlocks,

@@ -219,6 +219,31 @@ describe.each(dialects)('metrics on %s', (dialect) => {
     expect(sample(text, 'troupe_members_page_cache_bytes')).toBeGreaterThan(100);
   });
 
+  it('counts item listing cache hits and misses, and its size', async () => {
+    app = await startTestApp(dialect, { env: { METRICS_TOKEN: TOKEN } });
+    const admin = await signUp(app);
+    const ws = await createWorkspace(app, admin.cookie);
+    const items = () =>
+      app.request({ method: 'GET', url: `/api/workspaces/${ws.id}/items`, cookie: admin.cookie });
+    let text = await scrape();
+    expect(sample(text, 'troupe_items_page_cache_lookups_total', { result: 'hit' })).toBe(0);
+    expect(sample(text, 'troupe_items_page_cache_lookups_total', { result: 'miss' })).toBe(0);
+    expect(sample(text, 'troupe_items_page_cache_bytes')).toBe(0);
+    await items();
+    await items();
+    await app.request({
+      method: 'POST',
+      url: `/api/workspaces/${ws.id}/items`,
+      cookie: admin.cookie,
+      body: { kind: 'draft', title: 'A change the listing shows' },
+    });
+    await items();
+    text = await scrape();
+    expect(sample(text, 'troupe_items_page_cache_lookups_total', { result: 'miss' })).toBe(2);
+    expect(sample(text, 'troupe_items_page_cache_lookups_total', { result: 'hit' })).toBe(1);
+    expect(sample(text, 'troupe_items_page_cache_bytes')).toBeGreaterThan(100);
+  });
+
   it(`reports the database pool ${dialect === 'postgres' ? '(in use, idle, max, waiting)' : '(absent: SQLite has one connection)'} and SSE streams`, async () => {
     app = await startTestApp(dialect, { env: { METRICS_TOKEN: TOKEN } });
     const text = await scrape();

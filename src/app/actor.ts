@@ -36,6 +36,17 @@ export interface WorkspaceActor extends Actor {
    * members-page cache.
    */
   membersVersion: number | null;
+  /**
+   * The workspace's items version, read with the caller's role (null when unknown): keys the
+   * item-listing cache.
+   */
+  itemsVersion: number | null;
+}
+
+/** The workspace's versions as the caller's lookup read them (a session's or an API key's facts). */
+export interface WorkspaceVersions {
+  membersVersion: number | null;
+  itemsVersion: number | null;
 }
 
 /**
@@ -47,7 +58,7 @@ export function inWorkspace(
   a: Actor,
   workspaceId: string,
   memberRole: Role | null,
-  membersVersion: number | null,
+  versions: WorkspaceVersions | null,
 ): WorkspaceActor {
   return {
     userId: a.userId,
@@ -57,6 +68,7 @@ export function inWorkspace(
     credential: a.credential,
     workspaceId,
     memberRole,
-    membersVersion,
+    membersVersion: versions === null ? null : versions.membersVersion,
+    itemsVersion: versions === null ? null : versions.itemsVersion,
   };
 }

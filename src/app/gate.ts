@@ -57,7 +57,7 @@ export async function requireAccessUnderLock(
   subjectId: string,
 ): Promise<MembershipRow | undefined> {
   const [current, subject] = await findMembershipPair(tx, actor.workspaceId, actor.userId, subjectId);
-  requireAccess(inWorkspace(actor, actor.workspaceId, current?.role ?? null, actor.membersVersion), action);
+  requireAccess(inWorkspace(actor, actor.workspaceId, current?.role ?? null, actor), action);
   return subject;
 }
 

@@ -78,6 +78,8 @@ export interface ApiKeyFacts {
   workspaceName: string;
   /** The key's workspace's members version (see WorkspaceActor.membersVersion). */
   membersVersion: number;
+  /** The key's workspace's items version (see WorkspaceActor.itemsVersion). */
+  itemsVersion: number;
 }
 
 /** What `keyLookup` selects, in this order: its rows are read by position (`apiKeyFactsOf`). */
@@ -93,6 +95,7 @@ const KEY_SELECT = [
   'u.emailVerified as key_email_verified',
   'w.name as key_workspace_name',
   'w.members_version as key_members_version',
+  'w.items_version as key_items_version',
   'm.role as key_role',
 ] as const;
 
@@ -145,6 +148,7 @@ export function apiKeyFactsOf(v: unknown[], at: number): ApiKeyFacts {
     emailVerified: verified === true || verified === 1,
     workspaceName: v[at + K.key_workspace_name] as string,
     membersVersion: v[at + K.key_members_version] as ApiKeyLookupRow['key_members_version'],
+    itemsVersion: v[at + K.key_items_version] as ApiKeyLookupRow['key_items_version'],
     role: (v[at + K.key_role] ?? null) as Role | null,
   };
 }

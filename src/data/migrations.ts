@@ -258,6 +258,81 @@ const membersVersion: Migration = {
   },
 };
 
+/** The tables whose rows the item listings show, each with a workspace_id column. */
+const ITEM_LISTING_TABLES = ['items', 'item_grants'] as const;
+
+/**
+ * `workspaces.items_version`: a counter bumped in the same transaction as every change to what an
+ * item listing shows (a folder, the root, "shared with me", "mine"): every insert, update and
+ * delete of an item or a grant, and a member's new name (the owner names listings show). Triggers,
+ * as for `members_version`, so that no code path can forget it: a listing cached under version v
+ * (app/items/list-items.ts) is exact for every reader who reads v, on any node. On PostgreSQL one
+ * bump per statement (its changed rows as a transition table: trashing a folder of 1,000 items
+ * updates the workspace row once); SQLite's triggers are per row, and cheap there.
+ */
+const itemsVersion: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .alterTable('workspaces')
+      .addColumn('items_version', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`
+        CREATE FUNCTION troupe_bump_items_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE workspaces SET items_version = items_version + 1
+            WHERE id IN (SELECT DISTINCT workspace_id FROM changed);
+          RETURN NULL;
+        END $$`.execute(db);
+      for (const table of ITEM_LISTING_TABLES) {
+        for (const [op, rows] of [
+          ['INSERT', 'NEW'],
+          ['UPDATE', 'NEW'],
+          ['DELETE', 'OLD'],
+        ] as const) {
+          await sql`
+            CREATE TRIGGER ${sql.raw(`${table}_items_version_${op.toLowerCase()}`)}
+            AFTER ${sql.raw(op)} ON ${sql.table(table)}
+            REFERENCING ${sql.raw(rows)} TABLE AS changed
+            FOR EACH STATEMENT EXECUTE FUNCTION troupe_bump_items_version()`.execute(db);
+        }
+      }
+      await sql`
+        CREATE FUNCTION troupe_bump_items_version_on_name() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE workspaces SET items_version = items_version + 1 WHERE id = NEW.workspace_id;
+          RETURN NULL;
+        END $$`.execute(db);
+      await sql`
+        CREATE TRIGGER memberships_items_version AFTER UPDATE OF name ON memberships
+        FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+        EXECUTE FUNCTION troupe_bump_items_version_on_name()`.execute(db);
+    } else {
+      for (const table of ITEM_LISTING_TABLES) {
+        for (const [op, row] of [
+          ['INSERT', 'NEW'],
+          ['UPDATE', 'OLD'],
+          ['DELETE', 'OLD'],
+        ] as const) {
+          await sql`
+            CREATE TRIGGER ${sql.raw(`${table}_items_version_${op.toLowerCase()}`)}
+            AFTER ${sql.raw(op)} ON ${sql.table(table)}
+            BEGIN
+              UPDATE workspaces SET items_version = items_version + 1
+                WHERE id = ${sql.raw(row)}.workspace_id;
+            END`.execute(db);
+        }
+      }
+      await sql`
+        CREATE TRIGGER memberships_items_version AFTER UPDATE OF name ON memberships
+        WHEN OLD.name IS NOT NEW.name
+        BEGIN
+          UPDATE workspaces SET items_version = items_version + 1 WHERE id = NEW.workspace_id;
+        END`.execute(db);
+    }
+  },
+};
+
 /**
  * Session tokens are stored only as SHA-256 hashes from now on (infra/session-token-hashing.ts):
  * hash the tokens of the sessions that exist, so nobody is signed out by the upgrade.
@@ -910,6 +985,7 @@ const migrations: Record<string, Migration> = {
   '0041_trash': trash,
   '0042_members_walk_covering': membersWalkCovering,
   '0043_members_grams': membersGrams,
+  '0044_items_version': itemsVersion,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

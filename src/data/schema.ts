@@ -50,6 +50,11 @@ export interface WorkspacesTable {
    * workspace's memberships, invitations, join requests or seats: everything the members view shows.
    */
   members_version: Generated<number>;
+  /**
+   * Bumped by database triggers (migration 0044) in the same transaction as every change to the
+   * workspace's items or grants, or a member's name: everything an item listing shows.
+   */
+  items_version: Generated<number>;
   created_by: string;
   created_at: number;
   updated_at: number;

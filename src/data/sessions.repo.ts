@@ -16,6 +16,8 @@ export interface SessionFacts {
   role: Role | null;
   /** The addressed workspace's members version (migration 0005) when the caller is a member. */
   membersVersion: number | null;
+  /** The addressed workspace's items version (migration 0044) when the caller is a member. */
+  itemsVersion: number | null;
 }
 
 const asBool = (v: boolean | number) => v === true || v === 1;
@@ -48,7 +50,7 @@ const sessionQuery = reusable(
         j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId),
       )
       .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
-      .select([...CALLER, 'm.role', 'w.members_version'])
+      .select([...CALLER, 'm.role', 'w.members_version', 'w.items_version'])
       .where('s.token', '=', token),
   { arrays: true },
 );
@@ -68,7 +70,7 @@ const meQuery = reusable(
 );
 
 /** The `CALLER` columns of a row read as an array. */
-function callerOf(v: unknown[]): Omit<SessionFacts, 'role' | 'membersVersion'> {
+function callerOf(v: unknown[]): Omit<SessionFacts, 'role' | 'membersVersion' | 'itemsVersion'> {
   return {
     sessionId: v[0] as string,
     updatedAt: asMs(v[1] as Date | string | number),
@@ -97,10 +99,11 @@ export async function findSession(
   const at = CALLER.length;
   facts.role = (row[at] ?? null) as Role | null;
   facts.membersVersion = (row[at + 1] ?? null) as number | null;
+  facts.itemsVersion = (row[at + 2] ?? null) as number | null;
   return facts;
 }
 
-export interface MeRow extends Omit<SessionFacts, 'role' | 'membersVersion'> {
+export interface MeRow extends Omit<SessionFacts, 'role' | 'membersVersion' | 'itemsVersion'> {
   workspaces: { id: string; name: string; role: Role }[];
 }
 

@@ -167,14 +167,14 @@ export function createAuthenticator(deps: {
       const key = await apiKey(req);
       if (key) {
         if (key.workspaceId === workspaceId) {
-          return inWorkspace(keyActor(key), workspaceId, key.role, key.membersVersion);
+          return inWorkspace(keyActor(key), workspaceId, key.role, key);
         }
         // Another workspace: its owner's role there, which the gate will not let the key use.
         const m = await findMembership(deps.db, workspaceId, key.userId);
         return inWorkspace(keyActor(key), workspaceId, m?.role ?? null, null);
       }
       const s = live(await findSession(deps.db, token(req), workspaceId));
-      return inWorkspace(sessionActor(s), workspaceId, s.role, s.membersVersion);
+      return inWorkspace(sessionActor(s), workspaceId, s.role, s);
     },
     async me(req) {
       const key = await apiKey(req);

@@ -76,6 +76,7 @@ export interface ServerDeps {
   rateLimitStore: { redis: Redis; keyPrefix: string } | null;
   /** Memory for cached members pages, in bytes (0: no cache). */
   membersPageCacheBytes: number;
+  itemsPageCacheBytes: number;
   /** Video files and posters. */
   storage: Storage;
   /** Signs and checks public-page unlock cookies. */

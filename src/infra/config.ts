@@ -37,6 +37,8 @@ export interface Config {
   trustProxy: boolean | string[];
   /** Memory for cached members pages, in MiB (0: no cache). */
   membersPageCacheMb: number;
+  /** Memory for cached item listings (folders, shared with me, mine), in MiB (0: no cache). */
+  itemsPageCacheMb: number;
   /** Shared store for rate-limit counters (several nodes); null: each process counts alone. */
   redisUrl: string | null;
   /** Prefix of every Redis key Troupe writes. */
@@ -104,6 +106,7 @@ const Env = z.object({
     })
     .optional(),
   MEMBERS_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(16),
+  ITEMS_PAGE_CACHE_MB: z.coerce.number().min(0).max(4096).default(32),
   REDIS_URL: z
     .string()
     .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL' })
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signUpRateLimit: e.SIGN_UP_RATE_LIMIT,
     trustProxy: e.TRUST_PROXY ?? false,
     membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
+    itemsPageCacheMb: e.ITEMS_PAGE_CACHE_MB,
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,

@@ -24,9 +24,7 @@ export interface CacheStats {
 export class Metrics {
   readonly registry = new Registry();
   readonly #http: Histogram<'method' | 'route' | 'status_code'>;
-  readonly #cacheLookups: Counter<'result'>;
   readonly #mail: Counter<'outcome'>;
-  #cacheSize: () => number = () => 0;
   /** Open SSE streams (notifications). The stream route increments it on open, decrements on close. */
   readonly sseConnections: Gauge;
 
@@ -76,28 +74,14 @@ export class Metrics {
       labelNames: ['outcome'],
       registers,
     });
-    this.#cacheLookups = new Counter({
-      name: 'troupe_members_page_cache_lookups_total',
-      help: 'Members page reads by result: hit (served from this node’s cache) or miss',
-      labelNames: ['result'],
-      registers,
-    });
-    const size = () => this.#cacheSize();
-    new Gauge({
-      name: 'troupe_members_page_cache_bytes',
-      help: 'Memory held by cached members pages on this node',
-      registers,
-      collect() {
-        this.set(size());
-      },
-    });
+    this.membersPageCache = pageCacheMetrics(registers, 'members', 'Members page');
+    this.itemsPageCache = pageCacheMetrics(registers, 'items', 'Item listing');
     this.sseConnections = new Gauge({
       name: 'troupe_sse_connections',
       help: 'Open server-sent event streams (live notifications) on this node',
       registers,
     });
     for (const outcome of ['sent', 'retry', 'failed']) this.#mail.inc({ outcome }, 0);
-    for (const result of ['hit', 'miss']) this.#cacheLookups.inc({ result }, 0);
   }
 
   #poolGauges(sources: MetricsSources, registers: Registry[]): void {
@@ -135,12 +119,10 @@ export class Metrics {
   }
 
   /** The members-page cache to report on (its lookups, and its size on each scrape). */
-  readonly membersPageCache: CacheStats & { size(read: () => number): void } = {
-    lookup: (hit) => this.#cacheLookups.inc({ result: hit ? 'hit' : 'miss' }),
-    size: (read) => {
-      this.#cacheSize = read;
-    },
-  };
+  readonly membersPageCache: PageCacheMetrics;
+
+  /** The item-listing cache to report on (its lookups, and its size on each scrape). */
+  readonly itemsPageCache: PageCacheMetrics;
 
   /** The text Prometheus scrapes, and its content type. */
   async render(): Promise<{ contentType: string; body: string }> {
@@ -151,4 +133,32 @@ export class Metrics {
   close(): void {
     this.registry.clear();
   }
+}
+
+type PageCacheMetrics = CacheStats & { size(read: () => number): void };
+
+/** `troupe_<name>_page_cache_lookups_total{result}` and `troupe_<name>_page_cache_bytes`. */
+function pageCacheMetrics(registers: Registry[], name: string, what: string): PageCacheMetrics {
+  const lookups = new Counter({
+    name: `troupe_${name}_page_cache_lookups_total`,
+    help: `${what} reads by result: hit (served from this node’s cache) or miss`,
+    labelNames: ['result'],
+    registers,
+  });
+  let read: () => number = () => 0;
+  new Gauge({
+    name: `troupe_${name}_page_cache_bytes`,
+    help: `Memory held by cached ${what.toLowerCase()} pages on this node`,
+    registers,
+    collect() {
+      this.set(read());
+    },
+  });
+  for (const result of ['hit', 'miss']) lookups.inc({ result }, 0);
+  return {
+    lookup: (hit) => lookups.inc({ result: hit ? 'hit' : 'miss' }),
+    size: (r) => {
+      read = r;
+    },
+  };
 }

@@ -13,6 +13,7 @@ import { invalid } from '../../domain/errors.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { requireAccess, requireItem } from '../gate.ts';
 import { decodeCursor, encodeCursor } from '../members/cursor.ts';
+import type { PageCache } from '../page-cache.ts';
 import { presentItem } from './item-access.ts';
 
 const rankOf = { none: 0, view: 1, edit: 2 } as const;
@@ -28,6 +29,50 @@ function asLink(item: ListedItem): ChainLink {
   };
 }
 
+type ListInput = {
+  parentId?: string;
+  view: 'folder' | 'shared' | 'mine';
+  sort: ItemSort;
+  cursor?: string;
+  limit: number;
+};
+
+/**
+ * `listItems` as the JSON the route sends, from the page cache when the caller's request read the
+ * workspace's items version (sessions and API keys both do). A listing is decided by the items
+ * and grants of the workspace, its members' names (all of which bump the version: migration 0044),
+ * and by who asks with which role: the key holds the version, the caller and the role the gate
+ * gave them (a role change reads as a new key), and the whole request. The gate runs first, on
+ * every request; a folder the caller cannot view fails inside `listItems` and nothing is kept.
+ */
+export async function listItemsJson(
+  deps: { db: Db; pages: PageCache; stringify(list: ItemList): string },
+  actor: WorkspaceActor,
+  input: ListInput,
+): Promise<string> {
+  const role = requireAccess(actor, 'items:list');
+  const key =
+    actor.itemsVersion === null
+      ? null
+      : [
+          actor.workspaceId,
+          actor.itemsVersion,
+          actor.userId,
+          role,
+          input.view,
+          input.parentId ?? '',
+          input.sort,
+          input.limit,
+          input.cursor ?? '',
+        ].join('\u0000');
+  // Nothing in a listing changes with time alone: a page stays exact until the version moves.
+  const hit = key === null ? undefined : deps.pages.get(key, 0);
+  if (hit !== undefined) return hit;
+  const body = deps.stringify(await listItems(deps, actor, input));
+  if (key !== null) deps.pages.set(key, body, Number.POSITIVE_INFINITY);
+  return body;
+}
+
 /**
  * The library root ("Workspace"), a folder, "shared with me" or "mine" (the items the caller owns,
  * but those inside a folder they own): exactly the items the caller can view, each
@@ -37,13 +82,7 @@ function asLink(item: ListedItem): ChainLink {
 export async function listItems(
   deps: { db: Db },
   actor: WorkspaceActor,
-  input: {
-    parentId?: string;
-    view: 'folder' | 'shared' | 'mine';
-    sort: ItemSort;
-    cursor?: string;
-    limit: number;
-  },
+  input: ListInput,
 ): Promise<ItemList> {
   const role = requireAccess(actor, 'items:list');
   const member = { userId: actor.userId, role };

@@ -3,7 +3,10 @@ import { isoTime } from '../../contract/time.ts';
 import type { Workspace } from '../../contract/workspaces.ts';
 import type { WorkspaceRow } from '../../data/workspaces.repo.ts';
 
-export function presentWorkspace(row: Omit<WorkspaceRow, 'members_version'>, role: Role): Workspace {
+export function presentWorkspace(
+  row: Omit<WorkspaceRow, 'members_version' | 'items_version'>,
+  role: Role,
+): Workspace {
   return {
     id: row.id,
     name: row.name,

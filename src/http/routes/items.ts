@@ -6,11 +6,12 @@ import { deleteItem } from '../../app/items/delete-item.ts';
 import { getItemWithApiKey, getItemWithSession } from '../../app/items/get-item.ts';
 import { getItemAccess } from '../../app/items/get-item-access.ts';
 import { putGrant, removeGrant } from '../../app/items/grants.ts';
-import { listItems } from '../../app/items/list-items.ts';
+import { listItemsJson } from '../../app/items/list-items.ts';
 import { listTrash } from '../../app/items/list-trash.ts';
 import { restoreItem } from '../../app/items/restore-item.ts';
 import { updateItem } from '../../app/items/update-item.ts';
 import { updateItemAccess } from '../../app/items/update-item-access.ts';
+import { PageCache } from '../../app/page-cache.ts';
 import {
   CreateItemBody,
   DeleteItemQuery,
@@ -30,13 +31,39 @@ import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Db } from '../../data/db.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
+import type { Metrics } from '../../infra/metrics.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { sendJson } from '../send-json.ts';
+import { compiledSerializerCompiler } from '../serializer.ts';
 
 export function itemRoutes(
   app: FastifyInstance,
-  deps: { db: Db; clock: Clock; bus: NotificationBus; authn: Authenticator; storageChanged(): void },
+  deps: {
+    db: Db;
+    clock: Clock;
+    bus: NotificationBus;
+    authn: Authenticator;
+    storageChanged(): void;
+    production: boolean;
+    itemsPageCacheBytes: number;
+    metrics: Metrics | null;
+  },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const pages = new PageCache(deps.itemsPageCacheBytes, deps.metrics?.itemsPageCache ?? null);
+  deps.metrics?.itemsPageCache.size(() => pages.bytes());
+  // The listing's serializer, the one Fastify would compile for the route (checked against zod
+  // outside production): the use case keeps its JSON.
+  const listDeps = {
+    db: deps.db,
+    pages,
+    stringify: compiledSerializerCompiler({ verify: !deps.production })({
+      schema: ItemList,
+      method: 'GET',
+      url: '/api/workspaces/:ws/items',
+      httpStatus: '200',
+    } as Parameters<ReturnType<typeof compiledSerializerCompiler>>[0]) as (list: ItemList) => string,
+  };
   const tags = ['library'];
   const sharing = ['sharing'];
 
@@ -71,7 +98,11 @@ export function itemRoutes(
         response: { 200: ItemList },
       },
     },
-    async (req) => listItems(deps, await deps.authn.workspaceActor(req, req.params.ws), req.query),
+    async (req, reply) =>
+      sendJson(
+        reply,
+        await listItemsJson(listDeps, await deps.authn.workspaceActor(req, req.params.ws), req.query),
+      ),
   );
 
   r.get(
