@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { scratchDatabase } from '../../test/harness.ts';
@@ -12,6 +12,7 @@ import {
   isConnectionFailure,
   openPostgres,
   openSqlite,
+  thenCommit,
   unboundLimits,
 } from './db.ts';
 import { FALLBACK_CHECKPOINT_PAGES } from './sqlite-checkpointer.ts';
@@ -296,5 +297,50 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () =>
       });
     }
     expect(await count()).toBe(3);
+  });
+
+  // A transaction's last statement can carry its COMMIT (thenCommit, guardedPool).
+  const insertThenCommit = (conn: Conn, n: number, table = 't') =>
+    conn.executeQuery(CompiledQuery.raw(thenCommit(`insert into ${table} (n) values ($1)`), [n]));
+
+  it('commits with a last statement written thenCommit: seen by others as soon as it is answered', async () => {
+    for (let i = 0; i < 2; i++) {
+      await inTransaction(data.db, async (tx) => {
+        await insertThenCommit(tx, i);
+        // Another connection sees the row before the callback returns: the COMMIT went with it.
+        expect(await count()).toBe(i + 1);
+      });
+    }
+    // A statement after it is refused (the transaction is over); what it committed stays.
+    await expect(
+      inTransaction(data.db, async (tx) => {
+        await insertThenCommit(tx, 9);
+        await sql`insert into t (n) values (10)`.execute(tx);
+      }),
+    ).rejects.toThrow("a statement after the transaction's last one");
+    expect(await count()).toBe(3);
+    // The connections serve ordinary transactions after it.
+    for (let i = 0; i < 3; i++) {
+      await inTransaction(data.db, async (tx) => {
+        await sql`insert into t (n) values (${i})`.execute(tx);
+      });
+    }
+    expect(await count()).toBe(6);
+  });
+
+  it('reports a failing last statement as itself, with nothing of its transaction kept', async () => {
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        inTransaction(data.db, async (tx) => {
+          await sql`insert into t (n) values (1)`.execute(tx);
+          await insertThenCommit(tx, 2, 'nowhere');
+        }),
+      ).rejects.toMatchObject({ code: '42P01' });
+      expect(await count()).toBe(0);
+    }
+    await inTransaction(data.db, async (tx) => {
+      await insertThenCommit(tx, 1);
+    });
+    expect(await count()).toBe(1);
   });
 });

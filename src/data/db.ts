@@ -267,6 +267,31 @@ function withTimeout(config: RunConfig, ms: number): RunConfig {
 /** What pg answers for BEGIN. */
 const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
 
+/** What pg answers for COMMIT and ROLLBACK. */
+const ENDED = {
+  commit: { command: 'COMMIT', rowCount: null, rows: [], fields: [] },
+  rollback: { command: 'ROLLBACK', rowCount: null, rows: [], fields: [] },
+};
+
+/**
+ * The end of a statement's text that asks for COMMIT right behind it (PostgreSQL only; see
+ * `thenCommit` and guardedPool): a comment, so the text still runs as it is.
+ */
+const THEN_COMMIT = '\n-- then commit';
+
+/**
+ * A transaction's last statement as a text that commits the transaction with it: guardedPool
+ * writes COMMIT right behind the statement without waiting for its answer (pg's pipeline mode),
+ * one round trip and one turn of the event loop fewer a write. Only for a statement after which
+ * the transaction's callback runs no other statement and cannot fail: the statement after it
+ * throws (a mistake in this program), and a failure afterwards cannot undo what is committed. If
+ * the statement fails, PostgreSQL answers the COMMIT with a rollback and the statement's error is
+ * thrown as usual. Kysely's own COMMIT (or ROLLBACK) that follows is answered at once.
+ */
+export function thenCommit(text: string): string {
+  return text + THEN_COMMIT;
+}
+
 /**
  * The pg pool as Kysely sees it: sends the `runsPrepared` texts as named statements, bounds each
  * query's time once `limit.queryMs` is set, and turns a lost database into DependencyUnavailable
@@ -310,10 +335,20 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
         };
         /** A `begin` sent but not yet waited for (see below). */
         let begun: Promise<unknown> | null = null;
+        /** The transaction was committed with its last statement (`thenCommit`). */
+        let committed = false;
         kc = {
           // biome-ignore lint/suspicious/noExplicitAny: forwards both of pg's query overloads
           query: ((text: any, values?: readonly unknown[]) => {
             if (typeof text !== 'string') return conn.query(text); // a cursor (streaming)
+            if (committed) {
+              committed = false;
+              // Kysely ends the transaction the statement already ended.
+              if (text === 'commit' || text === 'rollback') return Promise.resolve(ENDED[text]);
+              return Promise.reject(
+                new Error(`a statement after the transaction's last one (thenCommit): ${text.slice(0, 80)}`),
+              );
+            }
             if (text === 'begin' && !begun) {
               // Not waited for: with `pipeline` pg writes the transaction's first statement right
               // behind BEGIN, one round trip and one turn of the event loop fewer a transaction
@@ -329,14 +364,16 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             const config: RunConfig = { text, values: values as unknown[] | undefined };
             if (name) config.name = name;
             if (arrayTexts.has(text)) config.rowMode = 'array';
-            if (begun) {
-              const first = Promise.all([begun, run(config)]).then((both) => both[1]);
-              begun = null;
-              return first;
-            }
-            return run(config);
+            const answer = begun ? Promise.all([begun, run(config)]).then((both) => both[1]) : run(config);
+            begun = null;
+            if (!text.endsWith(THEN_COMMIT)) return answer;
+            // COMMIT right behind the statement; a failed statement's transaction is rolled back
+            // by it (PostgreSQL answers ROLLBACK) and the statement's error is the one thrown.
+            committed = true;
+            return Promise.all([answer, run({ text: 'commit' })]).then((both) => both[0]);
           }) as PostgresPoolClient['query'],
           release: (destroy) => {
+            committed = false;
             // A connection that timed out or broke may still be busy with its query: drop it.
             const drop = broken || destroy === true;
             broken = false;

@@ -1,5 +1,5 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely';
-import { type Conn, runsPrepared } from './db.ts';
+import { type Conn, runsPrepared, thenCommit } from './db.ts';
 
 /**
  * One part of a use case's writes that can share a statement with others: rows into a table (an
@@ -43,8 +43,15 @@ const MAX_PARAMS = 30_000;
  * wall time at one connection (its own CPU in Kysely and pg, PostgreSQL's parse/bind/execute), more
  * than a small insert itself. SQLite: the parts one after the other (statements in process cost a
  * few µs each).
+ * `last`: the transaction's last statement, after which its callback runs no other and cannot
+ * fail; on PostgreSQL the statement then commits the transaction with it (db.ts `thenCommit`: one
+ * round trip fewer). Outside a transaction, on SQLite, and when the parts run alone, no effect.
  */
-export async function writeTogether(conn: Conn, all: readonly WritePart[]): Promise<void> {
+export async function writeTogether(
+  conn: Conn,
+  all: readonly WritePart[],
+  opts: { last?: boolean } = {},
+): Promise<void> {
   const parts = all.filter((p) => !p.empty);
   if (parts.length === 0) return;
   const params: unknown[] = [];
@@ -56,7 +63,8 @@ export async function writeTogether(conn: Conn, all: readonly WritePart[]): Prom
   }
   const answering = parts.filter((p) => p.select);
   if (answering.length > 1) throw new Error('writeTogether: at most one part may answer rows');
-  const key = parts.map((p) => p.key).join('\u0000');
+  const last = opts.last === true && conn.isTransaction;
+  const key = `${+last}${parts.map((p) => p.key).join('\u0000')}`;
   let text = texts.get(key);
   if (!text) {
     let first = 1;
@@ -68,6 +76,7 @@ export async function writeTogether(conn: Conn, all: readonly WritePart[]): Prom
     const answer = answering[0];
     const select = answer?.select ? answer.select(`w${parts.indexOf(answer)}`) : 'SELECT NULL';
     text = `WITH ${ctes.join(', ')} ${select}`;
+    if (last) text = thenCommit(text);
     if (params.length <= KEEP_PARAMS) {
       texts.set(key, text);
       runsPrepared(text);

@@ -142,7 +142,7 @@ export async function acceptInvitation(
         written,
       );
       // The membership, the audit entry and the notifications: one statement on PostgreSQL.
-      await writeTogether(tx, parts);
+      await writeTogether(tx, parts, { last: true });
       return {
         result: {
           workspace: { id: ws, name: claimed.workspace_name },

@@ -127,7 +127,9 @@ export async function inviteMembers(
       }
     }
     // One statement on PostgreSQL (data/write-together.ts).
-    await writeTogether(tx, [invitationsPart(rows), mailsPart(mails, now), auditPart(audit, now)]);
+    await writeTogether(tx, [invitationsPart(rows), mailsPart(mails, now), auditPart(audit, now)], {
+      last: true,
+    });
     return { results };
   });
   deps.mailQueued();

@@ -71,8 +71,10 @@ export async function updateItem(
         after: { parentId: patch.parent_id, folder: folderTitle },
       });
     }
-    // The row and its audit entries: one statement on PostgreSQL.
-    await writeTogether(tx, [updateItemPart(tx, ws, id, patch, now), auditPart(audit, now)]);
+    // The row and its audit entries: one statement on PostgreSQL; a rename's last, with the commit.
+    await writeTogether(tx, [updateItemPart(tx, ws, id, patch, now), auditPart(audit, now)], {
+      last: patch.parent_id === undefined,
+    });
     if (patch.parent_id === undefined) {
       // A rename changes no one's access (titles take no part in it): the item as loaded, renamed.
       const renamed: ItemRecord = Object.assign({}, loaded.item);

@@ -54,7 +54,7 @@ export async function changeMemberRole(
         ),
       );
       // The role, the keys and the audit entry: one statement on PostgreSQL.
-      await writeTogether(tx, parts);
+      await writeTogether(tx, parts, { last: true });
     }
     return {
       userId: input.userId,
