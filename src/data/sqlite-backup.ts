@@ -2,6 +2,22 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs
 import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 
+/**
+ * Every better-sqlite3 object these short-lived commands make (`npm run backup`, `npm run restore`),
+ * kept reachable until the process ends: on Node 24 better-sqlite3 12 aborts the process when a
+ * Database or Statement object is garbage-collected outside a JavaScript context (its destructor
+ * asks for the current environment and gets none: "Assertion failed: (env) != nullptr"), which
+ * a collection while the process exits can do. Seen once in CI (the restore command, 2026-12-05);
+ * an object never collected never runs that destructor. A few objects a command.
+ */
+const keptForExit: unknown[] = [];
+
+function open(path: string): SQLite.Database {
+  const db = new SQLite(path, { readonly: true, fileMustExist: true });
+  keptForExit.push(db);
+  return db;
+}
+
 /** A file name for a backup taken at `now`: sortable, no characters a shell or Windows dislikes. */
 export function backupName(now: Date): string {
   return `troupe-${now.toISOString().replace(/[:.]/g, '-')}.sqlite`;
@@ -18,7 +34,7 @@ export async function backupSqlite(source: string, target: string): Promise<{ pa
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
-  const db = new SQLite(source, { readonly: true, fileMustExist: true });
+  const db = open(source);
   try {
     db.exec('PRAGMA busy_timeout = 5000'); // not pragma(): see openSqlite in db.ts
     // All remaining pages in each step: a step is one snapshot, so writers cannot make it start over.
@@ -35,9 +51,11 @@ export async function backupSqlite(source: string, target: string): Promise<{ pa
 }
 
 function checkIntegrity(path: string): void {
-  const db = new SQLite(path, { readonly: true, fileMustExist: true });
+  const db = open(path);
   try {
-    const result = db.pragma('integrity_check', { simple: true });
+    const check = db.prepare('PRAGMA integrity_check').pluck();
+    keptForExit.push(check);
+    const result = check.get();
     if (result !== 'ok') throw new Error(`${basename(path)} failed its integrity check: ${String(result)}`);
   } finally {
     db.close();
