@@ -112,6 +112,34 @@ describe.each(dialects)('writeTogether on %s', (dialect) => {
     expect(await findLastSeq(db(), u1)).toBe(last);
   });
 
+  it('as the last statement, commits with it on PostgreSQL; a failing last statement keeps nothing', async () => {
+    const now = app.clock.now();
+    const before = { audit: await count('audit_events'), notes: await count('notifications') };
+    await inTransaction(db(), async (tx) => {
+      const notes = notificationsPart([note(u1, 1)], now);
+      await writeTogether(tx, [auditPart([entry('last')], now), notes], { last: true });
+      expect(notes.rows).toHaveLength(1);
+      // Another connection sees the rows before the transaction's callback returns on PostgreSQL
+      // (the COMMIT went with the statement); on SQLite the transaction still holds them.
+      if (dialect === 'postgres') expect(await count('audit_events')).toBe(before.audit + 1);
+    });
+    expect(await count('audit_events')).toBe(before.audit + 1);
+    expect(await count('notifications')).toBe(before.notes + 1);
+    await expect(
+      inTransaction(db(), (tx) =>
+        writeTogether(
+          tx,
+          [notificationsPart([note(u1, 2)], now), auditPart([entry('bad', 'no-such-workspace')], now)],
+          {
+            last: true,
+          },
+        ),
+      ),
+    ).rejects.toThrow(/foreign key|FOREIGN KEY/);
+    expect(await count('audit_events')).toBe(before.audit + 1);
+    expect(await count('notifications')).toBe(before.notes + 1);
+  });
+
   it('skips empty parts, and refuses two parts that both answer rows', async () => {
     const now = app.clock.now();
     const empty = notificationsPart([], now);
