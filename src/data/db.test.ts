@@ -5,6 +5,7 @@ import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { scratchDatabase } from '../../test/harness.ts';
+import { DependencyUnavailable } from '../domain/errors.ts';
 import {
   type Conn,
   type DataSource,
@@ -326,6 +327,25 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () =>
       });
     }
     expect(await count()).toBe(6);
+  });
+
+  it('commits nothing of a last statement that outlives the query timeout: the caller is told so (503)', async () => {
+    data.limitQueryTime(300);
+    await expect(
+      inTransaction(data.db, async (tx) => {
+        await tx.executeQuery(
+          CompiledQuery.raw(thenCommit('insert into t (n) select 1 from pg_sleep(0.6)'), []),
+        );
+      }),
+    ).rejects.toBeInstanceOf(DependencyUnavailable);
+    // Past the statement's own end: PostgreSQL cancelled it, so the COMMIT sent behind it rolled back.
+    await new Promise((r) => setTimeout(r, 800));
+    expect(await count()).toBe(0);
+    // The connections serve the next transaction.
+    await inTransaction(data.db, async (tx) => {
+      await insertThenCommit(tx, 1);
+    });
+    expect(await count()).toBe(1);
   });
 
   it('reports a failing last statement as itself, with nothing of its transaction kept', async () => {

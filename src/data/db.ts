@@ -264,6 +264,17 @@ function withTimeout(config: RunConfig, ms: number): RunConfig {
   return timed;
 }
 
+/** PostgreSQL's query_canceled (statement_timeout among its causes). */
+const QUERY_CANCELED = '57014';
+
+/**
+ * The statement_timeout PostgreSQL applies to a `thenCommit` statement: well before pg's own
+ * timeout for it (`queryMs`), so that PostgreSQL's cancellation, not pg's, ends a slow one.
+ */
+function serverTimeoutMs(queryMs: number): number {
+  return Math.max(1, Math.floor(queryMs * 0.8));
+}
+
 /** What pg answers for BEGIN. */
 const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
 
@@ -328,6 +339,10 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             const timed = limit.queryMs > 0 ? withTimeout(config, limit.queryMs) : config;
             return await conn.query(timed as pg.QueryConfig);
           } catch (err) {
+            // Cancelled by PostgreSQL's statement_timeout (set for a `thenCommit` statement, below):
+            // the database did not answer in time, as with pg's own timeout; the connection is fine.
+            if ((err as { code?: unknown }).code === QUERY_CANCELED)
+              throw new DependencyUnavailable('database', err);
             if (!isConnectionFailure(err)) throw err;
             broken = true;
             throw new DependencyUnavailable('database', err);
@@ -364,9 +379,20 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             const config: RunConfig = { text, values: values as unknown[] | undefined };
             if (name) config.name = name;
             if (arrayTexts.has(text)) config.rowMode = 'array';
-            const answer = begun ? Promise.all([begun, run(config)]).then((both) => both[1]) : run(config);
+            const last = text.endsWith(THEN_COMMIT);
+            // A statement with COMMIT queued behind it that outlives pg's timeout would still commit
+            // when it ends, after the caller was told the database did not answer: PostgreSQL cancels
+            // it first (a statement_timeout for this transaction, sent ahead of it), so the COMMIT
+            // rolls back and the caller's 503 is true.
+            const guard =
+              last && limit.queryMs > 0
+                ? run({ text: `set local statement_timeout = ${serverTimeoutMs(limit.queryMs)}` })
+                : null;
+            const statement = run(config);
+            const answer =
+              begun || guard ? Promise.all([begun, guard, statement]).then((all) => all[2]) : statement;
             begun = null;
-            if (!text.endsWith(THEN_COMMIT)) return answer;
+            if (!last) return answer;
             // COMMIT right behind the statement; a failed statement's transaction is rolled back
             // by it (PostgreSQL answers ROLLBACK) and the statement's error is the one thrown.
             committed = true;

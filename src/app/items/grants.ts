@@ -24,7 +24,7 @@ export async function putGrant(
   input: { itemId: string; userId: string; permission: Permission },
 ): Promise<ItemAccess> {
   const now = deps.clock.now();
-  const { loaded, notes } = await inTransaction(deps.db, async (tx) => {
+  const { access, notes } = await inTransaction(deps.db, async (tx) => {
     const { loaded } = await requireItem(tx, actor, 'item:share', input.itemId);
     const ws = loaded.item.workspaceId;
     const grantee = await findGrantee(tx, ws, input.itemId, input.userId);
@@ -48,45 +48,43 @@ export async function putGrant(
       });
     }
     const written = notesPart(notes, now);
-    // The grant, its audit entry and the notification: one statement on PostgreSQL, with the
-    // commit (the grant's row and the workspace's items version are locked for one round trip).
-    await writeTogether(
-      tx,
-      [
-        upsertGrantPart(
-          tx,
+    // The grant, its audit entry and the notification: one statement on PostgreSQL, so the grant's
+    // row is locked for the rest of the transaction only (one read and the commit).
+    await writeTogether(tx, [
+      upsertGrantPart(
+        tx,
+        {
+          itemId: input.itemId,
+          userId: input.userId,
+          workspaceId: ws,
+          permission: input.permission,
+          grantedBy: actor.userId,
+        },
+        now,
+      ),
+      auditPart(
+        [
           {
-            itemId: input.itemId,
-            userId: input.userId,
             workspaceId: ws,
-            permission: input.permission,
-            grantedBy: actor.userId,
+            actor: actorRef(actor),
+            action: 'item.grant',
+            target: { type: 'item', id: input.itemId, label: `${loaded.item.title} → ${grantee.email}` },
+            before: before ? { userId: input.userId, permission: before } : null,
+            after: { userId: input.userId, email: grantee.email, permission: input.permission },
           },
-          now,
-        ),
-        auditPart(
-          [
-            {
-              workspaceId: ws,
-              actor: actorRef(actor),
-              action: 'item.grant',
-              target: { type: 'item', id: input.itemId, label: `${loaded.item.title} → ${grantee.email}` },
-              before: before ? { userId: input.userId, permission: before } : null,
-              after: { userId: input.userId, email: grantee.email, permission: input.permission },
-            },
-          ],
-          now,
-        ),
-        written,
-      ],
-      { last: true },
-    );
-    return { loaded, notes: written.rows };
+        ],
+        now,
+      ),
+      written,
+    ]);
+    // A grant changes no folder, owner or access setting of the chain: the access list is built
+    // from the chain as loaded, with the grants read again. In the transaction, not after its
+    // commit (which could go with the write): a failure reading it then would answer an error
+    // for a share that was made.
+    return { access: await describeAccess(tx, loaded), notes: written.rows };
   });
   publishNotes(deps.bus, notes, now);
-  // A grant changes no folder, owner or access setting of the chain: the access list is built
-  // from the chain as loaded, with the grants read again (after the commit: the new grant among them).
-  return describeAccess(deps.db, loaded);
+  return access;
 }
 
 /** Removes one member's grant on the item (sharers only). */

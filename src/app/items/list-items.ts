@@ -60,7 +60,9 @@ export async function listItemsJson(
           actor.userId,
           role,
           input.view,
-          input.parentId ?? '',
+          // The folder only where it counts: "shared" and "mine" ignore it, and a key per value
+          // given would only push other pages out.
+          input.view === 'folder' ? (input.parentId ?? '') : '',
           input.sort,
           input.limit,
           input.cursor ?? '',
