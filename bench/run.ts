@@ -54,6 +54,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { encodeCursor } from '../src/app/members/cursor.ts';
 import type { DataSource } from '../src/data/db.ts';
 import {
   backendsCpuDeltaUs,
@@ -402,9 +403,9 @@ const nextTerm = termSource();
 let cursorN = 0;
 function nextCursor(route: 'folder-miss' | 'shared-miss'): string {
   cursorN++;
-  const values =
-    route === 'folder-miss' ? ['-1', '', `c${cursorN}`] : [String(Number.MAX_SAFE_INTEGER - cursorN), 'c'];
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
+  return encodeCursor(
+    route === 'folder-miss' ? ['-1', '', `c${cursorN}`] : [String(Number.MAX_SAFE_INTEGER - cursorN), 'c'],
+  );
 }
 
 function scenarioRequests(route: Route, f: Fixture): Req[] {

@@ -192,6 +192,33 @@ const items: Migration = {
   },
 };
 
+/**
+ * SQLite: triggers `<table>_<column>_insert|update|delete` that add 1 to `workspaces.<column>` of
+ * the row's workspace after every insert, update and delete of a row of each table (each with a
+ * workspace_id column). Migrations 0005 and 0044.
+ */
+async function sqliteRowBumps(
+  db: AnyDb,
+  tables: readonly string[],
+  column: 'members_version' | 'items_version',
+) {
+  for (const table of tables) {
+    for (const [op, row] of [
+      ['INSERT', 'NEW'],
+      ['UPDATE', 'OLD'],
+      ['DELETE', 'OLD'],
+    ] as const) {
+      await sql`
+        CREATE TRIGGER ${sql.raw(`${table}_${column}_${op.toLowerCase()}`)}
+        AFTER ${sql.raw(op)} ON ${sql.table(table)}
+        BEGIN
+          UPDATE workspaces SET ${sql.raw(column)} = ${sql.raw(column)} + 1
+            WHERE id = ${sql.raw(row)}.workspace_id;
+        END`.execute(db);
+    }
+  }
+}
+
 /** The tables whose rows the members view shows (SPEC §4.1), each with a workspace_id column. */
 const MEMBERS_VIEW_TABLES = ['memberships', 'invitations', 'join_requests'] as const;
 
@@ -233,21 +260,7 @@ const membersVersion: Migration = {
         CREATE TRIGGER workspaces_members_version BEFORE UPDATE ON workspaces
         FOR EACH ROW EXECUTE FUNCTION troupe_bump_members_version_on_seats()`.execute(db);
     } else {
-      for (const table of MEMBERS_VIEW_TABLES) {
-        for (const [op, row] of [
-          ['INSERT', 'NEW'],
-          ['UPDATE', 'OLD'],
-          ['DELETE', 'OLD'],
-        ] as const) {
-          await sql`
-            CREATE TRIGGER ${sql.raw(`${table}_members_version_${op.toLowerCase()}`)}
-            AFTER ${sql.raw(op)} ON ${sql.table(table)}
-            BEGIN
-              UPDATE workspaces SET members_version = members_version + 1
-                WHERE id = ${sql.raw(row)}.workspace_id;
-            END`.execute(db);
-        }
-      }
+      await sqliteRowBumps(db, MEMBERS_VIEW_TABLES, 'members_version');
       await sql`
         CREATE TRIGGER workspaces_members_version AFTER UPDATE OF seat_limit, seats_used ON workspaces
         WHEN NEW.seat_limit <> OLD.seat_limit OR NEW.seats_used <> OLD.seats_used
@@ -308,21 +321,7 @@ const itemsVersion: Migration = {
         FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
         EXECUTE FUNCTION troupe_bump_items_version_on_name()`.execute(db);
     } else {
-      for (const table of ITEM_LISTING_TABLES) {
-        for (const [op, row] of [
-          ['INSERT', 'NEW'],
-          ['UPDATE', 'OLD'],
-          ['DELETE', 'OLD'],
-        ] as const) {
-          await sql`
-            CREATE TRIGGER ${sql.raw(`${table}_items_version_${op.toLowerCase()}`)}
-            AFTER ${sql.raw(op)} ON ${sql.table(table)}
-            BEGIN
-              UPDATE workspaces SET items_version = items_version + 1
-                WHERE id = ${sql.raw(row)}.workspace_id;
-            END`.execute(db);
-        }
-      }
+      await sqliteRowBumps(db, ITEM_LISTING_TABLES, 'items_version');
       await sql`
         CREATE TRIGGER memberships_items_version AFTER UPDATE OF name ON memberships
         WHEN OLD.name IS NOT NEW.name
