@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { dialects, joinAs, useAdminWorkspace } from './harness.ts';
 
@@ -162,4 +163,49 @@ describe.each(dialects)('item listing cache on %s', (dialect) => {
     await ok('PATCH', '/api/account', member.cookie, { name: 'New Name' });
     expect(find(await list(fx.admin.cookie), draft.id)?.ownerName).toBe('New Name');
   });
+
+  it.skipIf(dialect === 'sqlite')(
+    'PostgreSQL: bumps the version at commit, once per transaction, and leaves the workspace row unlocked until then',
+    async () => {
+      const db = fx.app.troupe.data.db;
+      const a = await create({ kind: 'draft', title: 'Bulk A' });
+      const b = await create({ kind: 'draft', title: 'Bulk B' });
+      const before = await version();
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('items')
+          .set({ updated_at: Date.now() })
+          .where('workspace_id', '=', fx.ws.id)
+          .where('id', 'in', [a.id, b.id])
+          .execute();
+        await tx
+          .insertInto('item_grants')
+          .values({
+            item_id: a.id,
+            user_id: fx.admin.userId,
+            workspace_id: fx.ws.id,
+            permission: 'view',
+            granted_by: fx.admin.userId,
+            created_at: Date.now(),
+          })
+          .execute();
+        // Another connection: not bumped yet, and the row is free for another writer's bump (an
+        // UPDATE of the version takes FOR NO KEY UPDATE; NOWAIT fails with 55P03 when the row is
+        // held. The grant's foreign key holds only FOR KEY SHARE, which does not conflict).
+        expect(await version()).toBe(before);
+        const locked =
+          await sql`SELECT id FROM workspaces WHERE id = ${fx.ws.id} FOR NO KEY UPDATE NOWAIT`.execute(db);
+        expect(locked.rows).toHaveLength(1);
+      });
+      expect(await version()).toBe(before + 1);
+      // A transaction that rolls back bumps nothing.
+      await expect(
+        db.transaction().execute(async (tx) => {
+          await tx.updateTable('items').set({ title: 'Never' }).where('id', '=', a.id).execute();
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await version()).toBe(before + 1);
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
 /** One serialized page and the time after which it is stale (an invitation on it expires, say). */
-interface CachedPage {
+export interface CachedPage {
   body: string;
   validUntil: number;
 }
@@ -19,6 +19,9 @@ export class PageCache {
 
   readonly #stats: { lookup(hit: boolean): void } | null;
 
+  /** Pages being built, by key: what the requests that miss one meanwhile wait for. */
+  readonly #building = new Map<string, Promise<string>>();
+
   /** `maxBytes` 0 turns the cache off. `stats` counts hits and misses (the metrics). */
   constructor(maxBytes: number, stats: { lookup(hit: boolean): void } | null = null) {
     this.#stats = stats;
@@ -29,6 +32,30 @@ export class PageCache {
             sizeCalculation: (p, k) => p.body.length + k.length,
           })
         : null;
+  }
+
+  /**
+   * The page kept under `key`, else the one `build` makes, kept for the next request. The requests
+   * that miss a key while its page is being built wait for that build instead of building it again:
+   * after a change every reader of a busy page misses at once, and each would otherwise read and
+   * serialize the same page (the same key is the same page, whoever asks: see the callers' keys).
+   * A failed build fails its waiters too and keeps nothing. `key` null (the request read no
+   * version): built for this request only.
+   */
+  page(key: string | null, now: number, build: () => Promise<CachedPage>): Promise<string> {
+    if (key === null || this.#lru === null) return build().then((p) => p.body);
+    const hit = this.get(key, now);
+    if (hit !== undefined) return Promise.resolve(hit);
+    const building = this.#building.get(key);
+    if (building) return building;
+    const built = build()
+      .then((p) => {
+        this.set(key, p.body, p.validUntil);
+        return p.body;
+      })
+      .finally(() => this.#building.delete(key));
+    this.#building.set(key, built);
+    return built;
   }
 
   get(key: string, now: number): string | undefined {

@@ -893,6 +893,56 @@ const membersGrams: Migration = {
   },
 };
 
+/**
+ * PostgreSQL: the items version is bumped when the transaction commits instead of at each write.
+ * The bump updates the workspace row, which locks it until the commit: bumped at the write, every
+ * other item, grant or member write of the workspace waited for the rest of the transaction (a
+ * share read its access list after its write: four round trips with the workspace locked; under
+ * load each round trip is a turn of a busy event loop, and the shares, renames and invitations of
+ * a busy workspace queued behind one another). Deferred row triggers (constraint triggers) run at
+ * COMMIT, so the row is locked for the commit only. One bump per workspace and transaction: the
+ * first of a transaction's rows bumps and marks the workspace in a transaction-local setting
+ * (`troupe.items_bumped`); a folder of 1,000 items trashed still updates the workspace row once.
+ * The rule is unchanged (migration 0044): the bump commits with the change, so a reader who reads
+ * the new version reads the change. SQLite has one writer at a time: its per-row triggers stay.
+ */
+const itemsVersionAtCommit: Migration = {
+  async up(db: AnyDb) {
+    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    for (const table of ITEM_LISTING_TABLES) {
+      for (const op of ['insert', 'update', 'delete']) {
+        await sql`DROP TRIGGER ${sql.raw(`${table}_items_version_${op}`)} ON ${sql.table(table)}`.execute(db);
+      }
+    }
+    await sql`DROP TRIGGER memberships_items_version ON memberships`.execute(db);
+    await sql`DROP FUNCTION troupe_bump_items_version()`.execute(db);
+    await sql`DROP FUNCTION troupe_bump_items_version_on_name()`.execute(db);
+    await sql`
+      CREATE FUNCTION troupe_bump_items_version_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        ws text := CASE WHEN TG_OP = 'DELETE' THEN OLD.workspace_id ELSE NEW.workspace_id END;
+        done text := coalesce(current_setting('troupe.items_bumped', true), '');
+      BEGIN
+        IF strpos(done, ' ' || ws || ' ') > 0 THEN RETURN NULL; END IF;
+        PERFORM set_config('troupe.items_bumped', done || ' ' || ws || ' ', true);
+        UPDATE workspaces SET items_version = items_version + 1 WHERE id = ws;
+        RETURN NULL;
+      END $$`.execute(db);
+    for (const table of ITEM_LISTING_TABLES) {
+      await sql`
+        CREATE CONSTRAINT TRIGGER ${sql.raw(`${table}_items_version`)}
+        AFTER INSERT OR UPDATE OR DELETE ON ${sql.table(table)}
+        DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION troupe_bump_items_version_at_commit()`.execute(db);
+    }
+    await sql`
+      CREATE CONSTRAINT TRIGGER memberships_items_version AFTER UPDATE OF name ON memberships
+      DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+      EXECUTE FUNCTION troupe_bump_items_version_at_commit()`.execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -985,6 +1035,7 @@ const migrations: Record<string, Migration> = {
   '0042_members_walk_covering': membersWalkCovering,
   '0043_members_grams': membersGrams,
   '0044_items_version': itemsVersion,
+  '0045_items_version_at_commit': itemsVersionAtCommit,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {

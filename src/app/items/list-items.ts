@@ -68,11 +68,10 @@ export async function listItemsJson(
           input.cursor ?? '',
         ].join('\u0000');
   // Nothing in a listing changes with time alone: a page stays exact until the version moves.
-  const hit = key === null ? undefined : deps.pages.get(key, 0);
-  if (hit !== undefined) return hit;
-  const body = deps.stringify(await listItems(deps, actor, input));
-  if (key !== null) deps.pages.set(key, body, Number.POSITIVE_INFINITY);
-  return body;
+  return deps.pages.page(key, 0, async () => ({
+    body: deps.stringify(await listItems(deps, actor, input)),
+    validUntil: Number.POSITIVE_INFINITY,
+  }));
 }
 
 /**

@@ -70,12 +70,10 @@ export async function listMembersJson(
           input.q?.toLowerCase() ?? '',
           input.cursor ?? '',
         ].join('\u0000');
-  const hit = key === null ? undefined : deps.pages.get(key, deps.clock.now());
-  if (hit !== undefined) return hit;
-  const { page, validUntil } = await buildPage(deps, actor, membersOnly, input);
-  const body = JSON.stringify(z.encode(MembersPage, page));
-  if (key !== null) deps.pages.set(key, body, validUntil);
-  return body;
+  return deps.pages.page(key, deps.clock.now(), async () => {
+    const { page, validUntil } = await buildPage(deps, actor, membersOnly, input);
+    return { body: JSON.stringify(z.encode(MembersPage, page)), validUntil };
+  });
 }
 
 /** One page, and until when it stays exact without a change (the first expiry of an invitation or request on it). */
