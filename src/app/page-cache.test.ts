@@ -69,4 +69,16 @@ describe('PageCache.page', () => {
     expect(await cache.page('k', 99, build)).toBe('1');
     expect(await cache.page('k', 100, build)).toBe('2');
   });
+
+  it('does not hand a waiter a page that expired before its own now: the waiter builds its own', async () => {
+    const cache = new PageCache(1024);
+    let finish: (p: { body: string; validUntil: number }) => void = () => {};
+    const slow = () => new Promise<{ body: string; validUntil: number }>((ok) => (finish = ok));
+    const first = cache.page('k', 50, slow);
+    let own = 0;
+    const late = cache.page('k', 150, async () => ({ body: `own ${++own}`, validUntil: 1000 }));
+    finish({ body: 'built at 50', validUntil: 100 });
+    expect(await first).toBe('built at 50');
+    expect(await late).toBe('own 1');
+  });
 });

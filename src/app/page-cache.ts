@@ -20,7 +20,7 @@ export class PageCache {
   readonly #stats: { lookup(hit: boolean): void } | null;
 
   /** Pages being built, by key: what the requests that miss one meanwhile wait for. */
-  readonly #building = new Map<string, Promise<string>>();
+  readonly #building = new Map<string, Promise<CachedPage>>();
 
   /** `maxBytes` 0 turns the cache off. `stats` counts hits and misses (the metrics). */
   constructor(maxBytes: number, stats: { lookup(hit: boolean): void } | null = null) {
@@ -39,23 +39,27 @@ export class PageCache {
    * that miss a key while its page is being built wait for that build instead of building it again:
    * after a change every reader of a busy page misses at once, and each would otherwise read and
    * serialize the same page (the same key is the same page, whoever asks: see the callers' keys).
-   * A failed build fails its waiters too and keeps nothing. `key` null (the request read no
+   * A waiter takes the page only if it is still valid at its own `now` (else it builds its own). A
+   * failed build fails its waiters too and keeps nothing. `key` null (the request read no
    * version): built for this request only.
    */
-  page(key: string | null, now: number, build: () => Promise<CachedPage>): Promise<string> {
-    if (key === null || this.#lru === null) return build().then((p) => p.body);
+  async page(key: string | null, now: number, build: () => Promise<CachedPage>): Promise<string> {
+    if (key === null) return (await build()).body;
     const hit = this.get(key, now);
-    if (hit !== undefined) return Promise.resolve(hit);
+    if (hit !== undefined || this.#lru === null) return hit ?? (await build()).body;
     const building = this.#building.get(key);
-    if (building) return building;
+    if (building) {
+      const p = await building;
+      return p.validUntil > now ? p.body : (await build()).body;
+    }
     const built = build()
       .then((p) => {
         this.set(key, p.body, p.validUntil);
-        return p.body;
+        return p;
       })
       .finally(() => this.#building.delete(key));
     this.#building.set(key, built);
-    return built;
+    return (await built).body;
   }
 
   get(key: string, now: number): string | undefined {

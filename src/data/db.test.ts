@@ -249,9 +249,11 @@ describe('openSqlite', () => {
 describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () => {
   let data: DataSource;
   let drop: () => Promise<void>;
+  let url: string;
   beforeEach(async () => {
     const scratch = await scratchDatabase('postgres');
     drop = scratch.drop;
+    url = scratch.url;
     data = openPostgres(scratch.url, { max: 2 });
     await sql`create table t (n integer)`.execute(data.db);
   });
@@ -344,6 +346,39 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () =>
     // The connections serve the next transaction.
     await inTransaction(data.db, async (tx) => {
       await insertThenCommit(tx, 1);
+    });
+    expect(await count()).toBe(1);
+  });
+
+  it('commits nothing when a plain COMMIT waits past the query timeout for a row a deferred trigger updates: 503', async () => {
+    // A deferred trigger runs in the COMMIT and updates one row, as the items version's does
+    // (migration 0045); another transaction holds that row.
+    await sql`create table w (id integer primary key, v integer not null)`.execute(data.db);
+    await sql`insert into w values (1, 0)`.execute(data.db);
+    await sql`create function bump_w() returns trigger language plpgsql as $$
+      begin update w set v = v + 1 where id = 1; return null; end $$`.execute(data.db);
+    await sql`create constraint trigger t_bump after insert on t deferrable initially deferred
+      for each row execute function bump_w()`.execute(data.db);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from w where id = 1 for update');
+      data.limitQueryTime(300);
+      await expect(
+        inTransaction(data.db, async (tx) => {
+          await sql`insert into t (n) values (1)`.execute(tx);
+        }),
+      ).rejects.toBeInstanceOf(DependencyUnavailable);
+      await holder.query('commit');
+    } finally {
+      await holder.end();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await count()).toBe(0);
+    // Once the row is free, the same transaction commits (and the connections still serve).
+    await inTransaction(data.db, async (tx) => {
+      await sql`insert into t (n) values (2)`.execute(tx);
     });
     expect(await count()).toBe(1);
   });

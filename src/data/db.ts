@@ -264,8 +264,11 @@ function withTimeout(config: RunConfig, ms: number): RunConfig {
   return timed;
 }
 
-/** PostgreSQL's query_canceled (statement_timeout among its causes). */
-const QUERY_CANCELED = '57014';
+/**
+ * PostgreSQL's query_canceled (statement_timeout among its causes) and lock_not_available
+ * (lock_timeout): the database did not answer in time.
+ */
+const TIMED_OUT = new Set(['57014', '55P03']);
 
 /**
  * The statement_timeout PostgreSQL applies to a `thenCommit` statement: well before pg's own
@@ -274,6 +277,10 @@ const QUERY_CANCELED = '57014';
 function serverTimeoutMs(queryMs: number): number {
   return Math.max(1, Math.floor(queryMs * 0.8));
 }
+
+/** The statement sent ahead of a COMMIT (see guardedPool): this transaction's time limits. */
+const guardText = (ms: number) =>
+  `select set_config('statement_timeout', '${ms}', true), set_config('lock_timeout', '${ms}', true)`;
 
 /** What pg answers for BEGIN. */
 const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
@@ -339,9 +346,10 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             const timed = limit.queryMs > 0 ? withTimeout(config, limit.queryMs) : config;
             return await conn.query(timed as pg.QueryConfig);
           } catch (err) {
-            // Cancelled by PostgreSQL's statement_timeout (set for a `thenCommit` statement, below):
-            // the database did not answer in time, as with pg's own timeout; the connection is fine.
-            if ((err as { code?: unknown }).code === QUERY_CANCELED)
+            // Cancelled by PostgreSQL's statement_timeout or lock_timeout (set before a COMMIT,
+            // below): the database did not answer in time, as with pg's own timeout; the connection
+            // is fine.
+            if (TIMED_OUT.has((err as { code?: unknown }).code as string))
               throw new DependencyUnavailable('database', err);
             if (!isConnectionFailure(err)) throw err;
             broken = true;
@@ -384,9 +392,14 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             // when it ends, after the caller was told the database did not answer: PostgreSQL cancels
             // it first (a statement_timeout for this transaction, sent ahead of it), so the COMMIT
             // rolls back and the caller's 503 is true.
+            // Kysely's own COMMIT too: deferred triggers run in it (the items version, migration
+            // 0045) and can wait there for the workspace row. statement_timeout does not reach
+            // deferred triggers inside COMMIT (PostgreSQL 15, measured), lock_timeout does: both
+            // are set, so past pg's timeout the transaction rolls back instead of committing after
+            // the caller was answered 503.
             const guard =
-              last && limit.queryMs > 0
-                ? run({ text: `set local statement_timeout = ${serverTimeoutMs(limit.queryMs)}` })
+              (last || text === 'commit') && limit.queryMs > 0
+                ? run({ text: guardText(serverTimeoutMs(limit.queryMs)) })
                 : null;
             const statement = run(config);
             const answer =
