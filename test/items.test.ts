@@ -84,6 +84,36 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
     expect((await req('GET', '/api/items/01unknownitem', creator.cookie)).statusCode).toBe(404);
   });
 
+  it('answers a share with the access list a read right after shows (new grant, changed grant, through a folder)', async () => {
+    const folder = await create(creator.cookie, 'folder', 'Answer folder');
+    const draft = await create(creator.cookie, 'draft', 'Answer draft', folder.id);
+    const access = async (id: string) => {
+      const res = await req('GET', `/api/items/${id}/access`, creator.cookie);
+      expect(res.statusCode).toBe(200);
+      return res.json();
+    };
+    const steps: [string, string, string][] = [
+      [folder.id, other.userId, 'view'], // a folder grant, inherited by the draft
+      [draft.id, viewer.userId, 'edit'], // a new direct grant (a Viewer: capped at view)
+      [draft.id, other.userId, 'edit'], // a direct grant beside the inherited one
+      [draft.id, viewer.userId, 'view'], // a grant changed
+      [folder.id, other.userId, 'edit'],
+    ];
+    for (const [id, userId, permission] of steps) {
+      const res = await share(creator.cookie, id, userId, permission);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual(await access(id));
+      expect((await access(draft.id)).people.length).toBeGreaterThan(0);
+    }
+    const final = await access(draft.id);
+    expect(final.grants.map((g: { userId: string; permission: string }) => [g.userId, g.permission])).toEqual(
+      expect.arrayContaining([
+        [other.userId, 'edit'],
+        [viewer.userId, 'view'],
+      ]),
+    );
+  });
+
   it('shares a folder: access flows down, a Viewer stays view-only and the dialog says why', async () => {
     const folder = await create(creator.cookie, 'folder', 'Shared folder');
     const draft = await create(creator.cookie, 'draft', 'Draft inside', folder.id);

@@ -370,7 +370,7 @@ export interface ChainGrant {
   role: Role | null;
 }
 
-/** Every grant on the given items, with the grantee's name and current role in the workspace. */
+/** Every grant on the given items, with the grantee's name and current role in the workspace (in no order). */
 const grantsOnQuery = reusableWithList((conn: Conn, itemIds: string[], workspaceId: string) =>
   conn
     .selectFrom('item_grants as g')
@@ -380,8 +380,7 @@ const grantsOnQuery = reusableWithList((conn: Conn, itemIds: string[], workspace
     )
     .select(['g.item_id', 'g.user_id', 'g.permission', 'u.name', 'u.email', 'm.role'])
     .where('g.workspace_id', '=', workspaceId)
-    .where('g.item_id', 'in', itemIds)
-    .orderBy('u.name'),
+    .where('g.item_id', 'in', itemIds),
 );
 
 export async function listGrantsOn(

@@ -419,13 +419,21 @@ const granteeQuery = reusable((conn: Conn, workspaceId: string, itemId: string, 
   conn
     .selectFrom('memberships as m')
     .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .innerJoin('user as u', 'u.id', 'm.user_id')
     .leftJoin('item_grants as g', (j) =>
       j
         .onRef('g.user_id', '=', 'm.user_id')
         .onRef('g.workspace_id', '=', 'm.workspace_id')
         .on('g.item_id', '=', itemId),
     )
-    .select(['m.role', 'm.email', 'w.name as workspace_name', 'g.permission as grant_permission'])
+    .select([
+      'm.role',
+      'm.email',
+      'u.name',
+      'u.email as user_email',
+      'w.name as workspace_name',
+      'g.permission as grant_permission',
+    ])
     .where('m.workspace_id', '=', workspaceId)
     .where('m.user_id', '=', userId),
 );
@@ -439,12 +447,23 @@ export async function findGrantee(
   workspaceId: string,
   itemId: string,
   userId: string,
-): Promise<{ role: Role; email: string; workspaceName: string; permission: Permission | null } | undefined> {
+): Promise<
+  | {
+      role: Role;
+      email: string;
+      /** The account's name and email, as access lists show them (data/access.repo.ts `listGrantsOn`). */
+      user: { name: string; email: string };
+      workspaceName: string;
+      permission: Permission | null;
+    }
+  | undefined
+> {
   const row = (await granteeQuery(conn, workspaceId, itemId, userId)).rows[0];
   return row
     ? {
         role: row.role as Role,
         email: row.email,
+        user: { name: row.name, email: row.user_email },
         workspaceName: row.workspace_name,
         permission: (row.grant_permission ?? null) as Permission | null,
       }

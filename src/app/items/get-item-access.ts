@@ -1,6 +1,6 @@
 import type { AccessReason, ItemAccess } from '../../contract/items.ts';
 import type { Role } from '../../contract/roles.ts';
-import { type LoadedChain, listGrantsOn } from '../../data/access.repo.ts';
+import { type ChainGrant, type LoadedChain, listGrantsOn } from '../../data/access.repo.ts';
 import type { Conn, Db } from '../../data/db.ts';
 import { listMembersByIds, listSuperAdmins } from '../../data/members.repo.ts';
 import { type ChainLink, effectivePermission } from '../../domain/access.ts';
@@ -26,23 +26,38 @@ export async function getItemAccess(deps: { db: Db }, actor: Actor, id: string):
   return describeAccess(deps.db, loaded);
 }
 
+/** What an access list is built from besides the chain: read by `readAccessFacts`. */
+export interface AccessFacts {
+  /** The grants on the item and on the folders that pass access down to it. */
+  grants: ChainGrant[];
+  admins: Awaited<ReturnType<typeof listSuperAdmins>>;
+  owners: Awaited<ReturnType<typeof listMembersByIds>>;
+}
+
+/** The part of the chain that passes access down: up to and including the nearest only_me ancestor. */
+function reachOf(loaded: LoadedChain): LoadedChain['chain'] {
+  const reach: LoadedChain['chain'] = [];
+  for (let i = 0; i < loaded.chain.length; i++) {
+    const link = loaded.chain[i] as LoadedChain['chain'][number];
+    reach.push(link);
+    if (i > 0 && link.generalAccess === 'only_me') break;
+  }
+  return reach;
+}
+
 /**
  * The access list of an already-authorized item. Sharing changes answer with it even when the
  * change took the caller's own access away (they were allowed to make it).
  */
 export async function describeAccess(db: Conn, loaded: LoadedChain): Promise<ItemAccess> {
-  const ws = loaded.item.workspaceId;
-  const item = loaded.item;
-  const dormant = item.generalAccess === 'only_me';
+  return buildAccess(loaded, await readAccessFacts(db, loaded));
+}
 
-  // The part of the chain that passes access down: up to and including the nearest only_me ancestor.
-  const reach: typeof loaded.chain = [];
-  for (let i = 0; i < loaded.chain.length; i++) {
-    const link = loaded.chain[i] as (typeof loaded.chain)[number];
-    reach.push(link);
-    if (i > 0 && link.generalAccess === 'only_me') break;
-  }
-  const [grants, admins, ownerInfo] = await Promise.all([
+/** The grants, Super Admins and owners an item's access list names (three reads). */
+export async function readAccessFacts(db: Conn, loaded: LoadedChain): Promise<AccessFacts> {
+  const ws = loaded.item.workspaceId;
+  const reach = reachOf(loaded);
+  const [grants, admins, owners] = await Promise.all([
     listGrantsOn(
       db,
       ws,
@@ -51,6 +66,26 @@ export async function describeAccess(db: Conn, loaded: LoadedChain): Promise<Ite
     listSuperAdmins(db, ws),
     listMembersByIds(db, ws, [...new Set(reach.map((l) => l.ownerId))]),
   ]);
+  return { grants, admins, owners };
+}
+
+/** The facts with one grant set (added, or replacing that person's grant on that item). */
+export function withGrant(facts: AccessFacts, grant: ChainGrant): AccessFacts {
+  const others = facts.grants.filter((g) => g.itemId !== grant.itemId || g.userId !== grant.userId);
+  return { ...facts, grants: [...others, grant] };
+}
+
+/** Grants in the order the access list shows them: by name, then by id (the same on both databases). */
+const byName = (a: ChainGrant, b: ChainGrant) =>
+  a.name.localeCompare(b.name) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
+
+/** The access list from the chain and the facts read for it (pure). */
+export function buildAccess(loaded: LoadedChain, facts: AccessFacts): ItemAccess {
+  const item = loaded.item;
+  const dormant = item.generalAccess === 'only_me';
+  const reach = reachOf(loaded);
+  const grants = facts.grants.slice().sort(byName);
+  const { admins, owners: ownerInfo } = facts;
 
   const people = new Map<string, Person>();
   const add = (p: Omit<Person, 'reasons'>, reason: AccessReason) => {

@@ -11,7 +11,7 @@ import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
 import { type Note, notesPart, publishNotes } from '../notifications/notify.ts';
-import { describeAccess } from './get-item-access.ts';
+import { buildAccess, describeAccess, readAccessFacts, withGrant } from './get-item-access.ts';
 
 /**
  * Shares an item with one member at view or edit (or changes their level). Only those who may
@@ -48,40 +48,57 @@ export async function putGrant(
       });
     }
     const written = notesPart(notes, now);
-    // The grant, its audit entry and the notification: one statement on PostgreSQL, so the grant's
-    // row is locked for the rest of the transaction only (one read and the commit).
-    await writeTogether(tx, [
-      upsertGrantPart(
-        tx,
-        {
-          itemId: input.itemId,
-          userId: input.userId,
-          workspaceId: ws,
-          permission: input.permission,
-          grantedBy: actor.userId,
-        },
-        now,
-      ),
-      auditPart(
-        [
+    // The access list the call answers with is read before the write and the new grant set in it:
+    // the write is then the transaction's last statement, sent with the COMMIT, and the grant's row
+    // is locked for that moment only (read after it, the row was held for three reads and the
+    // commit, and shares of one item queued behind one another). The list is as the reads found it
+    // plus this grant: a change made by someone else meanwhile shows at the next read. Read in the
+    // transaction, before anything is written: a failed read writes nothing.
+    const facts = await readAccessFacts(tx, loaded);
+    const access = buildAccess(
+      loaded,
+      withGrant(facts, {
+        itemId: input.itemId,
+        userId: input.userId,
+        permission: input.permission,
+        name: grantee.user.name,
+        email: grantee.user.email,
+        role: grantee.role,
+      }),
+    );
+    // The grant, its audit entry and the notification: one statement, with the COMMIT on PostgreSQL.
+    await writeTogether(
+      tx,
+      [
+        upsertGrantPart(
+          tx,
           {
+            itemId: input.itemId,
+            userId: input.userId,
             workspaceId: ws,
-            actor: actorRef(actor),
-            action: 'item.grant',
-            target: { type: 'item', id: input.itemId, label: `${loaded.item.title} → ${grantee.email}` },
-            before: before ? { userId: input.userId, permission: before } : null,
-            after: { userId: input.userId, email: grantee.email, permission: input.permission },
+            permission: input.permission,
+            grantedBy: actor.userId,
           },
-        ],
-        now,
-      ),
-      written,
-    ]);
-    // A grant changes no folder, owner or access setting of the chain: the access list is built
-    // from the chain as loaded, with the grants read again. In the transaction, not after its
-    // commit (which could go with the write): a failure reading it then would answer an error
-    // for a share that was made.
-    return { access: await describeAccess(tx, loaded), notes: written.rows };
+          now,
+        ),
+        auditPart(
+          [
+            {
+              workspaceId: ws,
+              actor: actorRef(actor),
+              action: 'item.grant',
+              target: { type: 'item', id: input.itemId, label: `${loaded.item.title} → ${grantee.email}` },
+              before: before ? { userId: input.userId, permission: before } : null,
+              after: { userId: input.userId, email: grantee.email, permission: input.permission },
+            },
+          ],
+          now,
+        ),
+        written,
+      ],
+      { last: true },
+    );
+    return { access, notes: written.rows };
   });
   publishNotes(deps.bus, notes, now);
   return access;
