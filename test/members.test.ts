@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lockWithMembershipPair, lockWorkspace } from '../src/data/members.repo.ts';
 import {
   addMember,
   createWorkspace,
@@ -157,6 +158,45 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
       expect(admins).toHaveLength(1);
     }
   });
+
+  it.skipIf(dialect === 'sqlite')(
+    'PostgreSQL: the statement that takes the workspace lock reads a role changed by the transaction it waited for',
+    async () => {
+      const bob = await signUp(fx.app, { name: 'Bob' });
+      await addMember(fx.app, fx.ws.id, bob, 'super_admin');
+      const db = fx.app.troupe.data.db;
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let locked: () => void = () => {};
+      const hasLock = new Promise<void>((r) => {
+        locked = r;
+      });
+      // Another transaction holds the workspace and demotes Bob, not yet committed.
+      const first = db.transaction().execute(async (tx) => {
+        await lockWorkspace(tx, 'postgres', fx.ws.id);
+        await tx
+          .updateTable('memberships')
+          .set({ role: 'viewer' })
+          .where('workspace_id', '=', fx.ws.id)
+          .where('user_id', '=', bob.userId)
+          .execute();
+        locked();
+        await held;
+      });
+      await hasLock;
+      const second = db
+        .transaction()
+        .execute((tx) => lockWithMembershipPair(tx, 'postgres', fx.ws.id, fx.admin.userId, bob.userId));
+      await new Promise((r) => setTimeout(r, 150)); // the second statement is waiting for the lock
+      release();
+      await first;
+      const [admin, bobNow] = await second;
+      expect(admin?.role).toBe('super_admin');
+      expect(bobNow?.role).toBe('viewer'); // as committed while it waited, not as its snapshot had it
+    },
+  );
 
   it('removes a member: frees the seat, and their very next request is refused', async () => {
     const bob = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer', 'Bob');

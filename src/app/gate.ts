@@ -8,8 +8,8 @@
 import type { EffectivePermission } from '../contract/items.ts';
 import type { Role } from '../contract/roles.ts';
 import { type ItemFacts, type LoadedChain, loadChains } from '../data/access.repo.ts';
-import type { Conn } from '../data/db.ts';
-import { findMembershipPair, type MembershipRow } from '../data/members.repo.ts';
+import type { Conn, Dialect } from '../data/db.ts';
+import { lockWithMembershipPair, type MembershipRow } from '../data/members.repo.ts';
 import { allows, effectivePermission, type ItemAction, trashAllows } from '../domain/access.ts';
 import {
   type AccountAction,
@@ -45,18 +45,27 @@ export function requireAccess(actor: WorkspaceActor, action: WorkspaceAction): R
 }
 
 /**
- * `requireAccess` again, inside the transaction and under the workspace lock, for changes whose
- * rights could have been taken away between the request's first check and the lock (two Super
- * Admins demoting each other at the same moment). Answers the membership of `subjectId` (the
- * member the change is about), read in the same query as the caller's own.
+ * Takes the workspace's lock for the rest of the transaction and runs `requireAccess` again under
+ * it, for changes whose rights could have been taken away between the request's first check and
+ * the lock (two Super Admins demoting each other at the same moment). Answers the membership of
+ * `subjectId` (the member the change is about), read with the caller's own in the statement that
+ * takes the lock (data/members.repo.ts `lockWithMembershipPair`). A workspace gone meanwhile is
+ * refused as the gate refuses a non-member: 404.
  */
 export async function requireAccessUnderLock(
   tx: Conn,
+  dialect: Dialect,
   actor: WorkspaceActor,
   action: WorkspaceAction,
   subjectId: string,
 ): Promise<MembershipRow | undefined> {
-  const [current, subject] = await findMembershipPair(tx, actor.workspaceId, actor.userId, subjectId);
+  const [current, subject] = await lockWithMembershipPair(
+    tx,
+    dialect,
+    actor.workspaceId,
+    actor.userId,
+    subjectId,
+  );
   requireAccess(inWorkspace(actor, actor.workspaceId, current?.role ?? null, actor), action);
   return subject;
 }

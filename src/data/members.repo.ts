@@ -94,6 +94,7 @@ export async function findMembership(
   return (await membershipQuery(conn, workspaceId, userId)).rows[0] as MembershipRow | undefined;
 }
 
+/** The memberships of two people in one workspace (SQLite: its transactions already run alone). */
 const membershipPairQuery = reusable((conn: Conn, workspaceId: string, a: string, b: string) =>
   conn
     .selectFrom('memberships')
@@ -101,17 +102,6 @@ const membershipPairQuery = reusable((conn: Conn, workspaceId: string, a: string
     .where('workspace_id', '=', workspaceId)
     .where('user_id', 'in', [a, b]),
 );
-
-/** The memberships of two people in one workspace, in one query: each, or undefined. */
-export async function findMembershipPair(
-  conn: Conn,
-  workspaceId: string,
-  a: string,
-  b: string,
-): Promise<[MembershipRow | undefined, MembershipRow | undefined]> {
-  const rows = (await membershipPairQuery(conn, workspaceId, a, b)).rows as MembershipRow[];
-  return [rows.find((r) => r.user_id === a), rows.find((r) => r.user_id === b)];
-}
 
 export async function findMembershipByEmail(conn: Conn, workspaceId: string, email: string) {
   return conn
@@ -130,6 +120,41 @@ const lockQuery = {
     conn.selectFrom('workspaces').selectAll().where('id', '=', workspaceId),
   ),
 };
+
+/**
+ * The workspace's write lock and two people's memberships of it, in one statement. On PostgreSQL
+ * the memberships are locked too (FOR UPDATE): a statement that waited for the workspace's lock
+ * reads the rows as its snapshot had them, from before the wait, but a row it locks it reads as
+ * last committed, so a role changed by the transaction it waited for is seen. (A membership added
+ * meanwhile is not: the person was not a member when the change was asked.)
+ */
+const lockedPairQuery = {
+  postgres: reusable((conn: Conn, workspaceId: string, a: string, b: string) =>
+    conn
+      .with('w', (db) => db.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate())
+      .selectFrom('memberships')
+      .select(['user_id', 'role', 'email', 'name', 'created_at'])
+      .where('workspace_id', '=', (eb) => eb.selectFrom('w').select('id'))
+      .where('user_id', 'in', [a, b])
+      .forUpdate(),
+  ),
+  sqlite: membershipPairQuery,
+};
+
+/**
+ * `lockWorkspace` and the memberships of two people (each, or undefined) in one statement: one
+ * round trip fewer with the workspace locked. No rows when there is no such workspace.
+ */
+export async function lockWithMembershipPair(
+  conn: Conn,
+  dialect: Dialect,
+  workspaceId: string,
+  a: string,
+  b: string,
+): Promise<[MembershipRow | undefined, MembershipRow | undefined]> {
+  const rows = (await lockedPairQuery[dialect](conn, workspaceId, a, b)).rows as MembershipRow[];
+  return [rows.find((r) => r.user_id === a), rows.find((r) => r.user_id === b)];
+}
 
 /**
  * Takes the workspace's write lock for the rest of the transaction (a row lock on PostgreSQL; on

@@ -4,7 +4,7 @@ import { isoTime } from '../../contract/time.ts';
 import { revokeApiKeysOfUserPart } from '../../data/api-keys.repo.ts';
 import { auditPart } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
-import { countSuperAdmins, lockWorkspace, membershipRolePart } from '../../data/members.repo.ts';
+import { countSuperAdmins, membershipRolePart } from '../../data/members.repo.ts';
 import { writeTogether } from '../../data/write-together.ts';
 import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
@@ -23,8 +23,7 @@ export async function changeMemberRole(
   requireAccess(actor, 'members:manage');
   const ws = actor.workspaceId;
   return inTransaction(deps.db, async (tx) => {
-    if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
-    const target = await requireAccessUnderLock(tx, actor, 'members:manage', input.userId);
+    const target = await requireAccessUnderLock(tx, deps.dialect, actor, 'members:manage', input.userId);
     if (!target) throw notFound('Member');
     const now = deps.clock.now();
     if (target.role !== input.role) {

@@ -8,6 +8,7 @@ import {
   findMembership,
   listSuperAdmins,
   lockWorkspace,
+  type MembershipRow,
   releaseSeat,
 } from '../../data/members.repo.ts';
 import { notFound } from '../../domain/errors.ts';
@@ -32,10 +33,11 @@ export async function removeMember(
   else requireAccess(actor, 'members:manage');
   const ws = actor.workspaceId;
   await inTransaction(deps.db, async (tx) => {
-    if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
-    const target = leaving
-      ? await findMembership(tx, ws, input.userId)
-      : await requireAccessUnderLock(tx, actor, 'members:manage', input.userId);
+    let target: MembershipRow | undefined;
+    if (leaving) {
+      if (!(await lockWorkspace(tx, deps.dialect, ws))) throw notFound('Workspace');
+      target = await findMembership(tx, ws, input.userId);
+    } else target = await requireAccessUnderLock(tx, deps.dialect, actor, 'members:manage', input.userId);
     if (!target) throw notFound('Member');
     if (target.role === 'super_admin')
       assertKeepsASuperAdmin(await countSuperAdmins(tx, ws), target.role, null);
