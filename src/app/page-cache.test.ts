@@ -16,18 +16,33 @@ function controlledBuild() {
   return { build, calls: () => calls, finish: (b: string) => finish(b), fail: (e: Error) => fail(e) };
 }
 
-describe('PageCache.page', () => {
+/** As the callers use it: `get`, then `buildOnce` on a miss. */
+async function page(
+  cache: PageCache,
+  key: string | null,
+  now: number,
+  build: () => Promise<{ body: string; validUntil: number }>,
+): Promise<string> {
+  const hit = key === null ? undefined : cache.get(key, now);
+  return hit ?? cache.buildOnce(key, now, build);
+}
+
+describe('PageCache.buildOnce', () => {
   it('builds a missed page once for every request that misses it meanwhile, then serves it kept', async () => {
     const cache = new PageCache(1024);
     const b = controlledBuild();
-    const waiting = [cache.page('k', 0, b.build), cache.page('k', 0, b.build), cache.page('k', 0, b.build)];
+    const waiting = [
+      page(cache, 'k', 0, b.build),
+      page(cache, 'k', 0, b.build),
+      page(cache, 'k', 0, b.build),
+    ];
     expect(b.calls()).toBe(1);
     b.finish('{"n":1}');
     expect(await Promise.all(waiting)).toEqual(['{"n":1}', '{"n":1}', '{"n":1}']);
-    expect(await cache.page('k', 0, b.build)).toBe('{"n":1}');
+    expect(await page(cache, 'k', 0, b.build)).toBe('{"n":1}');
     expect(b.calls()).toBe(1);
     // Another key is another page.
-    const other = cache.page('k2', 0, b.build);
+    const other = page(cache, 'k2', 0, b.build);
     expect(b.calls()).toBe(2);
     b.finish('{"n":2}');
     expect(await other).toBe('{"n":2}');
@@ -36,11 +51,11 @@ describe('PageCache.page', () => {
   it('fails every waiter of a failed build, keeps nothing, and builds again at the next request', async () => {
     const cache = new PageCache(1024);
     const b = controlledBuild();
-    const waiting = [cache.page('k', 0, b.build), cache.page('k', 0, b.build)];
+    const waiting = [page(cache, 'k', 0, b.build), page(cache, 'k', 0, b.build)];
     b.fail(new Error('database unavailable'));
     for (const w of waiting) await expect(w).rejects.toThrow('database unavailable');
     expect(cache.get('k', 0)).toBeUndefined();
-    const again = cache.page('k', 0, b.build);
+    const again = page(cache, 'k', 0, b.build);
     expect(b.calls()).toBe(2);
     b.finish('{"n":3}');
     expect(await again).toBe('{"n":3}');
@@ -52,9 +67,9 @@ describe('PageCache.page', () => {
       [new PageCache(0), 'k'],
     ] as const) {
       const b = controlledBuild();
-      const one = cache.page(key, 0, b.build);
+      const one = page(cache, key, 0, b.build);
       b.finish('{"n":1}');
-      const two = cache.page(key, 0, b.build);
+      const two = page(cache, key, 0, b.build);
       b.finish('{"n":2}');
       expect([await one, await two]).toEqual(['{"n":1}', '{"n":2}']);
       expect(b.calls()).toBe(2);
@@ -65,18 +80,18 @@ describe('PageCache.page', () => {
     const cache = new PageCache(1024);
     let n = 0;
     const build = async () => ({ body: String(++n), validUntil: 100 });
-    expect(await cache.page('k', 0, build)).toBe('1');
-    expect(await cache.page('k', 99, build)).toBe('1');
-    expect(await cache.page('k', 100, build)).toBe('2');
+    expect(await page(cache, 'k', 0, build)).toBe('1');
+    expect(await page(cache, 'k', 99, build)).toBe('1');
+    expect(await page(cache, 'k', 100, build)).toBe('2');
   });
 
   it('does not hand a waiter a page that expired before its own now: the waiter builds its own', async () => {
     const cache = new PageCache(1024);
     let finish: (p: { body: string; validUntil: number }) => void = () => {};
     const slow = () => new Promise<{ body: string; validUntil: number }>((ok) => (finish = ok));
-    const first = cache.page('k', 50, slow);
+    const first = page(cache, 'k', 50, slow);
     let own = 0;
-    const late = cache.page('k', 150, async () => ({ body: `own ${++own}`, validUntil: 1000 }));
+    const late = page(cache, 'k', 150, async () => ({ body: `own ${++own}`, validUntil: 1000 }));
     finish({ body: 'built at 50', validUntil: 100 });
     expect(await first).toBe('built at 50');
     expect(await late).toBe('own 1');

@@ -35,18 +35,17 @@ export class PageCache {
   }
 
   /**
-   * The page kept under `key`, else the one `build` makes, kept for the next request. The requests
-   * that miss a key while its page is being built wait for that build instead of building it again:
-   * after a change every reader of a busy page misses at once, and each would otherwise read and
-   * serialize the same page (the same key is the same page, whoever asks: see the callers' keys).
-   * A waiter takes the page only if it is still valid at its own `now` (else it builds its own). A
-   * failed build fails its waiters too and keeps nothing. `key` null (the request read no
-   * version): built for this request only.
+   * A page `get` did not find under `key`: built by `build` and kept for the next request. The
+   * requests that miss a key while its page is being built wait for that build instead of building
+   * it again: after a change every reader of a busy page misses at once, and each would otherwise
+   * read and serialize the same page (the same key is the same page, whoever asks: see the callers'
+   * keys). A waiter takes the page only if it is still valid at its own `now` (else it builds its
+   * own). A failed build fails its waiters too and keeps nothing. `key` null (the request read no
+   * version) or the cache off: built for this request only. (Callers look up with `get` first, so a
+   * hit costs no promise or closure.)
    */
-  async page(key: string | null, now: number, build: () => Promise<CachedPage>): Promise<string> {
-    if (key === null) return (await build()).body;
-    const hit = this.get(key, now);
-    if (hit !== undefined || this.#lru === null) return hit ?? (await build()).body;
+  async buildOnce(key: string | null, now: number, build: () => Promise<CachedPage>): Promise<string> {
+    if (key === null || this.#lru === null) return (await build()).body;
     const building = this.#building.get(key);
     if (building) {
       const p = await building;

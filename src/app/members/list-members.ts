@@ -70,7 +70,10 @@ export async function listMembersJson(
           input.q?.toLowerCase() ?? '',
           input.cursor ?? '',
         ].join('\u0000');
-  return deps.pages.page(key, deps.clock.now(), async () => {
+  const now = deps.clock.now();
+  const hit = key === null ? undefined : deps.pages.get(key, now);
+  if (hit !== undefined) return hit;
+  return deps.pages.buildOnce(key, now, async () => {
     const { page, validUntil } = await buildPage(deps, actor, membersOnly, input);
     return { body: JSON.stringify(z.encode(MembersPage, page)), validUntil };
   });
