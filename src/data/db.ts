@@ -271,8 +271,9 @@ function withTimeout(config: RunConfig, ms: number): RunConfig {
 const TIMED_OUT = new Set(['57014', '55P03']);
 
 /**
- * The statement_timeout PostgreSQL applies to a `thenCommit` statement: well before pg's own
- * timeout for it (`queryMs`), so that PostgreSQL's cancellation, not pg's, ends a slow one.
+ * The time limits PostgreSQL applies to a transaction's end (`guardText`: a `thenCommit` statement
+ * and every COMMIT): well before pg's own timeout (`queryMs`), so that PostgreSQL's cancellation,
+ * not pg's, ends a slow one.
  */
 function serverTimeoutMs(queryMs: number): number {
   return Math.max(1, Math.floor(queryMs * 0.8));
@@ -388,15 +389,13 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             if (name) config.name = name;
             if (arrayTexts.has(text)) config.rowMode = 'array';
             const last = text.endsWith(THEN_COMMIT);
-            // A statement with COMMIT queued behind it that outlives pg's timeout would still commit
-            // when it ends, after the caller was told the database did not answer: PostgreSQL cancels
-            // it first (a statement_timeout for this transaction, sent ahead of it), so the COMMIT
-            // rolls back and the caller's 503 is true.
-            // Kysely's own COMMIT too: deferred triggers run in it (the items version, migration
-            // 0045) and can wait there for the workspace row. statement_timeout does not reach
-            // deferred triggers inside COMMIT (PostgreSQL 15, measured), lock_timeout does: both
-            // are set, so past pg's timeout the transaction rolls back instead of committing after
-            // the caller was answered 503.
+            // A transaction's end that outlives pg's timeout would still commit when it ends, after
+            // the caller was told the database did not answer: a statement with COMMIT queued behind
+            // it, or a COMMIT whose deferred triggers (the items version, migration 0045) wait for
+            // the workspace row. Time limits for this transaction go ahead of either, so PostgreSQL
+            // cancels first and the transaction rolls back: statement_timeout for the statement,
+            // lock_timeout for the COMMIT (statement_timeout does not reach deferred triggers inside
+            // COMMIT on PostgreSQL 15, measured; lock_timeout does).
             const guard =
               (last || text === 'commit') && limit.queryMs > 0
                 ? run({ text: guardText(serverTimeoutMs(limit.queryMs)) })
