@@ -15,6 +15,14 @@ import {
 describe.each(dialects)('email invitations on %s', (dialect) => {
   const fx = useAdminWorkspace(dialect);
 
+  const mailsTo = async (email: string) =>
+    (
+      await fx.app.troupe.data.db
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where('to_address', '=', email)
+        .execute()
+    ).length;
   const count = async (table: 'invitations' | 'mail_outbox' | 'memberships') =>
     Number(
       (
@@ -321,6 +329,41 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     expect(second).not.toBe(first);
     const listed = (await members()).members.find((m: { email: string }) => m.email === 'old@example.com');
     expect(listed).toMatchObject({ status: 'invite_sent', role: 'viewer' });
+  });
+
+  it('concurrent calls inviting the same addresses make one invitation and one mail for each address', async () => {
+    const emails = ['ana@example.com', 'ben@example.com', 'cy@example.com'];
+    const calls = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        invite(fx.app, fx.admin.cookie, fx.ws.id, i % 2 ? emails : [...emails].reverse()),
+      ),
+    );
+    expect(calls.map((c) => c.statusCode)).toEqual(Array(10).fill(201));
+    const outcomes = calls.flatMap((c) => c.json().results as { email: string; outcome: string }[]);
+    for (const email of emails) {
+      const mine = outcomes.filter((r) => r.email === email);
+      expect(mine.filter((r) => r.outcome === 'invited')).toHaveLength(1);
+      expect(mine.filter((r) => r.outcome === 'already_invited')).toHaveLength(9);
+    }
+    expect(await count('invitations')).toBe(3);
+    for (const email of emails) expect(await mailsTo(email)).toBe(1);
+  });
+
+  it('concurrent calls re-inviting an expired address renew it once, with one new mail', async () => {
+    await invite(fx.app, fx.admin.cookie, fx.ws.id, ['old@example.com']);
+    fx.app.clock.advance(INVITATION_TTL_MS + 1);
+    const calls = await Promise.all(
+      Array.from({ length: 8 }, () => invite(fx.app, fx.admin.cookie, fx.ws.id, ['old@example.com'])),
+    );
+    const outcomes = calls.map((c) => c.json().results[0].outcome);
+    expect(outcomes.filter((o) => o === 'invited')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'already_invited')).toHaveLength(7);
+    expect(await count('invitations')).toBe(1);
+    expect(await mailsTo('old@example.com')).toBe(2);
+    // The one token mailed last is the one that works.
+    const token = await invitationToken(fx.app, 'old@example.com');
+    const old = await signUp(fx.app, { email: 'old@example.com' });
+    expect((await accept(token, old.cookie)).statusCode).toBe(200);
   });
 
   it('refuses with 409 no_seats when the workspace is full, leaving the invitation pending', async () => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
-import type { Conn } from './db.ts';
+import type { Conn, Dialect } from './db.ts';
+import { claimSeat, type SeatsAfterClaim, seatClaim } from './members.repo.ts';
 import { PENDING } from './pending.ts';
 import { reusable, reusableWithList, rowInserter } from './reusable-query.ts';
 import type { InvitationsTable } from './schema.ts';
@@ -10,44 +11,80 @@ export type InvitationRow = InvitationsTable;
 
 /** What an invitation call needs to know of each address: a member already, or invited already. */
 export interface Invitees {
+  /** The workspace's name (for the email); null when there is no such workspace. */
+  workspaceName: string | null;
   /** The addresses that belong to active members of the workspace. */
   members: Set<string>;
   /** The live (pending) invitations of the workspace for the addresses, expired or not. */
   pending: Pick<InvitationRow, 'id' | 'email' | 'role' | 'expires_at'>[];
 }
 
+/** A row of `inviteesQuery`: what it is (`w`orkspace, `m`ember, `i`nvitation) and its values. */
 const inviteesQuery = reusableWithList((conn: Conn, emails: string[], workspaceId: string) =>
   conn
-    .selectFrom('memberships')
+    .selectFrom('workspaces')
     .select([
-      'email',
+      sql<string>`'w'`.as('kind'),
+      'name as email',
       sql<string | null>`null`.as('id'),
       sql<string | null>`null`.as('role'),
-      sql<number | null>`null`.as('expires_at'),
+      // Typed: PostgreSQL types a UNION's column from its first branches, and two bare nulls are text.
+      sql<number | null>`cast(null as bigint)`.as('expires_at'),
     ])
-    .where('workspace_id', '=', workspaceId)
-    .where('email', 'in', emails)
+    .where('id', '=', workspaceId)
+    .unionAll(
+      conn
+        .selectFrom('memberships')
+        .select([
+          sql<string>`'m'`.as('kind'),
+          'email',
+          sql<string | null>`null`.as('id'),
+          sql<string | null>`null`.as('role'),
+          sql<number | null>`null`.as('expires_at'),
+        ])
+        .where('workspace_id', '=', workspaceId)
+        .where('email', 'in', emails),
+    )
     .unionAll(
       conn
         .selectFrom('invitations')
-        .select(['email', 'id', 'role', 'expires_at'])
+        .select([sql<string>`'i'`.as('kind'), 'email', 'id', 'role', 'expires_at'])
         .where('workspace_id', '=', workspaceId)
         .where('status', '=', PENDING)
         .where('email', 'in', emails),
     ),
 );
 
-/** `Invitees` for `emails`, in one query (members and pending invitations, one after the other). */
+/**
+ * `Invitees` for `emails`, in one query: the workspace's name, its members and its pending
+ * invitations among them. Not a lock: two calls may read the same address as not yet invited; the
+ * second one's insert then fails on `invitations_pending_uniq` (`isPendingInvitationTaken`).
+ */
 export async function findInvitees(conn: Conn, workspaceId: string, emails: string[]): Promise<Invitees> {
-  const out: Invitees = { members: new Set(), pending: [] };
-  if (emails.length === 0) return out;
+  const out: Invitees = { workspaceName: null, members: new Set(), pending: [] };
   const { rows } = await inviteesQuery(conn, emails, workspaceId);
   for (const r of rows) {
-    if (r.id === null) out.members.add(r.email);
+    if (r.kind === 'w') out.workspaceName = r.email;
+    else if (r.kind === 'm') out.members.add(r.email);
     else
-      out.pending.push({ id: r.id, email: r.email, role: r.role as Role, expires_at: Number(r.expires_at) });
+      out.pending.push({
+        id: r.id as string,
+        email: r.email,
+        role: r.role as Role,
+        expires_at: Number(r.expires_at),
+      });
   }
   return out;
+}
+
+/**
+ * The insert of a pending invitation for an address the workspace already has one for: another
+ * call invited it between this call's read and its write (PostgreSQL; on SQLite transactions run
+ * one at a time).
+ */
+export function isPendingInvitationTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown };
+  return e.code === '23505' && e.constraint === 'invitations_pending_uniq';
 }
 
 const insertRows = rowInserter('invitations', [
@@ -126,7 +163,7 @@ export async function findInvitationByTokenHash(conn: Conn, tokenHash: string) {
  * inviter still is one, and whether the new member has a pending join request there. Undefined
  * when nothing was claimed (then `findInvitationByTokenHash` tells why).
  */
-const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, email: string, now: number) =>
+const claimUpdate = (conn: Conn, tokenHash: string, userId: string, email: string, now: number) =>
   conn
     .updateTable('invitations')
     .set({ status: sql.lit('accepted'), accepted_by: userId, updated_at: now })
@@ -156,20 +193,70 @@ const claimQuery = reusable((conn: Conn, tokenHash: string, userId: string, emai
       >`exists (select 1 from join_requests j where j.workspace_id = invitations.workspace_id and j.user_id = invitations.accepted_by and j.status = ${PENDING})`.as(
         'join_request_pending',
       ),
-    ]),
+    ]);
+
+type ClaimRow = Awaited<ReturnType<ReturnType<typeof claimUpdate>['execute']>>[number];
+
+const claimQuery = reusable(claimUpdate);
+
+/**
+ * PostgreSQL: the claim and, for someone not yet a member, their seat (`seatClaim`, the same
+ * conditional increment as `claimSeat`) in one statement: one round trip fewer for every
+ * acceptance. The seat's update, like `claimSeat`'s, re-reads the workspace row it waited for
+ * (`seats_used < seat_limit` holds for the row as last committed).
+ */
+const claimWithSeatQuery = reusable(
+  (conn: Conn, tokenHash: string, userId: string, email: string, now: number) => {
+    const claim = claimUpdate(conn, tokenHash, userId, email, now);
+    const seat = seatClaim(conn, sql<string>`(SELECT c.workspace_id FROM c WHERE c.member_role IS NULL)`);
+    const raw = sql<ClaimRow & { seats_used: number | null; seat_limit: number | null }>`
+      WITH c AS (${claim}), s AS (${seat})
+      SELECT c.*, s.seats_used, s.seat_limit FROM c LEFT JOIN s ON true`;
+    return { compile: () => raw.compile(conn) };
+  },
 );
 
+/** The claimed invitation (as `claimUpdate` answers it) and the seat it took, if any. */
+export type ClaimedInvitation = ClaimRow & {
+  /** The seats after the one taken; null when the caller is a member already or no seat was free. */
+  seats: SeatsAfterClaim | null;
+};
+
+/**
+ * Claims the invitation and, when the caller is not yet a member, one seat (null `seats`: none
+ * was free). Undefined when nothing was claimed.
+ */
 export async function claimInvitation(
   conn: Conn,
+  dialect: Dialect,
   tokenHash: string,
   userId: string,
   email: string,
   now: number,
-) {
-  return (await claimQuery(conn, tokenHash, userId, email, now)).rows[0];
+): Promise<ClaimedInvitation | undefined> {
+  if (dialect === 'postgres') {
+    const row = (await claimWithSeatQuery(conn, tokenHash, userId, email, now)).rows[0];
+    if (!row) return undefined;
+    const { seats_used, seat_limit, ...claimed } = row;
+    const seats =
+      seats_used === null || seat_limit === null
+        ? null
+        : { seatsUsed: Number(seats_used), seatLimit: Number(seat_limit) };
+    return { ...claimed, seats };
+  }
+  const claimed = (await claimQuery(conn, tokenHash, userId, email, now)).rows[0];
+  if (!claimed) return undefined;
+  return {
+    ...claimed,
+    seats: claimed.member_role === null ? await claimSeat(conn, claimed.workspace_id) : null,
+  };
 }
 
-/** Resend: a new token and a new expiry; the old token stops working at once. */
+/**
+ * Resend: a new token and a new expiry; the old token stops working at once. With `expiredAt`,
+ * only an invitation that has expired by then is renewed (an invitation call renewing an expired
+ * one: false when another call renewed it first).
+ */
 export async function renewInvitation(
   conn: Conn,
   workspaceId: string,
@@ -177,15 +264,21 @@ export async function renewInvitation(
   tokenHash: string,
   expiresAt: number,
   now: number,
-  role?: Role,
+  renew?: { role: Role; expiredAt: number },
 ): Promise<boolean> {
-  const res = await conn
+  let q = conn
     .updateTable('invitations')
-    .set({ token_hash: tokenHash, expires_at: expiresAt, updated_at: now, ...(role ? { role } : {}) })
+    .set({
+      token_hash: tokenHash,
+      expires_at: expiresAt,
+      updated_at: now,
+      ...(renew ? { role: renew.role } : {}),
+    })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .where('status', '=', PENDING)
-    .executeTakeFirst();
+    .where('status', '=', PENDING);
+  if (renew) q = q.where('expires_at', '<=', renew.expiredAt);
+  const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 

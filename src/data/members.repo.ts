@@ -224,15 +224,18 @@ export async function deleteMembership(conn: Conn, workspaceId: string, userId: 
   return Number(res.numDeletedRows) > 0;
 }
 
-/** The seat invariant (SPEC §4.6), in one statement: false when no seat is free. */
-const claimSeatQuery = reusable((conn: Conn, workspaceId: string) =>
+/**
+ * The seat invariant (SPEC §4.6), in one statement: no row when no seat is free. The workspace is
+ * a value, or an expression of the statement it is part of (data/invitations.repo.ts).
+ */
+export const seatClaim = (conn: Conn, workspaceId: string | Expression<string>) =>
   conn
     .updateTable('workspaces')
     .set({ seats_used: sql`seats_used + 1` })
     .where('id', '=', workspaceId)
     .whereRef('seats_used', '<', 'seat_limit')
-    .returning(['seats_used', 'seat_limit']),
-);
+    .returning(['seats_used', 'seat_limit']);
+const claimSeatQuery = reusable((conn: Conn, workspaceId: string) => seatClaim(conn, workspaceId));
 
 /** The seats of a workspace after a seat was taken. */
 export interface SeatsAfterClaim {

@@ -4,7 +4,7 @@ import { auditPart } from '../../data/audit.repo.ts';
 import { type Conn, type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { claimInvitation, findInvitationByTokenHash } from '../../data/invitations.repo.ts';
 import { closePendingJoinRequest } from '../../data/join-requests.repo.ts';
-import { claimedMembershipPart, claimSeat } from '../../data/members.repo.ts';
+import { claimedMembershipPart } from '../../data/members.repo.ts';
 import { type WritePart, writeTogether } from '../../data/write-together.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { noSeatLeft, sortKey } from '../../domain/members.ts';
@@ -29,7 +29,7 @@ import { deadInvitation, liveInvitation } from './preview-invitation.ts';
  * and Notion treat it): a not-yet-verified account is marked verified in the same transaction,
  * instead of being sent to verify first. The claim, the seat and the membership are one transaction: the claim is a conditional
  * update (one winner per token, and only for the invited address), the seat a conditional increment
- * (never past the seat count). The claim comes first: the invitation is read only when it fails, to
+ * (never past the seat count), both in one statement on PostgreSQL. The claim comes first: the invitation is read only when it fails, to
  * say why (accepting takes one statement fewer than reading, then claiming).
  */
 export async function acceptInvitation(
@@ -74,7 +74,7 @@ export async function acceptInvitation(
     return inTransaction(deps.db, async (tx) => {
       const notes: Note[] = [];
       const parts: WritePart[] = [];
-      const claimed = await claimInvitation(tx, tokenHash, actor.userId, actor.email, now);
+      const claimed = await claimInvitation(tx, deps.dialect, tokenHash, actor.userId, actor.email, now);
       if (!claimed) throw await refusal(tx);
       const ws = claimed.workspace_id;
       // The address the token was mailed to is the caller's: it is proved (only while it still is).
@@ -85,7 +85,8 @@ export async function acceptInvitation(
       const existing = claimed.member_role;
       const inviter = claimed.invited_by;
       if (existing === null) {
-        const seats = await claimSeat(tx, ws);
+        // Taken with the claim (data/invitations.repo.ts).
+        const seats = claimed.seats;
         if (!seats) {
           full = ws;
           throw new DomainError(

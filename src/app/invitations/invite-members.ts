@@ -2,15 +2,15 @@ import type { InviteBody, InviteResult } from '../../contract/invitations.ts';
 import { roleLabels } from '../../contract/roles.ts';
 import { isoTime } from '../../contract/time.ts';
 import { type AuditEntry, auditPart } from '../../data/audit.repo.ts';
-import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
+import { type Db, type Dialect, inTransaction, type Tx } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import {
   findInvitees,
   type InvitationRow,
   invitationsPart,
+  isPendingInvitationTaken,
   renewInvitation,
 } from '../../data/invitations.repo.ts';
-import { lockWorkspace } from '../../data/members.repo.ts';
 import { mailsPart, type OutgoingMail } from '../../data/outbox.repo.ts';
 import { writeTogether } from '../../data/write-together.ts';
 import { DomainError, invalid, notFound } from '../../domain/errors.ts';
@@ -37,6 +37,10 @@ export const acceptUrl = (publicUrl: string, token: string) => `${publicUrl}/inv
  * Invites up to 100 addresses with one role (SPEC §4.2). One invalid address rejects the call;
  * members and live invitations are reported back, not duplicated; an expired invitation is renewed.
  * Invitation rows, their emails (outbox) and the audit entries are written in one transaction.
+ * No workspace lock: at most one pending invitation per address is the database's unique index
+ * (`invitations_pending_uniq`). Two calls that both read an address as not yet invited race to
+ * insert it; the loser's transaction rolls back whole (no row, no mail) and runs again, and then
+ * reads the winner's invitation (`already_invited`). Likewise for an expired invitation both renew.
  */
 export async function inviteMembers(
   deps: InvitationDeps,
@@ -57,13 +61,32 @@ export async function inviteMembers(
     throw invalid('emails', `At most ${MAX_INVITES_PER_CALL} addresses at a time`);
 
   const ws = actor.workspaceId;
-  const result = await inTransaction(deps.db, async (tx) => {
-    // One invitation call at a time per workspace: no duplicate live invitations under concurrency.
-    const workspace = await lockWorkspace(tx, deps.dialect, ws);
-    if (!workspace) throw notFound('Workspace');
+  let result: InviteResult | null = null;
+  for (let attempt = 1; result === null; attempt++) {
+    try {
+      result = await inTransaction(deps.db, invite);
+    } catch (err) {
+      if (err instanceof RaceLost || isPendingInvitationTaken(err)) {
+        if (attempt < RACE_ATTEMPTS) continue;
+        throw new DomainError(
+          'conflict',
+          'Someone else was inviting these addresses at the same moment; try again.',
+        );
+      }
+      // The workspace was deleted between the read and the insert.
+      if ((err as { code?: unknown }).code === '23503') throw notFound('Workspace');
+      throw err;
+    }
+  }
+  deps.mailQueued();
+  return result;
+
+  async function invite(tx: Tx): Promise<InviteResult> {
     const now = deps.clock.now();
     const expiresAt = now + INVITATION_TTL_MS;
     const invitees = await findInvitees(tx, ws, valid);
+    const workspaceName = invitees.workspaceName;
+    if (workspaceName === null) throw notFound('Workspace');
     const members = invitees.members;
     const pending = new Map(invitees.pending.map((i) => [i.email, i]));
 
@@ -75,7 +98,7 @@ export async function inviteMembers(
       invitationMail(
         email,
         actor.name,
-        workspace.name,
+        workspaceName,
         roleLabels[input.role],
         acceptUrl(deps.publicUrl, token),
       );
@@ -88,7 +111,9 @@ export async function inviteMembers(
         results.push({ email, outcome: 'already_invited', invitationId: live.id });
       } else if (live) {
         const token = newToken();
-        await renewInvitation(tx, ws, live.id, hashToken(token), expiresAt, now, input.role);
+        const renew = { role: input.role, expiredAt: now };
+        if (!(await renewInvitation(tx, ws, live.id, hashToken(token), expiresAt, now, renew)))
+          throw new RaceLost();
         mails.push(mailFor(email, token));
         audit.push({
           workspaceId: ws,
@@ -131,7 +156,11 @@ export async function inviteMembers(
       last: true,
     });
     return { results };
-  });
-  deps.mailQueued();
-  return result;
+  }
 }
+
+/** Another call renewed (or ended) an expired invitation this call was renewing: run again. */
+class RaceLost extends Error {}
+
+/** Runs of one invitation call that lost a race to another call (see `inviteMembers`). */
+const RACE_ATTEMPTS = 3;
