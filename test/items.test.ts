@@ -168,6 +168,35 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
     ]);
   });
 
+  it('names every Super Admin (oldest membership first) and the owner of a folder above the item', async () => {
+    const folder = await create(other.cookie, 'folder', 'Otto folder');
+    expect((await share(other.cookie, folder.id, creator.userId, 'edit')).statusCode).toBe(200);
+    const draft = await create(creator.cookie, 'draft', 'Inside', folder.id);
+    // Joined later than everyone else (the test clock stands still otherwise).
+    app.clock.advance(60_000);
+    const late = await joinAs(app, admin.cookie, ws.id, 'super_admin', 'Aaron Late');
+    const access = (await req('GET', `/api/items/${draft.id}/access`, creator.cookie)).json();
+    const kinds = (p: { reasons: { kind: string }[] }) => p.reasons.map((r) => r.kind);
+    expect(
+      access.people
+        .filter((p: { reasons: { kind: string }[] }) => kinds(p).includes('super_admin'))
+        .map((p: { userId: string }) => p.userId),
+    ).toEqual([admin.userId, late.userId]);
+    const otto = access.people.find((p: { userId: string }) => p.userId === other.userId);
+    expect(otto.reasons).toEqual([
+      { kind: 'folder_owner', permission: 'edit', folder: { id: folder.id, title: 'Otto folder' } },
+    ]);
+    const cara = access.people.find((p: { userId: string }) => p.userId === creator.userId);
+    expect(kinds(cara)).toEqual(['owner', 'inherited']);
+    // A share answers the same list (one query reads grants, Super Admins and owners for both).
+    const shared = await share(creator.cookie, draft.id, other.userId, 'view');
+    expect(shared.json().people.map((p: { userId: string }) => p.userId)).toEqual(
+      (await req('GET', `/api/items/${draft.id}/access`, creator.cookie))
+        .json()
+        .people.map((p: { userId: string }) => p.userId),
+    );
+  });
+
   it('answers a sharing change that takes away the caller’s own access, and applies it', async () => {
     const item = await create(creator.cookie, 'draft', 'Handed over');
     await share(creator.cookie, item.id, other.userId, 'edit');

@@ -370,32 +370,111 @@ export interface ChainGrant {
   role: Role | null;
 }
 
-/** Every grant on the given items, with the grantee's name and current role in the workspace (in no order). */
-const grantsOnQuery = reusableWithList((conn: Conn, itemIds: string[], workspaceId: string) =>
+/** A member as an access list names them (a Super Admin, an owner). */
+export interface AccessMember {
+  user_id: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+/** What an access list is built from besides the chain (app/items/get-item-access.ts). */
+export interface AccessFacts {
+  /** The grants on the given items, with the grantee's name and current role (in no order). */
+  grants: ChainGrant[];
+  /** The workspace's Super Admins, oldest membership first. */
+  admins: AccessMember[];
+  /** The members among the given items' owners. */
+  owners: AccessMember[];
+}
+
+/** Members of the workspace as rows of `accessFactsQuery` (`kind` a or o). */
+const memberRows = (conn: Conn, kind: 'a' | 'o', workspaceId: string) =>
+  conn
+    .selectFrom('memberships')
+    .select([
+      sql<string>`${sql.lit(kind)}`.as('kind'),
+      sql<string>`null`.as('item_id'),
+      'user_id',
+      sql<string>`null`.as('permission'),
+      'name',
+      'email',
+      'role',
+      'created_at',
+    ])
+    .where('workspace_id', '=', workspaceId);
+
+/**
+ * `AccessFacts` in one query: the grants on the items (`g` rows), the Super Admins (`a`), and the
+ * members who own any of the items (`o`), one branch after the other. It was three queries; in a
+ * transaction they ran one after another (a transaction's statements take turns on its
+ * connection): three round trips for every share and access list.
+ */
+const accessFactsQuery = reusableWithList((conn: Conn, itemIds: string[], workspaceId: string) =>
   conn
     .selectFrom('item_grants as g')
     .innerJoin('user as u', 'u.id', 'g.user_id')
     .leftJoin('memberships as m', (j) =>
       j.onRef('m.user_id', '=', 'g.user_id').onRef('m.workspace_id', '=', 'g.workspace_id'),
     )
-    .select(['g.item_id', 'g.user_id', 'g.permission', 'u.name', 'u.email', 'm.role'])
+    .select([
+      sql<string>`'g'`.as('kind'),
+      'g.item_id',
+      'g.user_id',
+      'g.permission',
+      'u.name',
+      'u.email',
+      'm.role',
+      // Typed: PostgreSQL types a UNION's column from its first branch, and a bare null is text.
+      sql<number | string | null>`cast(null as bigint)`.as('created_at'),
+    ])
     .where('g.workspace_id', '=', workspaceId)
-    .where('g.item_id', 'in', itemIds),
+    .where('g.item_id', 'in', itemIds)
+    .unionAll(memberRows(conn, 'a', workspaceId).where('role', '=', sql.lit('super_admin')))
+    .unionAll(
+      memberRows(conn, 'o', workspaceId).where('user_id', 'in', (eb) =>
+        eb
+          .selectFrom('items')
+          .select('owner_id')
+          .where('workspace_id', '=', workspaceId)
+          .where('id', 'in', itemIds),
+      ),
+    ),
 );
 
-export async function listGrantsOn(
+/** The grants on `itemIds`, the Super Admins, and the members owning any of `itemIds`: one query. */
+export async function readAccessRows(
   conn: Conn,
   workspaceId: string,
   itemIds: string[],
-): Promise<ChainGrant[]> {
-  if (itemIds.length === 0) return [];
-  const { rows } = await grantsOnQuery(conn, itemIds, workspaceId);
-  return rows.map((r) => ({
-    itemId: r.item_id,
-    userId: r.user_id,
-    permission: r.permission as Permission,
-    name: r.name,
-    email: r.email,
-    role: (r.role ?? null) as Role | null,
-  }));
+): Promise<AccessFacts> {
+  const out: AccessFacts = { grants: [], admins: [], owners: [] };
+  if (itemIds.length === 0) return out;
+  const admins: (AccessMember & { at: number })[] = [];
+  for (const r of (await accessFactsQuery(conn, itemIds, workspaceId)).rows) {
+    if (r.kind === 'g') {
+      out.grants.push({
+        itemId: r.item_id,
+        userId: r.user_id,
+        permission: r.permission as Permission,
+        name: r.name,
+        email: r.email,
+        role: (r.role ?? null) as Role | null,
+      });
+    } else if (r.kind === 'o') {
+      out.owners.push({ user_id: r.user_id, name: r.name, email: r.email, role: r.role as Role });
+    } else {
+      admins.push({
+        user_id: r.user_id,
+        name: r.name,
+        email: r.email,
+        role: r.role as Role,
+        at: Number(r.created_at),
+      });
+    }
+  }
+  // Oldest membership first, then by id, as the Super Admins were always listed.
+  admins.sort((a, b) => a.at - b.at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
+  for (const a of admins) out.admins.push({ user_id: a.user_id, name: a.name, email: a.email, role: a.role });
+  return out;
 }

@@ -451,7 +451,7 @@ export async function findGrantee(
   | {
       role: Role;
       email: string;
-      /** The account's name and email, as access lists show them (data/access.repo.ts `listGrantsOn`). */
+      /** The account's name and email, as access lists show them (data/access.repo.ts `readAccessRows`). */
       user: { name: string; email: string };
       workspaceName: string;
       permission: Permission | null;

@@ -9,7 +9,7 @@ import {
 import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
 import { PENDING } from './pending.ts';
-import { reusable, reusableByShape, reusableWithList, rowInserter } from './reusable-query.ts';
+import { reusable, reusableByShape, rowInserter } from './reusable-query.ts';
 import type { Database } from './schema.ts';
 import type { WorkspaceRow } from './workspaces.repo.ts';
 import type { WritePart } from './write-together.ts';
@@ -859,17 +859,4 @@ const superAdminsQuery = reusable((conn: Conn, workspaceId: string) =>
 
 export async function listSuperAdmins(conn: Conn, workspaceId: string) {
   return (await superAdminsQuery(conn, workspaceId)).rows;
-}
-
-const membersByIdsQuery = reusableWithList((conn: Conn, userIds: string[], workspaceId: string) =>
-  conn
-    .selectFrom('memberships')
-    .select(['user_id', 'name', 'email', 'role'])
-    .where('workspace_id', '=', workspaceId)
-    .where('user_id', 'in', userIds),
-);
-
-export async function listMembersByIds(conn: Conn, workspaceId: string, userIds: string[]) {
-  if (userIds.length === 0) return [];
-  return (await membersByIdsQuery(conn, userIds, workspaceId)).rows;
 }

@@ -1,8 +1,12 @@
 import type { AccessReason, ItemAccess } from '../../contract/items.ts';
 import type { Role } from '../../contract/roles.ts';
-import { type ChainGrant, type LoadedChain, listGrantsOn } from '../../data/access.repo.ts';
+import {
+  type AccessFacts,
+  type ChainGrant,
+  type LoadedChain,
+  readAccessRows,
+} from '../../data/access.repo.ts';
 import type { Conn, Db } from '../../data/db.ts';
-import { listMembersByIds, listSuperAdmins } from '../../data/members.repo.ts';
 import { type ChainLink, effectivePermission } from '../../domain/access.ts';
 import type { Actor } from '../actor.ts';
 import { requireItem } from '../gate.ts';
@@ -26,14 +30,6 @@ export async function getItemAccess(deps: { db: Db }, actor: Actor, id: string):
   return describeAccess(deps.db, loaded);
 }
 
-/** What an access list is built from besides the chain: read by `readAccessFacts`. */
-export interface AccessFacts {
-  /** The grants on the item and on the folders that pass access down to it. */
-  grants: ChainGrant[];
-  admins: Awaited<ReturnType<typeof listSuperAdmins>>;
-  owners: Awaited<ReturnType<typeof listMembersByIds>>;
-}
-
 /** The part of the chain that passes access down: up to and including the nearest only_me ancestor. */
 function reachOf(loaded: LoadedChain): LoadedChain['chain'] {
   const reach: LoadedChain['chain'] = [];
@@ -53,20 +49,16 @@ export async function describeAccess(db: Conn, loaded: LoadedChain): Promise<Ite
   return buildAccess(loaded, await readAccessFacts(db, loaded));
 }
 
-/** The grants, Super Admins and owners an item's access list names (three reads). */
-export async function readAccessFacts(db: Conn, loaded: LoadedChain): Promise<AccessFacts> {
-  const ws = loaded.item.workspaceId;
-  const reach = reachOf(loaded);
-  const [grants, admins, owners] = await Promise.all([
-    listGrantsOn(
-      db,
-      ws,
-      reach.map((l) => l.id),
-    ),
-    listSuperAdmins(db, ws),
-    listMembersByIds(db, ws, [...new Set(reach.map((l) => l.ownerId))]),
-  ]);
-  return { grants, admins, owners };
+/**
+ * The grants (on the item and on the folders that pass access down to it), Super Admins and owners
+ * an item's access list names: one query.
+ */
+export function readAccessFacts(db: Conn, loaded: LoadedChain): Promise<AccessFacts> {
+  return readAccessRows(
+    db,
+    loaded.item.workspaceId,
+    reachOf(loaded).map((l) => l.id),
+  );
 }
 
 /** The facts with one grant set (added, or replacing that person's grant on that item). */
