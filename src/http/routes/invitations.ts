@@ -44,7 +44,7 @@ export function invitationRoutes(
         tags,
         summary: 'Invite up to 100 addresses with one role (Super Admin)',
         description:
-          '`emails` is an array, or one string of addresses separated by commas, spaces, semicolons or newlines. One invalid address rejects the whole call (400, each bad one named). Existing members and live invitations are reported, not duplicated; an expired invitation is renewed.',
+          '`emails` is an array, or one string of addresses separated by commas, spaces, semicolons or newlines. One invalid address rejects the whole call (400, each bad one named). Existing members and live invitations are reported, not duplicated; an expired invitation is renewed. Two calls inviting the same address at the same moment make one invitation (the other reports it as `already_invited`); 409 `conflict` only when a call keeps losing such races.',
         params: WorkspaceParams,
         body: InviteBody,
         response: { 201: InviteResult },
