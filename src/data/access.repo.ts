@@ -410,7 +410,7 @@ const memberRows = (conn: Conn, kind: 'a' | 'o', workspaceId: string) =>
  * transaction they ran one after another (a transaction's statements take turns on its
  * connection): three round trips for every share and access list.
  */
-const accessFactsQuery = reusableWithList((conn: Conn, itemIds: string[], workspaceId: string) =>
+const accessFacts = (conn: Conn, itemIds: string[], workspaceId: string) =>
   conn
     .selectFrom('item_grants as g')
     .innerJoin('user as u', 'u.id', 'g.user_id')
@@ -439,7 +439,51 @@ const accessFactsQuery = reusableWithList((conn: Conn, itemIds: string[], worksp
           .where('workspace_id', '=', workspaceId)
           .where('id', 'in', itemIds),
       ),
-    ),
+    );
+
+const accessFactsQuery = reusableWithList((conn: Conn, itemIds: string[], workspaceId: string) =>
+  accessFacts(conn, itemIds, workspaceId),
+);
+
+/**
+ * A share's facts: `accessFactsQuery` and, in the same statement, the member the item is shared with
+ * (`e`: their account's name and email, their role) and the workspace's name (`w`, in `name`).
+ */
+const shareFactsQuery = reusableWithList(
+  (conn: Conn, itemIds: string[], workspaceId: string, granteeId: string) =>
+    accessFacts(conn, itemIds, workspaceId)
+      .unionAll(
+        conn
+          .selectFrom('memberships as m')
+          .innerJoin('user as u', 'u.id', 'm.user_id')
+          .select([
+            sql<string>`'e'`.as('kind'),
+            sql<string>`null`.as('item_id'),
+            'm.user_id',
+            sql<string>`null`.as('permission'),
+            'u.name',
+            'u.email',
+            'm.role',
+            'm.created_at',
+          ])
+          .where('m.workspace_id', '=', workspaceId)
+          .where('m.user_id', '=', granteeId),
+      )
+      .unionAll(
+        conn
+          .selectFrom('workspaces')
+          .select([
+            sql<string>`'w'`.as('kind'),
+            sql<string>`null`.as('item_id'),
+            sql<string>`null`.as('user_id'),
+            sql<string>`null`.as('permission'),
+            'name',
+            sql<string>`null`.as('email'),
+            sql<Role>`null`.as('role'),
+            'created_at',
+          ])
+          .where('id', '=', workspaceId),
+      ),
 );
 
 /** The grants on `itemIds`, the Super Admins, and the members owning any of `itemIds`: one query. */
@@ -448,10 +492,44 @@ export async function readAccessRows(
   workspaceId: string,
   itemIds: string[],
 ): Promise<AccessFacts> {
+  if (itemIds.length === 0) return { grants: [], admins: [], owners: [] };
+  return toAccessFacts((await accessFactsQuery(conn, itemIds, workspaceId)).rows, null);
+}
+
+/** The member an item is being shared with, as the share reads them (`readShareRows`). */
+export interface ShareGrantee {
+  userId: string;
+  role: Role;
+  /** Their account's name and email (as access lists show them, and audit labels). */
+  name: string;
+  email: string;
+}
+
+/**
+ * `readAccessRows` for `itemIds` (the first is the item being shared) and, in the same query, the
+ * member it is being shared with (null: not a member of the workspace) and the workspace's name.
+ */
+export async function readShareRows(
+  conn: Conn,
+  workspaceId: string,
+  itemIds: string[],
+  granteeId: string,
+): Promise<{ facts: AccessFacts; grantee: ShareGrantee | null; workspaceName: string }> {
+  const found: { grantee: ShareGrantee | null; workspaceName: string } = { grantee: null, workspaceName: '' };
+  const facts = toAccessFacts((await shareFactsQuery(conn, itemIds, workspaceId, granteeId)).rows, found);
+  return { facts, grantee: found.grantee, workspaceName: found.workspaceName };
+}
+
+type FactsRow = Awaited<ReturnType<typeof shareFactsQuery>>['rows'][number];
+
+/** The rows of `accessFactsQuery` or `shareFactsQuery` as `AccessFacts` (and the share's extras). */
+function toAccessFacts(
+  rows: FactsRow[],
+  found: { grantee: ShareGrantee | null; workspaceName: string } | null,
+): AccessFacts {
   const out: AccessFacts = { grants: [], admins: [], owners: [] };
-  if (itemIds.length === 0) return out;
   const admins: (AccessMember & { at: number })[] = [];
-  for (const r of (await accessFactsQuery(conn, itemIds, workspaceId)).rows) {
+  for (const r of rows) {
     if (r.kind === 'g') {
       out.grants.push({
         itemId: r.item_id,
@@ -463,7 +541,7 @@ export async function readAccessRows(
       });
     } else if (r.kind === 'o') {
       out.owners.push({ user_id: r.user_id, name: r.name, email: r.email, role: r.role as Role });
-    } else {
+    } else if (r.kind === 'a') {
       admins.push({
         user_id: r.user_id,
         name: r.name,
@@ -471,6 +549,10 @@ export async function readAccessRows(
         role: r.role as Role,
         at: Number(r.created_at),
       });
+    } else if (found && r.kind === 'e') {
+      found.grantee = { userId: r.user_id, role: r.role as Role, name: r.name, email: r.email };
+    } else if (found && r.kind === 'w') {
+      found.workspaceName = r.name;
     }
   }
   // Oldest membership first, then by id, as the Super Admins were always listed.

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
-import type { Role } from '../contract/roles.ts';
 import { type ItemRecord, toItemRecord } from './access.repo.ts';
 import type { Conn } from './db.ts';
 import { reusable, reusableByShape } from './reusable-query.ts';
@@ -414,61 +413,6 @@ export const upsertGrantPart = (
   now: number,
 ): WritePart =>
   upsertGrantQuery.part(conn, g.itemId, g.userId, g.workspaceId, g.permission, g.grantedBy, now);
-
-const granteeQuery = reusable((conn: Conn, workspaceId: string, itemId: string, userId: string) =>
-  conn
-    .selectFrom('memberships as m')
-    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
-    .innerJoin('user as u', 'u.id', 'm.user_id')
-    .leftJoin('item_grants as g', (j) =>
-      j
-        .onRef('g.user_id', '=', 'm.user_id')
-        .onRef('g.workspace_id', '=', 'm.workspace_id')
-        .on('g.item_id', '=', itemId),
-    )
-    .select([
-      'm.role',
-      'm.email',
-      'u.name',
-      'u.email as user_email',
-      'w.name as workspace_name',
-      'g.permission as grant_permission',
-    ])
-    .where('m.workspace_id', '=', workspaceId)
-    .where('m.user_id', '=', userId),
-);
-
-/**
- * Whom an item is about to be shared with, in one query: their membership of the workspace (none:
- * undefined), their grant on the item now, and the workspace's name (for their notification).
- */
-export async function findGrantee(
-  conn: Conn,
-  workspaceId: string,
-  itemId: string,
-  userId: string,
-): Promise<
-  | {
-      role: Role;
-      email: string;
-      /** The account's name and email, as access lists show them (data/access.repo.ts `readAccessRows`). */
-      user: { name: string; email: string };
-      workspaceName: string;
-      permission: Permission | null;
-    }
-  | undefined
-> {
-  const row = (await granteeQuery(conn, workspaceId, itemId, userId)).rows[0];
-  return row
-    ? {
-        role: row.role as Role,
-        email: row.email,
-        user: { name: row.name, email: row.user_email },
-        workspaceName: row.workspace_name,
-        permission: (row.grant_permission ?? null) as Permission | null,
-      }
-    : undefined;
-}
 
 export async function deleteGrant(
   conn: Conn,

@@ -5,6 +5,7 @@ import {
   type ChainGrant,
   type LoadedChain,
   readAccessRows,
+  readShareRows,
 } from '../../data/access.repo.ts';
 import type { Conn, Db } from '../../data/db.ts';
 import { type ChainLink, effectivePermission } from '../../domain/access.ts';
@@ -58,6 +59,19 @@ export function readAccessFacts(db: Conn, loaded: LoadedChain): Promise<AccessFa
     db,
     loaded.item.workspaceId,
     reachOf(loaded).map((l) => l.id),
+  );
+}
+
+/**
+ * `readAccessFacts` and, in the same query, the member the item is being shared with (null: not a
+ * member of the workspace) and the workspace's name: what a share reads before its write.
+ */
+export function readShareFacts(db: Conn, loaded: LoadedChain, granteeId: string) {
+  return readShareRows(
+    db,
+    loaded.item.workspaceId,
+    reachOf(loaded).map((l) => l.id),
+    granteeId,
   );
 }
 

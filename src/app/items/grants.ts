@@ -1,7 +1,7 @@
 import type { ItemAccess, Permission } from '../../contract/items.ts';
 import { auditPart, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
-import { deleteGrant, findGrantee, upsertGrantPart } from '../../data/items.repo.ts';
+import { deleteGrant, upsertGrantPart } from '../../data/items.repo.ts';
 import { findMembership } from '../../data/members.repo.ts';
 import { writeTogether } from '../../data/write-together.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
@@ -11,7 +11,7 @@ import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
 import { type Note, notesPart, publishNotes } from '../notifications/notify.ts';
-import { buildAccess, describeAccess, readAccessFacts, withGrant } from './get-item-access.ts';
+import { buildAccess, describeAccess, readShareFacts, withGrant } from './get-item-access.ts';
 
 /**
  * Shares an item with one member at view or edit (or changes their level). Only those who may
@@ -27,9 +27,17 @@ export async function putGrant(
   const { access, notes } = await inTransaction(deps.db, async (tx) => {
     const { loaded } = await requireItem(tx, actor, 'item:share', input.itemId);
     const ws = loaded.item.workspaceId;
-    const grantee = await findGrantee(tx, ws, input.itemId, input.userId);
+    // The access list the call answers with is read before the write and the new grant set in it:
+    // the write is then the transaction's last statement, sent with the COMMIT, and the grant's row
+    // is locked for that moment only (read after it, the row was held for three reads and the
+    // commit, and shares of one item queued behind one another). The list is as the read found it
+    // plus this grant: a change made by someone else meanwhile shows at the next read. Read in the
+    // transaction, before anything is written: a failed read writes nothing. The same query reads
+    // the grantee and the workspace's name.
+    const { facts, grantee, workspaceName } = await readShareFacts(tx, loaded, input.userId);
     if (!grantee) throw invalid('userId', 'Items can only be shared with members of this workspace');
-    const before = grantee.permission;
+    const before =
+      facts.grants.find((g) => g.itemId === input.itemId && g.userId === input.userId)?.permission ?? null;
     // The grantee hears of a new share or a raise to edit (not of a lowering, nor of sharing with themselves).
     const notes: Note[] = [];
     const raised = before === null || (before === 'view' && input.permission === 'edit');
@@ -40,7 +48,7 @@ export async function putGrant(
         kind: 'item_shared',
         subjectId: input.itemId,
         data: {
-          workspace: { id: ws, name: grantee.workspaceName },
+          workspace: { id: ws, name: workspaceName },
           item: { id: input.itemId, title: loaded.item.title, kind: loaded.item.kind },
           permission: grantee.role === 'viewer' ? 'view' : input.permission,
           sharedBy: { id: actor.userId, name: actor.name },
@@ -48,21 +56,14 @@ export async function putGrant(
       });
     }
     const written = notesPart(notes, now);
-    // The access list the call answers with is read before the write and the new grant set in it:
-    // the write is then the transaction's last statement, sent with the COMMIT, and the grant's row
-    // is locked for that moment only (read after it, the row was held for three reads and the
-    // commit, and shares of one item queued behind one another). The list is as the reads found it
-    // plus this grant: a change made by someone else meanwhile shows at the next read. Read in the
-    // transaction, before anything is written: a failed read writes nothing.
-    const facts = await readAccessFacts(tx, loaded);
     const access = buildAccess(
       loaded,
       withGrant(facts, {
         itemId: input.itemId,
         userId: input.userId,
         permission: input.permission,
-        name: grantee.user.name,
-        email: grantee.user.email,
+        name: grantee.name,
+        email: grantee.email,
         role: grantee.role,
       }),
     );
