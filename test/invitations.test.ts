@@ -339,6 +339,12 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
       ),
     );
     expect(calls.map((c) => c.statusCode)).toEqual(Array(10).fill(201));
+    // Answered in the order given (written in address order: no deadlock between the calls).
+    calls.forEach((c, i) =>
+      expect(c.json().results.map((r: { email: string }) => r.email)).toEqual(
+        i % 2 ? emails : [...emails].reverse(),
+      ),
+    );
     const outcomes = calls.flatMap((c) => c.json().results as { email: string; outcome: string }[]);
     for (const email of emails) {
       const mine = outcomes.filter((r) => r.email === email);

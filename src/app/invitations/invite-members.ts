@@ -74,7 +74,9 @@ export async function inviteMembers(
         );
       }
       // The workspace was deleted between the read and the insert.
-      if ((err as { code?: unknown }).code === '23503') throw notFound('Workspace');
+      const e = err as { code?: unknown; constraint?: unknown };
+      if (e.code === '23503' && String(e.constraint).endsWith('_workspace_id_fkey'))
+        throw notFound('Workspace');
       throw err;
     }
   }
@@ -103,7 +105,10 @@ export async function inviteMembers(
         acceptUrl(deps.publicUrl, token),
       );
 
-    for (const email of valid) {
+    // Written in the order of the addresses, whatever order they were given in: two calls with the
+    // same addresses otherwise wait for each other's rows in opposite orders (a deadlock, which
+    // PostgreSQL breaks after a second). Answered in the order given.
+    for (const email of [...valid].sort()) {
       const live = pending.get(email);
       if (members.has(email)) {
         results.push({ email, outcome: 'already_member' });
@@ -155,6 +160,8 @@ export async function inviteMembers(
     await writeTogether(tx, [invitationsPart(rows), mailsPart(mails, now), auditPart(audit, now)], {
       last: true,
     });
+    const given = new Map(valid.map((email, i) => [email, i]));
+    results.sort((a, b) => (given.get(a.email) ?? 0) - (given.get(b.email) ?? 0));
     return { results };
   }
 }
