@@ -340,11 +340,10 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     );
     expect(calls.map((c) => c.statusCode)).toEqual(Array(10).fill(201));
     // Answered in the order given (written in address order: no deadlock between the calls).
-    calls.forEach((c, i) =>
+    for (const [i, c] of calls.entries())
       expect(c.json().results.map((r: { email: string }) => r.email)).toEqual(
         i % 2 ? emails : [...emails].reverse(),
-      ),
-    );
+      );
     const outcomes = calls.flatMap((c) => c.json().results as { email: string; outcome: string }[]);
     for (const email of emails) {
       const mine = outcomes.filter((r) => r.email === email);
@@ -371,6 +370,38 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     const old = await signUp(fx.app, { email: 'old@example.com' });
     expect((await accept(token, old.cookie)).statusCode).toBe(200);
   });
+
+  it.runIf(dialect === 'postgres')(
+    'refuses at COMMIT a pending invitation for an address that is already a member (a join racing the call)',
+    async () => {
+      const db = fx.app.troupe.data.db;
+      const row = (id: string, email: string) => ({
+        id,
+        workspace_id: fx.ws.id,
+        email,
+        role: 'viewer' as const,
+        token_hash: `hash-${id}`,
+        status: 'pending' as const,
+        expires_at: Date.now() + INVITATION_TTL_MS,
+        invited_by: fx.admin.userId,
+        accepted_by: null,
+        created_at: 0,
+        updated_at: 0,
+      });
+      // The admin is a member: the insert itself passes, the COMMIT does not, and nothing is kept.
+      await expect(
+        db
+          .transaction()
+          .execute((tx) => tx.insertInto('invitations').values(row('x1', fx.admin.email)).execute()),
+      ).rejects.toMatchObject({ code: '23505', constraint: 'invitations_not_member' });
+      expect(await count('invitations')).toBe(0);
+      // Not a member: kept.
+      await db
+        .transaction()
+        .execute((tx) => tx.insertInto('invitations').values(row('x2', 'new@example.com')).execute());
+      expect(await count('invitations')).toBe(1);
+    },
+  );
 
   it('refuses with 409 no_seats when the workspace is full, leaving the invitation pending', async () => {
     await fx.app.request({

@@ -78,13 +78,17 @@ export async function findInvitees(conn: Conn, workspaceId: string, emails: stri
 }
 
 /**
- * The insert of a pending invitation for an address the workspace already has one for: another
- * call invited it between this call's read and its write (PostgreSQL; on SQLite transactions run
- * one at a time).
+ * A pending invitation this call inserted that another transaction made wrong between the call's
+ * read and its write (PostgreSQL; on SQLite transactions run one at a time): another call invited
+ * the address first (`invitations_pending_uniq`), or the address joined the workspace meanwhile
+ * (`invitations_not_member`, checked at COMMIT: migration 0046).
  */
 export function isPendingInvitationTaken(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown };
-  return e.code === '23505' && e.constraint === 'invitations_pending_uniq';
+  return (
+    e.code === '23505' &&
+    (e.constraint === 'invitations_pending_uniq' || e.constraint === 'invitations_not_member')
+  );
 }
 
 const insertRows = rowInserter('invitations', [

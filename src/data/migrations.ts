@@ -943,6 +943,38 @@ const itemsVersionAtCommit: Migration = {
   },
 };
 
+/**
+ * PostgreSQL: a pending invitation for an address that is a member of the workspace is refused at
+ * COMMIT. Invitation calls take no workspace lock (app/invitations/invite-members.ts), so someone
+ * could join by link or by an approved request between a call's read ("not a member") and its
+ * insert. A deferred trigger checks at COMMIT, when the join is ordered before or after the call:
+ * the call's insert writes the workspace row (the members version) and a join locks that row, so
+ * either the join committed first (this check sees the membership and the call runs again, now
+ * answering `already_member`) or it waits for the call and then closes the new invitation as it
+ * closes every pending one for its address. Raised as a unique violation on the pseudo-constraint
+ * `invitations_not_member` (one address is a member or invited, not both), which the call treats
+ * as a lost race. SQLite runs one transaction at a time: nothing to check there.
+ */
+const invitationsNotMember: Migration = {
+  async up(db: AnyDb) {
+    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await sql`
+      CREATE FUNCTION troupe_invitation_not_member() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM invitations i WHERE i.id = NEW.id AND i.status = 'pending')
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = NEW.workspace_id AND m.email = NEW.email) THEN
+          RAISE EXCEPTION 'a pending invitation for a member of the workspace'
+            USING ERRCODE = 'unique_violation', CONSTRAINT = 'invitations_not_member';
+        END IF;
+        RETURN NULL;
+      END $$`.execute(db);
+    await sql`
+      CREATE CONSTRAINT TRIGGER invitations_not_member AFTER INSERT ON invitations
+      DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION troupe_invitation_not_member()`.execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -1036,6 +1068,7 @@ const migrations: Record<string, Migration> = {
   '0043_members_grams': membersGrams,
   '0044_items_version': itemsVersion,
   '0045_items_version_at_commit': itemsVersionAtCommit,
+  '0046_invitations_not_member': invitationsNotMember,
 };
 
 export async function migrateToLatest(db: AnyDb): Promise<void> {
