@@ -23,8 +23,7 @@ async function page(
   now: number,
   build: () => Promise<{ body: string; validUntil: number }>,
 ): Promise<string> {
-  const hit = key === null ? undefined : cache.get(key, now);
-  return hit ?? cache.buildOnce(key, now, build);
+  return cache.get(key, now) ?? cache.buildOnce(key, now, build);
 }
 
 describe('PageCache.buildOnce', () => {

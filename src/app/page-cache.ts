@@ -61,7 +61,9 @@ export class PageCache {
     return (await built).body;
   }
 
-  get(key: string, now: number): string | undefined {
+  /** The page kept under `key` while valid at `now`; `key` null (the request read no version): none. */
+  get(key: string | null, now: number): string | undefined {
+    if (key === null) return undefined;
     const hit = this.#lru?.get(key);
     if (hit && hit.validUntil > now) {
       this.#stats?.lookup(true);

@@ -493,7 +493,7 @@ export async function readAccessRows(
   itemIds: string[],
 ): Promise<AccessFacts> {
   if (itemIds.length === 0) return { grants: [], admins: [], owners: [] };
-  return toAccessFacts((await accessFactsQuery(conn, itemIds, workspaceId)).rows, null);
+  return factsOfRows((await accessFactsQuery(conn, itemIds, workspaceId)).rows).facts;
 }
 
 /** The member an item is being shared with, as the share reads them (`readShareRows`). */
@@ -514,20 +514,24 @@ export async function readShareRows(
   workspaceId: string,
   itemIds: string[],
   granteeId: string,
-): Promise<{ facts: AccessFacts; grantee: ShareGrantee | null; workspaceName: string }> {
-  const found: { grantee: ShareGrantee | null; workspaceName: string } = { grantee: null, workspaceName: '' };
-  const facts = toAccessFacts((await shareFactsQuery(conn, itemIds, workspaceId, granteeId)).rows, found);
-  return { facts, grantee: found.grantee, workspaceName: found.workspaceName };
+): Promise<ShareFacts> {
+  return factsOfRows((await shareFactsQuery(conn, itemIds, workspaceId, granteeId)).rows);
+}
+
+/** What a share reads before its write (`readShareRows`). */
+export interface ShareFacts {
+  facts: AccessFacts;
+  /** Null: not a member of the workspace. */
+  grantee: ShareGrantee | null;
+  workspaceName: string;
 }
 
 type FactsRow = Awaited<ReturnType<typeof shareFactsQuery>>['rows'][number];
 
-/** The rows of `accessFactsQuery` or `shareFactsQuery` as `AccessFacts` (and the share's extras). */
-function toAccessFacts(
-  rows: FactsRow[],
-  found: { grantee: ShareGrantee | null; workspaceName: string } | null,
-): AccessFacts {
+/** The rows of `accessFactsQuery` or `shareFactsQuery` (whose `e` and `w` rows the other has not). */
+function factsOfRows(rows: FactsRow[]): ShareFacts {
   const out: AccessFacts = { grants: [], admins: [], owners: [] };
+  const share: ShareFacts = { facts: out, grantee: null, workspaceName: '' };
   const admins: (AccessMember & { at: number })[] = [];
   for (const r of rows) {
     if (r.kind === 'g') {
@@ -549,14 +553,14 @@ function toAccessFacts(
         role: r.role as Role,
         at: Number(r.created_at),
       });
-    } else if (found && r.kind === 'e') {
-      found.grantee = { userId: r.user_id, role: r.role as Role, name: r.name, email: r.email };
-    } else if (found && r.kind === 'w') {
-      found.workspaceName = r.name;
+    } else if (r.kind === 'e') {
+      share.grantee = { userId: r.user_id, role: r.role as Role, name: r.name, email: r.email };
+    } else if (r.kind === 'w') {
+      share.workspaceName = r.name;
     }
   }
   // Oldest membership first, then by id, as the Super Admins were always listed.
   admins.sort((a, b) => a.at - b.at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
   for (const a of admins) out.admins.push({ user_id: a.user_id, name: a.name, email: a.email, role: a.role });
-  return out;
+  return share;
 }

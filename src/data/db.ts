@@ -476,15 +476,22 @@ const ATTEMPTS = 4;
 /**
  * Runs `fn` in one transaction: everything it writes lands together or not at all. A transaction
  * PostgreSQL aborted to break a deadlock is run again (up to 4 attempts, short random pauses), so
- * `fn` must do nothing outside the transaction that cannot be repeated.
+ * `fn` must do nothing outside the transaction that cannot be repeated. `opts.retryIf` names other
+ * failures that mean "run again" (a race the caller's transaction lost, say); after the last
+ * attempt the failure is thrown as it is.
  */
-export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Db,
+  fn: (tx: Tx) => Promise<T>,
+  opts: { retryIf?: (err: unknown) => boolean } = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(fn);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw err;
+      const again = (typeof code === 'string' && RETRYABLE.has(code)) || opts.retryIf?.(err) === true;
+      if (attempt >= ATTEMPTS || !again) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
     }
   }

@@ -91,6 +91,14 @@ export function isPendingInvitationTaken(err: unknown): boolean {
   );
 }
 
+/** A write that named a workspace deleted meanwhile (its foreign key to the workspace failed). */
+export function isWorkspaceGone(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown };
+  return (
+    e.code === '23503' && typeof e.constraint === 'string' && e.constraint.endsWith('_workspace_id_fkey')
+  );
+}
+
 const insertRows = rowInserter('invitations', [
   'id',
   'workspace_id',

@@ -9,6 +9,7 @@ import {
   type InvitationRow,
   invitationsPart,
   isPendingInvitationTaken,
+  isWorkspaceGone,
   renewInvitation,
 } from '../../data/invitations.repo.ts';
 import { mailsPart, type OutgoingMail } from '../../data/outbox.repo.ts';
@@ -61,24 +62,17 @@ export async function inviteMembers(
     throw invalid('emails', `At most ${MAX_INVITES_PER_CALL} addresses at a time`);
 
   const ws = actor.workspaceId;
-  let result: InviteResult | null = null;
-  for (let attempt = 1; result === null; attempt++) {
-    try {
-      result = await inTransaction(deps.db, invite);
-    } catch (err) {
-      if (err instanceof RaceLost || isPendingInvitationTaken(err)) {
-        if (attempt < RACE_ATTEMPTS) continue;
-        throw new DomainError(
-          'conflict',
-          'Someone else was inviting these addresses at the same moment; try again.',
-        );
-      }
-      // The workspace was deleted between the read and the insert.
-      const e = err as { code?: unknown; constraint?: unknown };
-      if (e.code === '23503' && String(e.constraint).endsWith('_workspace_id_fkey'))
-        throw notFound('Workspace');
-      throw err;
-    }
+  let result: InviteResult;
+  try {
+    result = await inTransaction(deps.db, invite, { retryIf: lostRace });
+  } catch (err) {
+    if (lostRace(err))
+      throw new DomainError(
+        'conflict',
+        'Someone else was inviting these addresses at the same moment; try again.',
+      );
+    if (isWorkspaceGone(err)) throw notFound('Workspace');
+    throw err;
   }
   deps.mailQueued();
   return result;
@@ -169,5 +163,5 @@ export async function inviteMembers(
 /** Another call renewed (or ended) an expired invitation this call was renewing: run again. */
 class RaceLost extends Error {}
 
-/** Runs of one invitation call that lost a race to another call (see `inviteMembers`). */
-const RACE_ATTEMPTS = 3;
+/** The call lost a race to another transaction (see `inviteMembers`): `inTransaction` runs it again. */
+const lostRace = (err: unknown) => err instanceof RaceLost || isPendingInvitationTaken(err);

@@ -68,12 +68,14 @@ export async function listItemsJson(
           input.cursor ?? '',
         ].join('\u0000');
   // Nothing in a listing changes with time alone: a page stays exact until the version moves.
-  const hit = key === null ? undefined : deps.pages.get(key, 0);
-  if (hit !== undefined) return hit;
-  return deps.pages.buildOnce(key, 0, async () => ({
-    body: deps.stringify(await listItems(deps, actor, input)),
-    validUntil: Number.POSITIVE_INFINITY,
-  }));
+  // A hit makes no closure: the build's is made only on a miss.
+  return (
+    deps.pages.get(key, 0) ??
+    deps.pages.buildOnce(key, 0, async () => ({
+      body: deps.stringify(await listItems(deps, actor, input)),
+      validUntil: Number.POSITIVE_INFINITY,
+    }))
+  );
 }
 
 /**

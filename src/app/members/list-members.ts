@@ -71,12 +71,14 @@ export async function listMembersJson(
           input.cursor ?? '',
         ].join('\u0000');
   const now = deps.clock.now();
-  const hit = key === null ? undefined : deps.pages.get(key, now);
-  if (hit !== undefined) return hit;
-  return deps.pages.buildOnce(key, now, async () => {
-    const { page, validUntil } = await buildPage(deps, actor, membersOnly, input);
-    return { body: JSON.stringify(z.encode(MembersPage, page)), validUntil };
-  });
+  // A hit makes no closure: the build's is made only on a miss.
+  return (
+    deps.pages.get(key, now) ??
+    deps.pages.buildOnce(key, now, async () => {
+      const { page, validUntil } = await buildPage(deps, actor, membersOnly, input);
+      return { body: JSON.stringify(z.encode(MembersPage, page)), validUntil };
+    })
+  );
 }
 
 /** One page, and until when it stays exact without a change (the first expiry of an invitation or request on it). */
