@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { claimSeat, insertMembership } from '../src/data/members.repo.ts';
 import { INVITATION_TTL_MS, sortKey } from '../src/domain/members.ts';
@@ -400,6 +401,67 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
         .transaction()
         .execute((tx) => tx.insertInto('invitations').values(row('x2', 'new@example.com')).execute());
       expect(await count('invitations')).toBe(1);
+    },
+  );
+
+  it.runIf(dialect === 'postgres')(
+    'runs a call that keeps losing the race for an address four times, then answers 409 conflict, writing nothing',
+    async () => {
+      const db = fx.app.troupe.data.db;
+      // Every attempt's insert of this address fails as a concurrent call's would
+      // (invitations_pending_uniq); the sequence, outside the transactions, counts the attempts.
+      await sql`create sequence lost_race_attempts`.execute(db);
+      await sql
+        .raw(`create function lose_race() returns trigger language plpgsql as $$
+          begin
+            perform nextval('lost_race_attempts');
+            raise unique_violation using constraint = 'invitations_pending_uniq', message = 'lost';
+          end $$`)
+        .execute(db);
+      await sql
+        .raw(`create trigger lose_race before insert on invitations for each row
+          when (new.email = 'race@example.com') execute function lose_race()`)
+        .execute(db);
+      const res = await invite(fx.app, fx.admin.cookie, fx.ws.id, ['cy@example.com', 'race@example.com']);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('conflict');
+      const attempts = await sql<{ n: string }>`select last_value as n from lost_race_attempts`.execute(db);
+      expect(Number(attempts.rows[0]?.n)).toBe(4);
+      // Nothing of any attempt: no invitation, no mail, no audit entry (the other address neither).
+      expect(await count('invitations')).toBe(0);
+      expect(await mailsTo('cy@example.com')).toBe(0);
+      const audit = await db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('action', 'like', 'invitation.%')
+        .execute();
+      expect(audit).toHaveLength(0);
+    },
+  );
+
+  it.runIf(dialect === 'postgres')(
+    'answers 404 when the workspace is deleted while the call is writing, and writes nothing',
+    async () => {
+      const db = fx.app.troupe.data.db;
+      let call: ReturnType<typeof invite> | undefined;
+      // The deletion holds the workspace row while the call reads (it still sees the workspace)
+      // and inserts (its foreign key check waits for the row); the deletion commits, the check fails.
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('workspaces').where('id', '=', fx.ws.id).execute();
+        call = invite(fx.app, fx.admin.cookie, fx.ws.id, ['late@example.com']);
+        for (let i = 0; ; i++) {
+          const waiting = await sql<{ n: number }>`
+            select count(*)::int as n from pg_locks where not granted`.execute(db);
+          if ((waiting.rows[0]?.n ?? 0) > 0) break;
+          if (i > 500) throw new Error('the call never waited for the workspace row');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      });
+      const res = await (call as ReturnType<typeof invite>);
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe('not_found');
+      expect(await mailsTo('late@example.com')).toBe(0);
+      expect(await count('invitations')).toBe(0);
     },
   );
 

@@ -67,6 +67,53 @@ describe('inTransaction', () => {
     expect(calls).toBe(1);
     expect(await rows()).toEqual([]);
   });
+
+  it('runs again for the failures retryIf names, up to four attempts, then throws the failure as it is', async () => {
+    class Lost extends Error {}
+    let calls = 0;
+    const result = await inTransaction(
+      data.db,
+      async (tx) => {
+        calls++;
+        await sql`insert into t (n) values (${calls})`.execute(tx);
+        if (calls < 3) throw new Lost('lost');
+        return 'third time';
+      },
+      { retryIf: (err) => err instanceof Lost },
+    );
+    expect(result).toBe('third time');
+    expect(await rows()).toEqual([{ n: 3 }]);
+
+    calls = 0;
+    const lost = new Lost('always');
+    await expect(
+      inTransaction(
+        data.db,
+        async (tx) => {
+          calls++;
+          await sql`insert into t (n) values (${10 + calls})`.execute(tx);
+          throw lost;
+        },
+        { retryIf: (err) => err instanceof Lost },
+      ),
+    ).rejects.toBe(lost);
+    expect(calls).toBe(4);
+    expect(await rows()).toEqual([{ n: 3 }]);
+
+    // Not named: thrown at once.
+    calls = 0;
+    await expect(
+      inTransaction(
+        data.db,
+        async () => {
+          calls++;
+          throw new Error('other');
+        },
+        { retryIf: (err) => err instanceof Lost },
+      ),
+    ).rejects.toThrow('other');
+    expect(calls).toBe(1);
+  });
 });
 
 /** One PRAGMA's value on the connection. */
