@@ -1071,10 +1071,35 @@ const migrations: Record<string, Migration> = {
   '0046_invitations_not_member': invitationsNotMember,
 };
 
-export async function migrateToLatest(db: AnyDb): Promise<void> {
+/**
+ * A migration whose deferred constraint triggers (0045, 0046) fire at the end of each of its
+ * statements instead of at COMMIT. Kysely runs all pending PostgreSQL migrations in one
+ * transaction, and PostgreSQL refuses to ALTER a table that has trigger events still pending in
+ * it ("cannot ALTER TABLE ... because it has pending trigger events"): without this, a migration
+ * that writes rows of `items`, `item_grants`, `memberships` or `invitations` and then alters that
+ * table (or a later migration of the same run that alters it) would fail. The rules the triggers
+ * keep hold either way: a trigger run early bumps the same version and checks the same row.
+ */
+function withImmediateConstraints(m: Migration): Migration {
+  return {
+    async up(db: AnyDb) {
+      await sql`SET CONSTRAINTS ALL IMMEDIATE`.execute(db);
+      await m.up(db);
+    },
+    down: m.down,
+  };
+}
+
+/** Runs every migration not yet run (`extra`: more after these, for the tests of this runner). */
+export async function migrateToLatest(db: AnyDb, extra: Record<string, Migration> = {}): Promise<void> {
+  const all: Record<string, Migration> = { ...migrations, ...extra };
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const provided = postgres
+    ? Object.fromEntries(Object.entries(all).map(([name, m]) => [name, withImmediateConstraints(m)]))
+    : all;
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => provided },
     migrationTableName: 'troupe_migrations',
     migrationLockTableName: 'troupe_migrations_lock',
     // Engineers number their migrations in separate ranges (0008-0009, 0010-0019, 0020+) and
