@@ -13,6 +13,8 @@ import {
   isConnectionFailure,
   openPostgres,
   openSqlite,
+  runsAsArrays,
+  runsPrepared,
   thenCommit,
   unboundLimits,
 } from './db.ts';
@@ -313,6 +315,40 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () =>
   const pause = (conn: Conn) => sql`select pg_sleep(0.02)`.execute(conn);
   const count = async () =>
     Number((await sql<{ c: string }>`select count(*) as c from t`.execute(data.db)).rows[0]?.c);
+
+  it("answers every query as pg's own client does: rows as objects or arrays, parsed types, errors with their code", async () => {
+    const text =
+      "select 1::int as i, 9007199254740993::bigint as b, 't'::boolean as f, '2026-12-06 07:00:00.5+00'::timestamptz as ts, 'x'::text as s, null::text as z, 1.5::float8 as r";
+    const plain = new pg.Client({ connectionString: url });
+    await plain.connect();
+    try {
+      const expectedObjects = (await plain.query(text)).rows;
+      const expectedArrays = (await plain.query({ text, rowMode: 'array' })).rows;
+      expect((await sql.raw(text).execute(data.db)).rows).toEqual(expectedObjects);
+      // As a reusable query would run it: a named prepared statement answering arrays, with a time limit.
+      const named = `${text} -- lean query test`;
+      runsPrepared(named);
+      runsAsArrays(named);
+      data.limitQueryTime(5_000);
+      for (let i = 0; i < 3; i++) {
+        expect((await sql.raw(named).execute(data.db)).rows).toEqual(expectedArrays);
+        // With values (unnamed, as objects): the one that matches answers the row, the other none.
+        const where = (v: number) =>
+          data.db.executeQuery(CompiledQuery.raw(`${text} where $1::int = 1`, [v]));
+        expect((await where(1)).rows).toEqual(expectedObjects);
+        expect((await where(2)).rows).toEqual([]);
+      }
+      expect(expectedArrays[0]?.[3]).toBeInstanceOf(Date);
+      // A statement's error keeps PostgreSQL's code and constraint.
+      await sql`create table u (n integer constraint u_n_positive check (n > 0))`.execute(data.db);
+      await expect(sql`insert into u (n) values (${-1})`.execute(data.db)).rejects.toMatchObject({
+        code: '23514',
+        constraint: 'u_n_positive',
+      });
+    } finally {
+      await plain.end();
+    }
+  });
 
   it('runs the first statement inside the transaction', async () => {
     // Outside a transaction each statement is its own: their now() differ.
