@@ -3,7 +3,7 @@
  * started as `node --import tsx src/main.ts` and ended by PID.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,6 +20,8 @@ const root = new URL('../', import.meta.url).pathname;
 /** Starts a node on `port` with `env` (DATABASE_URL and AUTH_SECRET at least, for a cluster). */
 export function startNode(port: number, env: Record<string, string>): TroupeNode {
   const url = `http://127.0.0.1:${port}`;
+  // Its own data directory unless the test names one; removed when the node is stopped.
+  const dataDir = env.DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), 'troupe-node-')) : null;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
@@ -28,7 +30,7 @@ export function startNode(port: number, env: Record<string, string>): TroupeNode
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: url,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'troupe-node-')),
+      ...(dataDir ? { DATA_DIR: dataDir } : {}),
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
       ...env,
@@ -47,15 +49,17 @@ export function startNode(port: number, env: Record<string, string>): TroupeNode
     child,
     output: () => out,
     async stop() {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      process.kill(child.pid, 'SIGTERM');
-      const timer = setTimeout(
-        () => child.pid && child.exitCode === null && process.kill(child.pid, 'SIGKILL'),
-        10_000,
-      );
-      await exited;
-      clearTimeout(timer);
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        process.kill(child.pid, 'SIGTERM');
+        const timer = setTimeout(
+          () => child.pid && child.exitCode === null && process.kill(child.pid, 'SIGKILL'),
+          10_000,
+        );
+        await exited;
+        clearTimeout(timer);
+      }
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,7 +4,7 @@
  * TCP proxy in front of the shared PostgreSQL.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
@@ -122,7 +122,9 @@ describe('a setting that points at nothing stops the start with one line naming 
 
   it('DATA_DIR: a place where no database can be made', async () => {
     // Below a plain file: no directory can be made there.
-    const file = join(mkdtempSync(join(tmpdir(), 'troupe-outage-')), 'a-file');
+    const tmp = mkdtempSync(join(tmpdir(), 'troupe-outage-'));
+    cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+    const file = join(tmp, 'a-file');
     writeFileSync(file, '');
     const node = startNode(3972, {
       DATA_DIR: join(file, 'data'),
@@ -278,8 +280,10 @@ describe.skipIf(!pgUrl)('PostgreSQL lost while running (through a TCP proxy of t
     cleanups.push(() => proxy.close());
     const viaProxy = new URL(scratch.url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'troupe-outage-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const config = loadConfig({
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'troupe-outage-')),
+      DATA_DIR: dataDir,
       DATABASE_URL: viaProxy.toString(),
       PUBLIC_URL: ORIGIN,
       AUTH_SECRET: 'outage-secret-outage-secret-outage-0123',
