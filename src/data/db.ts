@@ -253,84 +253,15 @@ export function isConnectionFailure(err: unknown): boolean {
 /** A query as this module sends it to pg: its own config, with its rows as arrays or objects. */
 type RunConfig = pg.QueryConfig & { rowMode?: 'array' };
 
-/** pg's internals that `LeanQuery` sets (pg 8.23; not in its types). */
-interface QueryInternals {
-  text: string;
-  values?: unknown[];
-  name?: string;
-  callback?: (err: Error | undefined, res: unknown) => void;
-  handleRowDescription(msg: RowDescription): void;
-  _rowMode?: string;
-  _result: ResultInternals;
-  _results: ResultInternals;
-  _accumulateRows: unknown;
-  query_timeout?: number;
-  _checkForMultirow(): void;
-}
-interface ResultInternals {
-  fields: unknown[];
-  _parsers: unknown[];
-  _types?: { getTypeParser(oid: number, format: 'text' | 'binary'): unknown };
-}
-interface RowDescription {
-  fields: { dataTypeID: number; format?: 'text' | 'binary' }[];
-}
-const baseQuery = pg.Query.prototype as unknown as QueryInternals;
-
 /**
- * pg's Query, as pg builds it from a config object but without two costs of every query
- * (measured in a tight loop, 2026-12-06): pg 8.23.1 copies the config object through its property
- * descriptors before reading it (3.5-4 µs a query; pg 8.23.0 did not), and for each result it
- * builds a template of the row object from the column names, which rows read as arrays never use
- * (3.7-6 µs for ten columns). Built from the text alone (which pg wraps without copying) and given
- * the rest here; array rows get their columns' parsers only. A subclass of pg's Query, so pg's
- * pipeline mode takes it as its own (it refuses other query classes). With both servers running
- * and alternating (PostgreSQL, `GET /api/me`, ten rounds): server CPU per request -16%. pg's own
- * per-query timeout (`query_timeout`) applies to it as to a config object.
+ * The query with pg's own per-query timeout (its types do not list it). Written out, not
+ * `{ ...config, query_timeout }`, which V8 builds through its slow path (every query pays it).
  */
-class LeanQuery extends pg.Query {
-  constructor(config: RunConfig, timeoutMs: number) {
-    super(config.text);
-    const self = this as unknown as QueryInternals;
-    self.values = config.values as unknown[] | undefined;
-    if (config.name !== undefined) self.name = config.name;
-    if (timeoutMs > 0) self.query_timeout = timeoutMs;
-    if (config.rowMode === 'array') {
-      self._rowMode = 'array';
-      // No types given: the client sets its own, as for every query (pg's Client.query).
-      self._result = self._results = new pg.Result('array', undefined as never) as unknown as ResultInternals;
-    }
-  }
-
-  handleRowDescription(msg: RowDescription): void {
-    const self = this as unknown as QueryInternals;
-    if (self._rowMode !== 'array') {
-      baseQuery.handleRowDescription.call(this, msg);
-      return;
-    }
-    self._checkForMultirow();
-    const result = self._result;
-    const fields = msg.fields;
-    const parsers = new Array(fields.length);
-    const types = result._types ?? pg.types;
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i] as RowDescription['fields'][number];
-      parsers[i] = types.getTypeParser(f.dataTypeID, f.format || 'text');
-    }
-    result.fields = fields;
-    result._parsers = parsers;
-    self._accumulateRows = true;
-  }
-}
-
-/** Runs `config` on `client` as a `LeanQuery`; answers what `client.query(config)` would. */
-function submit(client: pg.PoolClient, config: RunConfig, timeoutMs: number): Promise<pg.QueryResult> {
-  return new Promise((resolve, reject) => {
-    const query = new LeanQuery(config, timeoutMs);
-    (query as unknown as QueryInternals).callback = (err, res) =>
-      err ? reject(err) : resolve(res as pg.QueryResult);
-    client.query(query);
-  });
+function withTimeout(config: RunConfig, ms: number): RunConfig {
+  const timed = { text: config.text, values: config.values, query_timeout: ms } as RunConfig;
+  if (config.name !== undefined) timed.name = config.name;
+  if (config.rowMode !== undefined) timed.rowMode = config.rowMode;
+  return timed;
 }
 
 /**
@@ -412,7 +343,9 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
           if (broken)
             throw new DependencyUnavailable('database', new Error('connection dropped after a failure'));
           try {
-            return await submit(conn, config, limit.queryMs);
+            // pg's own per-query timeout (its types do not list it).
+            const timed = limit.queryMs > 0 ? withTimeout(config, limit.queryMs) : config;
+            return await conn.query(timed as pg.QueryConfig);
           } catch (err) {
             // Cancelled by PostgreSQL's statement_timeout or lock_timeout (set before a COMMIT,
             // below): the database did not answer in time, as with pg's own timeout; the connection
