@@ -1,0 +1,179 @@
+/**
+ * `npm run bench:ab -- --before <git revision>`: the CPU per request of this tree against an earlier
+ * commit, with an A/A control in the same run (docs/BENCHMARKS.md, "A/B bias between servers of
+ * the same commit": on this machine two servers of one commit measured up to 1.36x apart when one
+ * of them had run the migrations and the setup, or by the order they were measured in).
+ *
+ * 1. A git worktree of the revision (node_modules linked to this one), removed at the end.
+ * 2. A scratch database; a setup server (this tree) runs the migrations and serves the setup
+ *    requests (a sign-up, a workspace, an item); it is never measured.
+ * 3. Three measured servers with the same (empty) history: A1 and A2 of the revision, B of this
+ *    tree. Each round measures every route on each of them, the order rotated by one server a
+ *    round. Printed: the median CPU µs per request (server, and on PostgreSQL its backends) and
+ *    req/s, and the per-round ratios A2/A1 (the control: how far apart two servers of one commit
+ *    come out) and B/A1, B/A2. A difference smaller than the control's spread means nothing.
+ *
+ * Options: --before <rev> (required), --dialect sqlite|postgres (default sqlite), --routes
+ * (one-pk,me,item; default all three), --rounds (default 8), --duration <s> (default 2),
+ * --connections (default 50), --pg-admin-url (default postgres://postgres@127.0.0.1:5432/test).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  cleanupAll,
+  createWorkspace,
+  DEFAULT_PG_ADMIN_URL,
+  type DialectName,
+  httpRequest,
+  interrupted,
+  measureWithCpu,
+  median,
+  onCleanup,
+  positiveNumber,
+  root,
+  scratchDatabase,
+  signUp,
+  startServer,
+} from './lib.ts';
+import { openDataSource } from './members-data.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    before: { type: 'string' },
+    dialect: { type: 'string' },
+    routes: { type: 'string' },
+    rounds: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    'pg-admin-url': { type: 'string' },
+  },
+});
+
+const ROUTES = ['one-pk', 'me', 'item'] as const;
+type Route = (typeof ROUTES)[number];
+
+async function main() {
+  const before = flags.before;
+  if (!before) throw new Error('--before <git revision> is required');
+  const dialect: DialectName = flags.dialect === 'postgres' ? 'postgres' : 'sqlite';
+  if (flags.dialect && flags.dialect !== 'sqlite' && flags.dialect !== 'postgres')
+    throw new Error('--dialect must be sqlite or postgres');
+  const routes = (flags.routes ?? ROUTES.join(',')).split(',') as Route[];
+  for (const r of routes) if (!ROUTES.includes(r)) throw new Error(`unknown route ${r}`);
+  const rounds = positiveNumber('--rounds', flags.rounds, 8, 100);
+  const durationS = positiveNumber('--duration', flags.duration, 2, 60);
+  const connections = positiveNumber('--connections', flags.connections, 50, 1000);
+
+  // The earlier commit, checked out beside this tree.
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${before}^{commit}`], { cwd: root })
+    .toString()
+    .trim();
+  const dir = mkdtempSync(join(tmpdir(), 'troupe-ab-'));
+  const worktree = join(dir, 'before');
+  execFileSync('git', ['worktree', 'add', '--quiet', '--detach', worktree, commit], { cwd: root });
+  onCleanup(async () => {
+    execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: root });
+    rmSync(dir, { recursive: true, force: true });
+  });
+  symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'));
+  const beforeScript = join(worktree, 'bench/server.ts');
+
+  const db = await scratchDatabase(dialect, flags['pg-admin-url'] ?? DEFAULT_PG_ADMIN_URL);
+  const opts = { cpuProf: false, maxSeconds: 3600 };
+  const setup = await startServer(dialect, db, opts);
+  const admin = await signUp(setup, { email: 'ab-admin@example.com', name: 'AB Admin' });
+  const data = openDataSource(dialect, db.url);
+  onCleanup(() => data.close());
+  await data.db
+    .updateTable('user')
+    .set({ emailVerified: dialect === 'sqlite' ? 1 : true })
+    .where('id', '=', admin.userId)
+    .execute();
+  const ws = await createWorkspace(setup, admin.cookie, 'AB Studio');
+  const created = await httpRequest(`${setup.base}/api/workspaces/${ws}/items`, {
+    method: 'POST',
+    headers: { cookie: admin.cookie, origin: setup.origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'draft', title: 'AB Draft' }),
+  });
+  if (created.status !== 201) throw new Error(`creating the item failed: ${created.status} ${created.text}`);
+  const itemId = (JSON.parse(created.text) as { id: string }).id;
+  const paths: Record<Route, string> = {
+    'one-pk': `/bench/baseline/${ws}`,
+    me: '/api/me',
+    item: `/api/items/${itemId}`,
+  };
+
+  const servers = [
+    { name: 'A1', server: await startServer(dialect, db, { ...opts, script: beforeScript }) },
+    { name: 'A2', server: await startServer(dialect, db, { ...opts, script: beforeScript }) },
+    { name: 'B', server: await startServer(dialect, db, opts) },
+  ];
+  console.log(
+    `A = ${commit.slice(0, 7)} (two servers), B = this tree; ${dialect}, ${connections} connections, ${rounds} rounds of ${durationS} s`,
+  );
+
+  const cpu = new Map<string, number[]>();
+  const rps = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, key: string, v: number) => {
+    const list = m.get(key);
+    if (list) list.push(v);
+    else m.set(key, [v]);
+  };
+  for (let round = 0; round < rounds; round++) {
+    const order = servers.map((_, i) => servers[(i + round) % servers.length] as (typeof servers)[number]);
+    for (const route of routes) {
+      for (const { name, server } of order) {
+        if (interrupted()) throw new Error('interrupted');
+        const m = await measureWithCpu(server, db, {
+          route,
+          path: paths[route],
+          round,
+          cookie: admin.cookie,
+          connections,
+          durationS,
+        });
+        add(cpu, `${route} ${name}`, (m.serverCpuUsPerRequest ?? 0) + (m.dbCpuUsPerRequest ?? 0));
+        add(rps, `${route} ${name}`, m.requestsPerSec);
+      }
+    }
+  }
+
+  const mid = (list: number[]) => median(list, (v) => v);
+  const ratios = (key: string, a: string, b: string) => {
+    const num = cpu.get(`${key} ${b}`) ?? [];
+    const den = cpu.get(`${key} ${a}`) ?? [];
+    return num.map((v, i) => v / (den[i] ?? Number.NaN));
+  };
+  for (const route of routes) {
+    console.log(`\n${route}`);
+    for (const { name } of servers) {
+      const key = `${route} ${name}`;
+      console.log(
+        `  ${name.padEnd(3)} CPU ${String(mid(cpu.get(key) ?? [])).padStart(5)} µs/req   ${String(mid(rps.get(key) ?? [])).padStart(6)} req/s`,
+      );
+    }
+    for (const [a, b, what] of [
+      ['A1', 'A2', 'control'],
+      ['A1', 'B', ''],
+      ['A2', 'B', ''],
+    ] as const) {
+      const r = ratios(route, a, b);
+      const sorted = [...r].sort((x, y) => x - y);
+      console.log(
+        `  ${`${b}/${a}`.padEnd(6)} CPU ratio median ${mid(r).toFixed(3)}, range ${sorted[0]?.toFixed(2)}-${sorted[sorted.length - 1]?.toFixed(2)} ${what}`,
+      );
+    }
+  }
+}
+
+main()
+  .catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanupAll();
+  });
