@@ -38,7 +38,7 @@ import {
   signUp,
   startServer,
 } from './lib.ts';
-import { openDataSource } from './members-data.ts';
+import { openDataSource, verifyEmail } from './members-data.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -58,9 +58,9 @@ type Route = (typeof ROUTES)[number];
 async function main() {
   const before = flags.before;
   if (!before) throw new Error('--before <git revision> is required');
-  const dialect: DialectName = flags.dialect === 'postgres' ? 'postgres' : 'sqlite';
   if (flags.dialect && flags.dialect !== 'sqlite' && flags.dialect !== 'postgres')
     throw new Error('--dialect must be sqlite or postgres');
+  const dialect: DialectName = flags.dialect === 'postgres' ? 'postgres' : 'sqlite';
   const routes = (flags.routes ?? ROUTES.join(',')).split(',') as Route[];
   for (const r of routes) if (!ROUTES.includes(r)) throw new Error(`unknown route ${r}`);
   const rounds = positiveNumber('--rounds', flags.rounds, 8, 100);
@@ -87,11 +87,7 @@ async function main() {
   const admin = await signUp(setup, { email: 'ab-admin@example.com', name: 'AB Admin' });
   const data = openDataSource(dialect, db.url);
   onCleanup(() => data.close());
-  await data.db
-    .updateTable('user')
-    .set({ emailVerified: dialect === 'sqlite' ? 1 : true })
-    .where('id', '=', admin.userId)
-    .execute();
+  await verifyEmail(data, dialect, admin.userId);
   const ws = await createWorkspace(setup, admin.cookie, 'AB Studio');
   const created = await httpRequest(`${setup.base}/api/workspaces/${ws}/items`, {
     method: 'POST',

@@ -83,6 +83,15 @@ export function openDataSource(dialect: DialectName, url: string): DataSource {
   return dialect === 'sqlite' ? openSqlite(url.replace(/^sqlite:/, '')) : openPostgres(url, { max: 2 });
 }
 
+/** Marks a benchmark account's email verified (creating workspaces needs it), straight in Better Auth's table. */
+export async function verifyEmail(data: DataSource, dialect: DialectName, userId: string): Promise<void> {
+  await data.db
+    .updateTable('user')
+    .set({ emailVerified: dialect === 'sqlite' ? 1 : true })
+    .where('id', '=', userId)
+    .execute();
+}
+
 const BATCH = 500;
 
 export async function fillWorkspace(

@@ -82,7 +82,7 @@ import {
   signUp,
   startServer,
 } from './lib.ts';
-import { fillWorkspace, openDataSource } from './members-data.ts';
+import { fillWorkspace, openDataSource, verifyEmail } from './members-data.ts';
 
 const LOAD_SCENARIOS = [
   'me',
@@ -200,14 +200,6 @@ interface Fixture {
   flipUserIds: string[];
   /** Invitees signed up and verified in advance (the invite loop). */
   invitees: { cookie: string; email: string }[];
-}
-
-async function verifyEmail(data: DataSource, dialect: DialectName, userId: string) {
-  await data.db
-    .updateTable('user')
-    .set({ emailVerified: dialect === 'sqlite' ? 1 : true })
-    .where('id', '=', userId)
-    .execute();
 }
 
 async function invitationToken(data: DataSource, email: string): Promise<string> {

@@ -450,8 +450,10 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
         await tx.deleteFrom('workspaces').where('id', '=', fx.ws.id).execute();
         call = invite(fx.app, fx.admin.cookie, fx.ws.id, ['late@example.com']);
         for (let i = 0; ; i++) {
+          // Only this test's database: other test files run beside this one.
           const waiting = await sql<{ n: number }>`
-            select count(*)::int as n from pg_locks where not granted`.execute(db);
+            select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
+            where not l.granted and a.datname = current_database()`.execute(db);
           if ((waiting.rows[0]?.n ?? 0) > 0) break;
           if (i > 500) throw new Error('the call never waited for the workspace row');
           await new Promise((r) => setTimeout(r, 10));

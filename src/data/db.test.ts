@@ -326,7 +326,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () =>
       const expectedArrays = (await plain.query({ text, rowMode: 'array' })).rows;
       expect((await sql.raw(text).execute(data.db)).rows).toEqual(expectedObjects);
       // As a reusable query would run it: a named prepared statement answering arrays, with a time limit.
-      const named = `${text} -- lean query test`;
+      const named = `${text} -- named, as arrays`;
       runsPrepared(named);
       runsAsArrays(named);
       data.limitQueryTime(5_000);
