@@ -13,9 +13,15 @@
  *    req/s, and the per-round ratios A2/A1 (the control: how far apart two servers of one commit
  *    come out) and B/A1, B/A2. A difference smaller than the control's spread means nothing.
  *
+ * 4. With `invite` among the routes: invite + accept over HTTP (the two calls' wall time, as in
+ *    `npm run bench`'s loop), `--pairs` a server a round, pair by pair on each server in turn, so
+ *    the three see the same moments of the machine; per round the pairs' p50 and the server's CPU
+ *    a pair, and the same ratios.
+ *
  * Options: --before <rev> (required), --dialect sqlite|postgres (default sqlite), --routes
- * (one-pk,me,item; default all three), --rounds (default 8), --duration <s> (default 2),
- * --connections (default 50), --pg-admin-url (default postgres://postgres@127.0.0.1:5432/test).
+ * (one-pk,me,item,invite; default the first three), --rounds (default 8), --duration <s> (default
+ * 2), --connections (default 50), --pairs (default 20), --pg-admin-url (default
+ * postgres://postgres@127.0.0.1:5432/test).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -32,13 +38,15 @@ import {
   measureWithCpu,
   median,
   onCleanup,
+  percentile,
   positiveNumber,
+  processCpuUs,
   root,
   scratchDatabase,
   signUp,
   startServer,
 } from './lib.ts';
-import { openDataSource, verifyEmail } from './members-data.ts';
+import { inviteAndAccept, openDataSource, verifyEmail } from './members-data.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -48,12 +56,15 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     duration: { type: 'string' },
     connections: { type: 'string' },
+    pairs: { type: 'string' },
     'pg-admin-url': { type: 'string' },
   },
 });
 
 const ROUTES = ['one-pk', 'me', 'item'] as const;
 type Route = (typeof ROUTES)[number];
+/** Besides the routes: invite + accept pairs, one at a time, interleaved across the servers. */
+const INVITE = 'invite';
 
 async function main() {
   const before = flags.before;
@@ -61,8 +72,12 @@ async function main() {
   if (flags.dialect && flags.dialect !== 'sqlite' && flags.dialect !== 'postgres')
     throw new Error('--dialect must be sqlite or postgres');
   const dialect: DialectName = flags.dialect === 'postgres' ? 'postgres' : 'sqlite';
-  const routes = (flags.routes ?? ROUTES.join(',')).split(',') as Route[];
-  for (const r of routes) if (!ROUTES.includes(r)) throw new Error(`unknown route ${r}`);
+  const asked = (flags.routes ?? ROUTES.join(',')).split(',');
+  for (const r of asked)
+    if (r !== INVITE && !ROUTES.includes(r as Route)) throw new Error(`unknown route ${r}`);
+  const routes = asked.filter((r): r is Route => r !== INVITE);
+  const invite = asked.includes(INVITE);
+  const pairs = positiveNumber('--pairs', flags.pairs, 20, 500);
   const rounds = positiveNumber('--rounds', flags.rounds, 8, 100);
   const durationS = positiveNumber('--duration', flags.duration, 2, 60);
   const connections = positiveNumber('--connections', flags.connections, 50, 1000);
@@ -82,7 +97,12 @@ async function main() {
   const beforeScript = join(worktree, 'bench/server.ts');
 
   const db = await scratchDatabase(dialect, flags['pg-admin-url'] ?? DEFAULT_PG_ADMIN_URL);
-  const opts = { cpuProf: false, maxSeconds: 3600 };
+  // As in `npm run bench`: sign-ups not limited (the invitees), client addresses from X-Forwarded-For.
+  const opts = {
+    cpuProf: false,
+    maxSeconds: 3600,
+    env: { SIGN_UP_RATE_LIMIT: '100000', TRUST_PROXY: '127.0.0.1' },
+  };
   const setup = await startServer(dialect, db, opts);
   const admin = await signUp(setup, { email: 'ab-admin@example.com', name: 'AB Admin' });
   const data = openDataSource(dialect, db.url);
@@ -100,6 +120,23 @@ async function main() {
     'one-pk': `/bench/baseline/${ws}`,
     me: '/api/me',
     item: `/api/items/${itemId}`,
+  };
+
+  // Invitees for the invite + accept pairs: signed up and verified now, one for each pair.
+  const invitees: { cookie: string; email: string }[] = [];
+  if (invite) {
+    await data.db.updateTable('workspaces').set({ seat_limit: 100_000 }).where('id', '=', ws).execute();
+    for (let i = 0; i < (rounds * pairs + 1) * 3; i++) {
+      const email = `ab-invitee-${i}@example.com`;
+      const u = await signUp(setup, { email, name: `Invitee ${i}` });
+      await verifyEmail(data, dialect, u.userId);
+      invitees.push({ cookie: u.cookie, email });
+    }
+  }
+  const nextInvitee = () => {
+    const next = invitees.shift();
+    if (!next) throw new Error('out of invitees');
+    return next;
   };
 
   const servers = [
@@ -137,11 +174,49 @@ async function main() {
     }
   }
 
+  // Invite + accept: each round, pair by pair, one pair on each server in turn (the order rotated
+  // a round), so a change in the machine's speed reaches all three alike. Per server and round:
+  // the pairs' p50 wall time and the server's CPU a pair.
+  const p50 = new Map<string, number[]>();
+  if (invite) {
+    const f = { wsId: ws, adminCookie: admin.cookie };
+    for (const { server } of servers) await inviteAndAccept(server, data, f, nextInvitee()); // warm-up
+    for (let round = 0; round < rounds; round++) {
+      const order = servers.map((_, i) => servers[(i + round) % servers.length] as (typeof servers)[number]);
+      const times = new Map<string, number[]>(servers.map(({ name }) => [name, []]));
+      const cpu0 = new Map(servers.map(({ name, server }) => [name, processCpuUs(server.pid) ?? 0]));
+      for (let i = 0; i < pairs; i++) {
+        for (const { name, server } of order) {
+          if (interrupted()) throw new Error('interrupted');
+          times.get(name)?.push(await inviteAndAccept(server, data, f, nextInvitee()));
+        }
+      }
+      for (const { name, server } of servers) {
+        const sorted = (times.get(name) ?? []).sort((a, b) => a - b);
+        add(p50, `${INVITE} ${name}`, percentile(sorted, 50));
+        add(cpu, `${INVITE} ${name}`, ((processCpuUs(server.pid) ?? 0) - (cpu0.get(name) ?? 0)) / pairs);
+      }
+    }
+  }
+
   const mid = (list: number[]) => median(list, (v) => v);
-  const ratios = (key: string, a: string, b: string) => {
-    const num = cpu.get(`${key} ${b}`) ?? [];
-    const den = cpu.get(`${key} ${a}`) ?? [];
+  const ratios = (m: Map<string, number[]>, key: string, a: string, b: string) => {
+    const num = m.get(`${key} ${b}`) ?? [];
+    const den = m.get(`${key} ${a}`) ?? [];
     return num.map((v, i) => v / (den[i] ?? Number.NaN));
+  };
+  const printRatios = (m: Map<string, number[]>, key: string, what: string) => {
+    for (const [a, b, control] of [
+      ['A1', 'A2', 'control'],
+      ['A1', 'B', ''],
+      ['A2', 'B', ''],
+    ] as const) {
+      const r = ratios(m, key, a, b);
+      const sorted = [...r].sort((x, y) => x - y);
+      console.log(
+        `  ${`${b}/${a}`.padEnd(6)} ${what} ratio median ${mid(r).toFixed(3)}, range ${sorted[0]?.toFixed(2)}-${sorted[sorted.length - 1]?.toFixed(2)} ${control}`,
+      );
+    }
   };
   for (const route of routes) {
     console.log(`\n${route}`);
@@ -151,17 +226,18 @@ async function main() {
         `  ${name.padEnd(3)} CPU ${String(mid(cpu.get(key) ?? [])).padStart(5)} µs/req   ${String(mid(rps.get(key) ?? [])).padStart(6)} req/s`,
       );
     }
-    for (const [a, b, what] of [
-      ['A1', 'A2', 'control'],
-      ['A1', 'B', ''],
-      ['A2', 'B', ''],
-    ] as const) {
-      const r = ratios(route, a, b);
-      const sorted = [...r].sort((x, y) => x - y);
+    printRatios(cpu, route, 'CPU');
+  }
+  if (invite) {
+    console.log(`\ninvite + accept (${pairs} pairs a server a round)`);
+    for (const { name } of servers) {
+      const key = `${INVITE} ${name}`;
       console.log(
-        `  ${`${b}/${a}`.padEnd(6)} CPU ratio median ${mid(r).toFixed(3)}, range ${sorted[0]?.toFixed(2)}-${sorted[sorted.length - 1]?.toFixed(2)} ${what}`,
+        `  ${name.padEnd(3)} p50 ${mid(p50.get(key) ?? []).toFixed(2)} ms   server CPU ${Math.round(mid(cpu.get(key) ?? []))} µs a pair`,
       );
     }
+    printRatios(p50, INVITE, 'p50');
+    printRatios(cpu, INVITE, 'CPU');
   }
 }
 

@@ -287,6 +287,37 @@ export function httpRequest(
   });
 }
 
+export interface Req {
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  path: string;
+  headers?: Record<string, string>;
+  /** A fresh JSON body for each request (invitations need new addresses). */
+  body?: () => unknown;
+}
+
+/** One request as JSON (`origin` and a JSON content type with a body); a status not in `expect` throws. */
+export async function call(server: Server, req: Req, expect = [200, 201, 204]): Promise<unknown> {
+  const res = await httpRequest(server.base + req.path, {
+    method: req.method ?? 'GET',
+    headers: {
+      ...(req.body ? { 'content-type': 'application/json', origin: server.origin } : {}),
+      ...req.headers,
+    },
+    body: req.body ? JSON.stringify(req.body()) : undefined,
+  });
+  const text = res.text;
+  if (!expect.includes(res.status))
+    throw new Error(`${req.method ?? 'GET'} ${req.path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** A distinct client address per request (the bench server trusts loopback's X-Forwarded-For). */
+let clientSeq = 0;
+export const nextClient = () => {
+  clientSeq++;
+  return `10.${(clientSeq >> 16) & 255}.${(clientSeq >> 8) & 255}.${clientSeq & 255}`;
+};
+
 /** `POST /api/workspaces`: the new workspace's id. */
 export async function createWorkspace(server: Server, cookie: string, name: string): Promise<string> {
   const res = await fetch(`${server.base}/api/workspaces`, {

@@ -21,7 +21,7 @@ import { type DataSource, openPostgres, openSqlite } from '../src/data/db.ts';
 import { newId } from '../src/data/ids.ts';
 import type { InvitationsTable, JoinRequestsTable, MembershipsTable, UserTable } from '../src/data/schema.ts';
 import { JOIN_REQUEST_TTL_MS, sortKey } from '../src/domain/members.ts';
-import type { DialectName } from './lib.ts';
+import { call, type DialectName, nextClient, type Server } from './lib.ts';
 
 export const COMMON_TERM = 'smith';
 export const RARE_TERM = 'quennell';
@@ -81,6 +81,47 @@ export interface DatasetInfo {
 
 export function openDataSource(dialect: DialectName, url: string): DataSource {
   return dialect === 'sqlite' ? openSqlite(url.replace(/^sqlite:/, '')) : openPostgres(url, { max: 2 });
+}
+
+/** The accept token of the last invitation mailed to `email` (read from the outbox). */
+export async function invitationToken(data: DataSource, email: string): Promise<string> {
+  const mail = await data.db
+    .selectFrom('mail_outbox')
+    .select(['text_body'])
+    .where('to_address', '=', email)
+    .where('subject', 'like', '%invited you%')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const token = mail?.text_body.match(/\/invite\/([A-Za-z0-9_-]+)/)?.[1];
+  if (!token) throw new Error(`no invitation mail to ${email}`);
+  return token;
+}
+
+/** Invite (as the admin) then accept (as the invitee) over HTTP: the two calls' wall time in ms. */
+export async function inviteAndAccept(
+  server: Server,
+  data: DataSource,
+  f: { wsId: string; adminCookie: string },
+  invitee: { cookie: string; email: string },
+  role = 'creator',
+): Promise<number> {
+  const t0 = performance.now();
+  await call(server, {
+    method: 'POST',
+    path: `/api/workspaces/${f.wsId}/invitations`,
+    headers: { cookie: f.adminCookie, 'x-forwarded-for': nextClient() },
+    body: () => ({ emails: [invitee.email], role }),
+  });
+  const t1 = performance.now();
+  const token = await invitationToken(data, invitee.email); // not timed: the mail is read from the database
+  const t2 = performance.now();
+  await call(server, {
+    method: 'POST',
+    path: `/api/invitations/${token}/accept`,
+    headers: { cookie: invitee.cookie, 'x-forwarded-for': nextClient() },
+    body: () => ({}),
+  });
+  return t1 - t0 + (performance.now() - t2);
 }
 
 /** Marks a benchmark account's email verified (creating workspaces needs it), straight in Better Auth's table. */

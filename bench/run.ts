@@ -58,22 +58,24 @@ import { encodeCursor } from '../src/app/members/cursor.ts';
 import type { DataSource } from '../src/data/db.ts';
 import {
   backendsCpuDeltaUs,
+  call,
   cleanupAll,
   createWorkspace,
   DEFAULT_PG_ADMIN_URL,
   type DialectName,
   dialectsOption,
   gitState,
-  httpRequest,
   interrupted,
   latencySummary,
   machineInfo,
   median,
+  nextClient,
   onCleanup,
   positiveNumber,
   postgresBackendsCpuUs,
   printTable,
   processCpuUs,
+  type Req,
   resultsDir,
   round3,
   type ScratchDb,
@@ -82,7 +84,7 @@ import {
   signUp,
   startServer,
 } from './lib.ts';
-import { fillWorkspace, openDataSource, verifyEmail } from './members-data.ts';
+import { fillWorkspace, inviteAndAccept, openDataSource, verifyEmail } from './members-data.ts';
 
 const LOAD_SCENARIOS = [
   'me',
@@ -150,39 +152,6 @@ const loadScenarios = LOAD_SCENARIOS.filter((s) => scenarios.includes(s));
 const has = (s: LoadScenario | LoopScenario) => scenarios.includes(s);
 
 // ---------------------------------------------------------------------------------------------
-// HTTP helpers
-
-interface Req {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  path: string;
-  headers?: Record<string, string>;
-  /** A fresh JSON body for each request (invitations need new addresses). */
-  body?: () => unknown;
-}
-
-async function call(server: Server, req: Req, expect = [200, 201, 204]): Promise<unknown> {
-  const res = await httpRequest(server.base + req.path, {
-    method: req.method ?? 'GET',
-    headers: {
-      ...(req.body ? { 'content-type': 'application/json', origin: server.origin } : {}),
-      ...req.headers,
-    },
-    body: req.body ? JSON.stringify(req.body()) : undefined,
-  });
-  const text = res.text;
-  if (!expect.includes(res.status))
-    throw new Error(`${req.method ?? 'GET'} ${req.path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-/** A distinct client address per request (the bench server trusts loopback's X-Forwarded-For). */
-let clientSeq = 0;
-const nextClient = () => {
-  clientSeq++;
-  return `10.${(clientSeq >> 16) & 255}.${(clientSeq >> 8) & 255}.${clientSeq & 255}`;
-};
-
-// ---------------------------------------------------------------------------------------------
 // Data
 
 interface Fixture {
@@ -200,46 +169,6 @@ interface Fixture {
   flipUserIds: string[];
   /** Invitees signed up and verified in advance (the invite loop). */
   invitees: { cookie: string; email: string }[];
-}
-
-async function invitationToken(data: DataSource, email: string): Promise<string> {
-  const mail = await data.db
-    .selectFrom('mail_outbox')
-    .select(['text_body'])
-    .where('to_address', '=', email)
-    .where('subject', 'like', '%invited you%')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  const token = mail?.text_body.match(/\/invite\/([A-Za-z0-9_-]+)/)?.[1];
-  if (!token) throw new Error(`no invitation mail to ${email}`);
-  return token;
-}
-
-/** Invite (as the admin) then accept (as the invitee) over HTTP: the two calls' wall time in ms. */
-async function inviteAndAccept(
-  server: Server,
-  data: DataSource,
-  f: { wsId: string; adminCookie: string },
-  invitee: { cookie: string; email: string },
-  role = 'creator',
-): Promise<number> {
-  const t0 = performance.now();
-  await call(server, {
-    method: 'POST',
-    path: `/api/workspaces/${f.wsId}/invitations`,
-    headers: { cookie: f.adminCookie, 'x-forwarded-for': nextClient() },
-    body: () => ({ emails: [invitee.email], role }),
-  });
-  const t1 = performance.now();
-  const token = await invitationToken(data, invitee.email); // not timed: the mail is read from the database
-  const t2 = performance.now();
-  await call(server, {
-    method: 'POST',
-    path: `/api/invitations/${token}/accept`,
-    headers: { cookie: invitee.cookie, 'x-forwarded-for': nextClient() },
-    body: () => ({}),
-  });
-  return t1 - t0 + (performance.now() - t2);
 }
 
 async function prepare(
