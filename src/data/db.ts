@@ -283,12 +283,6 @@ function serverTimeoutMs(queryMs: number): number {
 const guardText = (ms: number) =>
   `select set_config('statement_timeout', '${ms}', true), set_config('lock_timeout', '${ms}', true)`;
 
-/** A socket as far as writing several messages in one write goes (node:net and node:tls). */
-interface Corkable {
-  cork(): void;
-  uncork(): void;
-}
-
 /** What pg answers for BEGIN. */
 const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
 
@@ -365,32 +359,12 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
         };
         /** A `begin` sent but not yet waited for (see below). */
         let begun: Promise<unknown> | null = null;
-        // What is written together goes out in one write: BEGIN with the transaction's first
-        // statement, and a COMMIT's time limits, the statement and the COMMIT (below). The socket
-        // is corked from BEGIN until the next statement has been handed to it (pg writes each
-        // query as it is given, in pipeline mode), and uncorked before anything is awaited: one
-        // system call and one wake-up of the database's process instead of two or three.
-        const stream = (conn as unknown as { connection?: { stream?: Corkable } }).connection?.stream;
-        let corked = false;
-        const cork = () => {
-          if (corked || !stream) return;
-          stream.cork();
-          corked = true;
-        };
-        const uncork = () => {
-          if (!corked || !stream) return;
-          corked = false;
-          stream.uncork();
-        };
         /** The transaction was committed with its last statement (`thenCommit`). */
         let committed = false;
         kc = {
           // biome-ignore lint/suspicious/noExplicitAny: forwards both of pg's query overloads
           query: ((text: any, values?: readonly unknown[]) => {
-            if (typeof text !== 'string') {
-              uncork();
-              return conn.query(text); // a cursor (streaming)
-            }
+            if (typeof text !== 'string') return conn.query(text); // a cursor (streaming)
             if (committed) {
               committed = false;
               // Kysely ends the transaction the statement already ended.
@@ -406,20 +380,37 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
               // `pipeline`, which waits for BEGIN's answer inside pg, no gain). BEGIN's failure is
               // reported by that statement (below); a BEGIN that fails leaves a connection that
               // cannot run the statement either (a timeout or a lost connection drops it).
-              cork();
               begun = run({ text });
               begun.catch(() => {});
               return Promise.resolve(BEGUN);
             }
-            cork();
-            try {
-              return send(text, values);
-            } finally {
-              uncork();
-            }
+            const name = preparedNames.get(text);
+            const config: RunConfig = { text, values: values as unknown[] | undefined };
+            if (name) config.name = name;
+            if (arrayTexts.has(text)) config.rowMode = 'array';
+            const last = text.endsWith(THEN_COMMIT);
+            // A transaction's end that outlives pg's timeout would still commit when it ends, after
+            // the caller was told the database did not answer: a statement with COMMIT queued behind
+            // it, or a COMMIT whose deferred triggers (the items version, migration 0045) wait for
+            // the workspace row. Time limits for this transaction go ahead of either, so PostgreSQL
+            // cancels first and the transaction rolls back: statement_timeout for the statement,
+            // lock_timeout for the COMMIT (statement_timeout does not reach deferred triggers inside
+            // COMMIT on PostgreSQL 15, measured; lock_timeout does).
+            const guard =
+              (last || text === 'commit') && limit.queryMs > 0
+                ? run({ text: guardText(serverTimeoutMs(limit.queryMs)) })
+                : null;
+            const statement = run(config);
+            const answer =
+              begun || guard ? Promise.all([begun, guard, statement]).then((all) => all[2]) : statement;
+            begun = null;
+            if (!last) return answer;
+            // COMMIT right behind the statement; a failed statement's transaction is rolled back
+            // by it (PostgreSQL answers ROLLBACK) and the statement's error is the one thrown.
+            committed = true;
+            return Promise.all([answer, run({ text: 'commit' })]).then((both) => both[0]);
           }) as PostgresPoolClient['query'],
           release: (destroy) => {
-            uncork();
             committed = false;
             // A connection that timed out or broke may still be busy with its query: drop it.
             const drop = broken || destroy === true;
@@ -427,34 +418,6 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             conn.release(drop);
           },
         };
-        /** A statement (with BEGIN before it, time limits and COMMIT around it, as it needs). */
-        function send(text: string, values: readonly unknown[] | undefined) {
-          const name = preparedNames.get(text);
-          const config: RunConfig = { text, values: values as unknown[] | undefined };
-          if (name) config.name = name;
-          if (arrayTexts.has(text)) config.rowMode = 'array';
-          const last = text.endsWith(THEN_COMMIT);
-          // A transaction's end that outlives pg's timeout would still commit when it ends, after
-          // the caller was told the database did not answer: a statement with COMMIT queued behind
-          // it, or a COMMIT whose deferred triggers (the items version, migration 0045) wait for
-          // the workspace row. Time limits for this transaction go ahead of either, so PostgreSQL
-          // cancels first and the transaction rolls back: statement_timeout for the statement,
-          // lock_timeout for the COMMIT (statement_timeout does not reach deferred triggers inside
-          // COMMIT on PostgreSQL 15, measured; lock_timeout does).
-          const guard =
-            (last || text === 'commit') && limit.queryMs > 0
-              ? run({ text: guardText(serverTimeoutMs(limit.queryMs)) })
-              : null;
-          const statement = run(config);
-          const answer =
-            begun || guard ? Promise.all([begun, guard, statement]).then((all) => all[2]) : statement;
-          begun = null;
-          if (!last) return answer;
-          // COMMIT right behind the statement; a failed statement's transaction is rolled back
-          // by it (PostgreSQL answers ROLLBACK) and the statement's error is the one thrown.
-          committed = true;
-          return Promise.all([answer, run({ text: 'commit' })]).then((both) => both[0]);
-        }
         wrapped.set(client, kc);
       }
       return kc;
