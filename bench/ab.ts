@@ -1,8 +1,8 @@
 /**
  * `npm run bench:ab -- --before <git revision>`: the CPU per request of this tree against an earlier
- * commit, with an A/A control in the same run (docs/BENCHMARKS.md, "A/B bias between servers of
- * the same commit": on this machine two servers of one commit measured up to 1.36x apart when one
- * of them had run the migrations and the setup, or by the order they were measured in).
+ * commit, with an A/A control in the same run (docs/BENCHMARKS.md, "Reading these figures": on
+ * this machine two servers of one commit measured up to 1.36x apart when one of them had run the
+ * migrations and the setup, or by the order they were measured in).
  *
  * 1. A git worktree of the revision (node_modules linked to this one), removed at the end.
  * 2. A scratch database; a setup server (this tree) runs the migrations and serves the setup
