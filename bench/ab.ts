@@ -29,11 +29,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  call,
   cleanupAll,
   createWorkspace,
   DEFAULT_PG_ADMIN_URL,
   type DialectName,
-  httpRequest,
   interrupted,
   measureWithCpu,
   median,
@@ -46,7 +46,7 @@ import {
   signUp,
   startServer,
 } from './lib.ts';
-import { inviteAndAccept, openDataSource, verifyEmail } from './members-data.ts';
+import { inviteAndAccept, openDataSource, signUpInvitees, verifyEmail } from './members-data.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -109,29 +109,28 @@ async function main() {
   onCleanup(() => data.close());
   await verifyEmail(data, dialect, admin.userId);
   const ws = await createWorkspace(setup, admin.cookie, 'AB Studio');
-  const created = await httpRequest(`${setup.base}/api/workspaces/${ws}/items`, {
-    method: 'POST',
-    headers: { cookie: admin.cookie, origin: setup.origin, 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'draft', title: 'AB Draft' }),
-  });
-  if (created.status !== 201) throw new Error(`creating the item failed: ${created.status} ${created.text}`);
-  const itemId = (JSON.parse(created.text) as { id: string }).id;
+  const created = (await call(
+    setup,
+    {
+      method: 'POST',
+      path: `/api/workspaces/${ws}/items`,
+      headers: { cookie: admin.cookie },
+      body: () => ({ kind: 'draft', title: 'AB Draft' }),
+    },
+    [201],
+  )) as { id: string };
+  const itemId = created.id;
   const paths: Record<Route, string> = {
     'one-pk': `/bench/baseline/${ws}`,
     me: '/api/me',
     item: `/api/items/${itemId}`,
   };
 
-  // Invitees for the invite + accept pairs: signed up and verified now, one for each pair.
-  const invitees: { cookie: string; email: string }[] = [];
+  // Invitees for the invite + accept pairs: one for each pair (a warm-up and `rounds * pairs` a server).
+  let invitees: { cookie: string; email: string }[] = [];
   if (invite) {
     await data.db.updateTable('workspaces').set({ seat_limit: 100_000 }).where('id', '=', ws).execute();
-    for (let i = 0; i < (rounds * pairs + 1) * 3; i++) {
-      const email = `ab-invitee-${i}@example.com`;
-      const u = await signUp(setup, { email, name: `Invitee ${i}` });
-      await verifyEmail(data, dialect, u.userId);
-      invitees.push({ cookie: u.cookie, email });
-    }
+    invitees = await signUpInvitees(setup, data, dialect, (rounds * pairs + 1) * 3, 'ab-invitee');
   }
   const nextInvitee = () => {
     const next = invitees.shift();
@@ -144,6 +143,9 @@ async function main() {
     { name: 'A2', server: await startServer(dialect, db, { ...opts, script: beforeScript }) },
     { name: 'B', server: await startServer(dialect, db, opts) },
   ];
+  /** The servers in the order of a round: rotated by one each round. */
+  const inOrder = (round: number) =>
+    servers.map((_, i) => servers[(i + round) % servers.length] as (typeof servers)[number]);
   console.log(
     `A = ${commit.slice(0, 7)} (two servers), B = this tree; ${dialect}, ${connections} connections, ${rounds} rounds of ${durationS} s`,
   );
@@ -156,7 +158,7 @@ async function main() {
     else m.set(key, [v]);
   };
   for (let round = 0; round < rounds; round++) {
-    const order = servers.map((_, i) => servers[(i + round) % servers.length] as (typeof servers)[number]);
+    const order = inOrder(round);
     for (const route of routes) {
       for (const { name, server } of order) {
         if (interrupted()) throw new Error('interrupted');
@@ -182,7 +184,7 @@ async function main() {
     const f = { wsId: ws, adminCookie: admin.cookie };
     for (const { server } of servers) await inviteAndAccept(server, data, f, nextInvitee()); // warm-up
     for (let round = 0; round < rounds; round++) {
-      const order = servers.map((_, i) => servers[(i + round) % servers.length] as (typeof servers)[number]);
+      const order = inOrder(round);
       const times = new Map<string, number[]>(servers.map(({ name }) => [name, []]));
       const cpu0 = new Map(servers.map(({ name, server }) => [name, processCpuUs(server.pid) ?? 0]));
       for (let i = 0; i < pairs; i++) {

@@ -21,7 +21,7 @@ import { type DataSource, openPostgres, openSqlite } from '../src/data/db.ts';
 import { newId } from '../src/data/ids.ts';
 import type { InvitationsTable, JoinRequestsTable, MembershipsTable, UserTable } from '../src/data/schema.ts';
 import { JOIN_REQUEST_TTL_MS, sortKey } from '../src/domain/members.ts';
-import { call, type DialectName, nextClient, type Server } from './lib.ts';
+import { call, type DialectName, nextClient, type Server, signUp } from './lib.ts';
 
 export const COMMON_TERM = 'smith';
 export const RARE_TERM = 'quennell';
@@ -122,6 +122,24 @@ export async function inviteAndAccept(
     body: () => ({}),
   });
   return t1 - t0 + (performance.now() - t2);
+}
+
+/** `n` invitees for `inviteAndAccept`: signed up through `server` and verified, one for each call. */
+export async function signUpInvitees(
+  server: Server,
+  data: DataSource,
+  dialect: DialectName,
+  n: number,
+  prefix: string,
+): Promise<{ cookie: string; email: string }[]> {
+  const invitees: { cookie: string; email: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const email = `${prefix}-${i}@example.com`;
+    const u = await signUp(server, { email, name: `Invitee ${i}` });
+    await verifyEmail(data, dialect, u.userId);
+    invitees.push({ cookie: u.cookie, email });
+  }
+  return invitees;
 }
 
 /** Marks a benchmark account's email verified (creating workspaces needs it), straight in Better Auth's table. */

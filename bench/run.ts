@@ -84,7 +84,13 @@ import {
   signUp,
   startServer,
 } from './lib.ts';
-import { fillWorkspace, inviteAndAccept, openDataSource, verifyEmail } from './members-data.ts';
+import {
+  fillWorkspace,
+  inviteAndAccept,
+  openDataSource,
+  signUpInvitees,
+  verifyEmail,
+} from './members-data.ts';
 
 const LOAD_SCENARIOS = [
   'me',
@@ -245,16 +251,9 @@ async function prepare(
       .execute()
   ).map((r) => r.user_id);
 
-  const invitees: Fixture['invitees'] = [];
-  if (has('invite')) {
-    const n = Math.min(options.loops, 200) + 1;
-    for (let i = 0; i < n; i++) {
-      const email = `bench-invitee-${tag}-${i}@example.com`;
-      const u = await signUp(server, { email, name: `Invitee ${i}` });
-      await verifyEmail(data, dialect, u.userId);
-      invitees.push({ cookie: u.cookie, email });
-    }
-  }
+  const invitees: Fixture['invitees'] = has('invite')
+    ? await signUpInvitees(server, data, dialect, Math.min(options.loops, 200) + 1, `bench-invitee-${tag}`)
+    : [];
 
   // Every read answers what it should before anything is measured.
   const me = (await call(server, { path: '/api/me', headers: { cookie: adminCookie } })) as {
