@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { POOL_APPLICATION_NAME } from '../src/data/db.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -169,7 +170,14 @@ export interface Server {
 export async function startServer(
   dialect: DialectName,
   db: { url: string; dataDir: string },
-  opts: { cpuProf: boolean; maxSeconds: number; env?: Record<string, string>; script?: string },
+  opts: {
+    cpuProf: boolean;
+    maxSeconds: number;
+    env?: Record<string, string>;
+    script?: string;
+    /** Write what the server prints after its ready line (its log) to this file (replaced). */
+    logFile?: string;
+  },
 ): Promise<Server> {
   const port = await freePort();
   const script = opts.script ?? 'bench/server.ts';
@@ -216,7 +224,9 @@ export async function startServer(
           if (JSON.parse(line).ready) {
             clearTimeout(timer);
             child.stdout?.off('data', onData);
-            child.stdout?.resume(); // keep draining anything else it prints
+            // Keep draining anything else it prints (into the log file, when asked for).
+            if (opts.logFile) child.stdout?.pipe(createWriteStream(opts.logFile));
+            else child.stdout?.resume();
             ok();
             return;
           }
@@ -394,6 +404,76 @@ export function postgresBackendsCpuUs(database: string): Map<number, number> {
     }
   }
   return found;
+}
+
+/**
+ * What the product server's pool connections (`application_name` troupe: not the bare floor's,
+ * nor the notification bus's LISTEN connection) were doing, sampled from `pg_stat_activity` (every
+ * `everyMs` through one connection of the admin URL, while a measurement runs): the share of
+ * samples per state, and of the waits for a lock, the statements that waited. "idle" is a connection in the server's pool with nothing to
+ * do, or one the server holds but has not sent its statement yet (the two look alike here);
+ * "idle in transaction" is a transaction waiting for the server's next statement.
+ */
+export interface PgWaits {
+  samples: number;
+  /** Connections seen per sample, on average. */
+  connections: number;
+  /** State (and wait event) -> share of connection-samples, 0..1. */
+  states: Record<string, number>;
+  /** The statements seen waiting for a lock (their first 60 characters) -> samples. */
+  lockedStatements: Record<string, number>;
+}
+
+export async function samplePgWaits(
+  adminUrl: string,
+  database: string,
+  everyMs = 20,
+): Promise<{ stop(): Promise<PgWaits> }> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const states = new Map<string, number>();
+  const locked = new Map<string, number>();
+  let samples = 0;
+  let seen = 0;
+  let stopped = false;
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const loop = (async () => {
+    while (!stopped) {
+      const { rows } = await client.query<{ state: string; wait: string | null; query: string }>(
+        `select state, wait_event_type || ':' || wait_event as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) as query
+           from pg_stat_activity
+          where datname = $1 and application_name = $2`,
+        [database, POOL_APPLICATION_NAME],
+      );
+      samples++;
+      for (const r of rows) {
+        seen++;
+        const waitsForLock = r.wait?.startsWith('Lock:') ?? false;
+        // An idle connection "waits" for its client: only the other waits are worth naming.
+        bump(states, r.state === 'active' ? `active ${r.wait ?? '(running)'}` : r.state);
+        if (waitsForLock) bump(locked, r.query);
+      }
+      await new Promise((ok) => setTimeout(ok, everyMs));
+    }
+  })();
+  loop.catch(() => {}); // reported by stop()
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      await client.end();
+      const share = (m: Map<string, number>, of: number) =>
+        Object.fromEntries(
+          [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round3(v / Math.max(1, of))]),
+        );
+      return {
+        samples,
+        connections: round3(seen / Math.max(1, samples)),
+        states: share(states, seen),
+        lockedStatements: Object.fromEntries([...locked].sort((a, b) => b[1] - a[1])),
+      };
+    },
+  };
 }
 
 /** CPU used between two `postgresBackendsCpuUs` readings (backends that started in between count whole). */

@@ -46,6 +46,11 @@
  *   --cpu-prof                       BENCH_CPU_PROF=1   both servers under --cpu-prof (bench/results/profiles/)
  *   --log-level <level>              BENCH_LOG_LEVEL    the product server's LOG_LEVEL (default silent; `info` is
  *                                                       production's: two log lines a request, to a pipe this process drains)
+ *   --pg-waits                       BENCH_PG_WAITS=1   on PostgreSQL, what the product server's connections were doing
+ *                                                       during each measurement (pg_stat_activity every 20 ms; in the JSON)
+ *   --server-log <prefix>            BENCH_SERVER_LOG   the product server's log to <prefix>-<dialect>.log (at --log-level
+ *                                                       info unless given), each measurement marked in it:
+ *                                                       `npm run bench:routes -- <file>` gives its latency by route
  *   --out <file>                     BENCH_OUT          (default bench/results/latest.json)
  */
 import { randomBytes } from 'node:crypto';
@@ -71,6 +76,7 @@ import {
   median,
   nextClient,
   onCleanup,
+  type PgWaits,
   positiveNumber,
   postgresBackendsCpuUs,
   printTable,
@@ -80,6 +86,7 @@ import {
   round3,
   type ScratchDb,
   type Server,
+  samplePgWaits,
   scratchDatabase,
   signUp,
   startServer,
@@ -125,6 +132,8 @@ const { values: flags } = parseArgs({
     'pg-admin-url': { type: 'string' },
     'cpu-prof': { type: 'boolean' },
     'log-level': { type: 'string' },
+    'server-log': { type: 'string' },
+    'pg-waits': { type: 'boolean' },
     out: { type: 'string' },
   },
   strict: true,
@@ -151,7 +160,12 @@ const options = {
   loops: Math.round(positiveNumber('--loops', flags.loops ?? env.BENCH_LOOPS, 100, 10_000)),
   pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
   cpuProf: flags['cpu-prof'] ?? env.BENCH_CPU_PROF === '1',
-  logLevel: flags['log-level'] ?? env.BENCH_LOG_LEVEL ?? 'silent',
+  pgWaits: flags['pg-waits'] ?? env.BENCH_PG_WAITS === '1',
+  serverLog: (flags['server-log'] ?? env.BENCH_SERVER_LOG ?? '') || null,
+  logLevel:
+    flags['log-level'] ??
+    env.BENCH_LOG_LEVEL ??
+    (flags['server-log'] || env.BENCH_SERVER_LOG ? 'info' : 'silent'),
   out: resolve(flags.out ?? env.BENCH_OUT ?? join(resultsDir, 'latest.json')),
 };
 const loadScenarios = LOAD_SCENARIOS.filter((s) => scenarios.includes(s));
@@ -421,6 +435,8 @@ interface Figure {
   /** PostgreSQL backends' CPU per request (µs); null on SQLite. */
   dbCpuUs: number | null;
   loadAvg: [number, number];
+  /** `--pg-waits`: what the product server's PostgreSQL connections were doing. */
+  pgWaits?: PgWaits;
 }
 
 /**
@@ -449,6 +465,10 @@ async function load(
 ): Promise<Figure> {
   const load0 = loadavg()[0] ?? 0;
   const db0 = db.pgName ? postgresBackendsCpuUs(db.pgName) : null;
+  const waits =
+    options.pgWaits && db.pgName && round > 0 && route !== 'bare'
+      ? await samplePgWaits(options.pgAdminUrl, db.pgName)
+      : null;
   const cpu0 = processCpuUs(server.pid);
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((ok, fail) => {
@@ -483,6 +503,7 @@ async function load(
   });
   const cpu1 = processCpuUs(server.pid);
   const db1 = db.pgName ? postgresBackendsCpuUs(db.pgName) : null;
+  const pgWaits = waits ? await waits.stop() : null;
   const requests = result.requests.total;
   const errors = result.non2xx + result.errors + result.timeouts;
   if (errors && route !== 'mixed')
@@ -500,13 +521,28 @@ async function load(
     serverCpuUs: cpu0 !== null && cpu1 !== null && requests ? Math.round((cpu1 - cpu0) / requests) : null,
     dbCpuUs: db0 && db1 && requests ? Math.round(backendsCpuDeltaUs(db0, db1) / requests) : null,
     loadAvg: [round3(load0), round3(loadavg()[0] ?? 0)],
+    ...(pgWaits ? { pgWaits } : {}),
   };
 }
 
 const describeFigure = (m: Figure) =>
   `  ${m.route.padEnd(12)} c=${String(m.connections).padStart(3)} r${m.round}: ${String(m.requestsPerSec).padStart(6)} req/s, ` +
   `p50 ${m.latencyMs.p50} p95 ${m.latencyMs.p95} p99 ${m.latencyMs.p99} ms, CPU ${m.serverCpuUs ?? '?'}` +
-  `${m.dbCpuUs !== null ? ` + db ${m.dbCpuUs}` : ''} µs/req${m.errors ? `, ${m.errors} errors` : ''}, load ${m.loadAvg[0]}→${m.loadAvg[1]}`;
+  `${m.dbCpuUs !== null ? ` + db ${m.dbCpuUs}` : ''} µs/req${m.errors ? `, ${m.errors} errors` : ''}, load ${m.loadAvg[0]}→${m.loadAvg[1]}` +
+  (m.pgWaits ? `\n${describeWaits(m.pgWaits)}` : '');
+
+/** `--pg-waits`: each state's share of the connection-samples, then the statements that waited for a lock. */
+function describeWaits(w: PgWaits): string {
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const states = Object.entries(w.states).map(([k, v]) => `${k} ${pct(v)}`);
+  const locked = Object.entries(w.lockedStatements)
+    .slice(0, 3)
+    .map(([q, n]) => `      ${n} × ${q}`);
+  return [
+    `      PostgreSQL, ${w.connections} connections over ${w.samples} samples: ${states.join(', ')}`,
+    ...(locked.length ? ['      waiting for a lock:', ...locked] : []),
+  ].join('\n');
+}
 
 interface LoopFigure {
   scenario: LoopScenario;
@@ -678,6 +714,7 @@ interface DialectResult {
 async function benchDialect(dialect: DialectName): Promise<DialectResult> {
   console.log(`\n${dialect}`);
   const db = await scratchDatabase(dialect, options.pgAdminUrl);
+  const serverLog = options.serverLog && resolve(`${options.serverLog}-${dialect}.log`);
   const plannedS =
     60 +
     options.connections.length * (loadScenarios.length + 2) * options.rounds * (options.durationS + 1) * 2;
@@ -686,7 +723,13 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
     maxSeconds: 600 + plannedS,
     // Many sign-ups from loopback; invitations come from many (forwarded) client addresses.
     env: { SIGN_UP_RATE_LIMIT: '100000', TRUST_PROXY: '127.0.0.1', LOG_LEVEL: options.logLevel },
+    logFile: serverLog ?? undefined,
   });
+  if (serverLog) console.log(`  the product server's log: ${serverLog}`);
+  /** A request in the product server's log where a measurement starts (bench/route-latency.ts). */
+  const mark = async (name: string) => {
+    if (serverLog) await call(server, { path: `/bench/mark/${name}` }, [204]);
+  };
   const data = openDataSource(dialect, db.url);
   onCleanup(() => data.close());
   const fixture = await prepare(dialect, server, db, data);
@@ -700,6 +743,7 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
 
   const routes: Route[] = ['bare', 'baseline', ...loadScenarios];
   const warmC = Math.max(...options.connections);
+  await mark('warmup');
   for (const r of routes)
     await load(serverOf(r), db, r, scenarioRequests(r, fixture), warmC, options.warmupS, 0);
 
@@ -711,6 +755,7 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
       for (const r of order) {
         if (interrupted()) throw new Error('interrupted');
         await settle([server.pid, bare.pid]);
+        if (r !== 'bare') await mark(`${r}-c${connections}-r${round}`);
         const m = await load(
           serverOf(r),
           db,
@@ -727,8 +772,14 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
   }
   const loops: LoopFigure[] = [];
   await settle([server.pid, bare.pid]);
-  if (has('members-write')) loops.push(await membersAfterWrite(server, fixture));
-  if (has('invite')) loops.push(await inviteLoop(server, data, fixture));
+  if (has('members-write')) {
+    await mark('members-write');
+    loops.push(await membersAfterWrite(server, fixture));
+  }
+  if (has('invite')) {
+    await mark('invite');
+    loops.push(await inviteLoop(server, data, fixture));
+  }
   for (const l of loops)
     console.log(
       `  ${l.scenario.padEnd(12)} ${l.calls} calls: p50 ${l.ms.p50} p95 ${l.ms.p95} p99 ${l.ms.p99} ms, load ${l.loadAvg[0]}→${l.loadAvg[1]}`,

@@ -28,6 +28,9 @@ function baselineRoutes(app: FastifyInstance) {
     if (!row) return reply.code(404).send({ code: 'not_found' });
     return row;
   });
+  // Where each measurement starts in this server's log (`npm run bench -- --server-log`):
+  // bench/route-latency.ts splits the log at these requests.
+  app.get('/bench/mark/:name', async (_req, reply) => reply.code(204).send());
 }
 
 async function main() {

@@ -13,6 +13,7 @@ import {
   isConnectionFailure,
   openPostgres,
   openSqlite,
+  POOL_APPLICATION_NAME,
   runsAsArrays,
   runsPrepared,
   thenCommit,
@@ -315,6 +316,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () =>
   const pause = (conn: Conn) => sql`select pg_sleep(0.02)`.execute(conn);
   const count = async () =>
     Number((await sql<{ c: string }>`select count(*) as c from t`.execute(data.db)).rows[0]?.c);
+
+  it('names its connections in pg_stat_activity (application_name), unless the URL names them', async () => {
+    const nameOf = async (conn: Conn) =>
+      (await sql<{ n: string }>`select current_setting('application_name') as n`.execute(conn)).rows[0]?.n;
+    expect(await nameOf(data.db)).toBe(POOL_APPLICATION_NAME);
+    const named = new URL(url);
+    named.searchParams.set('application_name', 'worker-7');
+    const other = openPostgres(named.toString(), { max: 1 });
+    try {
+      expect(await nameOf(other.db)).toBe('worker-7');
+    } finally {
+      await other.close();
+    }
+  });
 
   it("answers every query as pg's own client does: rows as objects or arrays, parsed types, errors with their code", async () => {
     const text =

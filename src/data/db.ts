@@ -436,6 +436,9 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
+/** The `application_name` of the pool's connections. */
+export const POOL_APPLICATION_NAME = 'troupe';
+
 export function openPostgres(url: string, opts: PostgresOptions = {}): DataSource {
   const max = opts.max ?? 10;
   const pool = new pg.Pool({
@@ -444,6 +447,8 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): DataSourc
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
     // TCP keepalive: notice a database host that vanished (no FIN, no RST) on idle connections too.
     keepAlive: true,
+    // How pg_stat_activity names the pool's connections (an `application_name` in the URL wins).
+    application_name: POOL_APPLICATION_NAME,
     // Queries are written without waiting for the one before to be answered: a transaction's BEGIN
     // goes out with its first statement (guardedPool). Nothing else is sent ahead: every other
     // statement is awaited before the next, and portal-keeping queries (cursors) are not used.

@@ -1,0 +1,115 @@
+/**
+ * The benchmark's diagnostics (docs/BENCHMARKS.md, "How to run"): the server log read by route
+ * (`npm run bench:routes`) and the PostgreSQL wait sampler (`npm run bench -- --pg-waits`).
+ */
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { samplePgWaits } from '../bench/lib.ts';
+import { routeLatencies, routeOf } from '../bench/server-log.ts';
+import { openPostgres } from '../src/data/db.ts';
+import { scratchDatabase } from './harness.ts';
+
+const line = (o: object) => JSON.stringify({ level: 30, time: 1, pid: 1, hostname: 'h', ...o });
+const incoming = (reqId: string, method: string, url: string) =>
+  line({ reqId, req: { method, url, remoteAddress: '127.0.0.1' }, msg: 'incoming request' });
+const completed = (reqId: string, responseTime: number) =>
+  line({ reqId, res: { statusCode: 200 }, responseTime, msg: 'request completed' });
+
+describe('the server log by route', () => {
+  it('names a route by its method and path, ids as :id, no query string', () => {
+    expect(routeOf('GET', '/api/workspaces/01kbx5x2q9r6d0m8v7c3n4p5ta/items?view=shared&limit=50')).toBe(
+      'GET /api/workspaces/:id/items',
+    );
+    expect(
+      routeOf('PUT', '/api/items/01kbx5x2q9r6d0m8v7c3n4p5ta/grants/6oJmXkvrI4VZi5GQ1Rko5DA98lMK2eFu'),
+    ).toBe('PUT /api/items/:id/grants/:id');
+    expect(routeOf('GET', '/api/me')).toBe('GET /api/me');
+  });
+
+  it('splits the log at the marks and keeps each answered request under its route, in order of time', () => {
+    const log = [
+      'not json: a startup line',
+      incoming('a', 'GET', '/api/me'),
+      completed('a', 4),
+      incoming('m1', 'GET', '/bench/mark/mixed-c50-r1'),
+      completed('m1', 0.1),
+      // Answered out of order, and one never answered (the load stopped): only answered ones count.
+      incoming('b', 'GET', '/api/items/01kbx5x2q9r6d0m8v7c3n4p5ta'),
+      incoming('c', 'GET', '/api/items/01kbx5x2q9r6d0m8v7c3n4p5tb'),
+      incoming('d', 'PATCH', '/api/items/01kbx5x2q9r6d0m8v7c3n4p5tc'),
+      completed('c', 9),
+      completed('b', 3),
+      line({ msg: 'a warning without a request' }),
+      incoming('m2', 'GET', '/bench/mark/invite'),
+      completed('d', 50), // started before the mark: still its own section's
+      incoming('e', 'POST', '/api/invitations/…/accept'),
+      completed('e', 7),
+    ].join('\n');
+    const sections = routeLatencies(log);
+    expect(sections.map((s) => s.name)).toEqual(['(before the first mark)', 'mixed-c50-r1', 'invite']);
+    expect([...(sections[0]?.byRoute ?? [])]).toEqual([['GET /api/me', [4]]]);
+    // A request belongs where it was answered.
+    expect([...(sections[1]?.byRoute ?? [])]).toEqual([['GET /api/items/:id', [3, 9]]]);
+    expect([...(sections[2]?.byRoute ?? [])]).toEqual([
+      ['PATCH /api/items/:id', [50]],
+      ['POST /api/invitations/…/accept', [7]],
+    ]);
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('the PostgreSQL wait sampler', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it("sees only the product pool's connections: one waiting for a row lock (with its statement), one idle in a transaction", async () => {
+    const scratch = await scratchDatabase('postgres');
+    cleanups.push(scratch.drop);
+    const data = openPostgres(scratch.url, { max: 3 });
+    cleanups.push(() => data.close());
+    await sql`create table r (id int primary key, n int)`.execute(data.db);
+    await sql`insert into r values (1, 0)`.execute(data.db);
+
+    // The holder takes the row and waits (idle in transaction); the other waits for the row.
+    let release = () => {};
+    const holding = new Promise<void>((ok) => {
+      release = ok;
+    });
+    let locked = () => {};
+    const hasLock = new Promise<void>((ok) => {
+      locked = ok;
+    });
+    const holder = data.db.transaction().execute(async (tx) => {
+      await sql`select * from r where id = 1 for update`.execute(tx);
+      locked();
+      await holding;
+    });
+    await hasLock;
+    const waiter = sql`update r set n = n + 1 where id = 1`.execute(data.db);
+    // A connection of another program on the same database is not the product's.
+    const other = openPostgres(`${scratch.url}?application_name=someone-else`, { max: 1 });
+    cleanups.push(() => other.close());
+    await sql`select 1`.execute(other.db);
+
+    const database = new URL(scratch.url).pathname.slice(1);
+    // Sampled once the update is seen waiting.
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where datname = ${database} and wait_event_type = 'Lock'`.execute(other.db);
+      if (rows[0]?.n === 1) break;
+      await new Promise((ok) => setTimeout(ok, 10));
+    }
+    const sampler = await samplePgWaits(process.env.TEST_DATABASE_URL as string, database, 10);
+    await new Promise((ok) => setTimeout(ok, 300));
+    const waits = await sampler.stop();
+    release();
+    await holder;
+    await waiter;
+
+    expect(waits.samples).toBeGreaterThan(3);
+    expect(waits.connections).toBe(2);
+    expect(waits.states).toEqual({ 'active Lock:transactionid': 0.5, 'idle in transaction': 0.5 });
+    expect(Object.keys(waits.lockedStatements)).toEqual(['update r set n = n + 1 where id = 1']);
+  });
+});
