@@ -408,11 +408,12 @@ export function postgresBackendsCpuUs(database: string): Map<number, number> {
 
 /**
  * What the product server's pool connections (`application_name` troupe: not the bare floor's,
- * nor the notification bus's LISTEN connection) were doing, sampled from `pg_stat_activity` (every
- * `everyMs` through one connection of the admin URL, while a measurement runs): the share of
- * samples per state, and of the waits for a lock, the statements that waited. "idle" is a connection in the server's pool with nothing to
- * do, or one the server holds but has not sent its statement yet (the two look alike here);
- * "idle in transaction" is a transaction waiting for the server's next statement.
+ * nor the notification bus's LISTEN connection) were doing, sampled from `pg_stat_activity` every
+ * `everyMs` through one connection of the admin URL while a measurement runs: the share of samples
+ * per state, and the statements seen waiting for a lock. "idle" is a connection in the pool with
+ * nothing to do, or one the server holds but has not sent its statement on or read the answer of
+ * yet (the two look alike from here); "idle in transaction" a transaction waiting for the server's
+ * next statement; "active" a statement running or waiting (on a lock, on WAL, ...).
  */
 export interface PgWaits {
   samples: number;
@@ -448,10 +449,9 @@ export async function samplePgWaits(
       samples++;
       for (const r of rows) {
         seen++;
-        const waitsForLock = r.wait?.startsWith('Lock:') ?? false;
-        // An idle connection "waits" for its client: only the other waits are worth naming.
+        // An idle connection "waits" for its client (ClientRead): only an active one's wait is named.
         bump(states, r.state === 'active' ? `active ${r.wait ?? '(running)'}` : r.state);
-        if (waitsForLock) bump(locked, r.query);
+        if (r.wait?.startsWith('Lock:')) bump(locked, r.query);
       }
       await new Promise((ok) => setTimeout(ok, everyMs));
     }
