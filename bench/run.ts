@@ -98,6 +98,7 @@ import {
   signUpInvitees,
   verifyEmail,
 } from './members-data.ts';
+import { MARK } from './server-log.ts';
 
 const LOAD_SCENARIOS = [
   'me',
@@ -147,6 +148,7 @@ const scenarios = (flags.scenarios ?? env.BENCH_SCENARIOS ?? allScenarios.join('
 for (const s of scenarios)
   if (!allScenarios.includes(s))
     throw new Error(`--scenarios: unknown "${s}" (known: ${allScenarios.join(', ')})`);
+const serverLog = (flags['server-log'] ?? env.BENCH_SERVER_LOG ?? '') || null;
 const options = {
   dialects: dialectsOption(flags.dialect ?? env.BENCH_DIALECT ?? 'both'),
   durationS: positiveNumber('--duration', flags.duration ?? env.BENCH_DURATION, 5, 300),
@@ -161,11 +163,8 @@ const options = {
   pgAdminUrl: flags['pg-admin-url'] ?? env.BENCH_PG_ADMIN_URL ?? DEFAULT_PG_ADMIN_URL,
   cpuProf: flags['cpu-prof'] ?? env.BENCH_CPU_PROF === '1',
   pgWaits: flags['pg-waits'] ?? env.BENCH_PG_WAITS === '1',
-  serverLog: (flags['server-log'] ?? env.BENCH_SERVER_LOG ?? '') || null,
-  logLevel:
-    flags['log-level'] ??
-    env.BENCH_LOG_LEVEL ??
-    (flags['server-log'] || env.BENCH_SERVER_LOG ? 'info' : 'silent'),
+  serverLog,
+  logLevel: flags['log-level'] ?? env.BENCH_LOG_LEVEL ?? (serverLog ? 'info' : 'silent'),
   out: resolve(flags.out ?? env.BENCH_OUT ?? join(resultsDir, 'latest.json')),
 };
 const loadScenarios = LOAD_SCENARIOS.filter((s) => scenarios.includes(s));
@@ -714,7 +713,7 @@ interface DialectResult {
 async function benchDialect(dialect: DialectName): Promise<DialectResult> {
   console.log(`\n${dialect}`);
   const db = await scratchDatabase(dialect, options.pgAdminUrl);
-  const serverLog = options.serverLog && resolve(`${options.serverLog}-${dialect}.log`);
+  const logFile = options.serverLog ? resolve(`${options.serverLog}-${dialect}.log`) : undefined;
   const plannedS =
     60 +
     options.connections.length * (loadScenarios.length + 2) * options.rounds * (options.durationS + 1) * 2;
@@ -723,12 +722,12 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
     maxSeconds: 600 + plannedS,
     // Many sign-ups from loopback; invitations come from many (forwarded) client addresses.
     env: { SIGN_UP_RATE_LIMIT: '100000', TRUST_PROXY: '127.0.0.1', LOG_LEVEL: options.logLevel },
-    logFile: serverLog ?? undefined,
+    logFile,
   });
-  if (serverLog) console.log(`  the product server's log: ${serverLog}`);
+  if (logFile) console.log(`  the product server's log: ${logFile}`);
   /** A request in the product server's log where a measurement starts (bench/route-latency.ts). */
   const mark = async (name: string) => {
-    if (serverLog) await call(server, { path: `/bench/mark/${name}` }, [204]);
+    if (logFile) await call(server, { path: `${MARK}${name}` }, [204]);
   };
   const data = openDataSource(dialect, db.url);
   onCleanup(() => data.close());

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { findWorkspace } from '../src/data/workspaces.repo.ts';
 import { ConfigError, loadConfig } from '../src/infra/config.ts';
 import { createTroupe, type Troupe } from '../src/troupe.ts';
+import { MARK } from './server-log.ts';
 
 /** Used when the parent does not pass one: the benchmark's cookies must stay valid across its requests. */
 const BENCH_AUTH_SECRET = 'troupe-bench-secret-not-for-production-0123456789';
@@ -30,7 +31,7 @@ function baselineRoutes(app: FastifyInstance) {
   });
   // Where each measurement starts in this server's log (`npm run bench -- --server-log`):
   // bench/route-latency.ts splits the log at these requests.
-  app.get('/bench/mark/:name', async (_req, reply) => reply.code(204).send());
+  app.get(`${MARK}:name`, async (_req, reply) => reply.code(204).send());
 }
 
 async function main() {
