@@ -41,12 +41,18 @@ export interface WorkspaceActor extends Actor {
    * item-listing cache.
    */
   itemsVersion: number | null;
+  /**
+   * The workspace's grants version, read with the same (null when unknown): keys the listings a
+   * grant can change (app/items/list-items.ts).
+   */
+  grantsVersion: number | null;
 }
 
 /** The workspace's versions as the caller's lookup read them (a session's or an API key's facts). */
 export interface WorkspaceVersions {
   membersVersion: number | null;
   itemsVersion: number | null;
+  grantsVersion: number | null;
 }
 
 /**
@@ -70,5 +76,6 @@ export function inWorkspace(
     memberRole,
     membersVersion: versions === null ? null : versions.membersVersion,
     itemsVersion: versions === null ? null : versions.itemsVersion,
+    grantsVersion: versions === null ? null : versions.grantsVersion,
   };
 }

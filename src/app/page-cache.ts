@@ -8,11 +8,12 @@ export interface CachedPage {
 
 /**
  * Serialized pages (the JSON a list route sends), kept in process memory and bounded in bytes
- * (least recently used dropped first). Their keys carry a version of the workspace that the
+ * (least recently used dropped first). Their keys carry versions of the workspace that the
  * database bumps in the same transaction as every change the page shows (triggers:
- * `members_version`, migration 0005; `items_version`, migration 0044) and that each request reads
- * with its session or API key: a page stored under version v is exact for every reader who read
- * v, on any node, and a change makes the next request miss. Old versions age out.
+ * `members_version`, migration 0005; `items_version` and `grants_version`, migrations 0044 and
+ * 0047) and that each request reads with its session or API key: a page stored under version v is
+ * exact for every reader who read v, on any node, and a change makes the next request miss. Old
+ * versions age out.
  */
 export class PageCache {
   readonly #lru: LRUCache<string, CachedPage> | null;

@@ -80,6 +80,8 @@ export interface ApiKeyFacts {
   membersVersion: number;
   /** The key's workspace's items version (see WorkspaceActor.itemsVersion). */
   itemsVersion: number;
+  /** The key's workspace's grants version (see WorkspaceActor.grantsVersion). */
+  grantsVersion: number;
 }
 
 /** What `keyLookup` selects, in this order: its rows are read by position (`apiKeyFactsOf`). */
@@ -96,6 +98,7 @@ const KEY_SELECT = [
   'w.name as key_workspace_name',
   'w.members_version as key_members_version',
   'w.items_version as key_items_version',
+  'w.grants_version as key_grants_version',
   'm.role as key_role',
 ] as const;
 
@@ -149,6 +152,7 @@ export function apiKeyFactsOf(v: unknown[], at: number): ApiKeyFacts {
     workspaceName: v[at + K.key_workspace_name] as string,
     membersVersion: v[at + K.key_members_version] as ApiKeyLookupRow['key_members_version'],
     itemsVersion: v[at + K.key_items_version] as ApiKeyLookupRow['key_items_version'],
+    grantsVersion: v[at + K.key_grants_version] as ApiKeyLookupRow['key_grants_version'],
     role: (v[at + K.key_role] ?? null) as Role | null,
   };
 }

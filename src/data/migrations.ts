@@ -200,7 +200,7 @@ const items: Migration = {
 async function sqliteRowBumps(
   db: AnyDb,
   tables: readonly string[],
-  column: 'members_version' | 'items_version',
+  column: 'members_version' | 'items_version' | 'grants_version',
 ) {
   for (const table of tables) {
     for (const [op, row] of [
@@ -894,6 +894,32 @@ const membersGrams: Migration = {
 };
 
 /**
+ * PostgreSQL: the trigger function `name` that adds 1 to `workspaces.<column>` of the changed row's
+ * workspace once per workspace and transaction: the first row of a transaction marks the workspace
+ * in the transaction-local setting `setting`, the rest find it marked (migrations 0045 and 0047,
+ * whose deferred row triggers call it at COMMIT).
+ */
+function pgBumpOncePerTransaction(
+  db: AnyDb,
+  name: string,
+  column: 'items_version' | 'grants_version',
+  setting: string,
+) {
+  // Constants only: a $$ body cannot hold parameters.
+  return sql`
+    CREATE FUNCTION ${sql.raw(name)}() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      ws text := CASE WHEN TG_OP = 'DELETE' THEN OLD.workspace_id ELSE NEW.workspace_id END;
+      done text := coalesce(current_setting('${sql.raw(setting)}', true), '');
+    BEGIN
+      IF strpos(done, ' ' || ws || ' ') > 0 THEN RETURN NULL; END IF;
+      PERFORM set_config('${sql.raw(setting)}', done || ' ' || ws || ' ', true);
+      UPDATE workspaces SET ${sql.raw(column)} = ${sql.raw(column)} + 1 WHERE id = ws;
+      RETURN NULL;
+    END $$`.execute(db);
+}
+
+/**
  * PostgreSQL: the items version is bumped when the transaction commits instead of at each write.
  * The bump updates the workspace row, which locks it until the commit: bumped at the write, every
  * other item, grant or member write of the workspace waited for the rest of the transaction (a
@@ -917,17 +943,12 @@ const itemsVersionAtCommit: Migration = {
     await sql`DROP TRIGGER memberships_items_version ON memberships`.execute(db);
     await sql`DROP FUNCTION troupe_bump_items_version()`.execute(db);
     await sql`DROP FUNCTION troupe_bump_items_version_on_name()`.execute(db);
-    await sql`
-      CREATE FUNCTION troupe_bump_items_version_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        ws text := CASE WHEN TG_OP = 'DELETE' THEN OLD.workspace_id ELSE NEW.workspace_id END;
-        done text := coalesce(current_setting('troupe.items_bumped', true), '');
-      BEGIN
-        IF strpos(done, ' ' || ws || ' ') > 0 THEN RETURN NULL; END IF;
-        PERFORM set_config('troupe.items_bumped', done || ' ' || ws || ' ', true);
-        UPDATE workspaces SET items_version = items_version + 1 WHERE id = ws;
-        RETURN NULL;
-      END $$`.execute(db);
+    await pgBumpOncePerTransaction(
+      db,
+      'troupe_bump_items_version_at_commit',
+      'items_version',
+      'troupe.items_bumped',
+    );
     for (const table of ITEM_LISTING_TABLES) {
       await sql`
         CREATE CONSTRAINT TRIGGER ${sql.raw(`${table}_items_version`)}
@@ -972,6 +993,46 @@ const invitationsNotMember: Migration = {
       CREATE CONSTRAINT TRIGGER invitations_not_member AFTER INSERT ON invitations
       DEFERRABLE INITIALLY DEFERRED
       FOR EACH ROW EXECUTE FUNCTION troupe_invitation_not_member()`.execute(db);
+  },
+};
+
+/**
+ * `workspaces.grants_version`: the grants' own counter, bumped (as `items_version` was for them,
+ * migrations 0044 and 0045) with every insert, update and delete of a grant, which no longer bump
+ * `items_version`. A grant changes what its grantee sees, never a Super Admin's folders (a Super
+ * Admin can edit everything: domain/access.ts) nor anyone's "My library" (the caller's own items),
+ * so those listings are cached under the items version alone and a share no longer makes them
+ * stale (app/items/list-items.ts); every other listing is keyed by both versions. Workspace-wide,
+ * not per member: a per-member counter would be a row lock per grantee taken at COMMIT, in the
+ * order of the statement's rows, which two transactions sharing with the same people in another
+ * order could take crosswise (a deadlock); this is one row per workspace and transaction, as
+ * before. On PostgreSQL the bump runs at COMMIT, once per workspace and transaction, as 0045's.
+ */
+const grantsVersion: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .alterTable('workspaces')
+      .addColumn('grants_version', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    if (db.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`DROP TRIGGER item_grants_items_version ON item_grants`.execute(db);
+      await pgBumpOncePerTransaction(
+        db,
+        'troupe_bump_grants_version_at_commit',
+        'grants_version',
+        'troupe.grants_bumped',
+      );
+      await sql`
+        CREATE CONSTRAINT TRIGGER item_grants_grants_version
+        AFTER INSERT OR UPDATE OR DELETE ON item_grants
+        DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION troupe_bump_grants_version_at_commit()`.execute(db);
+    } else {
+      for (const op of ['insert', 'update', 'delete']) {
+        await sql`DROP TRIGGER ${sql.raw(`item_grants_items_version_${op}`)}`.execute(db);
+      }
+      await sqliteRowBumps(db, ['item_grants'], 'grants_version');
+    }
   },
 };
 
@@ -1069,6 +1130,7 @@ const migrations: Record<string, Migration> = {
   '0044_items_version': itemsVersion,
   '0045_items_version_at_commit': itemsVersionAtCommit,
   '0046_invitations_not_member': invitationsNotMember,
+  '0047_grants_version': grantsVersion,
 };
 
 /**

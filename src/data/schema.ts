@@ -52,9 +52,11 @@ export interface WorkspacesTable {
   members_version: Generated<number>;
   /**
    * Bumped by database triggers (migration 0044) in the same transaction as every change to the
-   * workspace's items or grants, or a member's name: everything an item listing shows.
+   * workspace's items or a member's name: everything an item listing shows but the grants.
    */
   items_version: Generated<number>;
+  /** Bumped likewise with every change to the workspace's grants (migration 0047). */
+  grants_version: Generated<number>;
   created_by: string;
   created_at: number;
   updated_at: number;

@@ -18,6 +18,8 @@ export interface SessionFacts {
   membersVersion: number | null;
   /** The addressed workspace's items version (migration 0044) when the caller is a member. */
   itemsVersion: number | null;
+  /** The addressed workspace's grants version (migration 0047) when the caller is a member. */
+  grantsVersion: number | null;
 }
 
 const asBool = (v: boolean | number) => v === true || v === 1;
@@ -50,7 +52,7 @@ const sessionQuery = reusable(
         j.onRef('m.user_id', '=', 's.userId').on('m.workspace_id', '=', workspaceId),
       )
       .leftJoin('workspaces as w', 'w.id', 'm.workspace_id')
-      .select([...CALLER, 'm.role', 'w.members_version', 'w.items_version'])
+      .select([...CALLER, 'm.role', 'w.members_version', 'w.items_version', 'w.grants_version'])
       .where('s.token', '=', token),
   { arrays: true },
 );
@@ -69,8 +71,11 @@ const meQuery = reusable(
   { arrays: true },
 );
 
+/** What `findSession` reads of the addressed workspace (after the `CALLER` columns). */
+type WorkspaceFacts = 'role' | 'membersVersion' | 'itemsVersion' | 'grantsVersion';
+
 /** The `CALLER` columns of a row read as an array. */
-function callerOf(v: unknown[]): Omit<SessionFacts, 'role' | 'membersVersion' | 'itemsVersion'> {
+function callerOf(v: unknown[]): Omit<SessionFacts, WorkspaceFacts> {
   return {
     sessionId: v[0] as string,
     updatedAt: asMs(v[1] as Date | string | number),
@@ -100,10 +105,11 @@ export async function findSession(
   facts.role = (row[at] ?? null) as Role | null;
   facts.membersVersion = (row[at + 1] ?? null) as number | null;
   facts.itemsVersion = (row[at + 2] ?? null) as number | null;
+  facts.grantsVersion = (row[at + 3] ?? null) as number | null;
   return facts;
 }
 
-export interface MeRow extends Omit<SessionFacts, 'role' | 'membersVersion' | 'itemsVersion'> {
+export interface MeRow extends Omit<SessionFacts, WorkspaceFacts> {
   workspaces: { id: string; name: string; role: Role }[];
 }
 

@@ -1,4 +1,5 @@
 import type { ItemList } from '../../contract/items.ts';
+import type { Role } from '../../contract/roles.ts';
 import { loadChains } from '../../data/access.repo.ts';
 import type { Db } from '../../data/db.ts';
 import {
@@ -39,11 +40,13 @@ type ListInput = {
 
 /**
  * `listItems` as the JSON the route sends, from the page cache when the caller's request read the
- * workspace's items version (sessions and API keys both do). A listing is decided by the items
- * and grants of the workspace, its members' names (all of which bump the version: migration 0044),
- * and by who asks with which role: the key holds the version, the caller and the role the gate
- * gave them (a role change reads as a new key), and the whole request. The gate runs first, on
- * every request; a folder the caller cannot view fails inside `listItems` and nothing is kept.
+ * workspace's versions (sessions and API keys both do). A listing is decided by the items of the
+ * workspace and its members' names (which bump the items version: migration 0044), by the grants
+ * (the grants version: migration 0047), and by who asks with which role: the key holds the
+ * versions, the caller and the role the gate gave them (a role change reads as a new key), and the
+ * whole request. The grants version only where a grant can change the page (`grantsCount`), so a
+ * share leaves the other listings cached. The gate runs first, on every request; a folder the
+ * caller cannot view fails inside `listItems` and nothing is kept.
  */
 export async function listItemsJson(
   deps: { db: Db; pages: PageCache; stringify(list: ItemList): string },
@@ -57,6 +60,7 @@ export async function listItemsJson(
       : [
           actor.workspaceId,
           actor.itemsVersion,
+          grantsCount(role, input.view) ? actor.grantsVersion : '',
           actor.userId,
           role,
           input.view,
@@ -76,6 +80,16 @@ export async function listItemsJson(
       validUntil: Number.POSITIVE_INFINITY,
     }))
   );
+}
+
+/**
+ * Whether a grant can change the listing: not a Super Admin's root or folder (they can edit
+ * everything, whoever was given what: domain/access.ts, and `listItems` reads no grant for them),
+ * nor anyone's "My library" (the caller's own items, with the owner's permission). Everything else
+ * is: what a member sees in a folder, and every "Shared with me", depend on the grants to them.
+ */
+function grantsCount(role: Role, view: ListInput['view']): boolean {
+  return view === 'shared' || (view === 'folder' && role !== 'super_admin');
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Workspace } from '../../contract/workspaces.ts';
 import type { WorkspaceRow } from '../../data/workspaces.repo.ts';
 
 export function presentWorkspace(
-  row: Omit<WorkspaceRow, 'members_version' | 'items_version'>,
+  row: Omit<WorkspaceRow, 'members_version' | 'items_version' | 'grants_version'>,
   role: Role,
 ): Workspace {
   return {
