@@ -21,6 +21,7 @@ import { type DataSource, openPostgres, openSqlite } from '../src/data/db.ts';
 import { newId } from '../src/data/ids.ts';
 import type { InvitationsTable, JoinRequestsTable, MembershipsTable, UserTable } from '../src/data/schema.ts';
 import { JOIN_REQUEST_TTL_MS, sortKey } from '../src/domain/members.ts';
+import { invitationTokenFromOutbox } from '../test/invitation-mail.ts';
 import { call, type DialectName, nextClient, type Server, signUp } from './lib.ts';
 
 export const COMMON_TERM = 'smith';
@@ -84,17 +85,8 @@ export function openDataSource(dialect: DialectName, url: string): DataSource {
 }
 
 /** The accept token of the last invitation mailed to `email` (read from the outbox). */
-export async function invitationToken(data: DataSource, email: string): Promise<string> {
-  const mail = await data.db
-    .selectFrom('mail_outbox')
-    .select(['text_body'])
-    .where('to_address', '=', email)
-    .where('subject', 'like', '%invited you%')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  const token = mail?.text_body.match(/\/invite\/([A-Za-z0-9_-]+)/)?.[1];
-  if (!token) throw new Error(`no invitation mail to ${email}`);
-  return token;
+export function invitationToken(data: DataSource, email: string): Promise<string> {
+  return invitationTokenFromOutbox(data.db, email);
 }
 
 /** Invite (as the admin) then accept (as the invitee) over HTTP: the two calls' wall time in ms. */

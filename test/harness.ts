@@ -16,6 +16,7 @@ import type { Clock } from '../src/infra/clock.ts';
 import { type Config, loadConfig } from '../src/infra/config.ts';
 import type { Mailer } from '../src/infra/mailer.ts';
 import { createTroupe, type Troupe, type TroupeOptions } from '../src/troupe.ts';
+import { invitationTokenFromOutbox } from './invitation-mail.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -234,17 +235,8 @@ export async function verifyEmail(app: TestApp, userId: string): Promise<void> {
 }
 
 /** The invitation token in the newest invitation mail to `email`. */
-export async function invitationToken(app: TestApp, email: string): Promise<string> {
-  const mail = await app.troupe.data.db
-    .selectFrom('mail_outbox')
-    .select(['text_body'])
-    .where('to_address', '=', email)
-    .where('subject', 'like', '%invited you%')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  const token = mail?.text_body.match(/\/invite\/([A-Za-z0-9_-]+)/)?.[1];
-  if (!token) throw new Error(`no invitation mail to ${email}`);
-  return token;
+export function invitationToken(app: TestApp, email: string): Promise<string> {
+  return invitationTokenFromOutbox(app.troupe.data.db, email);
 }
 
 /** Invites `emails` as `role` and returns the HTTP response. */
