@@ -894,17 +894,15 @@ const membersGrams: Migration = {
 };
 
 /**
- * PostgreSQL: the trigger function `name` that adds 1 to `workspaces.<column>` of the changed row's
- * workspace once per workspace and transaction: the first row of a transaction marks the workspace
- * in the transaction-local setting `setting`, the rest find it marked (migrations 0045 and 0047,
- * whose deferred row triggers call it at COMMIT).
+ * PostgreSQL: the trigger function `troupe_bump_<column>_at_commit` that adds 1 to
+ * `workspaces.<column>` of the changed row's workspace once per workspace and transaction: the
+ * first row of a transaction marks the workspace in the transaction-local setting
+ * `troupe.<items|grants>_bumped`, the rest find it marked (migrations 0045 and 0047, whose deferred
+ * row triggers call it at COMMIT).
  */
-function pgBumpOncePerTransaction(
-  db: AnyDb,
-  name: string,
-  column: 'items_version' | 'grants_version',
-  setting: string,
-) {
+function pgBumpOncePerTransaction(db: AnyDb, column: 'items_version' | 'grants_version') {
+  const name = `troupe_bump_${column}_at_commit`;
+  const setting = `troupe.${column.replace('_version', '')}_bumped`;
   // Constants only: a $$ body cannot hold parameters.
   return sql`
     CREATE FUNCTION ${sql.raw(name)}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -943,12 +941,7 @@ const itemsVersionAtCommit: Migration = {
     await sql`DROP TRIGGER memberships_items_version ON memberships`.execute(db);
     await sql`DROP FUNCTION troupe_bump_items_version()`.execute(db);
     await sql`DROP FUNCTION troupe_bump_items_version_on_name()`.execute(db);
-    await pgBumpOncePerTransaction(
-      db,
-      'troupe_bump_items_version_at_commit',
-      'items_version',
-      'troupe.items_bumped',
-    );
+    await pgBumpOncePerTransaction(db, 'items_version');
     for (const table of ITEM_LISTING_TABLES) {
       await sql`
         CREATE CONSTRAINT TRIGGER ${sql.raw(`${table}_items_version`)}
@@ -1016,12 +1009,7 @@ const grantsVersion: Migration = {
       .execute();
     if (db.getExecutor().adapter instanceof PostgresAdapter) {
       await sql`DROP TRIGGER item_grants_items_version ON item_grants`.execute(db);
-      await pgBumpOncePerTransaction(
-        db,
-        'troupe_bump_grants_version_at_commit',
-        'grants_version',
-        'troupe.grants_bumped',
-      );
+      await pgBumpOncePerTransaction(db, 'grants_version');
       await sql`
         CREATE CONSTRAINT TRIGGER item_grants_grants_version
         AFTER INSERT OR UPDATE OR DELETE ON item_grants
