@@ -210,6 +210,23 @@ describe.each(dialects)('item listing cache on %s', (dialect) => {
     expect(find(await list(fx.admin.cookie, '?view=shared'), fromMember.id)).toBeDefined();
   });
 
+  it("takes a removed grant away at the next read in the grantee's root and folders", async () => {
+    const member = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Ines');
+    const folder = await create({ kind: 'folder', title: 'Folder for Ines' });
+    const inside = await create({ kind: 'draft', title: 'Inside it', parentId: folder.id });
+    await ok('PUT', `/api/items/${folder.id}/grants/${member.userId}`, fx.admin.cookie, {
+      permission: 'edit',
+    });
+    const inFolder = `?parentId=${folder.id}`;
+    // Read (and so cached) while the grant stands.
+    expect(find(await list(member.cookie), folder.id)?.permission).toBe('edit');
+    expect(find(await list(member.cookie, inFolder), inside.id)?.permission).toBe('edit');
+    await ok('DELETE', `/api/items/${folder.id}/grants/${member.userId}`, fx.admin.cookie);
+    expect(find(await list(member.cookie), folder.id)).toBeUndefined();
+    const closed = await req('GET', `/api/workspaces/${fx.ws.id}/items${inFolder}`, member.cookie);
+    expect(closed.statusCode).toBe(404);
+  });
+
   it("shows an owner's new name at the next read", async () => {
     const member = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Old Name');
     const draft = await create({ kind: 'draft', title: 'By the member' }, member.cookie);
