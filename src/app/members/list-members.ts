@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { type MemberRow, MembersPage } from '../../contract/members.ts';
+import type { MemberRow, MembersPage } from '../../contract/members.ts';
 import { isoTime } from '../../contract/time.ts';
 import type { Db } from '../../data/db.ts';
 import { findSeatsAndSuperAdmins, listMembersView, type MembersViewRow } from '../../data/members.repo.ts';
@@ -54,7 +53,7 @@ function present(row: MembersViewRow, now: number): MemberRow {
  * (sessions and API keys both do).
  */
 export async function listMembersJson(
-  deps: { db: Db; clock: Clock; pages: MembersPageCache },
+  deps: { db: Db; clock: Clock; pages: MembersPageCache; stringify(page: MembersPage): string },
   actor: WorkspaceActor,
   input: ListInput,
 ): Promise<string> {
@@ -76,7 +75,7 @@ export async function listMembersJson(
     deps.pages.get(key, now) ??
     deps.pages.buildOnce(key, now, async () => {
       const { page, validUntil } = await buildPage(deps, actor, membersOnly, input);
-      return { body: JSON.stringify(z.encode(MembersPage, page)), validUntil };
+      return { body: deps.stringify(page), validUntil };
     })
   );
 }

@@ -34,7 +34,7 @@ import type { Clock } from '../../infra/clock.ts';
 import type { Metrics } from '../../infra/metrics.ts';
 import type { Authenticator } from '../authenticate.ts';
 import { sendJson } from '../send-json.ts';
-import { compiledSerializerCompiler } from '../serializer.ts';
+import { bodyWriter } from '../serializer.ts';
 
 export function itemRoutes(
   app: FastifyInstance,
@@ -57,12 +57,11 @@ export function itemRoutes(
   const listDeps = {
     db: deps.db,
     pages,
-    stringify: compiledSerializerCompiler({ verify: !deps.production })({
-      schema: ItemList,
+    stringify: bodyWriter(ItemList, {
       method: 'GET',
       url: '/api/workspaces/:ws/items',
-      httpStatus: '200',
-    } as Parameters<ReturnType<typeof compiledSerializerCompiler>>[0]) as (list: ItemList) => string,
+      verify: !deps.production,
+    }),
   };
   const tags = ['library'];
   const sharing = ['sharing'];

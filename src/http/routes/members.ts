@@ -18,6 +18,7 @@ import type { Clock } from '../../infra/clock.ts';
 import type { Metrics } from '../../infra/metrics.ts';
 import type { Authenticator } from '../authenticate.ts';
 import { sendJson } from '../send-json.ts';
+import { bodyWriter } from '../serializer.ts';
 
 export function memberRoutes(
   app: FastifyInstance,
@@ -28,14 +29,24 @@ export function memberRoutes(
     authn: Authenticator;
     membersPageCacheBytes: number;
     metrics: Metrics | null;
+    production: boolean;
   },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const pages = new MembersPageCache(deps.membersPageCacheBytes, deps.metrics?.membersPageCache ?? null);
   deps.metrics?.membersPageCache.size(() => pages.bytes());
   const tags = ['members'];
-  // Once, not per request: a spread of the whole deps is V8's slow path.
-  const listDeps = { ...deps, pages };
+  // Once, not per request: a spread of the whole deps is V8's slow path. The page's serializer is
+  // the one Fastify would compile for the route (checked against zod outside production).
+  const listDeps = {
+    ...deps,
+    pages,
+    stringify: bodyWriter(MembersPage, {
+      method: 'GET',
+      url: '/api/workspaces/:ws/members',
+      verify: !deps.production,
+    }),
+  };
 
   r.get(
     '/api/workspaces/:ws/members',
