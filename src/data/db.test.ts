@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompiledQuery, sql } from 'kysely';
@@ -479,6 +480,90 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () =>
       await sql`insert into t (n) values (2)`.execute(tx);
     });
     expect(await count()).toBe(1);
+  });
+
+  it("gives each connection PostgreSQL's own time limits once the query timeout is set, and PostgreSQL cancels a slow statement first", async () => {
+    const limits = async () =>
+      (
+        await sql<{
+          s: string;
+          l: string;
+        }>`select current_setting('statement_timeout') as s, current_setting('lock_timeout') as l`.execute(
+          data.db,
+        )
+      ).rows[0];
+    // Before the limit is known (startup's migrations run then): none.
+    expect(await limits()).toEqual({ s: '0', l: '0' });
+    data.limitQueryTime(300);
+    // Each of the pool's two connections, both checked out at once: its limit and its backend.
+    const eachConnection = () =>
+      Promise.all(
+        [0, 1].map(() =>
+          inTransaction(data.db, async (tx) => {
+            await pause(tx);
+            return (
+              await sql<{
+                s: string;
+                p: number;
+              }>`select current_setting('statement_timeout') as s, pg_backend_pid() as p`.execute(tx)
+            ).rows[0];
+          }),
+        ),
+      );
+    // On every connection, for the session.
+    const both = await eachConnection();
+    expect(both.map((r) => r?.s)).toEqual(['240ms', '240ms']);
+    expect(both[0]?.p).not.toBe(both[1]?.p);
+    expect(await limits()).toEqual({ s: '240ms', l: '240ms' });
+    // A slow statement outside any transaction: cancelled by PostgreSQL (57014), before pg's own
+    // timeout, so the connection is kept (the same backends answer next).
+    const pids = async () => new Set((await eachConnection()).map((r) => r?.p));
+    const before = await pids();
+    const slow = sql`select pg_sleep(0.6)`.execute(data.db);
+    await expect(slow).rejects.toBeInstanceOf(DependencyUnavailable);
+    await expect(slow).rejects.toMatchObject({ cause: { code: '57014' } });
+    expect(await pids()).toEqual(before);
+    // Turned off again: the connections follow.
+    data.limitQueryTime(0);
+    expect(await limits()).toEqual({ s: '0', l: '0' });
+  });
+
+  it('writes a transaction to the socket with its first statement, and its last statement with the COMMIT', async () => {
+    await count(); // a connection open and idle in the pool
+    const writes = [vi.spyOn(Socket.prototype, '_write'), vi.spyOn(Socket.prototype, '_writev')];
+    const socketWrites = () => writes.reduce((n, spy) => n + spy.mock.calls.length, 0);
+    try {
+      // BEGIN, the statement and COMMIT: one write.
+      await inTransaction(data.db, async (tx) => {
+        await insertThenCommit(tx, 1);
+      });
+      expect(socketWrites()).toBe(1);
+      // BEGIN with the first statement, the second statement, then COMMIT: three.
+      writes.forEach((spy) => {
+        spy.mockClear();
+      });
+      await inTransaction(data.db, async (tx) => {
+        await sql`insert into t (n) values (2)`.execute(tx);
+        await sql`insert into t (n) values (3)`.execute(tx);
+      });
+      expect(socketWrites()).toBe(3);
+      // A transaction that runs no statement sends nothing, whether it ends or fails.
+      writes.forEach((spy) => {
+        spy.mockClear();
+      });
+      await inTransaction(data.db, async () => {});
+      await expect(
+        inTransaction(data.db, async () => {
+          throw new Error('before any statement');
+        }),
+      ).rejects.toThrow('before any statement');
+      expect(socketWrites()).toBe(0);
+    } finally {
+      writes.forEach((spy) => {
+        spy.mockRestore();
+      });
+    }
+    expect(await count()).toBe(3);
   });
 
   it('reports a failing last statement as itself, with nothing of its transaction kept', async () => {

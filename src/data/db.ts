@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Duplex } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import {
   type DatabaseConnection,
@@ -271,17 +272,22 @@ function withTimeout(config: RunConfig, ms: number): RunConfig {
 const TIMED_OUT = new Set(['57014', '55P03']);
 
 /**
- * The time limits PostgreSQL applies to a transaction's end (`guardText`: a `thenCommit` statement
- * and every COMMIT): well before pg's own timeout (`queryMs`), so that PostgreSQL's cancellation,
- * not pg's, ends a slow one.
+ * The time limits PostgreSQL applies to every statement of the pool's connections, a COMMIT's
+ * deferred triggers included (see guardedPool): well before pg's own timeout (`queryMs`), so that
+ * PostgreSQL's cancellation, not pg's, ends a slow one.
  */
 function serverTimeoutMs(queryMs: number): number {
   return Math.max(1, Math.floor(queryMs * 0.8));
 }
 
-/** The statement sent ahead of a COMMIT (see guardedPool): this transaction's time limits. */
-const guardText = (ms: number) =>
-  `select set_config('statement_timeout', '${ms}', true), set_config('lock_timeout', '${ms}', true)`;
+/**
+ * Sets a connection's time limits for its session (not SET LOCAL: once a connection, outside any
+ * transaction). statement_timeout cancels a slow statement; lock_timeout a COMMIT waiting for a
+ * row its deferred triggers update (statement_timeout does not reach those on PostgreSQL 15,
+ * measured; lock_timeout does). 0 turns both off.
+ */
+const limitsText = (ms: number) =>
+  `select set_config('statement_timeout', '${ms}', false), set_config('lock_timeout', '${ms}', false)`;
 
 /** What pg answers for BEGIN. */
 const BEGUN = { command: 'BEGIN', rowCount: null, rows: [], fields: [] };
@@ -319,6 +325,8 @@ export function thenCommit(text: string): string {
  */
 function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  /** The time limit (ms) each connection's session has (limitsText); none: 0. */
+  const limited = new WeakMap<pg.PoolClient, number>();
   return {
     async connect() {
       let client: pg.PoolClient;
@@ -326,6 +334,24 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
         client = await pool.connect();
       } catch (err) {
         throw new DependencyUnavailable('database', err);
+      }
+      // A transaction's end that outlives pg's timeout would still commit when it ends, after the
+      // caller was told the database did not answer: a statement with COMMIT queued behind it, or
+      // a COMMIT whose deferred triggers (the versions, migrations 0045 and 0047) wait for the
+      // workspace row. PostgreSQL's own limits, shorter than pg's, cancel either first and the
+      // transaction rolls back. Set once a connection (at its first checkout once the limit is
+      // known: migrations run before it), not sent with every transaction.
+      const ms = limit.queryMs > 0 ? serverTimeoutMs(limit.queryMs) : 0;
+      if ((limited.get(client) ?? 0) !== ms) {
+        try {
+          await client.query(
+            withTimeout({ text: limitsText(ms) }, limit.queryMs || 10_000) as pg.QueryConfig,
+          );
+        } catch (err) {
+          client.release(true);
+          throw isConnectionFailure(err) ? new DependencyUnavailable('database', err) : err;
+        }
+        limited.set(client, ms);
       }
       let kc = wrapped.get(client);
       if (!kc) {
@@ -347,8 +373,8 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             const timed = limit.queryMs > 0 ? withTimeout(config, limit.queryMs) : config;
             return await conn.query(timed as pg.QueryConfig);
           } catch (err) {
-            // Cancelled by PostgreSQL's statement_timeout or lock_timeout (set before a COMMIT,
-            // below): the database did not answer in time, as with pg's own timeout; the connection
+            // Cancelled by PostgreSQL's statement_timeout or lock_timeout (each connection's, set
+            // above): the database did not answer in time, as with pg's own timeout; the connection
             // is fine.
             if (TIMED_OUT.has((err as { code?: unknown }).code as string))
               throw new DependencyUnavailable('database', err);
@@ -357,14 +383,26 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             throw new DependencyUnavailable('database', err);
           }
         };
-        /** A `begin` sent but not yet waited for (see below). */
-        let begun: Promise<unknown> | null = null;
+        /** BEGIN asked for and not sent yet: it goes out with the transaction's first statement. */
+        let beginning = false;
         /** The transaction was committed with its last statement (`thenCommit`). */
         let committed = false;
+        // pg writes each query to the socket as it is given (one write a query); messages given
+        // while the socket is corked go out in one write (pg's internal `connection.stream`).
+        const stream = (
+          conn as unknown as { connection?: { stream?: Partial<Pick<Duplex, 'cork' | 'uncork'>> } }
+        ).connection?.stream;
         kc = {
           // biome-ignore lint/suspicious/noExplicitAny: forwards both of pg's query overloads
           query: ((text: any, values?: readonly unknown[]) => {
-            if (typeof text !== 'string') return conn.query(text); // a cursor (streaming)
+            if (typeof text !== 'string') {
+              // A cursor (streaming): not used on this pool in pipeline mode (pg refuses it).
+              if (beginning) {
+                beginning = false;
+                run({ text: 'begin' }).catch(() => {});
+              }
+              return conn.query(text);
+            }
             if (committed) {
               committed = false;
               // Kysely ends the transaction the statement already ended.
@@ -373,45 +411,51 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
                 new Error(`a statement after the transaction's last one (thenCommit): ${text.slice(0, 80)}`),
               );
             }
-            if (text === 'begin' && !begun) {
-              // Not waited for: with `pipeline` pg writes the transaction's first statement right
-              // behind BEGIN, one round trip and one turn of the event loop fewer a transaction
-              // (PostgreSQL invite + accept p50 6.14 -> 5.79 ms, five A/B pairs, 2026-12-05; without
-              // `pipeline`, which waits for BEGIN's answer inside pg, no gain). BEGIN's failure is
-              // reported by that statement (below); a BEGIN that fails leaves a connection that
-              // cannot run the statement either (a timeout or a lost connection drops it).
-              begun = run({ text });
-              begun.catch(() => {});
+            if (text === 'begin' && !beginning) {
+              // Answered at once and sent with the transaction's first statement, in the same write
+              // to the socket (pg's `pipeline` mode does not wait for BEGIN's answer): one round trip
+              // and one turn of the event loop fewer a transaction (PostgreSQL invite + accept p50
+              // 6.14 -> 5.79 ms, five A/B pairs, 2026-12-05), and one write to the socket and one
+              // wake-up of the backend fewer (2026-12-06). BEGIN's failure is reported by that
+              // statement (below); a BEGIN that fails leaves a connection that cannot run the
+              // statement either (a timeout or a lost connection drops it).
+              beginning = true;
               return Promise.resolve(BEGUN);
+            }
+            if (beginning && (text === 'commit' || text === 'rollback')) {
+              // A transaction that ran no statement: nothing was sent, nothing to end.
+              beginning = false;
+              return Promise.resolve(ENDED[text]);
             }
             const name = preparedNames.get(text);
             const config: RunConfig = { text, values: values as unknown[] | undefined };
             if (name) config.name = name;
             if (arrayTexts.has(text)) config.rowMode = 'array';
+            // COMMIT right behind the transaction's last statement (thenCommit); a failed
+            // statement's transaction is rolled back by it (PostgreSQL answers ROLLBACK) and the
+            // statement's error is the one thrown.
             const last = text.endsWith(THEN_COMMIT);
-            // A transaction's end that outlives pg's timeout would still commit when it ends, after
-            // the caller was told the database did not answer: a statement with COMMIT queued behind
-            // it, or a COMMIT whose deferred triggers (the items version, migration 0045) wait for
-            // the workspace row. Time limits for this transaction go ahead of either, so PostgreSQL
-            // cancels first and the transaction rolls back: statement_timeout for the statement,
-            // lock_timeout for the COMMIT (statement_timeout does not reach deferred triggers inside
-            // COMMIT on PostgreSQL 15, measured; lock_timeout does).
-            const guard =
-              (last || text === 'commit') && limit.queryMs > 0
-                ? run({ text: guardText(serverTimeoutMs(limit.queryMs)) })
-                : null;
-            const statement = run(config);
-            const answer =
-              begun || guard ? Promise.all([begun, guard, statement]).then((all) => all[2]) : statement;
-            begun = null;
-            if (!last) return answer;
-            // COMMIT right behind the statement; a failed statement's transaction is rolled back
-            // by it (PostgreSQL answers ROLLBACK) and the statement's error is the one thrown.
-            committed = true;
-            return Promise.all([answer, run({ text: 'commit' })]).then((both) => both[0]);
+            const begin = beginning;
+            beginning = false;
+            if (last) committed = true;
+            if (!begin && !last) return run(config);
+            // What goes out together, in one write: BEGIN, the statement, COMMIT.
+            stream?.cork?.();
+            let begun: Promise<unknown> | null;
+            let statement: Promise<pg.QueryResult>;
+            let commit: Promise<unknown> | null;
+            try {
+              begun = begin ? run({ text: 'begin' }) : null;
+              statement = run(config);
+              commit = last ? run({ text: 'commit' }) : null;
+            } finally {
+              stream?.uncork?.();
+            }
+            return Promise.all([begun, statement, commit]).then((all) => all[1]);
           }) as PostgresPoolClient['query'],
           release: (destroy) => {
             committed = false;
+            beginning = false;
             // A connection that timed out or broke may still be busy with its query: drop it.
             const drop = broken || destroy === true;
             broken = false;
