@@ -807,6 +807,25 @@ const membersSearch: Migration = {
  */
 const MEMBERS_GRAM_POSITIONS = 1024;
 
+/** A member's grams into `members_grams` (trigger SQL; `row` is NEW or OLD). */
+const gramsAdd = (row: string, gramsOf: (row: string) => string) =>
+  `INSERT INTO members_grams (workspace_id, gram, sort_key, user_id)
+         SELECT ${row}.workspace_id, g.gram, ${row}.sort_key, ${row}.user_id FROM ${gramsOf(row)};`;
+
+/** A member's grams out of `members_grams` (trigger SQL). */
+const gramsDrop = (row: string, gramsOf: (row: string) => string) =>
+  `DELETE FROM members_grams WHERE workspace_id = ${row}.workspace_id AND sort_key = ${row}.sort_key
+         AND user_id = ${row}.user_id AND gram IN (SELECT g.gram FROM ${gramsOf(row)});`;
+
+/** PostgreSQL: the `memberships_grams()` trigger function (after `CREATE` or `CREATE OR REPLACE`). */
+const membershipsGramsFunction = (gramsOf: (row: string) => string) =>
+  `FUNCTION memberships_grams() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF TG_OP <> 'INSERT' THEN ${gramsDrop('OLD', gramsOf)} END IF;
+            IF TG_OP <> 'DELETE' THEN ${gramsAdd('NEW', gramsOf)} END IF;
+            RETURN NULL;
+          END $$`;
+
 const membersGrams: Migration = {
   async up(db: AnyDb) {
     const pg = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -844,22 +863,11 @@ const membersGrams: Migration = {
             JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w
             JOIN members_gram_positions AS p ON p.n <= length(t.v) - w.len + 1) AS g`;
     }
-    const add = (row: string) =>
-      `INSERT INTO members_grams (workspace_id, gram, sort_key, user_id)
-         SELECT ${row}.workspace_id, g.gram, ${row}.sort_key, ${row}.user_id FROM ${gramsOf(row)};`;
-    const drop = (row: string) =>
-      `DELETE FROM members_grams WHERE workspace_id = ${row}.workspace_id AND sort_key = ${row}.sort_key
-         AND user_id = ${row}.user_id AND gram IN (SELECT g.gram FROM ${gramsOf(row)});`;
+    const add = (row: string) => gramsAdd(row, gramsOf);
+    const drop = (row: string) => gramsDrop(row, gramsOf);
     const watched = 'workspace_id, user_id, email, sort_key';
     if (pg) {
-      await sql
-        .raw(`CREATE FUNCTION memberships_grams() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN
-            IF TG_OP <> 'INSERT' THEN ${drop('OLD')} END IF;
-            IF TG_OP <> 'DELETE' THEN ${add('NEW')} END IF;
-            RETURN NULL;
-          END $$`)
-        .execute(db);
+      await sql.raw(`CREATE ${membershipsGramsFunction(gramsOf)}`).execute(db);
       await sql
         .raw(`CREATE TRIGGER memberships_grams AFTER INSERT OR DELETE OR UPDATE OF ${watched} ON memberships
                 FOR EACH ROW EXECUTE FUNCTION memberships_grams()`)
@@ -1024,6 +1032,28 @@ const grantsVersion: Migration = {
   },
 };
 
+/**
+ * PostgreSQL: the members' grams trigger (0043) calls `members_grams_of` in FROM instead of in the
+ * select list. A SQL function returning a set is inlined into the query that calls it only from
+ * FROM; called in the select list it was planned again at every call (PostgreSQL 15 keeps no plan
+ * of a SQL function between calls). Measured on a copy of the table and trigger, 2,000 members
+ * inserted one statement each: 335-381 -> 261-297 µs a member (three runs each); 5,000 in one
+ * statement: 1.87 -> 1.38-1.42 s. Same grams, same rows. SQLite's triggers hold their SQL inline
+ * already.
+ */
+const membersGramsInlined: Migration = {
+  async up(db: AnyDb) {
+    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await sql
+      .raw(
+        `CREATE OR REPLACE ${membershipsGramsFunction(
+          (row) => `members_grams_of(${row}.sort_key, ${row}.email) AS g(gram)`,
+        )}`,
+      )
+      .execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_workspaces': {
     async up(db: AnyDb) {
@@ -1119,6 +1149,7 @@ const migrations: Record<string, Migration> = {
   '0045_items_version_at_commit': itemsVersionAtCommit,
   '0046_invitations_not_member': invitationsNotMember,
   '0047_grants_version': grantsVersion,
+  '0048_members_grams_inlined': membersGramsInlined,
 };
 
 /**
