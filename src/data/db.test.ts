@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompiledQuery, sql } from 'kysely';
@@ -526,44 +525,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL transactions', () =>
     // Turned off again: the connections follow.
     data.limitQueryTime(0);
     expect(await limits()).toEqual({ s: '0', l: '0' });
-  });
-
-  it('writes a transaction to the socket with its first statement, and its last statement with the COMMIT', async () => {
-    await count(); // a connection open and idle in the pool
-    const writes = [vi.spyOn(Socket.prototype, '_write'), vi.spyOn(Socket.prototype, '_writev')];
-    const socketWrites = () => writes.reduce((n, spy) => n + spy.mock.calls.length, 0);
-    try {
-      // BEGIN, the statement and COMMIT: one write.
-      await inTransaction(data.db, async (tx) => {
-        await insertThenCommit(tx, 1);
-      });
-      expect(socketWrites()).toBe(1);
-      // BEGIN with the first statement, the second statement, then COMMIT: three.
-      writes.forEach((spy) => {
-        spy.mockClear();
-      });
-      await inTransaction(data.db, async (tx) => {
-        await sql`insert into t (n) values (2)`.execute(tx);
-        await sql`insert into t (n) values (3)`.execute(tx);
-      });
-      expect(socketWrites()).toBe(3);
-      // A transaction that runs no statement sends nothing, whether it ends or fails.
-      writes.forEach((spy) => {
-        spy.mockClear();
-      });
-      await inTransaction(data.db, async () => {});
-      await expect(
-        inTransaction(data.db, async () => {
-          throw new Error('before any statement');
-        }),
-      ).rejects.toThrow('before any statement');
-      expect(socketWrites()).toBe(0);
-    } finally {
-      writes.forEach((spy) => {
-        spy.mockRestore();
-      });
-    }
-    expect(await count()).toBe(3);
   });
 
   it('reports a failing last statement as itself, with nothing of its transaction kept', async () => {

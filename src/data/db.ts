@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Duplex } from 'node:stream';
 import SQLite from 'better-sqlite3';
 import {
   type DatabaseConnection,
@@ -383,26 +382,14 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             throw new DependencyUnavailable('database', err);
           }
         };
-        /** BEGIN asked for and not sent yet: it goes out with the transaction's first statement. */
-        let beginning = false;
+        /** A `begin` sent but not yet waited for (see below). */
+        let begun: Promise<unknown> | null = null;
         /** The transaction was committed with its last statement (`thenCommit`). */
         let committed = false;
-        // pg writes each query to the socket as it is given (one write a query); messages given
-        // while the socket is corked go out in one write (pg's internal `connection.stream`).
-        const stream = (
-          conn as unknown as { connection?: { stream?: Partial<Pick<Duplex, 'cork' | 'uncork'>> } }
-        ).connection?.stream;
         kc = {
           // biome-ignore lint/suspicious/noExplicitAny: forwards both of pg's query overloads
           query: ((text: any, values?: readonly unknown[]) => {
-            if (typeof text !== 'string') {
-              // A cursor (streaming): not used on this pool in pipeline mode (pg refuses it).
-              if (beginning) {
-                beginning = false;
-                run({ text: 'begin' }).catch(() => {});
-              }
-              return conn.query(text);
-            }
+            if (typeof text !== 'string') return conn.query(text); // a cursor (streaming)
             if (committed) {
               committed = false;
               // Kysely ends the transaction the statement already ended.
@@ -411,51 +398,33 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
                 new Error(`a statement after the transaction's last one (thenCommit): ${text.slice(0, 80)}`),
               );
             }
-            if (text === 'begin' && !beginning) {
-              // Answered at once and sent with the transaction's first statement, in the same write
-              // to the socket (pg's `pipeline` mode does not wait for BEGIN's answer): one round trip
-              // and one turn of the event loop fewer a transaction (PostgreSQL invite + accept p50
-              // 6.14 -> 5.79 ms, five A/B pairs, 2026-12-05), and one write to the socket and one
-              // wake-up of the backend fewer (2026-12-06). BEGIN's failure is reported by that
-              // statement (below); a BEGIN that fails leaves a connection that cannot run the
-              // statement either (a timeout or a lost connection drops it).
-              beginning = true;
+            if (text === 'begin' && !begun) {
+              // Not waited for: with `pipeline` pg writes the transaction's first statement right
+              // behind BEGIN, one round trip and one turn of the event loop fewer a transaction
+              // (PostgreSQL invite + accept p50 6.14 -> 5.79 ms, five A/B pairs, 2026-12-05; without
+              // `pipeline`, which waits for BEGIN's answer inside pg, no gain). BEGIN's failure is
+              // reported by that statement (below); a BEGIN that fails leaves a connection that
+              // cannot run the statement either (a timeout or a lost connection drops it).
+              begun = run({ text });
+              begun.catch(() => {});
               return Promise.resolve(BEGUN);
-            }
-            if (beginning && (text === 'commit' || text === 'rollback')) {
-              // A transaction that ran no statement: nothing was sent, nothing to end.
-              beginning = false;
-              return Promise.resolve(ENDED[text]);
             }
             const name = preparedNames.get(text);
             const config: RunConfig = { text, values: values as unknown[] | undefined };
             if (name) config.name = name;
             if (arrayTexts.has(text)) config.rowMode = 'array';
-            // COMMIT right behind the transaction's last statement (thenCommit); a failed
-            // statement's transaction is rolled back by it (PostgreSQL answers ROLLBACK) and the
-            // statement's error is the one thrown.
             const last = text.endsWith(THEN_COMMIT);
-            const begin = beginning;
-            beginning = false;
-            if (last) committed = true;
-            if (!begin && !last) return run(config);
-            // What goes out together, in one write: BEGIN, the statement, COMMIT.
-            stream?.cork?.();
-            let begun: Promise<unknown> | null;
-            let statement: Promise<pg.QueryResult>;
-            let commit: Promise<unknown> | null;
-            try {
-              begun = begin ? run({ text: 'begin' }) : null;
-              statement = run(config);
-              commit = last ? run({ text: 'commit' }) : null;
-            } finally {
-              stream?.uncork?.();
-            }
-            return Promise.all([begun, statement, commit]).then((all) => all[1]);
+            const statement = run(config);
+            const answer = begun ? Promise.all([begun, statement]).then((both) => both[1]) : statement;
+            begun = null;
+            if (!last) return answer;
+            // COMMIT right behind the statement; a failed statement's transaction is rolled back
+            // by it (PostgreSQL answers ROLLBACK) and the statement's error is the one thrown.
+            committed = true;
+            return Promise.all([answer, run({ text: 'commit' })]).then((both) => both[0]);
           }) as PostgresPoolClient['query'],
           release: (destroy) => {
             committed = false;
-            beginning = false;
             // A connection that timed out or broke may still be busy with its query: drop it.
             const drop = broken || destroy === true;
             broken = false;

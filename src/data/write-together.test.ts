@@ -231,9 +231,7 @@ describe.each(dialects)('writeTogether on %s', (dialect) => {
           mailsPart([mail], now),
           notificationsPart([note(u1, 1)], now),
         ]);
-        // The transaction's BEGIN goes out with its first statement (data/db.ts): not counted.
-        const texts = spy.mock.calls.map(([q]) => (typeof q === 'string' ? q : (q as { text: string }).text));
-        expect(texts.filter((t) => t !== 'begin')).toHaveLength(1);
+        expect(spy).toHaveBeenCalledTimes(1);
       });
     } finally {
       spy.mockRestore();
