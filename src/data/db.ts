@@ -326,6 +326,8 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   /** The time limit (ms) each connection's session has (limitsText); none: 0. */
   const limited = new WeakMap<pg.PoolClient, number>();
+  /** A query with pg's own timeout, once one is set (`limitQueryTime`). */
+  const bounded = (config: RunConfig) => (limit.queryMs > 0 ? withTimeout(config, limit.queryMs) : config);
   return {
     async connect() {
       let client: pg.PoolClient;
@@ -343,9 +345,7 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
       const ms = limit.queryMs > 0 ? serverTimeoutMs(limit.queryMs) : 0;
       if ((limited.get(client) ?? 0) !== ms) {
         try {
-          await client.query(
-            withTimeout({ text: limitsText(ms) }, limit.queryMs || 10_000) as pg.QueryConfig,
-          );
+          await client.query(bounded({ text: limitsText(ms) }) as pg.QueryConfig);
         } catch (err) {
           client.release(true);
           throw isConnectionFailure(err) ? new DependencyUnavailable('database', err) : err;
@@ -369,8 +369,7 @@ function guardedPool(pool: pg.Pool, limit: { queryMs: number }): PostgresPool {
             throw new DependencyUnavailable('database', new Error('connection dropped after a failure'));
           try {
             // pg's own per-query timeout (its types do not list it).
-            const timed = limit.queryMs > 0 ? withTimeout(config, limit.queryMs) : config;
-            return await conn.query(timed as pg.QueryConfig);
+            return await conn.query(bounded(config) as pg.QueryConfig);
           } catch (err) {
             // Cancelled by PostgreSQL's statement_timeout or lock_timeout (each connection's, set
             // above): the database did not answer in time, as with pg's own timeout; the connection
