@@ -13,6 +13,8 @@ import {
   explainMembersView,
   listMembersView,
   MIN_INDEXED_TERM,
+  SHORT_PROBE_CAP,
+  SHORT_WALK_BUDGET,
   WALK_BUDGET,
 } from '../src/data/members.repo.ts';
 import { migrateToLatest } from '../src/data/migrations.ts';
@@ -341,8 +343,7 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
           await sql.raw(`DROP TRIGGER ${table}_search_${op}`).execute(db);
       await sql`DROP TABLE members_search`.execute(db);
       await sql`DROP TABLE members_search_rows`.execute(db);
-      for (const op of ['insert', 'update', 'delete'])
-        await sql.raw(`DROP TRIGGER memberships_grams_${op}`).execute(db);
+      await sql`DROP TABLE members_grams_fts`.execute(db);
       await sql`DROP TABLE members_gram_positions`.execute(db);
     } else {
       for (const table of ['memberships', 'invitations', 'join_requests'])
@@ -350,9 +351,9 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
       await sql`DROP TRIGGER memberships_grams ON memberships`.execute(db);
       await sql`DROP FUNCTION memberships_grams()`.execute(db);
       await sql`DROP FUNCTION members_grams_of(text, text)`.execute(db);
+      await sql`DROP TABLE members_grams`.execute(db);
     }
-    await sql`DROP TABLE members_grams`.execute(db);
-    await sql`DELETE FROM troupe_migrations WHERE name IN ('0030_members_search', '0043_members_grams')`.execute(
+    await sql`DELETE FROM troupe_migrations WHERE name IN ('0030_members_search', '0043_members_grams', '0050_members_grams_fts')`.execute(
       db,
     );
     await migrateToLatest(db);
@@ -497,14 +498,9 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
         .execute();
       expect(left.map((r) => r.ref)).toEqual([fx.admin.userId]);
     }
-    // Nor in the gram table: only the admin's grams, each once.
-    const grams = await fx.app.troupe.data.db
-      .selectFrom('members_grams')
-      .select(['user_id', 'gram'])
-      .where('workspace_id', '=', fx.ws.id)
-      .execute();
-    expect(new Set(grams.map((g) => g.user_id))).toEqual(new Set([fx.admin.userId]));
-    const admin = await fx.app.troupe.data.db
+    // Nor in the grams: only the admin's, each once.
+    const db = fx.app.troupe.data.db;
+    const admin = await db
       .selectFrom('memberships')
       .select(['sort_key', 'email'])
       .where('user_id', '=', fx.admin.userId)
@@ -517,7 +513,63 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
         if (i + 1 < cps.length) expected.add(`${cps[i]}${cps[i + 1]}`);
       }
     }
-    expect(grams.map((g) => g.gram).sort()).toEqual([...expected].sort());
+    if (dialect === 'postgres') {
+      const grams = await db
+        .selectFrom('members_grams')
+        .select(['user_id', 'gram'])
+        .where('workspace_id', '=', fx.ws.id)
+        .execute();
+      expect(new Set(grams.map((g) => g.user_id))).toEqual(new Set([fx.admin.userId]));
+      expect(grams.map((g) => g.gram).sort()).toEqual([...expected].sort());
+    } else {
+      // One FTS5 row for each member row of the search index (every workspace's), none for Bob.
+      const ftsRows = await sql<{ rowid: number }>`SELECT rowid FROM members_grams_fts`.execute(db);
+      const memberRows = await db
+        .selectFrom('members_search_rows')
+        .select(['id', 'workspace_id', 'ref'])
+        .where('kind', '=', 'm')
+        .execute();
+      expect(ftsRows.rows.map((r) => r.rowid).sort()).toEqual(memberRows.map((r) => r.id).sort());
+      // The admin's row has exactly the admin's grams: each of them finds it, Bob's do not.
+      const adminRow = memberRows.find((r) => r.workspace_id === fx.ws.id && r.ref === fx.admin.userId);
+      const found = async (gram: string) =>
+        (
+          await sql<{
+            rowid: number;
+          }>`SELECT rowid FROM members_grams_fts WHERE members_grams_fts MATCH ${`"g${Buffer.from(gram).toString('hex')}"`}`.execute(
+            db,
+          )
+        ).rows.map((r) => r.rowid);
+      for (const gram of expected) expect(await found(gram), gram).toContain(adminRow?.id);
+      for (const gram of ['wn', 'w', 'zq'].filter((g) => !expected.has(g)))
+        expect(await found(gram), gram).not.toContain(adminRow?.id);
+    }
+  });
+
+  it('finds a short term that many members have, bunched at the end of the display order, by its grams', async () => {
+    // Members first in the display order without the term, then more than SHORT_PROBE_CAP with
+    // it, none of them among the first SHORT_WALK_BUDGET: neither the hits read beforehand nor the
+    // walk, the page query reads the grams itself (SQLite; on PostgreSQL the gram table's range,
+    // as for every short term), and pages through all of them.
+    const without = SHORT_WALK_BUDGET + 100;
+    const withTerm = SHORT_PROBE_CAP + 50;
+    const people: Person[] = [];
+    for (let i = 0; i < without; i++) people.push({ name: `Aaa Person ${i}`, email: `aaa.${i}@example.com` });
+    for (let i = 0; i < withTerm; i++)
+      people.push({ name: `Zzz Person ${i}`, email: `zzz.${i}@example.com` });
+    await insertMembers(fx.app, fx.ws.id, people);
+    const db = fx.app.troupe.data.db;
+    const view = { q: 'zz', after: null, limit: 50, membersOnly: false, now: fx.app.clock.now() };
+    const explained = await explainMembersView(db, fx.ws.id, view);
+    expect(explained.search).toBe('grams');
+    const plan = explained.plan.join('\n');
+    if (dialect === 'sqlite') {
+      expect(plan).toMatch(/SCAN f VIRTUAL TABLE INDEX/);
+      expect(plan).not.toMatch(/memberships_sort_idx|SCAN memberships/);
+    }
+    const found = await search(fx.app, fx.admin.cookie, fx.ws.id, 'zz');
+    expect(found).toHaveLength(withTerm);
+    expect(found).toEqual(await bruteForce(fx.app, fx.ws.id, 'zz'));
   });
 
   it('reads only matching rows among 10,000 members, and stays fast with a new term each request', async () => {
@@ -622,17 +674,28 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
       expect(await generic('zoe ')).toMatch(oneIndexScan);
       for (const plan of [rareGeneric, commonGeneric]) expect(plan).not.toMatch(/Seq Scan on memberships/);
     }
-    // Short terms (no trigram) read their page from the gram table, in display order: no walk, and
-    // no more entries than the page (51, the page and one to know there is more).
+    // Short terms (no trigram) read their members by their grams. PostgreSQL: the page from the
+    // gram table, in display order: no walk, and no more entries than the page (51, the page and
+    // one to know there is more). SQLite: the members the grams' FTS5 table finds (read just
+    // before, fewer than PROBE_CAP), each fetched by primary key; a term most members have walks.
     expect(MIN_INDEXED_TERM).toBe(3);
     for (const q of ['qu', 'q', 'e']) {
       const short = await explainMembersView(db, fx.ws.id, view(q));
-      expect(short.search).toBe('grams');
       const plan = short.plan.join('\n');
+      if (dialect === 'sqlite' && q === 'e') {
+        expect(short.search).toBe('filter');
+        expect(plan).toMatch(/memberships_sort_idx/);
+        continue;
+      }
+      expect(short.search).toBe('grams');
       expect(plan).not.toMatch(/memberships_sort_idx|SCAN memberships|Seq Scan on memberships/);
-      if (dialect === 'sqlite')
-        expect(plan).toMatch(/SEARCH members_grams USING PRIMARY KEY \(workspace_id=\? AND gram=\?\)/);
-      else {
+      if (dialect === 'sqlite') {
+        // `h`: the hits read just before (fewer than SHORT_PROBE_CAP); `f`: the grams read by the page.
+        expect(plan).toMatch(q === 'qu' ? /SCAN h VIRTUAL TABLE INDEX/ : /SCAN [hf] VIRTUAL TABLE INDEX/);
+        expect(plan).toMatch(
+          /SEARCH memberships USING INDEX sqlite_autoindex_memberships_1 \(workspace_id=\? AND user_id=\?\)/,
+        );
+      } else {
         const read = [
           ...plan.matchAll(
             /Index (?:Only )?Scan using members_grams_pkey on members_grams \(actual rows=(\d+)/g,

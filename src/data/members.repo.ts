@@ -311,6 +311,12 @@ const likeSql = (column: string, pattern: string | RawBuilder<unknown>) =>
 const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
 
 /**
+ * SQLite: the FTS5 query for a 1-2 character term in `members_grams_fts` (migration 0050): the
+ * gram's token, `g` and its UTF-8 bytes in hex, as the triggers write it (SQLite's `hex()`).
+ */
+const gramPhrase = (q: string) => `"g${Buffer.from(q, 'utf8').toString('hex')}"`;
+
+/**
  * Keyset paging: the rows after the cursor (sortKey, rowKey) in (sort column, row key) order, where
  * a row key is `<kind>:<id>`. `sort >= key` comes first so the planner reads the sort index from
  * the cursor on.
@@ -326,8 +332,9 @@ const afterCursor = (
 
 /**
  * The trigram index finds terms of at least this many characters (Unicode code points, as FTS5 and
- * pg_trgm count them): a shorter term has no trigram. Such a term reads its page from the gram
- * table (migration 0043), which holds every 1- and 2-character substring in display order.
+ * pg_trgm count them): a shorter term has no trigram. Such a term reads its members from the
+ * members' grams, every 1- and 2-character substring of their texts: on PostgreSQL the gram table
+ * (migration 0043), in display order; on SQLite the grams' FTS5 table (migration 0050).
  */
 export const MIN_INDEXED_TERM = 3;
 
@@ -346,13 +353,31 @@ export const PROBE_CAP = 500;
  */
 export const WALK_BUDGET = 500;
 
+/**
+ * SQLite, terms of 1-2 characters (the grams' FTS5 table, migration 0050): PROBE_CAP and
+ * WALK_BUDGET for them. A short term's hits are many more than a longer term's (a gram is in
+ * hundreds of names where a trigram is in a few), and each hit read costs about 3.5 µs (the probe,
+ * then the member by primary key and the sort) against about 0.2 µs for a member walked in display
+ * order: past 100 hits the walk, probed over 1,500 members, is the cheaper way. Measured in
+ * process on the benchmark's 10,000 members, every 1-2 character term of a-z, `.` and `@` (812,
+ * twice each), 2026-12-06: p95 1.60-1.73 ms and p99 2.3-2.4 ms with the longer terms' 500 / 500,
+ * 1.25-1.37 ms and 1.6-1.8 ms with these.
+ */
+export const SHORT_PROBE_CAP = 100;
+export const SHORT_WALK_BUDGET = 1_500;
+
 /** How a page finds the rows that contain the search term. */
 export type SearchMode =
   /** No term. */
   | 'none'
-  /** Terms of 1-2 characters: members from the first entries of the term's range in `members_grams`, already in display order (no member is tested); the few pending invitations and requests are each tested. */
+  /**
+   * Terms of 1-2 characters: members by their grams, no member tested (PostgreSQL: the first
+   * entries of the term's range in `members_grams`, already in display order; SQLite: the members
+   * whose row in `members_grams_fts` has the term's token, then sorted, as `index` does); the few
+   * pending invitations and requests are each tested.
+   */
   | 'grams'
-  /** SQLite: walk the workspace's rows in display order, testing each, until the page is full (terms so common that a page fills within WALK_BUDGET rows). */
+  /** SQLite: walk the workspace's rows in display order, testing each, until the page is full (terms so common that a page fills within WALK_BUDGET rows, whatever their length). */
   | 'filter'
   /** SQLite: only the rows the FTS5 trigram index finds, each still tested, then sorted. */
   | 'index'
@@ -369,27 +394,31 @@ interface MembersViewShape {
   after: boolean;
   membersOnly: boolean;
   /**
-   * SQLite, `index`: the kinds ('m', 'i', 'r') among the index's hits when they were read before
-   * the page (fewer than PROBE_CAP: `searchMode`) and come as the `match` argument, a JSON array of
-   * `kind:ref`; only the branches of those kinds are in the query. Undefined: the query reads the
-   * hits from the FTS5 index itself (`match` is the phrase).
+   * SQLite, `index` and `grams`: the kinds ('m', 'i', 'r') among the index's hits when they were
+   * read before the page (fewer than PROBE_CAP: `searchMode`) and come as the `match` argument, a
+   * JSON array of `kind:ref`; only the branches of those kinds are in the query (`grams`: 'i' and
+   * 'r' too, which have no grams and are tested). Undefined: the query reads the hits from the FTS5
+   * index itself (`match` is the phrase).
    */
   found?: string;
 }
 
 const isSqlite = (conn: Conn) => conn.getExecutor().adapter instanceof SqliteAdapter;
 
+/** SQLite: the FTS5 tables of the members view: the trigram index (0030) and the members' grams (0050). */
+type FtsTable = 'members_search' | 'members_grams_fts';
+
 /**
- * SQLite: the workspace's rows (all three kinds) whose indexed text the FTS5 trigram index finds
- * for the phrase, as (kind, ref): read alone before a page (`indexHits`) or as the page query's
- * `hits` CTE.
+ * SQLite: the workspace's rows whose indexed text the FTS5 table finds for the phrase, as (kind,
+ * ref): all three kinds in the trigram index, members only in the grams. Read alone before a page
+ * (`indexHits`) or as the page query's `hits` CTE.
  */
-const ftsHits = (db: QueryCreator<Database>, phrase: string, workspaceId: string) =>
+const ftsHits = (db: QueryCreator<Database>, table: FtsTable, phrase: string, workspaceId: string) =>
   db
-    .selectFrom('members_search as f')
+    .selectFrom(sql<{ rowid: number }>`${sql.table(table)}`.as('f'))
     .crossJoin('members_search_rows as k')
     .select(['k.kind', 'k.ref'])
-    .where(sql<boolean>`${sql.ref('f.members_search')} match ${phrase}`)
+    .where(sql<boolean>`${sql.ref(`f.${table}`)} match ${phrase}`)
     .whereRef('k.id', '=', 'f.rowid')
     .where('k.workspace_id', '=', workspaceId);
 
@@ -418,9 +447,12 @@ const membersViewBuilder =
     take: number,
     now: number,
   ) => {
+    const sqlite = isSqlite(conn);
     const grams = shape.search === 'grams';
     const filter = shape.search !== 'none' && !grams;
     const fts = shape.search === 'index';
+    /** SQLite: the members come from a `hits` CTE (the trigram index's, or the grams'). */
+    const hits = fts || (grams && sqlite);
     const auto = shape.search === 'auto';
     const like = (column: string) => likeSql(column, pattern);
     /**
@@ -469,10 +501,10 @@ const membersViewBuilder =
      * to avoid sorting, testing every member against the ids.
      */
     const memberSource = () => {
-      const ids = grams
-        ? conn.selectFrom(gramRefs().as('g'))
-        : fts
-          ? conn.selectFrom((hitsOf('m') as RawBuilder<{ ref: string }>).as('g'))
+      const ids = hits
+        ? conn.selectFrom((hitsOf('m') as RawBuilder<{ ref: string }>).as('g'))
+        : grams
+          ? conn.selectFrom(gramRefs().as('g'))
           : null;
       return (
         ids
@@ -530,12 +562,12 @@ const membersViewBuilder =
               .select((e) => e.fn.countAll<number>().as('n'))
               .where((e) => e.or([like('sort_key'), like('email')])),
         )
-      : fts
+      : hits
         ? (conn.with(
             (cte) => cte('hits').materialized(),
             (db) =>
               shape.found === undefined
-                ? ftsHits(db, match, workspaceId)
+                ? ftsHits(db, grams ? 'members_grams_fts' : 'members_search', match, workspaceId)
                 : db
                     .selectFrom(sql<{ value: string }>`json_each(${match})`.as('h'))
                     .select([
@@ -545,7 +577,7 @@ const membersViewBuilder =
           ) as unknown as QueryCreator<Database & { probe: { n: number } }>)
         : (conn as unknown as QueryCreator<Database & { probe: { n: number } }>);
     if (shape.membersOnly) {
-      return auto || fts
+      return auto || hits
         ? top.selectFrom(members.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take)
         : members;
     }
@@ -636,9 +668,16 @@ const membersViewQuery = reusableByShape({
  */
 const indexHits = reusable(
   (conn: Conn, phrase: string, workspaceId: string, kinds: string) =>
-    ftsHits(conn, phrase, workspaceId)
+    ftsHits(conn, 'members_search', phrase, workspaceId)
       .where(sql<boolean>`instr(${kinds}, k.kind) > 0`)
       .limit(sql.lit(PROBE_CAP)),
+  { arrays: true },
+);
+
+/** SQLite: the same for a 1-2 character term, from the members' grams (members only). */
+const gramHits = reusable(
+  (conn: Conn, phrase: string, workspaceId: string) =>
+    ftsHits(conn, 'members_grams_fts', phrase, workspaceId).limit(sql.lit(SHORT_PROBE_CAP)),
   { arrays: true },
 );
 
@@ -723,7 +762,8 @@ async function searchMode(
   query: MembersViewQuery,
 ): Promise<{ mode: SearchMode; hits?: string[] } | null> {
   if (!query.q) return { mode: 'none' };
-  if ([...query.q].length < MIN_INDEXED_TERM) return { mode: 'grams' };
+  const short = [...query.q].length < MIN_INDEXED_TERM;
+  if (short && !isSqlite(conn)) return { mode: 'grams' };
   if (!isSqlite(conn)) {
     const { rows } = await anyMatchOf[query.membersOnly ? 'members' : 'all'](
       conn,
@@ -734,11 +774,15 @@ async function searchMode(
     return rows[0]?.found ? { mode: 'auto' } : null;
   }
   {
-    const { rows } = await indexHits(conn, ftsPhrase(query.q), workspaceId, query.membersOnly ? 'm' : 'mir');
-    if (rows.length === 0) return null;
-    if (rows.length < PROBE_CAP)
+    const { rows } = short
+      ? await gramHits(conn, gramPhrase(query.q), workspaceId)
+      : await indexHits(conn, ftsPhrase(query.q), workspaceId, query.membersOnly ? 'm' : 'mir');
+    // A short term's invitations and requests are not in the grams: only a members-only page is
+    // known to be empty.
+    if (rows.length === 0 && (!short || query.membersOnly)) return null;
+    if (rows.length < (short ? SHORT_PROBE_CAP : PROBE_CAP))
       return {
-        mode: 'index',
+        mode: short ? 'grams' : 'index',
         hits: (rows as unknown as [string, string][]).map(([kind, ref]) => `${kind}:${ref}`),
       };
   }
@@ -748,9 +792,10 @@ async function searchMode(
     likePattern(query.q),
     query.after?.sortKey ?? '',
     query.after?.rowKey ?? '',
-    WALK_BUDGET,
+    short ? SHORT_WALK_BUDGET : WALK_BUDGET,
   );
-  return { mode: Number(rows[0]?.n ?? 0) > query.limit ? 'filter' : 'index' };
+  if (Number(rows[0]?.n ?? 0) > query.limit) return { mode: 'filter' };
+  return { mode: short ? 'grams' : 'index' };
 }
 
 /**
@@ -765,13 +810,17 @@ async function membersViewPlan(conn: Conn, workspaceId: string, query: MembersVi
     search: mode,
     after: query.after !== null,
     membersOnly: query.membersOnly,
-    found: hits && ['m', 'i', 'r'].filter((k) => hits.some((h) => h.startsWith(`${k}:`))).join(''),
+    found:
+      hits &&
+      ['m', 'i', 'r']
+        .filter((k) => (mode === 'grams' && k !== 'm') || hits.some((h) => h.startsWith(`${k}:`)))
+        .join(''),
   };
   const args: Parameters<ReturnType<typeof membersViewBuilder>> = [
     conn,
     workspaceId,
     query.q ? likePattern(query.q) : '',
-    hits ? JSON.stringify(hits) : query.q ? ftsPhrase(query.q) : '',
+    hits ? JSON.stringify(hits) : !query.q ? '' : mode === 'grams' ? gramPhrase(query.q) : ftsPhrase(query.q),
     query.q ?? '',
     query.after?.sortKey ?? '',
     query.after?.rowKey ?? '',
@@ -786,8 +835,9 @@ async function membersViewPlan(conn: Conn, workspaceId: string, query: MembersVi
  * workspace in one list, ordered by (sort_key, row_key), one keyset page. Each branch walks its own
  * index from the cursor and stops at `limit + 1` rows, so a page costs the same at row 50 or 9,950.
  * A search term of 3 or more characters reads the rows the trigram index finds (migration 0030)
- * unless so many contain it that the ordered walk is cheaper; a shorter one reads its page from the
- * gram table (migration 0043), in order.
+ * unless so many contain it that the ordered walk is cheaper; a shorter one reads its members by
+ * their grams (PostgreSQL: the gram table, migration 0043, in order; SQLite: the grams' FTS5 table,
+ * migration 0050, then as a longer term does).
  */
 export async function listMembersView(
   conn: Conn,

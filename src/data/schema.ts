@@ -301,6 +301,15 @@ export interface MembersSearchTable {
 }
 
 /**
+ * SQLite, migration 0050 (replacing `members_grams` there): an FTS5 table, one row a member under
+ * its `members_search_rows` id, one token a gram (`g` and the gram's UTF-8 bytes in hex).
+ */
+export interface MembersGramsFtsTable {
+  rowid: number;
+  grams: string;
+}
+
+/**
  * Migration 0043: every distinct 1- and 2-character substring of each member's sort key and email,
  * one row per (gram, member), in display order within (workspace_id, gram).
  */
@@ -335,5 +344,8 @@ export interface Database {
   caption_tracks: CaptionTracksTable;
   members_search_rows: MembersSearchRowsTable;
   members_search: MembersSearchTable;
+  /** PostgreSQL only since migration 0050. */
   members_grams: MembersGramsTable;
+  /** SQLite only. */
+  members_grams_fts: MembersGramsFtsTable;
 }
