@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { keepUntilExit } from '../src/data/sqlite-keep.ts';
 import { startNode, type TroupeNode, waitReady } from './nodes.ts';
 
 const root = new URL('../', import.meta.url).pathname;
@@ -114,9 +115,10 @@ describe('backup and restore (SQLite)', () => {
     expect(again.code).toBe(1);
     expect(again.out).toMatch(/already exists/);
 
-    const db = new SQLite(join(restoredDir, 'troupe.sqlite'), { readonly: true });
+    // Kept, not dropped (src/data/sqlite-keep.ts).
+    const db = keepUntilExit(new SQLite(join(restoredDir, 'troupe.sqlite'), { readonly: true }));
     const titles = new Set(
-      (db.prepare('SELECT title FROM items').all() as { title: string }[]).map((r) => r.title),
+      (keepUntilExit(db.prepare('SELECT title FROM items')).all() as { title: string }[]).map((r) => r.title),
     );
     db.close();
     const before = writes.filter((w) => w.acked < backupStarted);

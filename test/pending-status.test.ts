@@ -16,18 +16,25 @@ import {
 } from '../src/data/join-requests.repo.ts';
 import { insertMembership, refreshMemberName } from '../src/data/members.repo.ts';
 import type { Database } from '../src/data/schema.ts';
+import { keepUntilExit } from '../src/data/sqlite-keep.ts';
 import { startTestApp } from './harness.ts';
 
 describe('queries on pending invitations and join requests', () => {
   it("write status = 'pending' into the SQL text, so the partial indexes serve them (src/data/pending.ts)", async () => {
     const app = await startTestApp('sqlite');
-    const sqlite = new SQLite(app.config.sqlitePath);
+    // Kept, not dropped, with every statement Kysely prepares on it (src/data/sqlite-keep.ts).
+    const sqlite = keepUntilExit(new SQLite(app.config.sqlitePath));
     try {
       // Rows that point nowhere are fine here: only the SQL text is looked at.
       sqlite.exec('PRAGMA foreign_keys = OFF');
       const seen: string[] = [];
       const db = new Kysely<Database>({
-        dialect: new SqliteDialect({ database: sqlite }),
+        dialect: new SqliteDialect({
+          database: {
+            prepare: (text: string) => keepUntilExit(sqlite.prepare(text)),
+            close: () => sqlite.close(),
+          },
+        }),
         log: (e) => void seen.push(e.query.sql),
       });
       await findInvitees(db, 'w', ['a@example.com']);

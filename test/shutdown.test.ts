@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { keepUntilExit } from '../src/data/sqlite-keep.ts';
 import { type DialectName, dialects, scratchDatabase } from './harness.ts';
 import { startNode, type TroupeNode, waitReady } from './nodes.ts';
 import { startSmtpListener } from './smtp-listener.ts';
@@ -100,8 +101,9 @@ const mailStatuses = async (dialect: DialectName, url: string): Promise<Record<s
   const q = 'SELECT status, count(*) AS n FROM mail_outbox GROUP BY status';
   let rows: { status: string; n: number | string }[];
   if (dialect === 'sqlite') {
-    const db = new Database(url.replace(/^sqlite:/, ''), { readonly: true });
-    rows = db.prepare(q).all() as typeof rows;
+    // Kept, not dropped: collected while this process idles, it could abort it on Node 24 (sqlite-keep.ts).
+    const db = keepUntilExit(new Database(url.replace(/^sqlite:/, ''), { readonly: true }));
+    rows = keepUntilExit(db.prepare(q)).all() as typeof rows;
     db.close();
   } else {
     const c = new pg.Client({ connectionString: url });

@@ -20,6 +20,7 @@ import {
   unboundLimits,
 } from './db.ts';
 import { FALLBACK_CHECKPOINT_PAGES } from './sqlite-checkpointer.ts';
+import { keptCount } from './sqlite-keep.ts';
 
 describe('inTransaction', () => {
   let dir: string;
@@ -192,6 +193,19 @@ describe('isConnectionFailure', () => {
 describe('openSqlite', () => {
   // Foreign keys on and a 5 s busy timeout are also better-sqlite3's defaults; WAL and NORMAL are not.
   // temp_store = MEMORY keeps statement journals and sort B-trees in memory.
+  it('keeps a closed connection and its statements reachable, never collected (Node 24 aborts on that: sqlite-keep.ts)', async () => {
+    const before = keptCount();
+    let statements = 0;
+    await withScratchSqlite(async (data) => {
+      await sql`CREATE TABLE t (id INTEGER PRIMARY KEY)`.execute(data.db);
+      await sql`SELECT id FROM t`.execute(data.db);
+      statements = 2;
+      expect(keptCount()).toBe(before); // nothing while it is open
+    });
+    // The connection and each statement of its cache.
+    expect(keptCount()).toBe(before + 1 + statements);
+  });
+
   it('sets WAL, foreign keys, a busy timeout, synchronous=NORMAL and temp_store=MEMORY on the connection', async () => {
     await withScratchSqlite(async (data) => {
       const one = (name: string) => pragma(data, name);

@@ -17,6 +17,7 @@ import pg from 'pg';
 import { DependencyUnavailable } from '../domain/errors.ts';
 import type { Database } from './schema.ts';
 import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
+import { keepUntilExit } from './sqlite-keep.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -154,19 +155,28 @@ class HeldSqliteDriver extends SqliteDriver {
  * Kysely's SQLite driver prepares every query it runs, and preparing (parsing and planning) costs
  * more than running a small indexed query. A statement can be run again, and Kysely runs one query
  * at a time on the connection, so each distinct SQL text is prepared once; beyond `max` texts the
- * least recently used is dropped.
+ * least recently used leaves the cache (kept reachable, not collected: sqlite-keep.ts).
  */
 function withStatementCache(sqlite: SQLite.Database, max = 200): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      sqlite.close();
+      // Closed, not dropped: never garbage-collected (sqlite-keep.ts), nor its statements.
+      keepUntilExit(sqlite);
+      for (const stmt of cache.values()) keepUntilExit(stmt);
+    },
     prepare(sql) {
       let stmt = cache.get(sql);
       if (stmt) {
         cache.delete(sql);
       } else {
         stmt = sqlite.prepare(unboundLimits(sql));
-        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        if (cache.size >= max) {
+          const oldest = cache.keys().next().value as string;
+          keepUntilExit(cache.get(oldest));
+          cache.delete(oldest);
+        }
       }
       cache.set(sql, stmt);
       return stmt;

@@ -1,21 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-
-/**
- * Every better-sqlite3 object these short-lived commands make (`npm run backup`, `npm run restore`),
- * kept reachable until the process ends: on Node 24 better-sqlite3 12 aborts the process when a
- * Database or Statement object is garbage-collected outside a JavaScript context (its destructor
- * asks for the current environment and gets none: "Assertion failed: (env) != nullptr"), which
- * a collection while the process exits can do. Seen once in CI (the restore command, 2026-12-05);
- * an object never collected never runs that destructor. A few objects a command.
- */
-const keptForExit: unknown[] = [];
+import { keepUntilExit } from './sqlite-keep.ts';
 
 function open(path: string): SQLite.Database {
   const db = new SQLite(path, { readonly: true, fileMustExist: true });
-  keptForExit.push(db);
-  return db;
+  // Every object these commands make is kept reachable until they exit (sqlite-keep.ts).
+  return keepUntilExit(db);
 }
 
 /** A file name for a backup taken at `now`: sortable, no characters a shell or Windows dislikes. */
@@ -54,7 +45,7 @@ function checkIntegrity(path: string): void {
   const db = open(path);
   try {
     const check = db.prepare('PRAGMA integrity_check').pluck();
-    keptForExit.push(check);
+    keepUntilExit(check);
     const result = check.get();
     if (result !== 'ok') throw new Error(`${basename(path)} failed its integrity check: ${String(result)}`);
   } finally {
