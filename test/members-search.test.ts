@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../src/data/ids.ts';
 import {
   explainMembersView,
+  gramPhrase,
   listMembersView,
   MIN_INDEXED_TERM,
   SHORT_PROBE_CAP,
@@ -536,7 +537,7 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
         (
           await sql<{
             rowid: number;
-          }>`SELECT rowid FROM members_grams_fts WHERE members_grams_fts MATCH ${`"g${Buffer.from(gram).toString('hex')}"`}`.execute(
+          }>`SELECT rowid FROM members_grams_fts WHERE members_grams_fts MATCH ${gramPhrase(gram)}`.execute(
             db,
           )
         ).rows.map((r) => r.rowid);

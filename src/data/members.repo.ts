@@ -314,7 +314,7 @@ const ftsPhrase = (q: string) => `"${q.replaceAll('"', '""')}"`;
  * SQLite: the FTS5 query for a 1-2 character term in `members_grams_fts` (migration 0050): the
  * gram's token, `g` and its UTF-8 bytes in hex, as the triggers write it (SQLite's `hex()`).
  */
-const gramPhrase = (q: string) => `"g${Buffer.from(q, 'utf8').toString('hex')}"`;
+export const gramPhrase = (q: string) => `"g${Buffer.from(q, 'utf8').toString('hex')}"`;
 
 /**
  * Keyset paging: the rows after the cursor (sortKey, rowKey) in (sort column, row key) order, where
@@ -452,7 +452,7 @@ const membersViewBuilder =
     const filter = shape.search !== 'none' && !grams;
     const fts = shape.search === 'index';
     /** SQLite: the members come from a `hits` CTE (the trigram index's, or the grams'). */
-    const hits = fts || (grams && sqlite);
+    const fromHits = fts || (grams && sqlite);
     const auto = shape.search === 'auto';
     const like = (column: string) => likeSql(column, pattern);
     /**
@@ -501,7 +501,7 @@ const membersViewBuilder =
      * to avoid sorting, testing every member against the ids.
      */
     const memberSource = () => {
-      const ids = hits
+      const ids = fromHits
         ? conn.selectFrom((hitsOf('m') as RawBuilder<{ ref: string }>).as('g'))
         : grams
           ? conn.selectFrom(gramRefs().as('g'))
@@ -562,7 +562,7 @@ const membersViewBuilder =
               .select((e) => e.fn.countAll<number>().as('n'))
               .where((e) => e.or([like('sort_key'), like('email')])),
         )
-      : hits
+      : fromHits
         ? (conn.with(
             (cte) => cte('hits').materialized(),
             (db) =>
@@ -577,7 +577,7 @@ const membersViewBuilder =
           ) as unknown as QueryCreator<Database & { probe: { n: number } }>)
         : (conn as unknown as QueryCreator<Database & { probe: { n: number } }>);
     if (shape.membersOnly) {
-      return auto || hits
+      return auto || fromHits
         ? top.selectFrom(members.as('u')).selectAll().orderBy('sort_key').orderBy('row_key').limit(take)
         : members;
     }
@@ -763,8 +763,8 @@ async function searchMode(
 ): Promise<{ mode: SearchMode; hits?: string[] } | null> {
   if (!query.q) return { mode: 'none' };
   const short = [...query.q].length < MIN_INDEXED_TERM;
-  if (short && !isSqlite(conn)) return { mode: 'grams' };
   if (!isSqlite(conn)) {
+    if (short) return { mode: 'grams' };
     const { rows } = await anyMatchOf[query.membersOnly ? 'members' : 'all'](
       conn,
       workspaceId,

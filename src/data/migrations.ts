@@ -854,6 +854,19 @@ const sqliteGramsOf = (row: string) =>
             JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w
             JOIN members_gram_positions AS p ON p.n <= length(t.v) - w.len + 1) AS g`;
 
+/**
+ * Every member's grams, as rows (workspace_id, user_id, sort_key, gram), each once: what the
+ * migrations that build a gram index (0043, 0050) fill it with. SQLite cannot correlate a subquery
+ * in FROM, so the triggers' `gramsOf` cannot be joined to every member: the positions (`p`, column
+ * `n`) are joined directly.
+ */
+const everyMembersGrams = (positions: string) =>
+  `SELECT DISTINCT x.workspace_id, x.user_id, x.sort_key, substr(x.v, p.n, w.len) AS gram
+           FROM (SELECT workspace_id, user_id, sort_key, sort_key AS v FROM memberships
+                 UNION ALL SELECT workspace_id, user_id, sort_key, email FROM memberships) AS x
+           JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w ON true
+           JOIN ${positions} ON p.n <= length(x.v) - w.len + 1`;
+
 const membersGrams: Migration = {
   async up(db: AnyDb) {
     const pg = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -908,17 +921,14 @@ const membersGrams: Migration = {
         )
         .execute(db);
     }
-    // The members there are now, in one statement (SQLite cannot correlate a subquery in FROM, so
-    // the triggers' `gramsOf` cannot be joined to every member: positions are joined directly).
-    const rows = (text: string) => `SELECT workspace_id, user_id, sort_key, ${text} AS v FROM memberships`;
+    // The members there are now, in one statement.
+    const positions = pg
+      ? `generate_series(1, ${MEMBERS_GRAM_POSITIONS}) AS p(n)`
+      : 'members_gram_positions AS p';
     await sql
       .raw(
         `INSERT INTO members_grams (workspace_id, gram, sort_key, user_id)
-           SELECT DISTINCT x.workspace_id, substr(x.v, p.n, w.len), x.sort_key, x.user_id
-           FROM (${rows('sort_key')} UNION ALL ${rows('email')}) AS x
-           JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w ON true
-           JOIN ${pg ? `generate_series(1, ${MEMBERS_GRAM_POSITIONS}) AS p(n)` : 'members_gram_positions AS p'}
-             ON p.n <= length(x.v) - w.len + 1`,
+           SELECT workspace_id, gram, sort_key, user_id FROM (${everyMembersGrams(positions)}) AS x`,
       )
       .execute(db);
   },
@@ -1143,20 +1153,16 @@ const membersGramsFts: Migration = {
       drop: (row) => `
         DELETE FROM members_grams_fts WHERE rowid = (SELECT id FROM members_search_rows WHERE ${searchKey(members, row)});`,
     });
-    // The members there are now (positions joined directly, as in 0043): 1.8 s for 10,000 members
-    // (the benchmark's workspace, 2026-12-06).
-    await sql`
-      INSERT INTO members_grams_fts (rowid, grams)
-        SELECT r.id, group_concat('g' || hex(x.gram), ' ')
-        FROM (
-          SELECT DISTINCT m.workspace_id, m.user_id, substr(m.v, p.n, w.len) AS gram
-          FROM (SELECT workspace_id, user_id, sort_key AS v FROM memberships
-                UNION ALL SELECT workspace_id, user_id, email FROM memberships) AS m
-          JOIN (SELECT 1 AS len UNION ALL SELECT 2) AS w
-          JOIN members_gram_positions AS p ON p.n <= length(m.v) - w.len + 1
-        ) AS x
-        JOIN members_search_rows AS r ON r.workspace_id = x.workspace_id AND r.kind = 'm' AND r.ref = x.user_id
-        GROUP BY r.id`.execute(db);
+    // The members there are now: 1.8 s for 10,000 members (the benchmark's workspace, 2026-12-06).
+    await sql
+      .raw(
+        `INSERT INTO members_grams_fts (rowid, grams)
+           SELECT r.id, group_concat('g' || hex(x.gram), ' ')
+           FROM (${everyMembersGrams('members_gram_positions AS p')}) AS x
+           JOIN members_search_rows AS r ON r.workspace_id = x.workspace_id AND r.kind = 'm' AND r.ref = x.user_id
+           GROUP BY r.id`,
+      )
+      .execute(db);
   },
 };
 
