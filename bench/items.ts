@@ -54,7 +54,6 @@ import {
   type ItemTargets,
 } from './items-data.ts';
 import {
-  backendsCpuDeltaUs,
   checkClean,
   cleanupAll,
   createWorkspace,
@@ -70,14 +69,13 @@ import {
   machineInfo,
   median,
   positiveNumber,
-  postgresBackendsCpuUs,
   printTable,
-  processCpuUs,
   resultsDir,
   round3,
   type Server,
   scratchDatabase,
   signUp,
+  startCpuMeter,
   startServer,
   stopServer,
 } from './lib.ts';
@@ -290,8 +288,7 @@ async function measureReqs(
   },
 ): Promise<Measurement> {
   const load0 = loadavg()[0] ?? 0;
-  const db0 = pgName ? postgresBackendsCpuUs(pgName) : null;
-  const cpu0 = processCpuUs(server.pid);
+  const cpu = startCpuMeter(server.pid, pgName);
   const m = await new Promise<LoadResult>((ok, fail) => {
     const latencies: number[] = [];
     const instance = autocannon(
@@ -320,8 +317,7 @@ async function measureReqs(
       latencies.push(responseTime);
     });
   });
-  const cpu1 = processCpuUs(server.pid);
-  const db1 = pgName ? postgresBackendsCpuUs(pgName) : null;
+  const { serverCpuUs, dbCpuUs } = cpu.perRequest(m.requests);
   checkClean(m, `${run.dataset} ${run.route} at ${run.connections} connections`);
   return {
     route: run.route,
@@ -329,12 +325,8 @@ async function measureReqs(
     path: run.reqs.map((r) => r.path).join(' '),
     round: run.round,
     ...m,
-    serverCpuUsPerRequest:
-      cpu0 !== null && cpu1 !== null && m.requests > 0 ? Math.round((cpu1 - cpu0) / m.requests) : null,
-    dbCpuUsPerRequest:
-      db0 && db1 && db1.size > 0 && m.requests > 0
-        ? Math.round(backendsCpuDeltaUs(db0, db1) / m.requests)
-        : null,
+    serverCpuUsPerRequest: serverCpuUs,
+    dbCpuUsPerRequest: dbCpuUs,
     loadAvg: [round3(load0), round3(loadavg()[0] ?? 0)],
   };
 }

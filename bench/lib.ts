@@ -13,8 +13,9 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { POOL_APPLICATION_NAME } from '../src/data/db.ts';
+import { type DataSource, POOL_APPLICATION_NAME } from '../src/data/db.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -481,6 +482,45 @@ export function backendsCpuDeltaUs(before: Map<number, number>, after: Map<numbe
   let sum = 0;
   for (const [pid, us] of after) sum += us - (before.get(pid) ?? 0);
   return sum;
+}
+
+/**
+ * The CPU a measurement cost from now on: the server process's, and on PostgreSQL that of the
+ * database's backends (all of them, but for `exclude`: the benchmark's own connections, say).
+ * `perRequest(n)` divides each by `n`, rounded to the microsecond (null where unknown).
+ */
+export function startCpuMeter(serverPid: number, pgName: string | null) {
+  const cpu0 = processCpuUs(serverPid);
+  const db0 = pgName ? postgresBackendsCpuUs(pgName) : null;
+  return {
+    perRequest(n: number, exclude: ReadonlySet<number> = new Set()) {
+      const cpu1 = processCpuUs(serverPid);
+      const db1 = pgName ? postgresBackendsCpuUs(pgName) : null;
+      for (const pid of exclude) db1?.delete(pid);
+      return {
+        serverCpuUs: cpu0 !== null && cpu1 !== null && n > 0 ? Math.round((cpu1 - cpu0) / n) : null,
+        dbCpuUs: db0 && db1 && db1.size > 0 && n > 0 ? Math.round(backendsCpuDeltaUs(db0, db1) / n) : null,
+      };
+    },
+  };
+}
+
+/** The `application_name` of the benchmark's own PostgreSQL connections (its data source). */
+export const BENCH_APP = 'troupe-bench';
+
+/** `url` with `application_name` set (PostgreSQL: it wins over the pool's own name). */
+export function withApplicationName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', name);
+  return u.toString();
+}
+
+/** The backend PIDs of a data source's PostgreSQL connections, found by their `application_name`. */
+export async function backendPids(data: DataSource, name: string): Promise<ReadonlySet<number>> {
+  if (data.dialect !== 'postgres') return new Set();
+  const { rows } = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where application_name = ${name}`.execute(data.db);
+  return new Set(rows.map((r) => r.pid));
 }
 
 /** Nearest-rank percentile of an ascending array. */

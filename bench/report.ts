@@ -47,6 +47,9 @@ interface Run {
       scenario: string;
       calls: number;
       ms: { p50: number; p95: number; p99: number };
+      /** CPU µs an iteration (both calls); absent in runs before they were measured. */
+      serverCpuUs?: number | null;
+      dbCpuUs?: number | null;
       loadAvg: [number, number];
     }[];
     targets: Target[];
@@ -146,7 +149,8 @@ function render(run: Run): string {
     for (const l of r.loops)
       out.push(
         `| ${db[r.dialect]} | 1 | ${l.scenario === 'invite' ? 'invite + accept over HTTP (two calls)' : 'members page after a role change'} ` +
-          `(${l.calls} in a row) | | ${l.ms.p50.toFixed(2)} | ${l.ms.p95.toFixed(2)} | ${l.ms.p99.toFixed(2)} | | | | ${l.loadAvg[0].toFixed(1)} |`,
+          `(${l.calls} in a row; CPU a pair of calls) | | ${l.ms.p50.toFixed(2)} | ${l.ms.p95.toFixed(2)} | ${l.ms.p99.toFixed(2)} | ` +
+          `${l.serverCpuUs ?? ''}${l.dbCpuUs != null ? ` + ${l.dbCpuUs}` : ''} | | | ${l.loadAvg[0].toFixed(1)} |`,
       );
   }
   return out.join('\n');

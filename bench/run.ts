@@ -62,7 +62,8 @@ import autocannon from 'autocannon';
 import { encodeCursor } from '../src/app/members/cursor.ts';
 import type { DataSource } from '../src/data/db.ts';
 import {
-  backendsCpuDeltaUs,
+  BENCH_APP,
+  backendPids,
   call,
   cleanupAll,
   createWorkspace,
@@ -78,7 +79,6 @@ import {
   onCleanup,
   type PgWaits,
   positiveNumber,
-  postgresBackendsCpuUs,
   printTable,
   processCpuUs,
   type Req,
@@ -89,7 +89,9 @@ import {
   samplePgWaits,
   scratchDatabase,
   signUp,
+  startCpuMeter,
   startServer,
+  withApplicationName,
 } from './lib.ts';
 import {
   fillWorkspace,
@@ -463,12 +465,11 @@ async function load(
   round: number,
 ): Promise<Figure> {
   const load0 = loadavg()[0] ?? 0;
-  const db0 = db.pgName ? postgresBackendsCpuUs(db.pgName) : null;
   const waits =
     options.pgWaits && db.pgName && round > 0 && route !== 'bare'
       ? await samplePgWaits(options.pgAdminUrl, db.pgName)
       : null;
-  const cpu0 = processCpuUs(server.pid);
+  const cpu = startCpuMeter(server.pid, db.pgName);
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((ok, fail) => {
     const instance = autocannon(
@@ -500,8 +501,7 @@ async function load(
     );
     instance.on('response', (_c, _s, _b, responseTime) => latencies.push(responseTime));
   });
-  const cpu1 = processCpuUs(server.pid);
-  const db1 = db.pgName ? postgresBackendsCpuUs(db.pgName) : null;
+  const used = cpu.perRequest(result.requests.total);
   const pgWaits = waits ? await waits.stop() : null;
   const requests = result.requests.total;
   const errors = result.non2xx + result.errors + result.timeouts;
@@ -517,8 +517,7 @@ async function load(
     requestsPerSec: Math.round(requests / result.duration),
     latencyMs: latencySummary(latencies),
     errors,
-    serverCpuUs: cpu0 !== null && cpu1 !== null && requests ? Math.round((cpu1 - cpu0) / requests) : null,
-    dbCpuUs: db0 && db1 && requests ? Math.round(backendsCpuDeltaUs(db0, db1) / requests) : null,
+    ...used,
     loadAvg: [round3(load0), round3(loadavg()[0] ?? 0)],
     ...(pgWaits ? { pgWaits } : {}),
   };
@@ -547,12 +546,35 @@ interface LoopFigure {
   scenario: LoopScenario;
   calls: number;
   ms: { mean: number; p50: number; p95: number; p99: number; max: number };
+  /**
+   * CPU µs an iteration (both of its calls, timed or not), the product server's; on PostgreSQL
+   * also its backends' (not the benchmark's own connections, which read the invitation mail).
+   */
+  serverCpuUs: number | null;
+  dbCpuUs: number | null;
   loadAvg: [number, number];
 }
 
-/** Members page, a different term each time, right after a role change (the cache is stale). */
-async function membersAfterWrite(server: Server, f: Fixture): Promise<LoopFigure> {
+/** What a loop measures around its iterations: their load average and their CPU (LoopFigure). */
+function loopMeter(server: Server, db: ScratchDb, own: () => Promise<ReadonlySet<number>>) {
   const load0 = loadavg()[0] ?? 0;
+  const cpu = startCpuMeter(server.pid, db.pgName);
+  return async (scenario: LoopScenario, times: number[]): Promise<LoopFigure> => ({
+    scenario,
+    calls: times.length,
+    ms: latencySummary(times),
+    ...cpu.perRequest(times.length, await own()),
+    loadAvg: [round3(load0), round3(loadavg()[0] ?? 0)],
+  });
+}
+
+/** Members page, a different term each time, right after a role change (the cache is stale). */
+async function membersAfterWrite(
+  server: Server,
+  f: Fixture,
+  meter: () => ReturnType<typeof loopMeter>,
+): Promise<LoopFigure> {
+  const measured = meter();
   const times: number[] = [];
   const roles = ['creator', 'viewer'];
   for (let i = 0; i < options.loops; i++) {
@@ -570,30 +592,25 @@ async function membersAfterWrite(server: Server, f: Fixture): Promise<LoopFigure
     });
     times.push(performance.now() - t0);
   }
-  return {
-    scenario: 'members-write',
-    calls: times.length,
-    ms: latencySummary(times),
-    loadAvg: [round3(load0), round3(loadavg()[0] ?? 0)],
-  };
+  return measured('members-write', times);
 }
 
-async function inviteLoop(server: Server, data: DataSource, f: Fixture): Promise<LoopFigure> {
-  const load0 = loadavg()[0] ?? 0;
+async function inviteLoop(
+  server: Server,
+  data: DataSource,
+  f: Fixture,
+  meter: () => ReturnType<typeof loopMeter>,
+): Promise<LoopFigure> {
   const [first, ...rest] = f.invitees;
   if (!first) throw new Error('no invitees');
   await inviteAndAccept(server, data, f, first); // warm-up
+  const measured = meter();
   const times: number[] = [];
   for (const invitee of rest) {
     if (interrupted()) throw new Error('interrupted');
     times.push(await inviteAndAccept(server, data, f, invitee));
   }
-  return {
-    scenario: 'invite',
-    calls: times.length,
-    ms: latencySummary(times),
-    loadAvg: [round3(load0), round3(loadavg()[0] ?? 0)],
-  };
+  return measured('invite', times);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -729,8 +746,10 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
   const mark = async (name: string) => {
     if (logFile) await call(server, { path: `${MARK}${name}` }, [204]);
   };
-  const data = openDataSource(dialect, db.url);
+  // Named, so that the loops' database CPU leaves out this process's own connections.
+  const data = openDataSource(dialect, db.pgName ? withApplicationName(db.url, BENCH_APP) : db.url);
   onCleanup(() => data.close());
+  const meter = () => loopMeter(server, db, () => backendPids(data, BENCH_APP));
   const fixture = await prepare(dialect, server, db, data);
   const bare = await startServer(dialect, db, {
     cpuProf: options.cpuProf,
@@ -773,15 +792,16 @@ async function benchDialect(dialect: DialectName): Promise<DialectResult> {
   await settle([server.pid, bare.pid]);
   if (has('members-write')) {
     await mark('members-write');
-    loops.push(await membersAfterWrite(server, fixture));
+    loops.push(await membersAfterWrite(server, fixture, meter));
   }
   if (has('invite')) {
     await mark('invite');
-    loops.push(await inviteLoop(server, data, fixture));
+    loops.push(await inviteLoop(server, data, fixture, meter));
   }
   for (const l of loops)
     console.log(
-      `  ${l.scenario.padEnd(12)} ${l.calls} calls: p50 ${l.ms.p50} p95 ${l.ms.p95} p99 ${l.ms.p99} ms, load ${l.loadAvg[0]}→${l.loadAvg[1]}`,
+      `  ${l.scenario.padEnd(12)} ${l.calls} calls: p50 ${l.ms.p50} p95 ${l.ms.p95} p99 ${l.ms.p99} ms, ` +
+        `CPU ${l.serverCpuUs ?? '?'}${l.dbCpuUs !== null ? ` + db ${l.dbCpuUs}` : ''} µs an iteration, load ${l.loadAvg[0]}→${l.loadAvg[1]}`,
     );
   return { dialect, figures, loops, targets: targets(dialect, figures, loops) };
 }

@@ -1,10 +1,11 @@
 /**
  * The benchmark's diagnostics (docs/BENCHMARKS.md, "How to run"): the server log read by route
- * (`npm run bench:routes`) and the PostgreSQL wait sampler (`npm run bench -- --pg-waits`).
+ * (`npm run bench:routes`), the PostgreSQL wait sampler (`npm run bench -- --pg-waits`) and the
+ * database CPU a measurement counts.
  */
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { samplePgWaits } from '../bench/lib.ts';
+import { BENCH_APP, backendPids, samplePgWaits, startCpuMeter, withApplicationName } from '../bench/lib.ts';
 import { routeLatencies, routeOf } from '../bench/server-log.ts';
 import { openPostgres } from '../src/data/db.ts';
 import { scratchDatabase } from './harness.ts';
@@ -111,5 +112,34 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the PostgreSQL wait sampler', (
     expect(waits.connections).toBe(2);
     expect(waits.states).toEqual({ 'active Lock:transactionid': 0.5, 'idle in transaction': 0.5 });
     expect(Object.keys(waits.lockedStatements)).toEqual(['update r set n = n + 1 where id = 1']);
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('the database CPU a measurement counts', () => {
+  it("counts the database's backends but for the benchmark's own connections (named BENCH_APP)", async () => {
+    const scratch = await scratchDatabase('postgres');
+    const product = openPostgres(scratch.url, { max: 1 });
+    const bench = openPostgres(withApplicationName(scratch.url, BENCH_APP), { max: 1 });
+    try {
+      await sql`select 1`.execute(product.db);
+      await sql`select 1`.execute(bench.db);
+      const database = new URL(scratch.url).pathname.slice(1);
+      // About a second of CPU in the benchmark's backend, next to nothing in the product's.
+      const busy = sql`select count(*) from generate_series(1, 5000000) g where g % 7 = 3`;
+      const both = startCpuMeter(process.pid, database);
+      const excluding = startCpuMeter(process.pid, database);
+      await busy.execute(bench.db);
+      await sql`select 1`.execute(product.db);
+      const own = await backendPids(bench, BENCH_APP);
+      expect(own.size).toBe(1);
+      const all = both.perRequest(1).dbCpuUs ?? 0;
+      const theirs = excluding.perRequest(1, own).dbCpuUs ?? Number.NaN;
+      expect(all).toBeGreaterThan(200_000);
+      expect(theirs).toBeLessThan(all / 4);
+    } finally {
+      await bench.close();
+      await product.close();
+      await scratch.drop();
+    }
   });
 });
