@@ -19,6 +19,7 @@ import {
   WALK_BUDGET,
 } from '../src/data/members.repo.ts';
 import { migrateToLatest } from '../src/data/migrations.ts';
+import { MEMBERS_SEARCH_RANGE } from '../src/data/schema.ts';
 import { JOIN_REQUEST_TTL_MS, sortKey } from '../src/domain/members.ts';
 import {
   addMember,
@@ -346,6 +347,8 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
       await sql`DROP TABLE members_search_rows`.execute(db);
       await sql`DROP TABLE members_grams_fts`.execute(db);
       await sql`DROP TABLE members_gram_positions`.execute(db);
+      await sql`DROP TRIGGER workspaces_search_space`.execute(db);
+      await sql`DROP TABLE members_search_spaces`.execute(db);
     } else {
       for (const table of ['memberships', 'invitations', 'join_requests'])
         await sql.raw(`DROP INDEX ${table}_search_idx`).execute(db);
@@ -354,7 +357,7 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
       await sql`DROP FUNCTION members_grams_of(text, text)`.execute(db);
       await sql`DROP TABLE members_grams`.execute(db);
     }
-    await sql`DELETE FROM troupe_migrations WHERE name IN ('0030_members_search', '0043_members_grams', '0050_members_grams_fts')`.execute(
+    await sql`DELETE FROM troupe_migrations WHERE name IN ('0030_members_search', '0043_members_grams', '0050_members_grams_fts', '0051_members_search_ranges')`.execute(
       db,
     );
     await migrateToLatest(db);
@@ -547,6 +550,80 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
     }
   });
 
+  it.skipIf(dialect !== 'sqlite')(
+    "gives each workspace's rows ids of its own range, after the migration and after every change (SQLite)",
+    async () => {
+      const db = fx.app.troupe.data.db;
+      // Each row's id is in its workspace's range, every workspace has its own slot, and the rows
+      // are the sources' (members, pending invitations, pending requests): no more, no fewer.
+      const check = async () => {
+        const { rows } = await sql<{ workspace_id: string; kind: string; ref: string; inRange: number }>`
+          SELECT r.workspace_id, r.kind, r.ref,
+                 r.id BETWEEN s.slot * ${MEMBERS_SEARCH_RANGE} + 1 AND s.slot * ${MEMBERS_SEARCH_RANGE} + ${MEMBERS_SEARCH_RANGE - 1} AS inRange
+          FROM members_search_rows r LEFT JOIN members_search_spaces s ON s.workspace_id = r.workspace_id`.execute(
+          db,
+        );
+        expect(rows.filter((r) => r.inRange !== 1)).toEqual([]);
+        const { rows: sources } = await sql<{ workspace_id: string; kind: string; ref: string }>`
+          SELECT workspace_id, 'm' AS kind, user_id AS ref FROM memberships
+          UNION ALL SELECT workspace_id, 'i', id FROM invitations WHERE status = 'pending'
+          UNION ALL SELECT workspace_id, 'r', id FROM join_requests WHERE status = 'pending'`.execute(db);
+        const key = (r: { workspace_id: string; kind: string; ref: string }) =>
+          `${r.workspace_id} ${r.kind} ${r.ref}`;
+        expect(rows.map(key).sort()).toEqual(sources.map(key).sort());
+        const spaces = await db
+          .selectFrom('members_search_spaces')
+          .select(['workspace_id', 'slot'])
+          .execute();
+        const workspaces = await db.selectFrom('workspaces').select('id').execute();
+        expect(spaces.map((x) => x.workspace_id).sort()).toEqual(workspaces.map((w) => w.id).sort());
+        expect(new Set(spaces.map((x) => x.slot)).size).toBe(spaces.length);
+        return rows.length;
+      };
+      const { other, otherAdmin } = await trickyWorkspace();
+      expect(await check()).toBe(18 + 19 + 3 + 3);
+      // Built again by the migration from the rows there are, numbered by workspace.
+      await sql`DROP TRIGGER workspaces_search_space`.execute(db);
+      await sql`DROP TABLE members_search_spaces`.execute(db);
+      await sql`DELETE FROM troupe_migrations WHERE name = '0051_members_search_ranges'`.execute(db);
+      await migrateToLatest(db);
+      expect(await check()).toBe(18 + 19 + 3 + 3);
+      // Changes afterwards: a rename (the row goes and comes back), a removal, a workspace created
+      // with its admin, an invitation revoked by a decision, a new request.
+      const [renamed] = await insertMembers(fx.app, other.id, [
+        { name: 'Zed Late', email: 'zed@example.com' },
+      ]);
+      await db
+        .updateTable('memberships')
+        .set({ sort_key: 'zed later' })
+        .where('user_id', '=', renamed as string)
+        .execute();
+      await db
+        .deleteFrom('memberships')
+        .where('workspace_id', '=', other.id)
+        .where('email', '=', 'ann.other+tag@example.com')
+        .execute();
+      const third = await createWorkspace(fx.app, fx.admin.cookie, 'Third');
+      await db
+        .updateTable('invitations')
+        .set({ status: 'revoked' })
+        .where('email', '=', 'inv+one@example.com')
+        .execute();
+      await insertJoinRequest(fx.app, third.id, { name: 'Ann Third', email: 'ann.third@example.com' });
+      expect(await check()).toBe(18 + 19 + 3 + 3 + 1 - 1 + 1 - 1 + 1);
+      // And every search still finds what it should, in each workspace.
+      for (const q of ['ann', 'an', 'zed', 'e'])
+        for (const [ws, cookie] of [
+          [fx.ws.id, fx.admin.cookie],
+          [other.id, otherAdmin.cookie],
+          [third.id, fx.admin.cookie],
+        ] as const)
+          expect(await search(fx.app, cookie, ws, q), `${ws} q=${q}`).toEqual(
+            await bruteForce(fx.app, ws, q),
+          );
+    },
+  );
+
   it('finds a short term that many members have, bunched at the end of the display order, by its grams', async () => {
     // Members first in the display order without the term, then more than SHORT_PROBE_CAP with
     // it, none of them among the first SHORT_WALK_BUDGET: neither the hits read beforehand nor the
@@ -565,7 +642,11 @@ describe.each(dialects)('members search by index on %s', (dialect) => {
     expect(explained.search).toBe('grams');
     const plan = explained.plan.join('\n');
     if (dialect === 'sqlite') {
-      expect(plan).toMatch(/SCAN f VIRTUAL TABLE INDEX/);
+      // The grams' match bounded to the workspace's rowids (migration 0051): `>` and `<` after it.
+      expect(plan).toMatch(
+        /SEARCH s USING INDEX sqlite_autoindex_members_search_spaces_1 \(workspace_id=\?\)/,
+      );
+      expect(plan).toMatch(/SCAN f VIRTUAL TABLE INDEX 0:M\d*></);
       expect(plan).not.toMatch(/memberships_sort_idx|SCAN memberships/);
     }
     const found = await search(fx.app, fx.admin.cookie, fx.ws.id, 'zz');

@@ -10,7 +10,7 @@ import type { Role } from '../contract/roles.ts';
 import type { Conn, Dialect } from './db.ts';
 import { PENDING } from './pending.ts';
 import { reusable, reusableByShape, rowInserter } from './reusable-query.ts';
-import type { Database } from './schema.ts';
+import { type Database, MEMBERS_SEARCH_RANGE as SEARCH_RANGE } from './schema.ts';
 import type { WorkspaceRow } from './workspaces.repo.ts';
 import type { WritePart } from './write-together.ts';
 
@@ -411,14 +411,21 @@ type FtsTable = 'members_search' | 'members_grams_fts';
 /**
  * SQLite: the workspace's rows whose indexed text the FTS5 table finds for the phrase, as (kind,
  * ref): all three kinds in the trigram index, members only in the grams. Read alone before a page
- * (`indexHits`) or as the page query's `hits` CTE.
+ * (`indexHits`) or as the page query's `hits` CTE. The match is bounded to the workspace's range
+ * of rowids (migration 0051): FTS5 seeks to it in the term's list instead of reading every
+ * workspace's hits (`INDEX 0:M1><` in the plan: the match and both bounds).
  */
 const ftsHits = (db: QueryCreator<Database>, table: FtsTable, phrase: string, workspaceId: string) =>
   db
-    .selectFrom(sql<{ rowid: number }>`${sql.table(table)}`.as('f'))
+    .selectFrom('members_search_spaces as s')
+    .crossJoin(sql<{ rowid: number }>`${sql.table(table)}`.as('f'))
     .crossJoin('members_search_rows as k')
     .select(['k.kind', 'k.ref'])
+    .where('s.workspace_id', '=', workspaceId)
     .where(sql<boolean>`${sql.ref(`f.${table}`)} match ${phrase}`)
+    .where(
+      sql<boolean>`f.rowid between s.slot * ${sql.lit(SEARCH_RANGE)} and s.slot * ${sql.lit(SEARCH_RANGE)} + ${sql.lit(SEARCH_RANGE - 1)}`,
+    )
     .whereRef('k.id', '=', 'f.rowid')
     .where('k.workspace_id', '=', workspaceId);
 

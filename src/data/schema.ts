@@ -293,6 +293,19 @@ export interface MembersSearchRowsTable {
   ref: string;
 }
 
+/**
+ * SQLite, migration 0051: how many rows of the members search a workspace has room for. A
+ * workspace's `members_search_rows` ids are `slot * MEMBERS_SEARCH_RANGE + 1, + 2, ...`, so an FTS5
+ * match can be bounded to one workspace by rowid.
+ */
+export const MEMBERS_SEARCH_RANGE = 2 ** 32;
+
+/** SQLite, migration 0051: each workspace's slot, the high part of its members search ids. */
+export interface MembersSearchSpacesTable {
+  workspace_id: string;
+  slot: number;
+}
+
 /** SQLite only (migration 0030): the FTS5 `trigram` table over what the members view searches. */
 export interface MembersSearchTable {
   rowid: number;
@@ -343,6 +356,8 @@ export interface Database {
   share_pages: SharePagesTable;
   caption_tracks: CaptionTracksTable;
   members_search_rows: MembersSearchRowsTable;
+  /** SQLite only. */
+  members_search_spaces: MembersSearchSpacesTable;
   members_search: MembersSearchTable;
   /** PostgreSQL only since migration 0050. */
   members_grams: MembersGramsTable;
