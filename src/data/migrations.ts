@@ -716,6 +716,10 @@ const MEMBERS_SEARCH_SOURCES = [
 
 type SearchSource = (typeof MEMBERS_SEARCH_SOURCES)[number];
 
+/** SQLite: a source's searchable rows as (workspace_id, kind, ref): all of them, or the live ones. */
+const sourceRows = (s: SearchSource) =>
+  `SELECT workspace_id, '${s.kind}' AS kind, ${s.ref} AS ref FROM ${s.table}${s.live ? ` WHERE ${s.live}` : ''}`;
+
 /** SQLite: the `members_search_rows` key of a source's row (trigger SQL; `row` is NEW or OLD). */
 const searchKey = (s: SearchSource, row: string) =>
   `workspace_id = ${row}.workspace_id AND kind = '${s.kind}' AND ref = ${row}.${s.ref}`;
@@ -799,12 +803,7 @@ const membersSearch: Migration = {
     for (const s of MEMBERS_SEARCH_SOURCES) {
       await searchTriggers(db, s);
       // The rows that exist now.
-      await sql
-        .raw(
-          `INSERT INTO members_search_rows (workspace_id, kind, ref)
-             SELECT workspace_id, '${s.kind}', ${s.ref} FROM ${s.table}${s.live ? ` WHERE ${s.live}` : ''}`,
-        )
-        .execute(db);
+      await sql.raw(`INSERT INTO members_search_rows (workspace_id, kind, ref) ${sourceRows(s)}`).execute(db);
       await indexSearchRows(db, s);
     }
   },
@@ -1249,10 +1248,7 @@ const membersSearchRanges: Migration = {
         ...(s.table === 'memberships' ? { more: gramsInSearchTriggers } : {}),
       });
     // Every row there is now, numbered within its workspace's range.
-    const rows = MEMBERS_SEARCH_SOURCES.map(
-      (s) =>
-        `SELECT workspace_id, '${s.kind}' AS kind, ${s.ref} AS ref FROM ${s.table}${s.live ? ` WHERE ${s.live}` : ''}`,
-    ).join(' UNION ALL ');
+    const rows = MEMBERS_SEARCH_SOURCES.map(sourceRows).join(' UNION ALL ');
     await sql
       .raw(
         `INSERT INTO members_search_rows (id, workspace_id, kind, ref)
