@@ -1,6 +1,6 @@
 import { Box, Menu, ScrollArea, Text, UnstyledButton } from '@mantine/core';
 import { IconCheck, IconLayoutGrid, IconPlus, IconSelector } from '@tabler/icons-react';
-import { useMatch, useNavigate } from 'react-router-dom';
+import { matchPath, useNavigate } from 'react-router-dom';
 import { roleLabels, type WorkspaceSummary } from '../../../../src/contract/index.ts';
 import { setLastWorkspace } from '../../lib/last-workspace.ts';
 import { useSignedInUser } from '../auth/use-me.ts';
@@ -16,8 +16,6 @@ export function WorkspaceSwitcher({ onCreate }: { onCreate: () => void }) {
   const navigate = useNavigate();
   const activeId = useActiveWorkspaceId();
   const fetched = useWorkspace(activeId ?? undefined).data;
-  const sectionMatch = useMatch('/w/:wsId/:section/*');
-  const section = findSection(sectionMatch?.params.section);
 
   const active: WorkspaceSummary | undefined =
     me.workspaces.find((w) => w.id === activeId) ??
@@ -25,7 +23,12 @@ export function WorkspaceSwitcher({ onCreate }: { onCreate: () => void }) {
 
   const switchTo = (workspace: WorkspaceSummary) => {
     setLastWorkspace(me.id, workspace.id);
-    // Stay on the same page in the other workspace, unless it is one the new role can't see.
+    // Stay on the same page in the other workspace, unless it is one the new role can't see. The
+    // page is the address bar's at the click: the router renders a navigation as a transition, so
+    // its location can still be the page before one just clicked (a slow render: Billing clicked,
+    // Members still on screen), and the user means the page they went to last.
+    const current = matchPath('/w/:wsId/:section/*', window.location.pathname);
+    const section = findSection(current?.params.section);
     const keep = section && canOpenSection(section, workspace.role);
     void navigate(`/w/${workspace.id}${keep ? `/${section.path}` : ''}`);
   };
