@@ -1,5 +1,5 @@
 import { type ConsoleMessage, expect, type Page, test } from '@playwright/test';
-import { createWorkspace, signUp, uniqueEmail, verifyEmail } from './helpers.ts';
+import { signUp, uniqueEmail, verifyEmail, workspaceByApi } from './helpers.ts';
 
 const row = (page: Page, email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
 
@@ -60,13 +60,9 @@ test('invite link with approval: a newcomer signs up through it, the bell rings 
   const joiner = { name: 'Jo Newcomer', email: uniqueEmail('jo') };
   const workspaceName = `Link Co ${Date.now()}`;
 
-  const wsId = await test.step('admin signs up and creates a workspace', async () => {
-    await signUp(page, admin);
-    await verifyEmail(page, admin.email);
-    await page.goto('/workspaces');
-    await page.getByRole('button', { name: 'Create workspace' }).first().click();
-    return createWorkspace(page, workspaceName);
-  });
+  // Set up through the API (onboarding.e2e.ts drives the sign-up and create-workspace pages).
+  const wsId = await test.step('set up: the admin and a workspace', () =>
+    workspaceByApi(page, admin, workspaceName));
 
   await test.step('admin turns approval on for link joins', async () => {
     await page.goto(`/w/${wsId}/settings`);

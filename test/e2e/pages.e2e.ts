@@ -11,15 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import {
-  createWorkspace,
-  joinFromInvitation,
-  mailLink,
-  PASSWORD,
-  signUp,
-  uniqueEmail,
-  verifyEmail,
-} from './helpers.ts';
+import { api, joinByApi, mailLink, PASSWORD, uniqueEmail, workspaceByApi } from './helpers.ts';
 
 const WEBM = fileURLToPath(new URL('../fixtures/tiny.webm', import.meta.url));
 
@@ -145,70 +137,41 @@ const viewports = [
   { label: 'phone', width: 390, height: 844 },
 ] as const;
 
-/** Inside the page: an API call with the page's cookie and origin. */
-async function call<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const res = await fetch(path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.status === 204 ? null : res.json();
-    },
-    { method, path, body },
-  ) as Promise<T>;
-}
-
 /** One workspace with long texts in every place that used to overflow. */
 async function makeWorld(browser: Browser, outDir: string): Promise<World> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const admin = { name: NAME_100, email: uniqueEmail('pages-admin') };
-  await signUp(page, admin);
-  await verifyEmail(page, admin.email);
-  await page.goto('/workspaces');
-  await page.getByRole('button', { name: 'Create workspace' }).first().click();
-  const wsId = await createWorkspace(page, `Pages ${long('Workspace', 60)} ${Date.now()}`);
+  const wsId = await workspaceByApi(page, admin, `Pages ${long('Workspace', 60)} ${Date.now()}`);
 
-  const folder = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+  const folder = await api<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
     kind: 'folder',
     title: TITLE_200,
   });
-  const draft = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+  const draft = await api<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
     kind: 'draft',
     title: TITLE_200,
     parentId: folder.id,
   });
-  const video = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+  const video = await api<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
     kind: 'video',
     title: 'Launch film',
   });
-  const bytes = [...readFileSync(WEBM)];
-  await page.evaluate(
-    async ({ id, bytes }) => {
-      const res = await fetch(`/api/items/${id}/file?filename=tiny.webm`, {
-        method: 'PUT',
-        headers: { 'content-type': 'video/webm' },
-        body: new Uint8Array(bytes),
-      });
-      if (!res.ok) throw new Error(`upload: ${res.status}`);
-    },
-    { id: video.id, bytes },
-  );
+  await api(page, 'PUT', `/api/items/${video.id}/file?filename=tiny.webm`, readFileSync(WEBM), {
+    'content-type': 'video/webm',
+  });
   // A 200-character title in the trash.
-  const trashed = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+  const trashed = await api<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
     kind: 'draft',
     title: TITLE_200,
   });
-  await call(page, 'DELETE', `/api/items/${trashed.id}`);
+  await api(page, 'DELETE', `/api/items/${trashed.id}`);
   // A 90-character address, invited (its row and its email's link).
   const invited = `${long('invited.person.with.a.long.address', 60)}-${Date.now()}@example.com`;
-  await call(page, 'POST', `/api/workspaces/${wsId}/invitations`, { emails: invited, role: 'creator' });
+  await api(page, 'POST', `/api/workspaces/${wsId}/invitations`, { emails: invited, role: 'creator' });
   const inviteLink = await mailLink(page.request, invited, /\/invite\/[A-Za-z0-9_-]+$/);
-  const link = await call<{ url: string }>(page, 'GET', `/api/workspaces/${wsId}/invite-link`);
-  await call(page, 'POST', `/api/workspaces/${wsId}/api-keys`, { name: long('Deploy key ', 60).trim() });
+  const link = await api<{ url: string }>(page, 'GET', `/api/workspaces/${wsId}/invite-link`);
+  await api(page, 'POST', `/api/workspaces/${wsId}/api-keys`, { name: long('Deploy key ', 60).trim() });
 
   const storageState = `${outDir}/admin-state.json`;
   await context.storageState({ path: storageState });
@@ -339,11 +302,8 @@ test('prevention: last Super Admin, seats, Viewer edit, stale rows', async ({ br
   try {
     const admin = { name: 'Prue Vention', email: uniqueEmail('prue') };
     const viewer = { name: 'Vic Viewer', email: uniqueEmail('vic') };
-    await signUp(page, admin);
-    await verifyEmail(page, admin.email);
-    await page.goto('/workspaces');
-    await page.getByRole('button', { name: 'Create workspace' }).first().click();
-    const wsId = await createWorkspace(page, `Prevent ${Date.now()}`);
+    const wsId = await workspaceByApi(page, admin, `Prevent ${Date.now()}`);
+    await page.goto(`/w/${wsId}/members`);
     const row = (email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
 
     await test.step('the only Super Admin: role and Leave disabled, with the reason', async () => {
@@ -359,12 +319,12 @@ test('prevention: last Super Admin, seats, Viewer edit, stale rows', async ({ br
     });
 
     await test.step('a Viewer joins; seats set to 2 (both used)', async () => {
-      await call(page, 'POST', `/api/workspaces/${wsId}/invitations`, {
+      await api(page, 'POST', `/api/workspaces/${wsId}/invitations`, {
         emails: viewer.email,
         role: 'viewer',
       });
-      await joinFromInvitation(await guestContext.newPage(), viewer);
-      await call(page, 'POST', `/api/workspaces/${wsId}/billing/seats`, { seats: 2 });
+      await joinByApi(await guestContext.newPage(), viewer);
+      await api(page, 'POST', `/api/workspaces/${wsId}/billing/seats`, { seats: 2 });
     });
 
     await test.step('billing refuses 2.5, huge numbers and going below the seats in use, in words', async () => {
@@ -413,7 +373,7 @@ test('prevention: last Super Admin, seats, Viewer edit, stale rows', async ({ br
     });
 
     await test.step('a Viewer cannot be given Can edit in the share dialog', async () => {
-      const item = await call<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+      const item = await api<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
         kind: 'draft',
         title: 'Plan',
       });
@@ -435,13 +395,13 @@ test('prevention: last Super Admin, seats, Viewer edit, stale rows', async ({ br
       await page.goto(`/w/${wsId}/members`);
       const stale = page.locator('[data-testid="member-row"][data-status="invite_sent"]').first();
       const email = await stale.getAttribute('data-email');
-      const list = await call<{ members: { email: string; invitationId?: string }[] }>(
+      const list = await api<{ members: { email: string; invitationId?: string }[] }>(
         page,
         'GET',
         `/api/workspaces/${wsId}/members`,
       );
       const id = list.members.find((m) => m.email === email)?.invitationId;
-      await call(page, 'DELETE', `/api/workspaces/${wsId}/invitations/${id}`);
+      await api(page, 'DELETE', `/api/workspaces/${wsId}/invitations/${id}`);
       await row(email ?? '')
         .getByTestId('member-menu')
         .click();

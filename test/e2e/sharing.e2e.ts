@@ -1,12 +1,5 @@
 import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
-import {
-  createWorkspace,
-  inviteMembers,
-  joinFromInvitation,
-  signUp,
-  uniqueEmail,
-  verifyEmail,
-} from './helpers.ts';
+import { api, joinByApi, uniqueEmail, workspaceByApi } from './helpers.ts';
 
 const libraryItem = (scope: Page | Locator, title: string) =>
   scope.locator(`[data-testid="library-item"][data-title="${title}"]`);
@@ -43,26 +36,26 @@ test('a Creator shares a folder; another Creator edits inside it; a Viewer stays
   const contexts: BrowserContext[] = [];
 
   try {
-    const wsId =
-      await test.step('the admin creates a workspace and invites two Creators and a Viewer', async () => {
-        await signUp(page, admin);
-        await verifyEmail(page, admin.email);
-        await page.goto('/workspaces');
-        await page.getByRole('button', { name: 'Create workspace' }).first().click();
-        const id = await createWorkspace(page, `Share Co ${stamp}`);
-        await inviteMembers(page, [owner.email, editor.email], 'Creator');
-        await inviteMembers(page, [viewer.email], 'Viewer');
-        return id;
-      });
-
+    // Set up through the API (the invitation pages are invitations.e2e.ts's subject).
     const ownerPage = await personPage(browser, contexts);
     const editorPage = await personPage(browser, contexts);
     const viewerPage = await personPage(browser, contexts);
-    await test.step('all three accept', async () => {
-      await joinFromInvitation(ownerPage, owner);
-      await joinFromInvitation(editorPage, editor);
-      await joinFromInvitation(viewerPage, viewer);
-    });
+    const wsId =
+      await test.step('set up: a workspace whose two Creators and Viewer joined by invitation', async () => {
+        const id = await workspaceByApi(page, admin, `Share Co ${stamp}`);
+        await api(page, 'POST', `/api/workspaces/${id}/invitations`, {
+          emails: [owner.email, editor.email],
+          role: 'creator',
+        });
+        await api(page, 'POST', `/api/workspaces/${id}/invitations`, {
+          emails: [viewer.email],
+          role: 'viewer',
+        });
+        await joinByApi(ownerPage, owner);
+        await joinByApi(editorPage, editor);
+        await joinByApi(viewerPage, viewer);
+        return id;
+      });
 
     await test.step('a Creator creates the folder "Campaign" with the draft "Script" inside', async () => {
       const p = ownerPage;
@@ -276,11 +269,8 @@ test('organise the library: sort, move with the folder picker, workspace access,
     page.getByTestId('library-item').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-title')));
 
   const wsId = await test.step('set up a workspace with two folders and a draft', async () => {
-    await signUp(page, admin);
-    await verifyEmail(page, admin.email);
-    await page.goto('/workspaces');
-    await page.getByRole('button', { name: 'Create workspace' }).first().click();
-    const id = await createWorkspace(page, `Organise Co ${Date.now()}`);
+    const id = await workspaceByApi(page, admin, `Organise Co ${Date.now()}`);
+    await page.goto(`/w/${id}/members`);
     await page.getByRole('link', { name: 'Library' }).click();
     await expect(page).toHaveURL(new RegExp(`/w/${id}/library$`));
     await expect(page.getByText('Your library is empty')).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { createWorkspace, signUp, uniqueEmail, verifyEmail } from './helpers.ts';
+import { uniqueEmail, workspaceByApi } from './helpers.ts';
 
 /** Fails the test on any console error or uncaught exception in `page`. */
 function watchErrors(page: Page, errors: string[]) {
@@ -33,14 +33,9 @@ for (const viewport of [
     const shot = (step: string) =>
       page.screenshot({ path: testInfo.outputPath(`${viewport.width}-${step}.png`), fullPage: true });
     const person = { name: 'Tess Trash', email: uniqueEmail('tess') };
-    await signUp(page, person);
-    await verifyEmail(page, person.email);
-    // Watched once signed in (the sign-up page asks /api/me and gets its 401 on purpose).
+    const wsId = await workspaceByApi(page, person, `Trash ${Date.now()}`);
     const errors: string[] = [];
     watchErrors(page, errors);
-    await page.goto('/workspaces');
-    await page.getByRole('button', { name: 'Create workspace' }).first().click();
-    const wsId = await createWorkspace(page, `Trash ${Date.now()}`);
 
     await test.step('make a folder with a draft inside; the library lists it with its owner', async () => {
       await page.goto(`/w/${wsId}/library`);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { createWorkspace, signUp, uniqueEmail, verifyEmail } from './helpers.ts';
+import { uniqueEmail, workspaceByApi } from './helpers.ts';
 
 const WEBM = fileURLToPath(new URL('../fixtures/tiny.webm', import.meta.url));
 const VTT =
@@ -31,18 +31,15 @@ test('a video is uploaded, captioned, locked, published, watched by a stranger a
   test.setTimeout(180_000);
   const shot = (p: Page, step: string) =>
     p.screenshot({ path: testInfo.outputPath(`${step}.png`), fullPage: true });
-  // Watched once signed in (the sign-up page asks /api/me and gets its 401 on purpose).
+  // Console errors of the owner's page, watched from the first page it opens.
   const errors: string[] = [];
   const contexts: BrowserContext[] = [];
   const stops: (() => Promise<void>)[] = [];
   const owner = { name: 'Vida Video', email: uniqueEmail('vida') };
   try {
-    await test.step('sign up, make a workspace and a video item', async () => {
-      await signUp(page, owner);
-      await verifyEmail(page, owner.email);
-      await page.goto('/workspaces');
-      await page.getByRole('button', { name: 'Create workspace' }).first().click();
-      const wsId = await createWorkspace(page, `Films ${Date.now()}`);
+    await test.step('set up (the API): signed up with a workspace; a video item (the library)', async () => {
+      const wsId = await workspaceByApi(page, owner, `Films ${Date.now()}`);
+      watchErrors(page, errors);
       await page.goto(`/w/${wsId}/library`);
       await page.getByTestId('new-item-button').click();
       await page.getByRole('menuitem', { name: 'Video' }).click();
@@ -56,7 +53,6 @@ test('a video is uploaded, captioned, locked, published, watched by a stranger a
     });
 
     await test.step('upload with a progress bar (a slow uplink), cancel once, then upload', async () => {
-      watchErrors(page, errors);
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Network.enable');
       await cdp.send('Network.emulateNetworkConditions', {

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { createWorkspace, signUp, uniqueEmail, verifyEmail } from './helpers.ts';
+import { uniqueEmail, workspaceByApi } from './helpers.ts';
 
 const row = (page: Page, email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
 
@@ -12,11 +12,9 @@ test('a Super Admin manages invitations, seats, API keys and reads the audit log
   const invitee = uniqueEmail('margaret');
 
   const wsId = await test.step('set up', async () => {
-    await signUp(page, admin);
-    await verifyEmail(page, admin.email);
-    await page.goto('/workspaces');
-    await page.getByRole('button', { name: 'Create workspace' }).first().click();
-    return createWorkspace(page, `Admin Co ${Date.now()}`);
+    const id = await workspaceByApi(page, admin, `Admin Co ${Date.now()}`);
+    await page.goto(`/w/${id}/members`);
+    return id;
   });
 
   await test.step('bad addresses are named and nothing is sent', async () => {
