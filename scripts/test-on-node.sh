@@ -3,6 +3,9 @@
 # checkout: the npm registry's `node` package brings the binary and its headers (for better-sqlite3's
 # native build), the tracked files are copied to a scratch directory, installed there with that
 # Node, tested, and the directory removed. Usage: scripts/test-on-node.sh [major] [-- vitest args]
+# TEST_ON_NODE_RUN=<script> runs that npm script instead of `test`, e.g. the benchmarks on Node 24:
+#   TEST_ON_NODE_RUN=bench scripts/test-on-node.sh 24 -- --rounds 3 --out /tmp/bench-node24.json
+# (results inside the scratch directory go with it: give `--out` a path outside it).
 #
 # Two phases, for CI (.ci/run installs while other checks run, then tests):
 #   TEST_ON_NODE_SCRATCH=<empty dir> TEST_ON_NODE_PREPARE_ONLY=1 scripts/test-on-node.sh 24
@@ -43,4 +46,4 @@ export PATH="$nodedir/bin:$PATH"
 export npm_config_nodedir="$nodedir"
 echo "Node $(node --version) from the npm registry"
 cd "$scratch/app"
-npm test -- "$@"
+npm run "${TEST_ON_NODE_RUN:-test}" -- "$@"
