@@ -2,6 +2,7 @@ import { type Db, inTransaction } from '../../data/db.ts';
 import { deleteItem, listExpiredTrash } from '../../data/items.repo.ts';
 import { TRASH_MS } from '../../domain/access.ts';
 import type { Clock } from '../../infra/clock.ts';
+import { startPeriodicJob } from '../../infra/periodic-job.ts';
 
 export interface TrashPurger {
   /** Deletes for good every item in a trash for more than 30 days; returns how many were deleted. */
@@ -25,9 +26,6 @@ export function startTrashPurger(
   },
   intervalMs = 60 * 60 * 1000,
 ): TrashPurger {
-  let running: Promise<number> | null = null;
-  let stopped = false;
-
   const purge = async (): Promise<number> => {
     let purged = 0;
     for (;;) {
@@ -44,27 +42,9 @@ export function startTrashPurger(
     }
     return purged;
   };
-  const runOnce = async (): Promise<number> => {
-    while (running) await running.catch(() => 0);
-    running = purge();
-    try {
-      return await running;
-    } finally {
-      running = null;
-    }
-  };
-  const tick = () => {
-    if (stopped) return;
-    runOnce().catch((err) => deps.log.warn({ err: String(err) }, 'trash purge failed'));
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => 0);
-    },
-  };
+  const job = startPeriodicJob(purge, {
+    intervalMs,
+    onError: (err) => deps.log.warn({ err: String(err) }, 'trash purge failed'),
+  });
+  return { runOnce: job.runOnce, stop: job.stop };
 }

@@ -8,6 +8,7 @@ import {
 } from '../../data/outbox.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Mailer } from '../../infra/mailer.ts';
+import { startPeriodicJob } from '../../infra/periodic-job.ts';
 
 export const MAX_ATTEMPTS = 8;
 const BATCH = 20;
@@ -92,41 +93,18 @@ export interface OutboxWorker {
  * round, and then one an hour, applies the retention first.
  */
 export function startOutboxWorker(deps: OutboxDeps, intervalMs = 1000): OutboxWorker {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
   let nextPurgeAt = 0;
-  const round = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
+  const round = async (stopped: () => boolean) => {
+    if (deps.clock.now() >= nextPurgeAt) {
+      nextPurgeAt = deps.clock.now() + PURGE_EVERY_MS;
+      await purgeOldMail(deps);
     }
-    running = (async () => {
-      try {
-        if (deps.clock.now() >= nextPurgeAt) {
-          nextPurgeAt = deps.clock.now() + PURGE_EVERY_MS;
-          await purgeOldMail(deps);
-        }
-        do {
-          again = false;
-          while ((await deliverDueMail(deps)) === BATCH && !stopped) {}
-        } while (again && !stopped);
-      } catch (err) {
-        deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox round failed');
-      } finally {
-        running = null;
-      }
-    })();
+    while ((await deliverDueMail(deps)) === BATCH && !stopped()) {}
   };
-  const timer = setInterval(round, intervalMs);
-  timer.unref();
-  return {
-    nudge: () => setImmediate(round),
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  const job = startPeriodicJob(round, {
+    intervalMs,
+    onError: (err) =>
+      deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox round failed'),
+  });
+  return { nudge: job.nudge, stop: job.stop };
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../data/db.ts';
 import { listDueDeletions, releaseGuard } from '../../data/videos.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
+import { startPeriodicJob } from '../../infra/periodic-job.ts';
 import type { Storage } from '../../infra/storage.ts';
 
 export interface StorageSweeper {
@@ -20,10 +21,6 @@ export function startStorageSweeper(
   deps: { db: Db; storage: Storage; clock: Clock; log: { warn(obj: object, msg: string): void } },
   intervalMs = 60_000,
 ): StorageSweeper {
-  let running: Promise<number> | null = null;
-  let again = false;
-  let stopped = false;
-
   const sweep = async (): Promise<number> => {
     let removed = 0;
     for (;;) {
@@ -36,33 +33,8 @@ export function startStorageSweeper(
       if (keys.length < 100) return removed;
     }
   };
-  const runOnce = async (): Promise<number> => {
-    if (running) {
-      again = true;
-      await running.catch(() => 0);
-      if (!again) return 0;
-    }
-    again = false;
-    running = sweep();
-    try {
-      return await running;
-    } finally {
-      running = null;
-    }
-  };
-  const tick = () => {
-    if (stopped) return;
-    runOnce().catch((err) => deps.log.warn({ err: String(err) }, 'storage sweep failed'));
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    nudge: () => setImmediate(tick),
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running?.catch(() => 0);
-    },
-  };
+  return startPeriodicJob(sweep, {
+    intervalMs,
+    onError: (err) => deps.log.warn({ err: String(err) }, 'storage sweep failed'),
+  });
 }

@@ -1,0 +1,69 @@
+/**
+ * A background job of this process (the outbox's deliveries, the storage sweeper, the trash purge):
+ * one run at a time, every `intervalMs` (the timer does not keep the process alive), and on demand.
+ *
+ * - `runOnce()` answers the result of a run that starts at or after the call: at once when none is
+ *   running, else the one queued behind the current run, which every call made meanwhile shares
+ *   (asking twice while a run is under way makes one more run, not two).
+ * - `nudge()` asks for such a run soon (after the current turn of the event loop), its failure
+ *   reported to `onError` as a timer's run's is.
+ * - `stop()` ends the timer and the nudges and waits for the runs already started or queued; `work`
+ *   is given `stopped()` to end a long run early.
+ */
+export interface PeriodicJob<T> {
+  runOnce(): Promise<T>;
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
+export function startPeriodicJob<T>(
+  work: (stopped: () => boolean) => Promise<T>,
+  opts: { intervalMs: number; onError: (err: unknown) => void },
+): PeriodicJob<T> {
+  let current: Promise<T> | null = null;
+  let queued: Promise<T> | null = null;
+  let stopped = false;
+  const isStopped = () => stopped;
+
+  const start = (): Promise<T> => {
+    const run = work(isStopped);
+    current = run;
+    const done = () => {
+      if (current === run) current = null;
+    };
+    run.then(done, done);
+    return run;
+  };
+  const runOnce = (): Promise<T> => {
+    if (!current) return start();
+    if (!queued) {
+      queued = current
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => {
+          queued = null;
+          return start();
+        });
+    }
+    return queued;
+  };
+  const tick = () => {
+    if (!stopped) runOnce().catch(opts.onError);
+  };
+  const timer = setInterval(tick, opts.intervalMs);
+  timer.unref();
+  return {
+    runOnce,
+    nudge: () => {
+      setImmediate(tick);
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await queued?.catch(() => undefined);
+      await current?.catch(() => undefined);
+    },
+  };
+}
