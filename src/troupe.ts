@@ -243,10 +243,7 @@ async function assemble(
     storageChanged: () => storageSweeper.nudge(),
     log: server.log,
   });
-  setImmediate(() => {
-    if (!closing)
-      trashPurger.runOnce().catch((err) => server.log.warn({ err: String(err) }, 'trash purge failed'));
-  });
+  trashPurger.nudge();
 
   let closed: Promise<void> | null = null;
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startPeriodicJob } from './periodic-job.ts';
+import { JobStopped, startPeriodicJob } from './periodic-job.ts';
 
 /** A promise settled from outside. */
 function deferred<T>() {
@@ -94,10 +94,11 @@ describe('startPeriodicJob', () => {
     await job.stop();
   });
 
-  it('stop waits for the runs started or queued, tells them, and starts no more', async () => {
-    const { job, runs, seenStopped } = heldJob(10);
+  it('stop waits for the run under way, tells it, and starts no other: the queued one is refused', async () => {
+    const { job, runs, seenStopped, errors } = heldJob(10);
     const current = job.runOnce();
     const queued = job.runOnce();
+    job.nudge(); // shares the queued run
     let stoppedYet = false;
     const stopping = job.stop().then(() => {
       stoppedYet = true;
@@ -105,16 +106,14 @@ describe('startPeriodicJob', () => {
     await turn();
     expect(stoppedYet).toBe(false);
     runs[0]?.resolve(1);
-    await current;
-    await until(() => runs.length === 2, 'the queued run');
-    expect(stoppedYet).toBe(false);
-    runs[1]?.resolve(2);
-    await queued;
+    expect(await current).toBe(1);
+    await expect(queued).rejects.toBeInstanceOf(JobStopped);
     await stopping;
-    expect(seenStopped).toEqual([false, true, true, true]);
-
+    expect(seenStopped).toEqual([false, true]);
+    await expect(job.runOnce()).rejects.toBeInstanceOf(JobStopped);
     job.nudge();
     await new Promise((r) => setTimeout(r, 40)); // four intervals
-    expect(runs).toHaveLength(2);
+    expect(runs).toHaveLength(1);
+    expect(errors).toEqual([]); // a refused run is not a failure
   });
 });

@@ -7,9 +7,16 @@
  *   (asking twice while a run is under way makes one more run, not two).
  * - `nudge()` asks for such a run soon (after the current turn of the event loop), its failure
  *   reported to `onError` as a timer's run's is.
- * - `stop()` ends the timer and the nudges and waits for the runs already started or queued; `work`
- *   is given `stopped()` to end a long run early.
+ * - `stop()` ends the timer, waits for the run under way (`work` is given `stopped()` to end a long
+ *   run early) and starts no other: a run queued behind it, and any asked for later, is refused
+ *   with `JobStopped` (shutting down, the work is left to the next start or another node).
  */
+export class JobStopped extends Error {
+  constructor() {
+    super('the background job was stopped before this run started');
+  }
+}
+
 export interface PeriodicJob<T> {
   runOnce(): Promise<T>;
   nudge(): void;
@@ -35,6 +42,7 @@ export function startPeriodicJob<T>(
     return run;
   };
   const runOnce = (): Promise<T> => {
+    if (stopped) return Promise.reject(new JobStopped());
     if (!current) return start();
     if (!queued) {
       queued = current
@@ -44,13 +52,16 @@ export function startPeriodicJob<T>(
         )
         .then(() => {
           queued = null;
+          if (stopped) throw new JobStopped();
           return start();
         });
     }
     return queued;
   };
   const tick = () => {
-    if (!stopped) runOnce().catch(opts.onError);
+    runOnce().catch((err) => {
+      if (!(err instanceof JobStopped)) opts.onError(err);
+    });
   };
   const timer = setInterval(tick, opts.intervalMs);
   timer.unref();
@@ -62,8 +73,8 @@ export function startPeriodicJob<T>(
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await queued?.catch(() => undefined);
       await current?.catch(() => undefined);
+      await queued?.catch(() => undefined);
     },
   };
 }

@@ -7,6 +7,8 @@ import { startPeriodicJob } from '../../infra/periodic-job.ts';
 export interface TrashPurger {
   /** Deletes for good every item in a trash for more than 30 days; returns how many were deleted. */
   runOnce(): Promise<number>;
+  /** Runs soon (at start, then every `intervalMs` on its own). */
+  nudge(): void;
   stop(): Promise<void>;
 }
 
@@ -26,9 +28,10 @@ export function startTrashPurger(
   },
   intervalMs = 60 * 60 * 1000,
 ): TrashPurger {
-  const purge = async (): Promise<number> => {
+  // Shutting down, it ends after the batch at hand; the rest is purged at the next start.
+  const purge = async (stopped: () => boolean): Promise<number> => {
     let purged = 0;
-    for (;;) {
+    while (!stopped()) {
       const due = await listExpiredTrash(deps.db, deps.clock.now() - TRASH_MS, 100);
       for (const item of due) {
         await inTransaction(deps.db, (tx) => deleteItem(tx, item.workspaceId, item.id));
@@ -42,9 +45,8 @@ export function startTrashPurger(
     }
     return purged;
   };
-  const job = startPeriodicJob(purge, {
+  return startPeriodicJob(purge, {
     intervalMs,
     onError: (err) => deps.log.warn({ err: String(err) }, 'trash purge failed'),
   });
-  return { runOnce: job.runOnce, stop: job.stop };
 }

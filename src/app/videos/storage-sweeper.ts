@@ -21,17 +21,19 @@ export function startStorageSweeper(
   deps: { db: Db; storage: Storage; clock: Clock; log: { warn(obj: object, msg: string): void } },
   intervalMs = 60_000,
 ): StorageSweeper {
-  const sweep = async (): Promise<number> => {
+  // Shutting down, it ends after the batch at hand; the rest is swept at the next start.
+  const sweep = async (stopped: () => boolean): Promise<number> => {
     let removed = 0;
-    for (;;) {
+    while (!stopped()) {
       const keys = await listDueDeletions(deps.db, deps.clock.now(), 100);
       for (const key of keys) {
         await deps.storage.delete(key);
         await releaseGuard(deps.db, key);
         removed++;
       }
-      if (keys.length < 100) return removed;
+      if (keys.length < 100) break;
     }
+    return removed;
   };
   return startPeriodicJob(sweep, {
     intervalMs,
