@@ -2,15 +2,10 @@ import { type Db, inTransaction } from '../../data/db.ts';
 import { deleteItem, listExpiredTrash } from '../../data/items.repo.ts';
 import { TRASH_MS } from '../../domain/access.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { startPeriodicJob } from '../../infra/periodic-job.ts';
+import { type PeriodicJob, startPeriodicJob } from '../../infra/periodic-job.ts';
 
-export interface TrashPurger {
-  /** Deletes for good every item in a trash for more than 30 days; returns how many were deleted. */
-  runOnce(): Promise<number>;
-  /** Runs soon (at start, then every `intervalMs` on its own). */
-  nudge(): void;
-  stop(): Promise<void>;
-}
+/** A run deletes for good every item in a trash for more than 30 days and answers how many. */
+export type TrashPurger = PeriodicJob<number>;
 
 /**
  * Empties the trash (SPEC §5): an item deleted more than 30 days ago (by `clock`) is deleted for

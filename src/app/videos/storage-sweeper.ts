@@ -1,16 +1,11 @@
 import type { Db } from '../../data/db.ts';
 import { listDueDeletions, releaseGuard } from '../../data/videos.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
-import { startPeriodicJob } from '../../infra/periodic-job.ts';
+import { type PeriodicJob, startPeriodicJob } from '../../infra/periodic-job.ts';
 import type { Storage } from '../../infra/storage.ts';
 
-export interface StorageSweeper {
-  /** Removes every object due for removal now; returns how many. */
-  runOnce(): Promise<number>;
-  /** Runs soon (coalesced). */
-  nudge(): void;
-  stop(): Promise<void>;
-}
+/** A run removes every object due for removal now and answers how many. */
+export type StorageSweeper = PeriodicJob<number>;
 
 /**
  * Removes stored objects queued in `storage_deletions` (by the video_files triggers, or uploads
