@@ -14,6 +14,7 @@ import { type DataSource, type Db, inTransaction, openPostgres, openSqlite } fro
 import { newId } from './data/ids.ts';
 import { refreshMemberName } from './data/members.repo.ts';
 import { migrateToLatest, withMigrationLock } from './data/migrations.ts';
+import { notifyChannel } from './data/notifications.repo.ts';
 import { insertMail, outboxBacklog } from './data/outbox.repo.ts';
 import { findUnavailable } from './domain/errors.ts';
 import { sortKey } from './domain/members.ts';
@@ -149,11 +150,7 @@ async function assemble(
   const bus: NotificationBus = config.databaseUrl
     ? await createPostgresBus({
         url: config.databaseUrl,
-        send: async (channel, payloads) => {
-          await sql`SELECT pg_notify(${channel}, p) FROM unnest(cast(${payloads} as text[])) AS t(p)`.execute(
-            db,
-          );
-        },
+        send: (channel, payloads) => notifyChannel(db, channel, payloads),
         log: { warn: (o, m) => log.warn(o, m), info: (m) => log.info(m) },
       })
     : createLocalBus();

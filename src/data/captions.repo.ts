@@ -1,4 +1,5 @@
 import type { Conn } from './db.ts';
+import { reusable, reusableByShape } from './reusable-query.ts';
 
 export interface CaptionRecord {
   id: string;
@@ -32,29 +33,36 @@ const toRecord = (r: Row): CaptionRecord => ({
   updatedAt: Number(r.updated_at),
 });
 
+/** An item's tracks, with or without their text: compiled once each (data/reusable-query.ts). */
+const listQuery = reusableByShape({
+  key: (withText: boolean) => (withText ? 'text' : 'no text'),
+  build: (withText: boolean) => (conn: Conn, itemId: string) =>
+    conn
+      .selectFrom('caption_tracks')
+      .select(['id', 'item_id', 'workspace_id', 'language', 'label', 'created_at', 'updated_at'])
+      .$if(withText, (q) => q.select('vtt'))
+      .where('item_id', '=', itemId)
+      .orderBy('label')
+      .orderBy('id'),
+});
+
+/** An item's tracks by label (a public page lists them on every view). */
 export async function listCaptions(conn: Conn, itemId: string, withText = true): Promise<CaptionRecord[]> {
-  const rows = await conn
-    .selectFrom('caption_tracks')
-    .select(['id', 'item_id', 'workspace_id', 'language', 'label', 'created_at', 'updated_at'])
-    .$if(withText, (q) => q.select('vtt'))
-    .where('item_id', '=', itemId)
-    .orderBy('label')
-    .orderBy('id')
-    .execute();
+  const rows = (await listQuery(withText)(conn, itemId)).rows;
   return rows.map((r) => toRecord({ vtt: '', ...r } as Row));
 }
 
+const findQuery = reusable((conn: Conn, itemId: string, trackId: string) =>
+  conn.selectFrom('caption_tracks').selectAll().where('item_id', '=', itemId).where('id', '=', trackId),
+);
+
+/** One track of the item (a player fetches it with every public view). */
 export async function findCaption(
   conn: Conn,
   itemId: string,
   trackId: string,
 ): Promise<CaptionRecord | null> {
-  const row = await conn
-    .selectFrom('caption_tracks')
-    .selectAll()
-    .where('item_id', '=', itemId)
-    .where('id', '=', trackId)
-    .executeTakeFirst();
+  const row = (await findQuery(conn, itemId, trackId)).rows[0];
   return row ? toRecord(row) : null;
 }
 

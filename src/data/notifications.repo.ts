@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn } from './db.ts';
 import { newId } from './ids.ts';
-import { reusable, rowInserter } from './reusable-query.ts';
+import { reusable, reusableByShape, rowInserter } from './reusable-query.ts';
 import type { NotificationsTable } from './schema.ts';
 import { placeholders, type WritePart, writeTogether } from './write-together.ts';
 
@@ -161,10 +161,31 @@ const view = (conn: Conn) =>
   conn
     .selectFrom('notifications as n')
     .leftJoin('join_requests as jr', (j) =>
-      j.onRef('jr.id', '=', 'n.subject_id').on('n.kind', '=', 'join_request'),
+      j.onRef('jr.id', '=', 'n.subject_id').on('n.kind', '=', sql.lit('join_request')),
     )
     .selectAll('n')
     .select(['jr.status as request_status', 'jr.expires_at as request_expires_at']);
+
+/** Which filters a `listNotifications` query has: one compiled query each (data/reusable-query.ts). */
+interface ListShape {
+  workspace: boolean;
+  before: boolean;
+  unreadOnly: boolean;
+}
+
+const listQuery = reusableByShape({
+  key: (s: ListShape) => `${+s.workspace}${+s.before}${+s.unreadOnly}`,
+  build:
+    (s: ListShape) =>
+    (conn: Conn, userId: string, workspaceId: string | null, beforeSeq: number | null, limit: number) =>
+      view(conn)
+        .where('n.user_id', '=', userId)
+        .$if(s.workspace, (b) => b.where('n.workspace_id', '=', workspaceId as string))
+        .$if(s.before, (b) => b.where('n.seq', '<', beforeSeq as number))
+        .$if(s.unreadOnly, (b) => b.where('n.read_at', 'is', null))
+        .orderBy('n.seq', 'desc')
+        .limit(limit),
+});
 
 /** Newest first, keyset by seq; `workspaceId` limits them to one workspace (an API key's). */
 export async function listNotifications(
@@ -172,14 +193,9 @@ export async function listNotifications(
   userId: string,
   q: { workspaceId: string | null; beforeSeq: number | null; unreadOnly: boolean; limit: number },
 ): Promise<NotificationView[]> {
-  return (await view(conn)
-    .where('n.user_id', '=', userId)
-    .$if(q.workspaceId !== null, (b) => b.where('n.workspace_id', '=', q.workspaceId as string))
-    .$if(q.beforeSeq !== null, (b) => b.where('n.seq', '<', q.beforeSeq as number))
-    .$if(q.unreadOnly, (b) => b.where('n.read_at', 'is', null))
-    .orderBy('n.seq', 'desc')
-    .limit(q.limit + 1)
-    .execute()) as NotificationView[];
+  const shape = { workspace: q.workspaceId !== null, before: q.beforeSeq !== null, unreadOnly: q.unreadOnly };
+  return (await listQuery(shape)(conn, userId, q.workspaceId, q.beforeSeq, q.limit + 1))
+    .rows as NotificationView[];
 }
 
 /** The user's notifications after `afterSeq` (up to `uptoSeq`), oldest first: what a stream missed. */
@@ -199,15 +215,21 @@ export async function listNotificationsAfter(
     .execute()) as NotificationView[];
 }
 
+/** The unread count, of one workspace or all: compiled once each (data/reusable-query.ts). */
+const unreadQuery = reusableByShape({
+  key: (workspace: boolean) => (workspace ? 'workspace' : 'all'),
+  build: (workspace: boolean) => (conn: Conn, userId: string, workspaceId: string | null) =>
+    conn
+      .selectFrom('notifications')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .$if(workspace, (b) => b.where('workspace_id', '=', workspaceId as string)),
+});
+
 export async function countUnread(conn: Conn, userId: string, workspaceId: string | null): Promise<number> {
-  const row = await conn
-    .selectFrom('notifications')
-    .select((e) => e.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('read_at', 'is', null)
-    .$if(workspaceId !== null, (b) => b.where('workspace_id', '=', workspaceId as string))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = (await unreadQuery(workspaceId !== null)(conn, userId, workspaceId)).rows[0];
+  return Number(row?.n ?? 0);
 }
 
 /** Marks the user's unread notifications read (these ids, or all); returns how many turned read. */
@@ -241,4 +263,18 @@ export async function hasUnread(conn: Conn, userId: string, workspaceId: string,
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * PostgreSQL: each payload sent on `channel` (`NOTIFY`), all in one statement (the notification
+ * bus's `send`: infra/bus.ts). Compiled once (data/reusable-query.ts): the payloads go as one JSON
+ * array of strings, however many there are.
+ */
+const notifyQuery = reusable((conn: Conn, channel: string, payloadsJson: string) => {
+  const raw = sql`SELECT pg_notify(${channel}, p) FROM json_array_elements_text(cast(${payloadsJson} as json)) AS t(p)`;
+  return { compile: () => raw.compile(conn) };
+});
+
+export async function notifyChannel(conn: Conn, channel: string, payloads: readonly string[]): Promise<void> {
+  await notifyQuery(conn, channel, JSON.stringify(payloads));
 }
