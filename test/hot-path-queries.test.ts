@@ -17,7 +17,9 @@ import { uploadedVideo } from './video-helpers.ts';
  * and compiled by Kysely on every request. The hot paths: the mixed workload's of `npm run bench`
  * (docs/BENCHMARKS.md), its reads (`/api/me`, an item by cookie and by API key, a folder, Shared
  * with me, the members page) and writes (a role change, an invitation, a share, a rename); an
- * invitation's acceptance; the bell; a published share page and its captions. Each request is
+ * invitation's acceptance; the bell; the workspace, the root listing, an item's access list and
+ * Share Page settings; a video streamed in the app and on its public page; a published share page
+ * and its captions. Each request is
  * made twice to warm up, then twice more with other arguments (a change before each listing and a
  * new search term, so that the pages are built, not served from their caches): those times Kysely
  * compiles nothing. A hot query written with the query builder alone fails here, naming its SQL.
@@ -161,6 +163,32 @@ describe.each(dialects)('hot request paths on %s', (dialect) => {
               body: { role: n % 2 ? 'creator' : 'viewer' },
             });
             await call('GET', `/api/workspaces/${ws.id}/members?limit=50`, { cookie: admin.cookie });
+          }),
+      ],
+      [
+        "GET the workspace, the root listing, an item's access list and its Share Page settings",
+        (_, counted) =>
+          counted(async () => {
+            await call('GET', `/api/workspaces/${ws.id}`, { cookie: admin.cookie });
+            await call('GET', `/api/workspaces/${ws.id}/items`, { cookie: admin.cookie });
+            await call('GET', `/api/items/${item.id}/access`, { cookie: admin.cookie });
+            await call('GET', `/api/items/${video.id}/share-page`, { cookie: admin.cookie });
+          }),
+      ],
+      [
+        'GET a video in the app and on its public page, a range at a time',
+        (n, counted) =>
+          counted(async () => {
+            await call('GET', `/api/items/${video.id}/video`, { cookie: admin.cookie });
+            for (const url of [`/api/items/${video.id}/file`, `/api/public/videos/${slug}/file`]) {
+              const res = await app.request({
+                method: 'GET',
+                url,
+                cookie: url.startsWith('/api/items') ? admin.cookie : null,
+                headers: { range: `bytes=${n}-${n + 9}` },
+              });
+              expect(res.statusCode, `${url}: ${res.body}`).toBe(206);
+            }
           }),
       ],
       [

@@ -58,18 +58,21 @@ const pageColumns = [
   'views',
 ] as const;
 
+const findSharePageQuery = reusable((conn: Conn, workspaceId: string, itemId: string) =>
+  conn
+    .selectFrom('share_pages')
+    .select(pageColumns)
+    .where('workspace_id', '=', workspaceId)
+    .where('item_id', '=', itemId),
+);
+
 /** The item's Share Page, or the defaults of one never changed (unpublished, no password). */
 export async function findSharePage(
   conn: Conn,
   workspaceId: string,
   itemId: string,
 ): Promise<SharePageRecord> {
-  const row = await conn
-    .selectFrom('share_pages')
-    .select(pageColumns)
-    .where('workspace_id', '=', workspaceId)
-    .where('item_id', '=', itemId)
-    .executeTakeFirst();
+  const row = (await findSharePageQuery(conn, workspaceId, itemId)).rows[0];
   return row
     ? toSharePage(row)
     : {

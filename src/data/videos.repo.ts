@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn } from './db.ts';
+import { reusable } from './reusable-query.ts';
 
 export interface VideoFileRecord {
   itemId: string;
@@ -71,17 +72,21 @@ const columns = [
   'poster_at',
 ] as const;
 
+const findVideoFileQuery = reusable((conn: Conn, workspaceId: string, itemId: string) =>
+  conn
+    .selectFrom('video_files')
+    .select(columns)
+    .where('workspace_id', '=', workspaceId)
+    .where('item_id', '=', itemId),
+);
+
+/** The item's file (every range request of a stream reads it: compiled once, data/reusable-query.ts). */
 export async function findVideoFile(
   conn: Conn,
   workspaceId: string,
   itemId: string,
 ): Promise<VideoFileRecord | null> {
-  const row = await conn
-    .selectFrom('video_files')
-    .select(columns)
-    .where('workspace_id', '=', workspaceId)
-    .where('item_id', '=', itemId)
-    .executeTakeFirst();
+  const row = (await findVideoFileQuery(conn, workspaceId, itemId)).rows[0];
   return row ? toVideoFile(row) : null;
 }
 
