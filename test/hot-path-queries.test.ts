@@ -17,8 +17,8 @@ import { uploadedVideo } from './video-helpers.ts';
  * and compiled by Kysely on every request. The hot paths: the mixed workload's of `npm run bench`
  * (docs/BENCHMARKS.md), its reads (`/api/me`, an item by cookie and by API key, a folder, Shared
  * with me, the members page) and writes (a role change, an invitation, a share, a rename); an
- * invitation's acceptance; the bell; the workspace, the root listing, an item's access list and
- * Share Page settings; a video streamed in the app and on its public page; a published share page
+ * invitation's acceptance; the bell and marking it read; the workspace, the root listing, a new
+ * draft, the join requests panel, an item's access list and Share Page settings; a video streamed in the app and on its public page; a published share page
  * and its captions. Each request is
  * made twice to warm up, then twice more with other arguments (a change before each listing and a
  * new search term, so that the pages are built, not served from their caches): those times Kysely
@@ -173,6 +173,18 @@ describe.each(dialects)('hot request paths on %s', (dialect) => {
             await call('GET', `/api/workspaces/${ws.id}/items`, { cookie: admin.cookie });
             await call('GET', `/api/items/${item.id}/access`, { cookie: admin.cookie });
             await call('GET', `/api/items/${video.id}/share-page`, { cookie: admin.cookie });
+          }),
+      ],
+      [
+        'POST a new draft, GET the join requests, POST the bell read',
+        (n, counted) =>
+          counted(async () => {
+            await call('POST', `/api/workspaces/${ws.id}/items`, {
+              cookie: admin.cookie,
+              body: { kind: 'draft', title: `New ${n}` },
+            });
+            await call('GET', `/api/workspaces/${ws.id}/join-requests`, { cookie: admin.cookie });
+            await call('POST', '/api/notifications/read', { cookie: member.cookie, body: { all: true } });
           }),
       ],
       [

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
 import { type ItemRecord, toItemRecord } from './access.repo.ts';
 import type { Conn } from './db.ts';
-import { reusable, reusableByShape } from './reusable-query.ts';
+import { reusable, reusableByShape, rowInserter } from './reusable-query.ts';
 import type { ItemsTable } from './schema.ts';
 import type { WritePart } from './write-together.ts';
 
@@ -11,8 +11,26 @@ export type ItemRow = ItemsTable;
 export const kindRank = (kind: string) => (kind === 'folder' ? 0 : 1);
 export const titleKey = (title: string) => title.toLowerCase();
 
-export async function insertItem(conn: Conn, row: ItemRow): Promise<void> {
-  await conn.insertInto('items').values(row).execute();
+/** A new item is live: the trash's columns keep their defaults (null). */
+type NewItemRow = Omit<ItemRow, 'trashed_at' | 'trashed_by' | 'trash_root_id'>;
+
+const insertRows = rowInserter('items', [
+  'id',
+  'workspace_id',
+  'kind',
+  'title',
+  'kind_rank',
+  'title_key',
+  'parent_id',
+  'owner_id',
+  'general_access',
+  'workspace_permission',
+  'created_at',
+  'updated_at',
+]);
+
+export async function insertItem(conn: Conn, row: NewItemRow): Promise<void> {
+  await insertRows(conn, [row]);
 }
 
 type ItemPatch = Partial<

@@ -2,7 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import { PENDING } from './pending.ts';
-import { reusable } from './reusable-query.ts';
+import { reusable, reusableByShape } from './reusable-query.ts';
 import type { JoinRequestsTable } from './schema.ts';
 
 export type JoinRequestRow = Selectable<JoinRequestsTable>;
@@ -90,17 +90,26 @@ export async function listPendingJoinRequests(
   workspaceId: string,
   q: { beforeId: string | null; limit: number; now: number },
 ): Promise<JoinRequestRow[]> {
-  return conn
-    .selectFrom('join_requests')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('status', '=', PENDING)
-    .where('expires_at', '>', q.now)
-    .$if(q.beforeId !== null, (b) => b.where('id', '<', q.beforeId as string))
-    .orderBy('id', 'desc')
-    .limit(q.limit + 1)
-    .execute();
+  const page = pendingPage(q.beforeId !== null);
+  return (await page(conn, workspaceId, q.now, q.beforeId, q.limit + 1)).rows;
 }
+
+/** The first page or a later one (after a cursor): compiled once each (data/reusable-query.ts). */
+const pendingPage = reusableByShape({
+  key: (after: boolean) => (after ? 'after' : 'first'),
+  build:
+    (after: boolean) =>
+    (conn: Conn, workspaceId: string, now: number, beforeId: string | null, limit: number) =>
+      conn
+        .selectFrom('join_requests')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('status', '=', PENDING)
+        .where('expires_at', '>', now)
+        .$if(after, (b) => b.where('id', '<', beforeId as string))
+        .orderBy('id', 'desc')
+        .limit(limit),
+});
 
 /** Someone who became a member another way (the link with approval off, an invitation): their request is done. */
 export async function closePendingJoinRequest(

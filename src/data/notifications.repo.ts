@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn } from './db.ts';
 import { newId } from './ids.ts';
-import { reusable, reusableByShape, rowInserter } from './reusable-query.ts';
+import { reusable, reusableByShape, reusableWithList, rowInserter } from './reusable-query.ts';
 import type { NotificationsTable } from './schema.ts';
 import { placeholders, type WritePart, writeTogether } from './write-together.ts';
 
@@ -240,16 +240,40 @@ export async function markNotificationsRead(
   workspaceId: string | null,
   now: number,
 ): Promise<number> {
-  const res = await conn
+  const workspace = workspaceId !== null;
+  const res =
+    'ids' in which
+      ? await markIdsRead[workspace ? 'workspace' : 'all'](conn, which.ids, userId, workspaceId, now)
+      : await markAllRead(workspace)(conn, userId, workspaceId, now);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+const markRead = (conn: Conn, userId: string, workspaceId: string | null, now: number, workspace: boolean) =>
+  conn
     .updateTable('notifications')
     .set({ read_at: now })
     .where('user_id', '=', userId)
     .where('read_at', 'is', null)
-    .$if('ids' in which, (b) => b.where('id', 'in', (which as { ids: string[] }).ids))
-    .$if(workspaceId !== null, (b) => b.where('workspace_id', '=', workspaceId as string))
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
-}
+    .$if(workspace, (b) => b.where('workspace_id', '=', workspaceId as string));
+
+/** Every unread one (of one workspace, or all): compiled once each (data/reusable-query.ts). */
+const markAllRead = reusableByShape({
+  key: (workspace: boolean) => (workspace ? 'workspace' : 'all'),
+  build: (workspace: boolean) => (conn: Conn, userId: string, workspaceId: string | null, now: number) =>
+    markRead(conn, userId, workspaceId, now, workspace),
+});
+
+/** These ones (a list of ids: one compiled text per length, of one workspace or all). */
+const markIdsRead = {
+  workspace: reusableWithList(
+    (conn: Conn, ids: string[], userId: string, workspaceId: string | null, now: number) =>
+      markRead(conn, userId, workspaceId, now, true).where('id', 'in', ids),
+  ),
+  all: reusableWithList(
+    (conn: Conn, ids: string[], userId: string, workspaceId: string | null, now: number) =>
+      markRead(conn, userId, workspaceId, now, false).where('id', 'in', ids),
+  ),
+};
 
 /** Whether the user has an unread notification of this kind in the workspace (to not repeat one). */
 export async function hasUnread(conn: Conn, userId: string, workspaceId: string, kind: string) {
