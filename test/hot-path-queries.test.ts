@@ -17,8 +17,9 @@ import { uploadedVideo } from './video-helpers.ts';
  * and compiled by Kysely on every request. The hot paths: the mixed workload's of `npm run bench`
  * (docs/BENCHMARKS.md), its reads (`/api/me`, an item by cookie and by API key, a folder, Shared
  * with me, the members page) and writes (a role change, an invitation, a share, a rename); an
- * invitation's acceptance; the bell and marking it read; the workspace, the root listing, a new
- * draft, the join requests panel, an item's access list and Share Page settings; a video streamed in the app and on its public page; a published share page
+ * invitation's acceptance; the bell and marking it read; the workspaces, the workspace, the root
+ * listing, a new draft, the join requests panel, an item's access list and Share Page settings, an
+ * access change and an unshare; a video streamed in the app and on its public page; a published share page
  * and its captions. Each request is
  * made twice to warm up, then twice more with other arguments (a change before each listing and a
  * new search term, so that the pages are built, not served from their caches): those times Kysely
@@ -63,7 +64,7 @@ describe.each(dialects)('hot request paths on %s', (dialect) => {
         headers: opts.key ? { authorization: `Bearer ${opts.key}` } : {},
       });
       expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
-      return res.json();
+      return res.body === '' ? null : res.json();
     };
     const member = await joinAs(app, admin.cookie, ws.id, 'viewer');
     const key = (
@@ -185,6 +186,22 @@ describe.each(dialects)('hot request paths on %s', (dialect) => {
             });
             await call('GET', `/api/workspaces/${ws.id}/join-requests`, { cookie: admin.cookie });
             await call('POST', '/api/notifications/read', { cookie: member.cookie, body: { all: true } });
+          }),
+      ],
+      [
+        "PATCH an item's access, DELETE and PUT a grant, GET the workspaces",
+        (n, counted) =>
+          counted(async () => {
+            await call('PATCH', `/api/items/${item.id}/access`, {
+              cookie: admin.cookie,
+              body: { generalAccess: n % 2 ? 'workspace' : 'selected' },
+            });
+            await call('DELETE', `/api/items/${item.id}/grants/${member.userId}`, { cookie: admin.cookie });
+            await call('PUT', `/api/items/${item.id}/grants/${member.userId}`, {
+              cookie: admin.cookie,
+              body: { permission: 'view' },
+            });
+            await call('GET', '/api/workspaces', { cookie: admin.cookie });
           }),
       ],
       [

@@ -438,14 +438,18 @@ export async function deleteGrant(
   itemId: string,
   userId: string,
 ): Promise<boolean> {
-  const res = await conn
+  const res = await deleteGrantQuery(conn, workspaceId, itemId, userId);
+  return Number(res.numAffectedRows ?? 0) > 0;
+}
+
+/** Unsharing, as common as sharing: compiled once (data/reusable-query.ts). */
+const deleteGrantQuery = reusable((conn: Conn, workspaceId: string, itemId: string, userId: string) =>
+  conn
     .deleteFrom('item_grants')
     .where('workspace_id', '=', workspaceId)
     .where('item_id', '=', itemId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return Number(res.numDeletedRows) > 0;
-}
+    .where('user_id', '=', userId),
+);
 
 /** A removed member's items pass to `toUserId`; their grants in the workspace end. Returns items moved. */
 export async function handOverItems(
