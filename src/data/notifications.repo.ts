@@ -264,16 +264,11 @@ const markAllRead = reusableByShape({
 });
 
 /** These ones (a list of ids: one compiled text per length, of one workspace or all). */
-const markIdsRead = {
-  workspace: reusableWithList(
-    (conn: Conn, ids: string[], userId: string, workspaceId: string | null, now: number) =>
-      markRead(conn, userId, workspaceId, now, true).where('id', 'in', ids),
-  ),
-  all: reusableWithList(
-    (conn: Conn, ids: string[], userId: string, workspaceId: string | null, now: number) =>
-      markRead(conn, userId, workspaceId, now, false).where('id', 'in', ids),
-  ),
-};
+const markIdsReadIn = (workspace: boolean) =>
+  reusableWithList((conn: Conn, ids: string[], userId: string, workspaceId: string | null, now: number) =>
+    markRead(conn, userId, workspaceId, now, workspace).where('id', 'in', ids),
+  );
+const markIdsRead = { workspace: markIdsReadIn(true), all: markIdsReadIn(false) };
 
 /** Whether the user has an unread notification of this kind in the workspace (to not repeat one). */
 export async function hasUnread(conn: Conn, userId: string, workspaceId: string, kind: string) {
