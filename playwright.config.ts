@@ -13,7 +13,8 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 10_000 },
   // Two files at a time (each test signs up its own people): 62 tests in 5.0 min on 2 cores, where
-  // one worker took 5.9-7.4 min in CI. The tests of one file stay in order in one worker.
+  // one worker took 5.9-7.4 min in CI. The tests of one file stay in order in one worker, except
+  // pages.e2e.ts's, which only read and are spread over both (its own `mode: 'parallel'`).
   fullyParallel: false,
   workers: 2,
   retries: 0,
@@ -25,7 +26,10 @@ export default defineConfig({
     // An action that cannot happen fails in 20 s with what it waited for, not at the test's timeout.
     actionTimeout: 20_000,
     screenshot: 'on',
-    trace: 'retain-on-failure',
+    // No trace by default: recording one costs Chromium about 30% more CPU on every test, kept or
+    // not (the flow tests: 99-104 s of Chromium CPU with `retain-on-failure`, 68-74 s without, 2026-12-07),
+    // and CI keeps no artifacts. To see a failure step by step: `npx playwright test <file> --trace on`.
+    trace: 'off',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [

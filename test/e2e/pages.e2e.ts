@@ -7,7 +7,7 @@
  * The world is one workspace made once, with the long texts that used to widen pages: a 200-character
  * item title, a 100-character name, a 90-character email address.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
@@ -138,7 +138,7 @@ const viewports = [
 ] as const;
 
 /** One workspace with long texts in every place that used to overflow. */
-async function makeWorld(browser: Browser, outDir: string): Promise<World> {
+async function makeWorld(browser: Browser, outDir: string, worker: number): Promise<World> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const admin = { name: NAME_100, email: uniqueEmail('pages-admin') };
@@ -173,7 +173,7 @@ async function makeWorld(browser: Browser, outDir: string): Promise<World> {
   const link = await api<{ url: string }>(page, 'GET', `/api/workspaces/${wsId}/invite-link`);
   await api(page, 'POST', `/api/workspaces/${wsId}/api-keys`, { name: long('Deploy key ', 60).trim() });
 
-  const storageState = `${outDir}/admin-state.json`;
+  const storageState = `${outDir}/admin-state-${worker}.json`;
   await context.storageState({ path: storageState });
   await context.close();
   return {
@@ -193,7 +193,13 @@ let world: World;
 // Each page test saves its own full-page screenshot (named after the page and the size).
 test.use({ screenshot: 'off' });
 
-// Made once per run: a worker that restarts after a failed test reads it back instead.
+// The page tests only read, so both workers take them (this file is two thirds of the browser
+// tests' count; run in one worker, it ran alone for its last 2.5 min while the other sat idle).
+test.describe.configure({ mode: 'parallel' });
+
+// Made once a worker (both may make one at the start; each keeps its own), and saved: a worker
+// that restarts after a failed test reads it back. Written whole, then renamed, so a worker
+// never reads half a file.
 test.beforeAll(async ({ browser }, testInfo) => {
   test.setTimeout(60_000);
   const file = `${testInfo.project.outputDir}/pages-world.json`;
@@ -201,8 +207,9 @@ test.beforeAll(async ({ browser }, testInfo) => {
     world = JSON.parse(readFileSync(file, 'utf8')) as World;
     return;
   }
-  world = await makeWorld(browser, testInfo.project.outputDir);
-  writeFileSync(file, JSON.stringify(world));
+  world = await makeWorld(browser, testInfo.project.outputDir, testInfo.workerIndex);
+  writeFileSync(`${file}.${testInfo.workerIndex}`, JSON.stringify(world));
+  renameSync(`${file}.${testInfo.workerIndex}`, file);
 });
 
 /**
