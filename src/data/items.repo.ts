@@ -432,6 +432,15 @@ export const upsertGrantPart = (
 ): WritePart =>
   upsertGrantQuery.part(conn, g.itemId, g.userId, g.workspaceId, g.permission, g.grantedBy, now);
 
+/** Unsharing, as common as sharing: compiled once (data/reusable-query.ts). */
+const deleteGrantQuery = reusable((conn: Conn, workspaceId: string, itemId: string, userId: string) =>
+  conn
+    .deleteFrom('item_grants')
+    .where('workspace_id', '=', workspaceId)
+    .where('item_id', '=', itemId)
+    .where('user_id', '=', userId),
+);
+
 export async function deleteGrant(
   conn: Conn,
   workspaceId: string,
@@ -441,15 +450,6 @@ export async function deleteGrant(
   const res = await deleteGrantQuery(conn, workspaceId, itemId, userId);
   return Number(res.numAffectedRows ?? 0) > 0;
 }
-
-/** Unsharing, as common as sharing: compiled once (data/reusable-query.ts). */
-const deleteGrantQuery = reusable((conn: Conn, workspaceId: string, itemId: string, userId: string) =>
-  conn
-    .deleteFrom('item_grants')
-    .where('workspace_id', '=', workspaceId)
-    .where('item_id', '=', itemId)
-    .where('user_id', '=', userId),
-);
 
 /** A removed member's items pass to `toUserId`; their grants in the workspace end. Returns items moved. */
 export async function handOverItems(

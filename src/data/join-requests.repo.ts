@@ -84,16 +84,6 @@ export async function decideJoinRequest(
     .executeTakeFirst();
 }
 
-/** Live pending requests, newest first, keyset by id (ids sort by time). */
-export async function listPendingJoinRequests(
-  conn: Conn,
-  workspaceId: string,
-  q: { beforeId: string | null; limit: number; now: number },
-): Promise<JoinRequestRow[]> {
-  const page = pendingPage(q.beforeId !== null);
-  return (await page(conn, workspaceId, q.now, q.beforeId, q.limit + 1)).rows;
-}
-
 /** The first page or a later one (after a cursor): compiled once each (data/reusable-query.ts). */
 const pendingPage = reusableByShape({
   key: (after: boolean) => (after ? 'after' : 'first'),
@@ -110,6 +100,16 @@ const pendingPage = reusableByShape({
         .orderBy('id', 'desc')
         .limit(limit),
 });
+
+/** Live pending requests, newest first, keyset by id (ids sort by time). */
+export async function listPendingJoinRequests(
+  conn: Conn,
+  workspaceId: string,
+  q: { beforeId: string | null; limit: number; now: number },
+): Promise<JoinRequestRow[]> {
+  const page = pendingPage(q.beforeId !== null);
+  return (await page(conn, workspaceId, q.now, q.beforeId, q.limit + 1)).rows;
+}
 
 /** Someone who became a member another way (the link with approval off, an invitation): their request is done. */
 export async function closePendingJoinRequest(
