@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JOIN_REQUEST_TTL_MS } from '../src/domain/members.ts';
+import { JOIN_REQUEST_MAIL_GAP_MS, JOIN_REQUEST_TTL_MS } from '../src/domain/members.ts';
 import {
   createWorkspace,
   dialects,
@@ -98,6 +98,47 @@ describe.each(dialects)('join requests on %s', (dialect) => {
       })
     ).json().events;
     expect(audit.map((e: { target: { id: string } }) => e.target.id)).toEqual([id]);
+  });
+
+  it("emails every Super Admin (no one else) about a request, a person's first in a day: not for asking again while pending or after a denial that day", async () => {
+    const second = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'super_admin', 'Sam Second');
+    const creator = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'creator', 'Cleo Creator');
+    await setup();
+    const subject = 'Rae Requester asks to join Studio';
+    const requestMails = async (email: string) => (await mailsTo(email)).filter((m) => m.subject === subject);
+    const { person, id } = await ask();
+    for (const admin of [fx.admin, second]) {
+      const mails = await requestMails(admin.email);
+      expect(mails).toHaveLength(1);
+      expect(mails[0]?.text_body).toContain(
+        `Rae Requester (${person.email}) asked to join the workspace "Studio"`,
+      );
+      expect(mails[0]?.text_body).toContain('as Viewer');
+      expect(mails[0]?.text_body).toContain(`/w/${fx.ws.id}/notifications`);
+    }
+    expect(await requestMails(creator.email)).toEqual([]);
+    expect(await requestMails(person.email)).toEqual([]);
+    // Asking again while pending returns the request: no mail.
+    await ask(person);
+    expect(await requestMails(fx.admin.email)).toHaveLength(1);
+    // Denied, then asking again the same day: a new request, told in the app only.
+    expect((await decide(id, 'deny')).statusCode).toBe(200);
+    fx.app.clock.advance(JOIN_REQUEST_MAIL_GAP_MS - 60_000);
+    const again = await ask(person);
+    expect(again.id).not.toBe(id);
+    expect(await requestMails(fx.admin.email)).toHaveLength(1);
+    const bell = (
+      await fx.app.request({ method: 'GET', url: '/api/notifications', cookie: second.cookie })
+    ).json();
+    expect(
+      bell.notifications.filter((n: { kind: string; subjectId?: string }) => n.kind === 'join_request'),
+    ).toHaveLength(2);
+    // Denied again, asking more than a day after the last request: mailed again.
+    expect((await decide(again.id, 'deny')).statusCode).toBe(200);
+    fx.app.clock.advance(JOIN_REQUEST_MAIL_GAP_MS + 1);
+    await ask(person);
+    expect(await requestMails(fx.admin.email)).toHaveLength(2);
+    expect(await requestMails(second.email)).toHaveLength(2);
   });
 
   it('keeps one pending request per person: asking again, even 10 times at once, returns the same one', async () => {

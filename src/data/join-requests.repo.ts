@@ -35,6 +35,29 @@ export async function findJoinRequest(
     .executeTakeFirst();
 }
 
+/**
+ * Whether the person made another request in the workspace (any status) since `since`: the
+ * request `exceptId` is the one being made.
+ */
+export async function askedSince(
+  conn: Conn,
+  workspaceId: string,
+  userId: string,
+  exceptId: string,
+  since: number,
+): Promise<boolean> {
+  const row = await conn
+    .selectFrom('join_requests')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('user_id', '=', userId)
+    .where('created_at', '>', since)
+    .where('id', '<>', exceptId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function insertJoinRequest(conn: Conn, row: JoinRequestRow): Promise<void> {
   await conn.insertInto('join_requests').values(row).execute();
 }

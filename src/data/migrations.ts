@@ -1175,6 +1175,21 @@ const membersGramsFts: Migration = {
   },
 };
 
+/**
+ * A person's join requests in a workspace, newest last, whatever their status: whether they asked
+ * in the last day (`askedSince`: Super Admins are emailed about a person's first request a day).
+ * The pending-only unique index (0001) cannot answer for decided requests.
+ */
+const joinRequestsByUser = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createIndex('join_requests_user_idx')
+      .on('join_requests')
+      .columns(['workspace_id', 'user_id', 'created_at'])
+      .execute();
+  },
+};
+
 /** SQLite: the members' grams' FTS5 table (0050; again in 0051). */
 async function createGramsTable(db: AnyDb) {
   await sql`
@@ -1361,6 +1376,7 @@ const migrations: Record<string, Migration> = {
   '0049_members_version_once': membersVersionOnce,
   '0050_members_grams_fts': membersGramsFts,
   '0051_members_search_ranges': membersSearchRanges,
+  '0052_join_requests_by_user': joinRequestsByUser,
 };
 
 /**

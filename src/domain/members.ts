@@ -6,6 +6,11 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const MAX_INVITES_PER_CALL = 100;
 /** A pending join request lapses after 14 days (docs/RULES.md). */
 export const JOIN_REQUEST_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+/**
+ * Super Admins are emailed about a person's join request at most once in this time per workspace
+ * (asking again after a denial is told in the app only): docs/RULES.md.
+ */
+export const JOIN_REQUEST_MAIL_GAP_MS = 24 * 60 * 60 * 1000;
 
 /** The workspace's seats are all taken ("seat limit reached" goes to its Super Admins). */
 export const noSeatLeft = (seats: { seatsUsed: number; seatLimit: number }): boolean =>

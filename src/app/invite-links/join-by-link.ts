@@ -1,28 +1,37 @@
 import type { JoinResult } from '../../contract/invitations.ts';
-import type { Role } from '../../contract/roles.ts';
+import { type Role, roleLabels } from '../../contract/roles.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { claimLinkUse } from '../../data/invite-links.repo.ts';
 import {
+  askedSince,
   closePendingJoinRequest,
   findPendingJoinRequest,
   insertJoinRequest,
   renewJoinRequest,
 } from '../../data/join-requests.repo.ts';
-import { claimSeat, findMembership, insertMembership, lockWorkspace } from '../../data/members.repo.ts';
+import {
+  claimSeat,
+  findMembership,
+  insertMembership,
+  listSuperAdmins,
+  lockWorkspace,
+} from '../../data/members.repo.ts';
+import { insertMails } from '../../data/outbox.repo.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { JOIN_REQUEST_TTL_MS, sortKey } from '../../domain/members.ts';
+import { JOIN_REQUEST_MAIL_GAP_MS, JOIN_REQUEST_TTL_MS, sortKey } from '../../domain/members.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireAccountAccess } from '../gate.ts';
+import { joinRequestMail } from '../mail/templates.ts';
 import {
+  notesTo,
   noteTurnedAway,
   publishNotes,
   seatLimitNotes,
-  toSuperAdmins,
   writeNotes,
 } from '../notifications/notify.ts';
 import { liveLink } from './invite-link.ts';
@@ -40,6 +49,9 @@ export interface JoinDeps {
   bus: NotificationBus;
   /** The server's secret: the link's token is checked against it. */
   linkSecret: string;
+  publicUrl: string;
+  /** Tell the outbox worker that mail is waiting (after commit). */
+  mailQueued(): void;
 }
 
 /**
@@ -47,14 +59,16 @@ export interface JoinDeps {
  * With approval off the person becomes an active member at once, taking a seat through the same
  * conditional claim as an invitation (409 `no_seats` when full); with it on, a join request is
  * made, or the pending one returned. Each join or new request counts one use of the link, in the
- * same transaction, so a refused join uses nothing.
+ * same transaction, so a refused join uses nothing. A new request is told to every Super Admin in the
+ * app and, for the person's first request in a day there, by email (outbox, the same transaction).
  */
 export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): Promise<JoinResult> {
   requireAccountAccess(actor, 'workspace:join');
   let workspaceId: string | null = null;
   const now = deps.clock.now();
   try {
-    const { result, notes } = await join();
+    const { result, notes, mailed } = await join();
+    if (mailed) deps.mailQueued();
     publishNotes(deps.bus, notes, now);
     return result;
   } catch (err) {
@@ -96,6 +110,7 @@ export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): P
               joinRequestId: pending.id,
             } as const,
             notes: [],
+            mailed: false,
           };
         }
         if (!(await claimLinkUse(tx, ws, link.nonce, now))) throw linkJustUsedUp();
@@ -140,16 +155,26 @@ export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): P
           now,
         );
         const requester = { id: actor.userId, name: actor.name, email: actor.email };
-        const notes = await toSuperAdmins(
-          tx,
+        const admins = await listSuperAdmins(tx, ws);
+        const notes = notesTo(
+          admins,
           ws,
           'join_request',
           { workspace, requester, role, joinRequestId: id, requestStatus: 'pending' },
           { subjectId: id },
         );
+        // Email too, unless they asked here in the last day (a denied person asking again).
+        const mailed = !(await askedSince(tx, ws, actor.userId, id, now - JOIN_REQUEST_MAIL_GAP_MS));
+        if (mailed) {
+          const review = `${deps.publicUrl}/w/${ws}/notifications`;
+          const mail = (a: { email: string; name: string }) =>
+            joinRequestMail(a.email, a.name, requester, target.name, roleLabels[role], review);
+          await insertMails(tx, admins.map(mail), now);
+        }
         return {
           result: { status: 'requested', workspace, role, joinRequestId: id } as const,
           notes: await writeNotes(tx, notes, now),
+          mailed,
         };
       }
 
@@ -189,6 +214,7 @@ export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): P
       return {
         result: { status: 'active', workspace, role } as const,
         notes: await writeNotes(tx, await seatLimitNotes(tx, ws, null), now),
+        mailed: false,
       };
     });
   }

@@ -1,4 +1,5 @@
 import type { OutgoingMail } from '../../data/outbox.repo.ts';
+import { JOIN_REQUEST_TTL_MS } from '../../domain/members.ts';
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -64,6 +65,25 @@ export function invitationMail(
     'Hi,',
     `${inviter} invited you to join the workspace "${workspace}" on Troupe as ${roleLabel}. Troupe is where the team shares and publishes videos. The invitation works for 7 days.`,
     'Accept the invitation',
+    url,
+  );
+}
+
+/** To each Super Admin when someone asks to join through the invite link (docs/RULES.md, join requests). */
+export function joinRequestMail(
+  to: string,
+  name: string,
+  requester: { name: string; email: string },
+  workspace: string,
+  roleLabel: string,
+  url: string,
+): OutgoingMail {
+  return actionMail(
+    to,
+    `${requester.name} asks to join ${workspace}`,
+    `Hi ${name},`,
+    `${requester.name} (${requester.email}) asked to join the workspace "${workspace}" on Troupe through its invite link, as ${roleLabel}. Approve or deny the request in Troupe; it lapses in ${JOIN_REQUEST_TTL_MS / 86_400_000} days if nobody decides.`,
+    'Review the request',
     url,
   );
 }

@@ -94,7 +94,17 @@ export async function toSuperAdmins<K extends NotificationKind>(
   data: NotificationData<K>,
   opts: { subjectId?: string; except?: string } = {},
 ): Promise<Note[]> {
-  const admins = await listSuperAdmins(tx, workspaceId);
+  return notesTo(await listSuperAdmins(tx, workspaceId), workspaceId, kind, data, opts);
+}
+
+/** The same notification to each of `admins` (but `except`): for a caller that needs the list too. */
+export function notesTo<K extends NotificationKind>(
+  admins: readonly { user_id: string }[],
+  workspaceId: string,
+  kind: K,
+  data: NotificationData<K>,
+  opts: { subjectId?: string; except?: string } = {},
+): Note[] {
   return admins
     .filter((a) => a.user_id !== opts.except)
     .map((a) => ({ userId: a.user_id, workspaceId, kind, subjectId: opts.subjectId ?? null, data }) as Note);
