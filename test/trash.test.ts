@@ -5,6 +5,8 @@
  * purge job deletes what is older than 30 days, stored files and captions included.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { purgeTrashedItem } from '../src/data/items.repo.ts';
+import { TRASH_MS } from '../src/domain/access.ts';
 import {
   createWorkspace,
   dialects,
@@ -389,12 +391,51 @@ describe.each(dialects)('trash on %s', (dialect) => {
       [kept, later].sort(),
     );
     expect((await restore(creator.cookie, folder)).statusCode).toBe(404);
+    // Audited as Troupe's own deletion, with what the item was.
+    const purges = await db
+      .selectFrom('audit_events')
+      .select(['actor_id', 'actor_label', 'target_id', 'target_label', 'before'])
+      .where('workspace_id', '=', ws.id)
+      .where('action', '=', 'item.purge')
+      .execute();
+    expect(purges).toHaveLength(1);
+    expect(purges[0]).toMatchObject({
+      actor_id: null,
+      actor_label: 'Troupe',
+      target_id: folder,
+      target_label: 'Archive',
+    });
+    expect(JSON.parse(String(purges[0]?.before))).toMatchObject({
+      kind: 'folder',
+      trashed: true,
+      trashDays: 30,
+    });
     app.clock.advance(20 * DAY - 1);
     expect(await app.troupe.trashPurger.runOnce()).toBe(0);
     app.clock.advance(1);
     expect(await app.troupe.trashPurger.runOnce()).toBe(1);
     // (The session has lapsed by now: the database says what is left.)
     expect((await db.selectFrom('items').select('id').execute()).map((r) => r.id)).toEqual([kept]);
+    expect(
+      await db.selectFrom('audit_events').select('target_id').where('action', '=', 'item.purge').execute(),
+    ).toHaveLength(2);
+  });
+
+  it('the purge deletes only what is still in the trash for 30 days: an item restored since it was listed stays, unaudited', async () => {
+    const draft = await create(creator.cookie, 'draft', 'Second thoughts');
+    await del(creator.cookie, draft);
+    app.clock.advance(30 * DAY + 1);
+    const expired = app.clock.now() - TRASH_MS;
+    expect((await restore(creator.cookie, draft)).statusCode).toBe(200);
+    const db = app.troupe.data.db;
+    expect(await purgeTrashedItem(db, ws.id, draft, expired)).toBeNull();
+    expect(await db.selectFrom('items').select('id').where('id', '=', draft).execute()).toHaveLength(1);
+    await del(creator.cookie, draft);
+    expect(await purgeTrashedItem(db, ws.id, draft, expired)).toBeNull(); // trashed again just now
+    expect(await app.troupe.trashPurger.runOnce()).toBe(0);
+    expect(
+      await db.selectFrom('audit_events').select('id').where('action', '=', 'item.purge').execute(),
+    ).toEqual([]);
   });
 
   it('library sections: mine, shared with me, workspace, each with the owner name', async () => {

@@ -260,6 +260,15 @@ describe('audit entries in words', () => {
     expect(words('item.move', { after: { parentId: null } })).toBe(
       'Alice Smith moved “Plans” to the top of the library',
     );
+    expect(
+      describeAuditEntry({
+        action: 'item.purge',
+        actor: { id: null, label: 'Troupe' },
+        target: { type: 'item', id: 'it1', label: 'Plans' },
+        before: { kind: 'video', trashed: true, trashDays: 30 },
+        after: null,
+      }),
+    ).toBe('Troupe deleted the video “Plans” for good, after 30 days in the trash');
   });
 
   it('names people by name when the label has one, and copes with odd stored values', () => {

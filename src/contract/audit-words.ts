@@ -257,7 +257,9 @@ export function describeAuditEntry(entry: AuditEntryText, opts: WordOptions = {}
     case 'item.restore':
       return `${who} restored the ${kind(a.kind)} ${quoted(target)} from the trash`;
     case 'item.purge':
-      return `${who} deleted the ${kind(b.kind)} ${quoted(target)} for good`;
+      return `${who} deleted the ${kind(b.kind)} ${quoted(target)} for good${
+        typeof b.trashDays === 'number' ? `, after ${plural(b.trashDays, 'day')} in the trash` : ''
+      }`;
     case 'video.upload':
       return `${who} uploaded ${typeof a.filename === 'string' && a.filename ? a.filename : 'a video file'}${
         a.size !== undefined ? ` (${bytes(a.size)})` : ''

@@ -84,6 +84,27 @@ export async function deleteItem(conn: Conn, workspaceId: string, id: string): P
   await conn.deleteFrom('items').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
+/**
+ * Deletes a trashed item for good if it is still in the trash since `before` or earlier (restored
+ * or purged since it was listed: nothing), answering what it was.
+ */
+export async function purgeTrashedItem(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  before: number,
+): Promise<{ title: string; kind: string; trashedAt: number } | null> {
+  const row = await conn
+    .deleteFrom('items')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('trash_root_id', '=', id)
+    .where('trashed_at', '<=', before)
+    .returning(['title', 'kind', 'trashed_at'])
+    .executeTakeFirst();
+  return row ? { title: row.title, kind: row.kind, trashedAt: Number(row.trashed_at) } : null;
+}
+
 export interface ListedItem extends ItemRecord {
   grant: Permission | null;
   /** The owner's display name. */

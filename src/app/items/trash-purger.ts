@@ -1,6 +1,8 @@
+import { isoTime } from '../../contract/time.ts';
+import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, inTransaction } from '../../data/db.ts';
-import { deleteItem, listExpiredTrash } from '../../data/items.repo.ts';
-import { TRASH_MS } from '../../domain/access.ts';
+import { listExpiredTrash, purgeTrashedItem } from '../../data/items.repo.ts';
+import { TRASH_DAYS, TRASH_MS } from '../../domain/access.ts';
 import type { Clock } from '../../infra/clock.ts';
 import { type PeriodicJob, startPeriodicJob } from '../../infra/periodic-job.ts';
 
@@ -12,7 +14,9 @@ export type TrashPurger = PeriodicJob<number>;
  * good with everything that went with it. Deleting the rows is all it takes: video files' triggers
  * queue their stored objects in `storage_deletions`, captions, share pages and grants go by
  * cascade, and the storage sweeper is nudged to remove the objects. Runs at start and every
- * `intervalMs` in every node; two nodes purging at once delete the same rows, which is harmless.
+ * `intervalMs` in every node. Each item is deleted only if it is still in the trash for that long
+ * (restored since it was listed: kept; two nodes purging at once: one deletes it), and audited as
+ * `item.purge` by Troupe itself in the same transaction.
  */
 export function startTrashPurger(
   deps: {
@@ -27,10 +31,16 @@ export function startTrashPurger(
   const purge = async (stopped: () => boolean): Promise<number> => {
     let purged = 0;
     while (!stopped()) {
-      const due = await listExpiredTrash(deps.db, deps.clock.now() - TRASH_MS, 100);
+      const now = deps.clock.now();
+      const due = await listExpiredTrash(deps.db, now - TRASH_MS, 100);
       for (const item of due) {
-        await inTransaction(deps.db, (tx) => deleteItem(tx, item.workspaceId, item.id));
-        purged++;
+        const gone = await inTransaction(deps.db, async (tx) => {
+          const was = await purgeTrashedItem(tx, item.workspaceId, item.id, now - TRASH_MS);
+          if (!was) return false;
+          await insertAuditEvents(tx, [purgeAudit(item.workspaceId, item.id, was)], now);
+          return true;
+        });
+        if (gone) purged++;
       }
       if (due.length < 100) break;
     }
@@ -45,3 +55,18 @@ export function startTrashPurger(
     onError: (err) => deps.log.warn({ err: String(err) }, 'trash purge failed'),
   });
 }
+
+/** Troupe itself deleted it: no person's id. */
+export const TROUPE_ACTOR = { id: null, label: 'Troupe' };
+
+const purgeAudit = (
+  workspaceId: string,
+  id: string,
+  was: { title: string; kind: string; trashedAt: number },
+): AuditEntry => ({
+  workspaceId,
+  actor: TROUPE_ACTOR,
+  action: 'item.purge',
+  target: { type: 'item', id, label: was.title },
+  before: { kind: was.kind, trashed: true, trashedAt: isoTime(was.trashedAt), trashDays: TRASH_DAYS },
+});
