@@ -1,7 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { precompressAssets } from '../web/precompress.ts';
 import { dialects, signUp, startTestApp, type TestApp } from './harness.ts';
 
 describe.each(dialects)('http surface on %s', (dialect) => {
@@ -218,6 +220,54 @@ describe('the web app', () => {
         expect(res.statusCode, url).toBe(404);
         expect(res.headers['content-type'], url).toContain('application/problem+json');
       }
+
+      // The build's compressed copies (web/precompress.ts), sent to browsers that accept them.
+      const script = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `word ${i}`))};\n`;
+      writeFileSync(join(dist, 'assets', 'app-def456.js'), script);
+      writeFileSync(join(dist, 'assets', 'app-def456.css'), `${'.a{color:red}'.repeat(100)}\n`);
+      expect(precompressAssets(join(dist, 'assets'))).toMatchObject({ files: 2 });
+      // Below 1 KiB (app-abc123.js) or not text: no copies.
+      expect(readdirSync(join(dist, 'assets')).sort()).toEqual([
+        'app-abc123.js',
+        'app-def456.css',
+        'app-def456.css.br',
+        'app-def456.css.gz',
+        'app-def456.js',
+        'app-def456.js.br',
+        'app-def456.js.gz',
+      ]);
+      const fetch = (url: string, acceptEncoding?: string) =>
+        app.request({
+          method: 'GET',
+          url,
+          headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {},
+        });
+      const br = await fetch('/assets/app-def456.js', 'gzip, deflate, br, zstd');
+      expect(br.statusCode).toBe(200);
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers['content-type']).toContain('javascript');
+      expect(br.headers.vary).toContain('accept-encoding');
+      expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(brotliDecompressSync(br.rawPayload).toString()).toBe(script);
+      expect(br.rawPayload.length).toBeLessThan(script.length / 3);
+      const gz = await fetch('/assets/app-def456.js', 'gzip');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.rawPayload).toString()).toBe(script);
+      const css = await fetch('/assets/app-def456.css', 'br');
+      expect([css.headers['content-encoding'], css.headers['content-type']]).toEqual([
+        'br',
+        expect.stringContaining('text/css'),
+      ]);
+      const plain = await fetch('/assets/app-def456.js');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toBe(script);
+      // A file with no copy is sent as it is, whatever the browser accepts.
+      const small = await fetch('/assets/app-abc123.js', 'br, gzip');
+      expect([small.statusCode, small.headers['content-encoding'], small.body]).toEqual([
+        200,
+        undefined,
+        'console.log(1)',
+      ]);
     } finally {
       await app.close();
       rmSync(base, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const server = 'http://localhost:3000';
@@ -8,7 +9,8 @@ const proxy = { '/api': server, '/dev': server, '/v/': server, '/embed/': server
 
 export default defineConfig({
   root,
-  plugins: [react()],
+  // Built assets get .br and .gz copies, which the server sends to browsers that accept them.
+  plugins: [react(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
