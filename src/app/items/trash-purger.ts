@@ -57,7 +57,7 @@ export function startTrashPurger(
 }
 
 /** Troupe itself deleted it: no person's id. */
-export const TROUPE_ACTOR = { id: null, label: 'Troupe' };
+const TROUPE_ACTOR = { id: null, label: 'Troupe' };
 
 const purgeAudit = (
   workspaceId: string,
