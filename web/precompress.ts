@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
@@ -35,8 +35,12 @@ export function precompressAssets(dir: string): Precompressed {
       },
     });
     const gz = gzipSync(body, { level: 9 });
-    writeFileSync(`${path}.br`, br);
-    writeFileSync(`${path}.gz`, gz);
+    // Written aside, then renamed into place: a server sending the directory while it is built
+    // never sends half a copy (which a browser would keep for a year: the assets are immutable).
+    for (const [ext, bytes] of [['.br', br] as const, ['.gz', gz] as const]) {
+      writeFileSync(`${path}${ext}.tmp`, bytes);
+      renameSync(`${path}${ext}.tmp`, `${path}${ext}`);
+    }
     out.files += 1;
     out.bytes += body.length;
     out.br += br.length;
@@ -52,7 +56,7 @@ export function precompress(): Plugin {
     name: 'troupe-precompress',
     apply: 'build',
     configResolved(config) {
-      assets = join(config.root, config.build.outDir, config.build.assetsDir);
+      assets = resolve(config.root, config.build.outDir, config.build.assetsDir);
     },
     writeBundle() {
       const s = precompressAssets(assets);
