@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './test/e2e/chromium.ts';
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded browser) against the built app,
@@ -30,17 +31,6 @@ export default defineConfig({
     // not (the flow tests: 99-104 s of Chromium CPU with `retain-on-failure`, 68-74 s without, 2026-12-07),
     // and CI keeps no artifacts. To see a failure step by step: `npx playwright test <file> --trace on`.
     trace: 'off',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 });

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../test/e2e/chromium.ts';
 import {
   cleanupAll,
   DEFAULT_PG_ADMIN_URL,
@@ -49,18 +50,7 @@ if (!existsSync(join(root, 'web/dist/index.html'))) {
 try {
   const db = await scratchDatabase('sqlite', DEFAULT_PG_ADMIN_URL);
   const server = await startServer('sqlite', db, { cpuProf: false, maxSeconds: 600 });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   const samples: Record<(typeof WAYS)[number], { ms: number; kib: number }[]> = {
     compressed: [],
     identity: [],

@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
 import { type ItemRecord, toItemRecord } from './access.repo.ts';
 import type { Conn } from './db.ts';
 import { reusable, reusableByShape, rowInserter } from './reusable-query.ts';
-import type { ItemsTable } from './schema.ts';
+import type { Database, ItemsTable } from './schema.ts';
 import type { WritePart } from './write-together.ts';
 
 export type ItemRow = ItemsTable;
@@ -85,6 +85,13 @@ export async function deleteItem(conn: Conn, workspaceId: string, id: string): P
 }
 
 /**
+ * An item deleted on its own (the root of what went to the trash with it) at `before` or earlier:
+ * what the purge lists, and what it checks again as it deletes each one.
+ */
+const expiredTrashRoot = (eb: ExpressionBuilder<Database, 'items'>, before: number) =>
+  eb.and([eb('trashed_at', '<=', before), eb('trash_root_id', '=', eb.ref('id'))]);
+
+/**
  * Deletes a trashed item for good if it is still in the trash since `before` or earlier (restored
  * or purged since it was listed: nothing), answering what it was.
  */
@@ -98,8 +105,7 @@ export async function purgeTrashedItem(
     .deleteFrom('items')
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .where('trash_root_id', '=', id)
-    .where('trashed_at', '<=', before)
+    .where((eb) => expiredTrashRoot(eb, before))
     .returning(['title', 'kind', 'trashed_at'])
     .executeTakeFirst();
   return row ? { title: row.title, kind: row.kind, trashedAt: Number(row.trashed_at) } : null;
@@ -597,8 +603,7 @@ export async function listExpiredTrash(
   const rows = await conn
     .selectFrom('items')
     .select(['id', 'workspace_id'])
-    .where('trashed_at', '<=', before)
-    .whereRef('trash_root_id', '=', 'id')
+    .where((eb) => expiredTrashRoot(eb, before))
     .orderBy('trashed_at')
     .limit(limit)
     .execute();
