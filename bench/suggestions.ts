@@ -193,7 +193,7 @@ async function run(dialect: DialectName) {
     if (sqlite) await sql`ANALYZE`.execute(db);
     else await sql`VACUUM (ANALYZE)`.execute(db);
 
-    const q = (afterEmail: string | null) => ({ domain: DOMAIN, afterEmail, limit: 20 });
+    const q = (afterEmail: string | null) => ({ domain: DOMAIN, afterEmail, limit: 20, now: Date.now() });
     const compiled = suggestionsQuery(db, dialect, ws, q(null)).compile();
     const plan = (
       await db.executeQuery({

@@ -74,13 +74,17 @@ export interface TestApp {
   config: Config;
   clock: FakeClock;
   dialect: DialectName;
-  /** A request as a browser on our own page would send it (Origin set, JSON body). */
+  /**
+   * A request as a browser on our own page would send it (Origin set, JSON body), from 127.0.0.1
+   * unless `remoteAddress` says which client it comes from.
+   */
   request(opts: {
     method: string;
     url: string;
     cookie?: string | null;
     body?: unknown;
     headers?: Record<string, string>;
+    remoteAddress?: string;
   }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -146,10 +150,11 @@ function startedApp(
     config,
     clock,
     dialect,
-    request({ method, url, cookie, body, headers }) {
+    request({ method, url, cookie, body, headers, remoteAddress }) {
       return troupe.server.inject({
         method: method as 'GET',
         url,
+        ...(remoteAddress ? { remoteAddress } : {}),
         headers: {
           origin: ORIGIN,
           ...(cookie ? { cookie } : {}),
@@ -196,12 +201,29 @@ export async function signUp(
   return { cookie: sessionCookie(res), userId: res.json().user.id, email: res.json().user.email };
 }
 
+let helperClient = 0;
+/**
+ * A client address of its own for each call of the helpers below, so that suites making many
+ * workspaces and invitations never run into the per-client rate limits on them (which
+ * test/rate-limits.test.ts tests with addresses of its choosing).
+ */
+function ownClient(): string {
+  helperClient++;
+  return `10.7.${(helperClient >> 8) & 255}.${helperClient & 255}`;
+}
+
 export async function createWorkspace(
   app: TestApp,
   cookie: string,
   name = 'Studio',
 ): Promise<{ id: string; name: string }> {
-  const res = await app.request({ method: 'POST', url: '/api/workspaces', cookie, body: { name } });
+  const res = await app.request({
+    method: 'POST',
+    url: '/api/workspaces',
+    cookie,
+    body: { name },
+    remoteAddress: ownClient(),
+  });
   if (res.statusCode !== 201) throw new Error(`create workspace failed ${res.statusCode}: ${res.body}`);
   return res.json();
 }
@@ -239,7 +261,7 @@ export function invitationToken(app: TestApp, email: string): Promise<string> {
   return invitationTokenFromOutbox(app.troupe.data.db, email);
 }
 
-/** Invites `emails` as `role` and returns the HTTP response. */
+/** Invites `emails` as `role` (from a client address of its own) and returns the HTTP response. */
 export function invite(
   app: TestApp,
   cookie: string,
@@ -252,6 +274,7 @@ export function invite(
     url: `/api/workspaces/${workspaceId}/invitations`,
     cookie,
     body: { emails, role },
+    remoteAddress: ownClient(),
   });
 }
 

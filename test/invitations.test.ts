@@ -44,6 +44,17 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
       })
     ).json();
 
+  /** The `invitation_accepted` notifications `userId` was sent (their data). */
+  const acceptedBy = async (userId: string) =>
+    (
+      await fx.app.troupe.data.db
+        .selectFrom('notifications')
+        .select('data')
+        .where('user_id', '=', userId)
+        .where('kind', '=', 'invitation_accepted')
+        .execute()
+    ).map((n) => JSON.parse(n.data) as { member: { id: string } });
+
   it('invites pasted addresses, lists them as Invite Sent and mails each an accept link', async () => {
     const res = await invite(
       fx.app,
@@ -201,16 +212,7 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     expect(view.members.filter((m: { email: string }) => m.email === 'bea@example.com')).toEqual([
       expect.objectContaining({ status: 'active', role: 'viewer' }),
     ]);
-    const accepted = async (userId: string) =>
-      (
-        await fx.app.troupe.data.db
-          .selectFrom('notifications')
-          .select('data')
-          .where('user_id', '=', userId)
-          .where('kind', '=', 'invitation_accepted')
-          .execute()
-      ).map((n) => JSON.parse(n.data));
-    expect(await accepted(fx.admin.userId)).toEqual([
+    expect(await acceptedBy(fx.admin.userId)).toEqual([
       expect.objectContaining({ member: expect.objectContaining({ id: bea.userId }), role: 'viewer' }),
     ]);
 
@@ -228,8 +230,8 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     const cyAccepts = await accept(await invitationToken(fx.app, 'cy@example.com'), cy.cookie);
     expect(cyAccepts.statusCode, cyAccepts.body).toBe(200);
     expect(cyAccepts.json()).toMatchObject({ role: 'creator' });
-    expect(await accepted(sam.userId)).toEqual([]);
-    expect(await accepted(fx.admin.userId)).toHaveLength(2); // Bea, and Sam joining (invited by Ada)
+    expect(await acceptedBy(sam.userId)).toEqual([]);
+    expect(await acceptedBy(fx.admin.userId)).toHaveLength(2); // Bea, and Sam joining (invited by Ada)
   });
 
   it('refuses another account with 403 email_mismatch, keeping the invitation usable', async () => {
@@ -330,6 +332,77 @@ describe.each(dialects)('email invitations on %s', (dialect) => {
     expect(second).not.toBe(first);
     const listed = (await members()).members.find((m: { email: string }) => m.email === 'old@example.com');
     expect(listed).toMatchObject({ status: 'invite_sent', role: 'viewer' });
+  });
+
+  const subjectTo = async (email: string) =>
+    (
+      await fx.app.troupe.data.db
+        .selectFrom('mail_outbox')
+        .select('subject')
+        .where('to_address', '=', email)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow()
+    ).subject;
+
+  it('renewing an expired invitation makes the new caller its inviter: named in the mail and on the accept page, told of the acceptance, audited as their invitation', async () => {
+    const sam = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'super_admin', 'Sam');
+    expect((await invite(fx.app, fx.admin.cookie, fx.ws.id, ['bea@example.com'], 'creator')).statusCode).toBe(
+      201,
+    );
+    fx.app.clock.advance(INVITATION_TTL_MS + 1);
+    const again = await invite(fx.app, sam.cookie, fx.ws.id, ['bea@example.com'], 'viewer');
+    expect(again.json().results[0].outcome).toBe('invited');
+    expect(await count('invitations')).toBe(2); // Sam's own (accepted) and Bea's, renewed in place
+    expect(await subjectTo('bea@example.com')).toBe('Sam invited you to Studio on Troupe');
+    const token = await invitationToken(fx.app, 'bea@example.com');
+    const preview = await fx.app.request({ method: 'GET', url: `/api/invitations/${token}` });
+    expect(preview.json()).toMatchObject({ inviter: { name: 'Sam', email: sam.email }, role: 'viewer' });
+
+    const audit = await fx.app.request({
+      method: 'GET',
+      url: `/api/workspaces/${fx.ws.id}/audit?actorId=${sam.userId}&action=invitation.create`,
+      cookie: fx.admin.cookie,
+    });
+    expect(audit.json().events).toEqual([
+      expect.objectContaining({
+        action: 'invitation.create',
+        target: expect.objectContaining({ type: 'invitation', label: 'bea@example.com' }),
+        before: expect.objectContaining({ role: 'creator' }),
+        after: expect.objectContaining({ role: 'viewer' }),
+      }),
+    ]);
+
+    const bea = await signUp(fx.app, { email: 'bea@example.com', name: 'Bea' });
+    await verifyEmail(fx.app, bea.userId);
+    expect((await accept(token, bea.cookie)).statusCode).toBe(200);
+    expect(await acceptedBy(sam.userId)).toEqual([
+      expect.objectContaining({ member: expect.objectContaining({ id: bea.userId }) }),
+    ]);
+    // Ada hears only of Sam, whom she invited.
+    expect((await acceptedBy(fx.admin.userId)).map((n) => n.member.id)).toEqual([sam.userId]);
+  });
+
+  it('resending makes the caller the inviter too, as the new mail says', async () => {
+    const sam = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'super_admin', 'Sam');
+    const invited = await invite(fx.app, sam.cookie, fx.ws.id, ['cy@example.com'], 'creator');
+    const id = invited.json().results[0].invitationId as string;
+    const resend = await fx.app.request({
+      method: 'POST',
+      url: `/api/workspaces/${fx.ws.id}/invitations/${id}/resend`,
+      cookie: fx.admin.cookie,
+    });
+    expect(resend.statusCode).toBe(200);
+    expect(await subjectTo('cy@example.com')).toBe('Ada Admin invited you to Studio on Troupe');
+    const token = await invitationToken(fx.app, 'cy@example.com');
+    const preview = await fx.app.request({ method: 'GET', url: `/api/invitations/${token}` });
+    expect(preview.json().inviter).toEqual({ name: 'Ada Admin', email: fx.admin.email });
+    const cy = await signUp(fx.app, { email: 'cy@example.com', name: 'Cy' });
+    await verifyEmail(fx.app, cy.userId);
+    expect((await accept(token, cy.cookie)).statusCode).toBe(200);
+    expect((await acceptedBy(fx.admin.userId)).map((n) => n.member.id).sort()).toEqual(
+      [sam.userId, cy.userId].sort(),
+    );
+    expect(await acceptedBy(sam.userId)).toEqual([]);
   });
 
   it('concurrent calls inviting the same addresses make one invitation and one mail for each address', async () => {

@@ -39,7 +39,10 @@ describe('queries on pending invitations and join requests', () => {
       });
       await findInvitees(db, 'w', ['a@example.com']);
       await claimInvitation(db, 'sqlite', 'hash', 'u', 'a@example.com', 0);
-      await renewInvitation(db, 'w', 'i', 'hash', 1, 0, { role: 'viewer', expiredAt: 0 });
+      await renewInvitation(db, 'w', 'i', { tokenHash: 'hash', expiresAt: 1, invitedBy: 'u' }, 0, {
+        role: 'viewer',
+        expiredAt: 0,
+      });
       await revokeInvitation(db, 'w', 'i', 0);
       await findPendingJoinRequest(db, 'w', 'u');
       await renewJoinRequest(db, 'w', 'r', {

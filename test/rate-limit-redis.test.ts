@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WORKSPACES_PER_CLIENT_PER_HOUR } from '../src/http/routes/workspaces.ts';
 import { signUp, startTestApp, type TestApp, uniqueEmail } from './harness.ts';
 
 /**
@@ -66,6 +67,27 @@ describe.skipIf(!redisUrl)('rate limits shared through Redis', () => {
     const limited = await signUpOn(a);
     expect(limited.statusCode).toBe(429);
     expect(limited.json().code).toBe('rate_limited');
+  });
+
+  it('counts new workspaces per client across two servers', async () => {
+    const a = await start();
+    const b = await start();
+    const [onA, onB] = [await signUp(a), await signUp(b)];
+    const create = (app: TestApp, cookie: string) =>
+      app.request({ method: 'POST', url: '/api/workspaces', cookie, body: { name: 'Studio' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < WORKSPACES_PER_CLIENT_PER_HOUR; i++)
+      statuses.push((await (i % 2 ? create(a, onA.cookie) : create(b, onB.cookie))).statusCode);
+    expect(statuses).toEqual(Array(WORKSPACES_PER_CLIENT_PER_HOUR).fill(201));
+    // Each server alone has made half: the next is refused on either.
+    for (const [app, who] of [
+      [a, onA],
+      [b, onB],
+    ] as const) {
+      const limited = await create(app, who.cookie);
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().code).toBe('rate_limited');
+    }
   });
 
   it('counts Share Page password attempts for one link and client across two servers', async () => {

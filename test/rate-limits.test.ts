@@ -1,6 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listRecentMail } from '../src/data/outbox.repo.ts';
-import { startTestApp, type TestApp, uniqueEmail } from './harness.ts';
+import { INVITE_CALLS_PER_CLIENT } from '../src/http/routes/invitations.ts';
+import { WORKSPACES_PER_CLIENT_PER_HOUR } from '../src/http/routes/workspaces.ts';
+import {
+  dialects,
+  invitationToken,
+  type SignedUp,
+  signUp,
+  startTestApp,
+  type TestApp,
+  uniqueEmail,
+  verifyEmail,
+} from './harness.ts';
 
 /**
  * Per-client limits: who "the client" is (TRUST_PROXY), and the caps on sign-ups and mail sent
@@ -94,5 +105,163 @@ describe('per-client rate limits', () => {
       (await post('/api/auth/request-password-reset', { email: uniqueEmail('x') }, from('198.51.100.10')))
         .statusCode,
     ).toBe(200);
+  });
+});
+
+/**
+ * The limits on inviting (mail to addresses of the caller's choosing), on making workspaces (each
+ * a fresh invitation allowance) and on the token routes (guessing). These calls write, so both
+ * databases.
+ */
+describe.each(dialects)('invitation, workspace and token rate limits on %s', (dialect) => {
+  let app: TestApp;
+  let admin: SignedUp;
+  beforeEach(async () => {
+    app = await startTestApp(dialect);
+    admin = await signUp(app, { name: 'Ada Admin' });
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const call = (client: string, method: string, url: string, body?: unknown, cookie = admin.cookie) =>
+    app.request({ method, url, cookie, body, remoteAddress: client });
+  const newWorkspace = async (client: string) => {
+    const res = await call(client, 'POST', '/api/workspaces', { name: 'Studio' });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  const inviteOne = (client: string, ws: string, email = uniqueEmail('invitee')) =>
+    call(client, 'POST', `/api/workspaces/${ws}/invitations`, { emails: [email], role: 'viewer' });
+  const invitationIds = async (ws: string, n: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await inviteOne(`192.0.2.${i + 1}`, ws);
+      expect(res.statusCode, res.body).toBe(201);
+      ids.push(res.json().results[0].invitationId);
+    }
+    return ids;
+  };
+  const resend = (client: string, ws: string, id: string) =>
+    call(client, 'POST', `/api/workspaces/${ws}/invitations/${id}/resend`);
+  const refused = (res: { statusCode: number; json(): { code?: string } }) => {
+    expect(res.statusCode).toBe(429);
+    expect(res.json().code).toBe('rate_limited');
+  };
+  const rowsOf = async (table: 'invitations' | 'workspaces') =>
+    Number(
+      (
+        await app.troupe.data.db
+          .selectFrom(table)
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const mailsTo = async (email: string) =>
+    (
+      await app.troupe.data.db
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where('to_address', '=', email)
+        .execute()
+    ).length;
+
+  it('allows one client 30 invitation calls and 30 resends in 10 minutes per workspace; another client is not held back', async () => {
+    const ws = await newWorkspace('198.51.100.20');
+    for (let i = 0; i < 30; i++) expect((await inviteOne('198.51.100.20', ws)).statusCode).toBe(201);
+    const late = uniqueEmail('late');
+    refused(await inviteOne('198.51.100.20', ws, late));
+    expect(await mailsTo(late)).toBe(0);
+    expect(await rowsOf('invitations')).toBe(30);
+    expect((await inviteOne('198.51.100.21', ws, late)).statusCode).toBe(201);
+
+    // Resends are counted on their own route, per client and workspace too.
+    const [id] = await invitationIds(ws, 1);
+    for (let i = 0; i < 30; i++)
+      expect((await resend('198.51.100.22', ws, id as string)).statusCode).toBe(200);
+    refused(await resend('198.51.100.22', ws, id as string));
+    expect((await resend('198.51.100.23', ws, id as string)).statusCode).toBe(200);
+  });
+
+  it(`allows one client ${INVITE_CALLS_PER_CLIENT} invitation calls in 10 minutes across all workspaces (invites and resends together)`, async () => {
+    const client = '198.51.100.30';
+    const [ws1, ws2, ws3] = [
+      await newWorkspace(client),
+      await newWorkspace(client),
+      await newWorkspace(client),
+    ];
+    // 30 in one workspace (its own limit), 29 and a resend in another: 60, each within its workspace's limit.
+    for (let i = 0; i < 30; i++) expect((await inviteOne(client, ws1 as string)).statusCode).toBe(201);
+    for (let i = 0; i < 29; i++) expect((await inviteOne(client, ws2 as string)).statusCode).toBe(201);
+    const [id2] = (
+      await app.troupe.data.db
+        .selectFrom('invitations')
+        .select('id')
+        .where('workspace_id', '=', ws2 as string)
+        .execute()
+    ).map((r) => r.id);
+    expect((await resend(client, ws2 as string, id2 as string)).statusCode).toBe(200);
+
+    // A third workspace, untouched: refused for this client all the same, nothing written or mailed.
+    const late = uniqueEmail('late');
+    refused(await inviteOne(client, ws3 as string, late));
+    const ws3Invitation = (await invitationIds(ws3 as string, 1))[0] as string;
+    const res = await resend(client, ws3 as string, ws3Invitation);
+    refused(res);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await mailsTo(late)).toBe(0);
+    expect(await rowsOf('invitations')).toBe(30 + 29 + 1);
+
+    // Another client is not held back.
+    expect((await inviteOne('198.51.100.31', ws3 as string, late)).statusCode).toBe(201);
+    expect((await resend('198.51.100.31', ws3 as string, ws3Invitation)).statusCode).toBe(200);
+  });
+
+  it(`allows one client ${WORKSPACES_PER_CLIENT_PER_HOUR} new workspaces an hour; another client is not held back`, async () => {
+    const before = await rowsOf('workspaces');
+    for (let i = 0; i < WORKSPACES_PER_CLIENT_PER_HOUR; i++) await newWorkspace('198.51.100.40');
+    const res = await call('198.51.100.40', 'POST', '/api/workspaces', { name: 'One too many' });
+    refused(res);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await rowsOf('workspaces')).toBe(before + WORKSPACES_PER_CLIENT_PER_HOUR);
+    await newWorkspace('198.51.100.41');
+  });
+
+  it('allows one client 60 looks and 60 accepts of invitation tokens a minute; another client is not held back', async () => {
+    const ws = await newWorkspace('198.51.100.50');
+    await inviteOne('198.51.100.50', ws, 'bea@example.com');
+    const token = await invitationToken(app, 'bea@example.com');
+    const guess = 'x'.repeat(43);
+    for (let i = 0; i < 60; i++)
+      expect((await call('198.51.100.51', 'GET', `/api/invitations/${guess}`)).statusCode).toBe(410);
+    // Refused even for a live token: counted before the token is looked up.
+    refused(await call('198.51.100.51', 'GET', `/api/invitations/${token}`));
+    expect((await call('198.51.100.52', 'GET', `/api/invitations/${token}`)).statusCode).toBe(200);
+
+    const bea = await signUp(app, { email: 'bea@example.com', name: 'Bea' });
+    const accept = (client: string, t: string) =>
+      call(client, 'POST', `/api/invitations/${t}/accept`, undefined, bea.cookie);
+    for (let i = 0; i < 60; i++) expect((await accept('198.51.100.53', guess)).statusCode).toBe(410);
+    refused(await accept('198.51.100.53', token));
+    expect((await accept('198.51.100.54', token)).statusCode).toBe(200);
+  });
+
+  it('allows one client 60 looks and 60 joins through invite-link tokens a minute; another client is not held back', async () => {
+    const ws = await newWorkspace('198.51.100.60');
+    const link = await call('198.51.100.60', 'GET', `/api/workspaces/${ws}/invite-link`);
+    const token = link.json().token as string;
+    const guess = 'x'.repeat(60);
+    for (let i = 0; i < 60; i++)
+      expect((await call('198.51.100.61', 'GET', `/api/join/${guess}`)).statusCode).toBe(410);
+    refused(await call('198.51.100.61', 'GET', `/api/join/${token}`));
+    expect((await call('198.51.100.62', 'GET', `/api/join/${token}`)).statusCode).toBe(200);
+
+    const joiner = await signUp(app, { name: 'Joiner' });
+    await verifyEmail(app, joiner.userId);
+    const join = (client: string, t: string) =>
+      call(client, 'POST', `/api/join/${t}`, undefined, joiner.cookie);
+    for (let i = 0; i < 60; i++) expect((await join('198.51.100.63', guess)).statusCode).toBe(410);
+    refused(await join('198.51.100.63', token));
+    expect((await join('198.51.100.64', token)).statusCode).toBe(200);
   });
 });

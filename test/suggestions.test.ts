@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { suggestionsQuery } from '../src/data/suggestions.repo.ts';
+import { JOIN_REQUEST_TTL_MS } from '../src/domain/members.ts';
 import {
   createWorkspace,
   dialects,
@@ -100,6 +101,28 @@ describe.each(dialects)('company-domain suggestions on %s', (dialect) => {
     });
   });
 
+  it('suggests again someone whose join request lapsed (no longer asking to join), and lets it be dismissed', async () => {
+    await setDomain('acme.io');
+    await app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${ws.id}`,
+      cookie: admin.cookie,
+      body: { requireApproval: true },
+    });
+    const gil = await person('gil@acme.io', 'Gil');
+    const token = (await linkOf(app, admin.cookie, ws.id)).token;
+    expect((await joinWith(app, token, gil.cookie)).json().status).toBe('requested');
+    expect(await emails()).toEqual([]);
+    expect((await dismiss(gil.userId)).statusCode).toBe(404);
+
+    app.clock.advance(JOIN_REQUEST_TTL_MS - 1);
+    expect(await emails()).toEqual([]);
+    app.clock.advance(1);
+    expect(await emails()).toEqual(['gil@acme.io']);
+    expect((await dismiss(gil.userId)).statusCode).toBe(204);
+    expect(await emails()).toEqual([]);
+  });
+
   it('pages by email', async () => {
     await setDomain('acme.io');
     for (const n of ['a1', 'a2', 'a3']) await person(`${n}@acme.io`, n);
@@ -160,6 +183,7 @@ describe.each(dialects)('company-domain suggestions on %s', (dialect) => {
       domain: 'acme.io',
       afterEmail: null,
       limit: 20,
+      now: app.clock.now(),
     }).compile();
     const plan =
       dialect === 'sqlite'

@@ -265,24 +265,25 @@ export async function claimInvitation(
 }
 
 /**
- * Resend: a new token and a new expiry; the old token stops working at once. With `expiredAt`,
- * only an invitation that has expired by then is renewed (an invitation call renewing an expired
- * one: false when another call renewed it first).
+ * Resend or renewal: a new token, a new expiry and the caller as the inviter (the one the new
+ * mail names, shown on the accept page and told of the acceptance); the old token stops working at
+ * once. With `renew`, also the role, and only an invitation that has expired by `renew.expiredAt`
+ * is renewed (an invitation call renewing an expired one: false when another call renewed it first).
  */
 export async function renewInvitation(
   conn: Conn,
   workspaceId: string,
   id: string,
-  tokenHash: string,
-  expiresAt: number,
+  fresh: { tokenHash: string; expiresAt: number; invitedBy: string },
   now: number,
   renew?: { role: Role; expiredAt: number },
 ): Promise<boolean> {
   let q = conn
     .updateTable('invitations')
     .set({
-      token_hash: tokenHash,
-      expires_at: expiresAt,
+      token_hash: fresh.tokenHash,
+      expires_at: fresh.expiresAt,
+      invited_by: fresh.invitedBy,
       updated_at: now,
       ...(renew ? { role: renew.role } : {}),
     })

@@ -10,17 +10,19 @@ const domainOf = (dialect: Dialect) =>
 const verified = (dialect: Dialect) => (dialect === 'postgres' ? sql.lit(true) : sql.lit(1));
 
 /**
- * People with a verified email at `domain` who are not members of the workspace, not invited, not
- * asking to join and not dismissed: one range of `user_email_domain_idx` in email order (keyset
- * after `afterEmail`), each candidate checked against the workspace's own indexes. Ordered by
- * email alone: the domain is fixed by the equality, so the index's rows are in email order already
- * (ordering by the domain too made SQLite sort them all).
+ * People with a verified email at `domain` who are not members of the workspace, not invited (a
+ * pending invitation, expired or not), not asking to join (a pending request that has not lapsed
+ * by `now`: a lapsed one can no longer be decided) and not dismissed: one range of
+ * `user_email_domain_idx` in email order (keyset after `afterEmail`), each candidate checked
+ * against the workspace's own indexes. Ordered by email alone: the domain is fixed by the
+ * equality, so the index's rows are in email order already (ordering by the domain too made
+ * SQLite sort them all).
  */
 export function suggestionsQuery(
   conn: Conn,
   dialect: Dialect,
   workspaceId: string,
-  q: { domain: string; afterEmail: string | null; limit: number; userId?: string },
+  q: { domain: string; afterEmail: string | null; limit: number; now: number; userId?: string },
 ) {
   return conn
     .selectFrom('user as u')
@@ -57,6 +59,7 @@ export function suggestionsQuery(
             .select('r.id')
             .where('r.workspace_id', '=', workspaceId)
             .where('r.status', '=', sql.lit('pending'))
+            .where('r.expires_at', '>', q.now)
             .whereRef('r.user_id', '=', 'u.id'),
         ),
       ),

@@ -36,7 +36,8 @@ export const acceptUrl = (publicUrl: string, token: string) => `${publicUrl}/inv
 
 /**
  * Invites up to 100 addresses with one role (SPEC §4.2). One invalid address rejects the call;
- * members and live invitations are reported back, not duplicated; an expired invitation is renewed.
+ * members and live invitations are reported back, not duplicated; an expired invitation is renewed
+ * (new token, expiry and role, and the caller as its inviter; audited as an invitation by them).
  * Invitation rows, their emails (outbox) and the audit entries are written in one transaction.
  * No workspace lock: at most one pending invitation per address is the database's unique index
  * (`invitations_pending_uniq`). Two calls that both read an address as not yet invited race to
@@ -109,15 +110,17 @@ export async function inviteMembers(
       } else if (live && live.expires_at > now) {
         results.push({ email, outcome: 'already_invited', invitationId: live.id });
       } else if (live) {
+        // Renewed in place, as this caller's invitation: the mail names them, so the accept page
+        // shows them and they hear of the acceptance (whoever sent the expired one).
         const token = newToken();
+        const fresh = { tokenHash: hashToken(token), expiresAt, invitedBy: actor.userId };
         const renew = { role: input.role, expiredAt: now };
-        if (!(await renewInvitation(tx, ws, live.id, hashToken(token), expiresAt, now, renew)))
-          throw new RaceLost();
+        if (!(await renewInvitation(tx, ws, live.id, fresh, now, renew))) throw new RaceLost();
         mails.push(mailFor(email, token));
         audit.push({
           workspaceId: ws,
           actor: actorRef(actor),
-          action: 'invitation.resend',
+          action: 'invitation.create',
           target: { type: 'invitation', id: live.id, label: email },
           before: { role: live.role, expiresAt: isoTime(live.expires_at) },
           after: { role: input.role, expiresAt: isoTime(expiresAt) },

@@ -15,7 +15,10 @@ import { requireAccess } from '../gate.ts';
 import { invitationMail } from '../mail/templates.ts';
 import { acceptUrl, type InvitationDeps } from './invite-members.ts';
 
-/** Sends a pending (or expired) invitation again with a new token and 7 more days; the old link dies. */
+/**
+ * Sends a pending (or expired) invitation again with a new token and 7 more days; the old link dies.
+ * The caller becomes its inviter, as the new mail says.
+ */
 export async function resendInvitation(deps: InvitationDeps, actor: WorkspaceActor, input: { id: string }) {
   requireAccess(actor, 'members:manage');
   const ws = actor.workspaceId;
@@ -26,8 +29,9 @@ export async function resendInvitation(deps: InvitationDeps, actor: WorkspaceAct
     const now = deps.clock.now();
     const token = newToken();
     const expiresAt = now + INVITATION_TTL_MS;
-    if (!(await renewInvitation(tx, ws, inv.id, hashToken(token), expiresAt, now)))
-      throw notFound('Invitation');
+    // The caller becomes the inviter: the new mail names them (docs/RULES.md, Invitations).
+    const fresh = { tokenHash: hashToken(token), expiresAt, invitedBy: actor.userId };
+    if (!(await renewInvitation(tx, ws, inv.id, fresh, now))) throw notFound('Invitation');
     await insertMail(
       tx,
       invitationMail(

@@ -17,17 +17,18 @@ export async function dismissSuggestion(
   requireAccess(actor, 'suggestion:dismiss');
   const ws = await findWorkspace(deps.db, actor.workspaceId);
   const domain = ws?.company_domain;
+  const now = deps.clock.now();
   const found = domain
     ? await listSuggestions(deps.db, deps.dialect, actor.workspaceId, {
         domain,
         afterEmail: null,
         limit: 1,
+        now,
         userId: input.userId,
       })
     : [];
   const person = found[0];
   if (!person) throw notFound('Suggestion');
-  const now = deps.clock.now();
   await inTransaction(deps.db, async (tx) => {
     await insertDismissal(
       tx,

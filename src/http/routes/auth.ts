@@ -12,10 +12,10 @@ import {
   UpdateUserBody,
 } from '../../contract/auth.ts';
 import type { ErrorCode } from '../../contract/errors.ts';
-import { DomainError } from '../../domain/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
 import { withAuthContext } from '../../infra/auth-context.ts';
 import { codeForStatus, problem, sendProblem } from '../problem.ts';
+import { perClientLimit } from '../rate-limit.ts';
 
 /** Verification or reset mails one client may have sent per hour, to any addresses. */
 export const MAILS_PER_CLIENT_PER_HOUR = 10;
@@ -118,33 +118,19 @@ export function authRoutes(
     },
   });
 
-  /**
-   * A second limit on a route, per client whatever the email: @fastify/rate-limit runs one limit
-   * per route config, so this one is a preHandler counting in the same store (Redis when set).
-   * It runs before the route's own per-(client, email) limit.
-   */
-  const perClient = (name: string, max: number, timeWindow: number) => {
-    const limiter = app.createRateLimit({
-      max,
-      timeWindow,
-      keyGenerator: (req: FastifyRequest) => `${name}|client|${req.ip}`,
-    });
-    return async (req: FastifyRequest, reply: FastifyReply) => {
-      const result = await limiter(req);
-      if (result.isAllowed || !result.isExceeded) return;
-      reply.header('retry-after', String(result.ttlInSeconds));
-      throw new DomainError(
-        'rate_limited',
-        `Too many attempts from this address; try again in ${result.ttlInSeconds} s`,
-      );
-    };
-  };
+  // Second limits, per client whatever the email (`http/rate-limit.ts`); each runs before the
+  // route's own per-(client, email) limit.
   const HOUR = 60 * 60_000;
   // New accounts, each mailing an address of the caller's choosing.
-  const signUpsPerClient = perClient('sign-up', deps.signUpRateLimit, HOUR);
+  const signUpsPerClient = perClientLimit(app, 'sign-up', deps.signUpRateLimit, HOUR);
   // Verification and reset mails to many different addresses.
-  const verificationMailsPerClient = perClient('verification-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
-  const resetMailsPerClient = perClient('reset-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
+  const verificationMailsPerClient = perClientLimit(
+    app,
+    'verification-mail',
+    MAILS_PER_CLIENT_PER_HOUR,
+    HOUR,
+  );
+  const resetMailsPerClient = perClientLimit(app, 'reset-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['accounts'];

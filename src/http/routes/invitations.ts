@@ -18,6 +18,15 @@ import {
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { perClientLimit } from '../rate-limit.ts';
+
+/**
+ * Invitation calls (invite or resend) one client may make in 10 minutes, across all workspaces.
+ * Each workspace also allows 30 of each per client; workspaces are cheap to make (30 an hour per
+ * client, http/routes/workspaces.ts), so without this one a client could mail 3,000 new addresses
+ * per new workspace. Chosen in docs/SECURITY.md (rate limits).
+ */
+export const INVITE_CALLS_PER_CLIENT = 60;
 
 export function invitationRoutes(
   app: FastifyInstance,
@@ -25,7 +34,10 @@ export function invitationRoutes(
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['invitations'];
-  // Inviting sends mail: limited per client and workspace. Tokens: limited per client against guessing.
+  // Inviting sends mail: limited per client and workspace (each route counted on its own), and per
+  // client across workspaces (invites and resends together). Tokens: limited per client against
+  // guessing.
+  const invitesPerClient = perClientLimit(app, 'invite', INVITE_CALLS_PER_CLIENT, 10 * 60_000);
   const inviteLimit = {
     rateLimit: {
       max: 30,
@@ -43,12 +55,12 @@ export function invitationRoutes(
       schema: {
         tags,
         summary: 'Invite up to 100 addresses with one role (Super Admin)',
-        description:
-          '`emails` is an array, or one string of addresses separated by commas, spaces, semicolons or newlines. One invalid address rejects the whole call (400, each bad one named). Existing members and live invitations are reported, not duplicated; an expired invitation is renewed. Two calls inviting the same address at the same moment make one invitation (the other reports it as `already_invited`); 409 `conflict` only when a call keeps losing such races.',
+        description: `\`emails\` is an array, or one string of addresses separated by commas, spaces, semicolons or newlines. One invalid address rejects the whole call (400, each bad one named). Existing members and live invitations are reported, not duplicated; an expired invitation is renewed (the caller becomes its inviter). Two calls inviting the same address at the same moment make one invitation (the other reports it as \`already_invited\`); 409 \`conflict\` only when a call keeps losing such races. 429 \`rate_limited\` after 30 calls in 10 minutes to one workspace from one client, or ${INVITE_CALLS_PER_CLIENT} invites and resends together to any workspaces.`,
         params: WorkspaceParams,
         body: InviteBody,
         response: { 201: InviteResult },
       },
+      preHandler: invitesPerClient,
       config: inviteLimit,
     },
     async (req, reply) =>
@@ -66,6 +78,7 @@ export function invitationRoutes(
         params: InvitationParams,
         response: { 200: Invitation },
       },
+      preHandler: invitesPerClient,
       config: inviteLimit,
     },
     async (req) =>

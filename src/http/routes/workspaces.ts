@@ -17,10 +17,26 @@ import {
 import type { Db } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { perClientLimit } from '../rate-limit.ts';
+
+/**
+ * Workspaces one client may create in an hour. Each new workspace comes with its own invitation
+ * allowance and seats to account for; a person makes a few in a lifetime. Chosen in
+ * docs/SECURITY.md (rate limits).
+ */
+export const WORKSPACES_PER_CLIENT_PER_HOUR = 30;
 
 export function workspaceRoutes(app: FastifyInstance, deps: { db: Db; clock: Clock; authn: Authenticator }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['workspaces'];
+  const createsPerClient = perClientLimit(
+    app,
+    'workspace-create',
+    WORKSPACES_PER_CLIENT_PER_HOUR,
+    60 * 60_000,
+    // Nothing is mailed: with Redis down, creating a workspace goes on working, unlimited.
+    { failOpen: true },
+  );
 
   r.post(
     '/api/workspaces',
@@ -28,9 +44,11 @@ export function workspaceRoutes(app: FastifyInstance, deps: { db: Db; clock: Clo
       schema: {
         tags,
         summary: 'Create a workspace (you become its Super Admin)',
+        description: `429 \`rate_limited\` after ${WORKSPACES_PER_CLIENT_PER_HOUR} in an hour from one client.`,
         body: CreateWorkspaceBody,
         response: { 201: Workspace },
       },
+      preHandler: createsPerClient,
     },
     async (req, reply) =>
       reply.status(201).send(await createWorkspace(deps, await deps.authn.actor(req), req.body)),

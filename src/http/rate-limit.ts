@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/errors.ts';
+import { clientGroup } from './client-group.ts';
+
+/**
+ * The limits a route adds to its own `config.rateLimit` (@fastify/rate-limit runs one limit per
+ * route config): counted by `createRateLimit` in the store of every other limit (Redis when set,
+ * shared by every node; in memory otherwise). Refused: `429 rate_limited` with Retry-After, before
+ * the handler runs (nothing written, nothing mailed).
+ */
+function refuse(reply: FastifyReply, ttlInSeconds: number, why: string): never {
+  reply.header('retry-after', String(ttlInSeconds));
+  throw new DomainError('rate_limited', `${why}; try again in ${ttlInSeconds} s`);
+}
+
+/**
+ * A limit per client address, whatever else the request names (email, workspace): a preHandler
+ * counting every request under `<name>|client|<address>`. It runs before the route's own
+ * `config.rateLimit`. One limiter given to several routes counts them together. Should the store
+ * (Redis) be down, the route fails closed (503 `unavailable`), or with `failOpen` goes unlimited
+ * for as long: for a limit whose route sends nothing to anyone (creating a workspace).
+ */
+export function perClientLimit(
+  app: FastifyInstance,
+  name: string,
+  max: number,
+  timeWindow: number,
+  opts: { failOpen?: boolean } = {},
+) {
+  const limiter = app.createRateLimit({
+    max,
+    timeWindow,
+    keyGenerator: (req: FastifyRequest) => `${name}|client|${req.ip}`,
+    ...(opts.failOpen ? { skipOnError: true } : {}),
+  });
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const result = await limiter(req);
+    if (result.isAllowed || !result.isExceeded) return;
+    refuse(reply, result.ttlInSeconds, 'Too many attempts from this address');
+  };
+}
+
+/**
+ * A per-client limit on guessing the token in a route's path (a public page's slug), counting
+ * only the answers that say there is no such token: 404 (`missStatus`; 401 where a route answers
+ * unknown tokens that way). Using a real link is never counted, however much it is used (a
+ * player's range requests), so no viewer is limited by watching. Once a client (IPv4 address,
+ * IPv6 /64) has had `max` misses in the window, every request to the routes sharing the limit is
+ * 429 with Retry-After until the window ends, real links too: otherwise a hit would stand out
+ * among the refusals.
+ *
+ * A read that counts nothing before the route runs, a count as a miss is sent. Unlike the other
+ * limits this one fails open: should Redis be down, public pages keep playing, unlimited (watching
+ * must not depend on Redis; the slugs' 128 random bits are the defence, this limit the second
+ * line).
+ */
+export function createMissLimit(
+  app: FastifyInstance,
+  opts: { name: string; max: number; timeWindow: number },
+) {
+  const limiter = app.createRateLimit({
+    max: opts.max,
+    timeWindow: opts.timeWindow,
+    keyGenerator: (req: FastifyRequest) => `${opts.name}|${clientGroup(req.ip)}`,
+    skipOnError: true,
+  });
+  const refuseOverLimit = async (req: FastifyRequest, reply: FastifyReply) => {
+    const seen = await limiter(req, { increment: false });
+    if (seen.isAllowed || seen.remaining > 0) return;
+    refuse(reply, seen.ttlInSeconds, 'Too many requests for links that do not exist');
+  };
+  /** Route options (hooks) that put a route under this limit. */
+  return (missStatus = 404) => ({
+    preHandler: refuseOverLimit,
+    onSend: async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (reply.statusCode === missStatus) await limiter(req);
+      return payload;
+    },
+  });
+}
