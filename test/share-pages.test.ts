@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { createWorkspace, dialects, joinAs, ORIGIN, useAdminWorkspace } from './harness.ts';
+import { randomBytes } from 'node:crypto';
+import { type AddressInfo, createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SLUG_MISSES_PER_MINUTE } from '../src/http/routes/public.ts';
+import { createSlugSealer } from '../src/infra/slug-sealer.ts';
+import {
+  createWorkspace,
+  dialects,
+  joinAs,
+  ORIGIN,
+  signUp,
+  startTestApp,
+  type TestApp,
+  useAdminWorkspace,
+} from './harness.ts';
+import { startTcpProxy } from './tcp-proxy.ts';
 import { createVideoItem, fixture, uploadedVideo } from './video-helpers.ts';
 
 const VTT = 'WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello\n\n00:00:01.000 --> 00:00:02.000\nWorld\n';
@@ -14,7 +30,7 @@ describe.each(dialects)('Share Pages and public pages on %s', (dialect) => {
     opts: {
       cookie?: string;
       ip?: string;
-      method?: 'GET' | 'POST';
+      method?: 'GET' | 'POST' | 'HEAD';
       body?: unknown;
       headers?: Record<string, string>;
     } = {},
@@ -512,6 +528,247 @@ describe.each(dialects)('Share Pages and public pages on %s', (dialect) => {
       (await withKey(own, 'PATCH', `/api/items/${item.id}/share-page`, { published: true })).statusCode,
     ).toBe(200);
   });
+
+  it('a link sealed under another AUTH_SECRET is shown as no link; publishing again makes a new one', async () => {
+    // A backup restored on a node with another secret: its sealed slug no longer opens.
+    const { item } = await uploadedVideo(fx.app, fx.admin.cookie, fx.ws.id);
+    const { slug } = await publish(item.id);
+    const other = createSlugSealer('the secret of the node the backup was made on');
+    await fx.app.troupe.data.db
+      .updateTable('share_pages')
+      .set({ slug_sealed: other.seal(slug), slug_hash: other.lookup(slug) })
+      .where('item_id', '=', item.id)
+      .execute();
+    const noLink = {
+      published: false,
+      slug: null,
+      url: null,
+      embedUrl: null,
+      publishedAt: null,
+      expired: false,
+      hasVideo: true,
+    };
+    const read = await api('GET', `/api/items/${item.id}/share-page`, fx.admin.cookie);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json()).toMatchObject(noLink);
+    // Nobody reaches the page by the old link either.
+    expect((await visit(`/api/public/videos/${slug}`)).statusCode).toBe(404);
+    // Other changes work, and leave it without a link.
+    const password = await patch(item.id, { password: 'abcd1234' });
+    expect(password.statusCode, password.body).toBe(200);
+    expect(password.json()).toMatchObject({ ...noLink, hasPassword: true });
+    // "Publish them again": the row still holds the old hash, and publishing replaces it.
+    const again = await patch(item.id, { published: true });
+    expect(again.statusCode, again.body).toBe(200);
+    const fresh = again.json();
+    expect(fresh).toMatchObject({ published: true, hasPassword: true });
+    expect(fresh.slug).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(fresh.slug).not.toBe(slug);
+    expect(fresh.url).toBe(`${ORIGIN}/v/${fresh.slug}`);
+    expect((await visit(`/api/public/videos/${fresh.slug}`)).json()).toMatchObject({ locked: true });
+    expect((await api('GET', `/api/items/${item.id}/share-page`, fx.admin.cookie)).json().slug).toBe(
+      fresh.slug,
+    );
+    // A damaged sealed value is no link either.
+    await fx.app.troupe.data.db
+      .updateTable('share_pages')
+      .set({ slug_sealed: 'AAAA' })
+      .where('item_id', '=', item.id)
+      .execute();
+    expect((await api('GET', `/api/items/${item.id}/share-page`, fx.admin.cookie)).json()).toMatchObject(
+      noLink,
+    );
+  });
+
+  it('a caption language is at most 35 characters once canonical (sh is sr-Latn)', async () => {
+    const { item } = await uploadedVideo(fx.app, fx.admin.cookie, fx.ws.id);
+    const post = (language: string) =>
+      api('POST', `/api/items/${item.id}/captions`, fx.admin.cookie, { language, label: 'L', vtt: VTT });
+    // 34 characters as sent, 39 canonical.
+    const long = await post('sh-x-aaaaaaaa-bbbbbbbb-cccccccc-dd');
+    expect(long.statusCode, long.body).toBe(400);
+    expect(long.json()).toMatchObject({ code: 'validation' });
+    expect(long.json().errors).toEqual([
+      { path: 'language', message: 'Must be at most 35 characters (written canonically, 39)' },
+    ]);
+    const short = await post('sh-x-aaaaaaaa-bbbbbbbb-ccccc');
+    expect(short.statusCode, short.body).toBe(201);
+    expect(short.json().language).toBe('sr-Latn-x-aaaaaaaa-bbbbbbbb-ccccc');
+    const edit = await api('PUT', `/api/items/${item.id}/captions/${short.json().id}`, fx.admin.cookie, {
+      language: 'sh-x-aaaaaaaa-bbbbbbbb-cccccccc-dd',
+      label: 'L',
+      vtt: VTT,
+    });
+    expect(edit.statusCode).toBe(400);
+    expect(edit.json().errors[0].path).toBe('language');
+  });
+
+  it('two tracks in one language at once: one is added, the other answers 409', async () => {
+    const { item } = await uploadedVideo(fx.app, fx.admin.cookie, fx.ws.id);
+    const post = (language: string, label: string) =>
+      api('POST', `/api/items/${item.id}/captions`, fx.admin.cookie, { language, label, vtt: VTT });
+    for (const language of ['de', 'fr', 'it']) {
+      const both = await Promise.all([post(language, 'A'), post(language, 'B')]);
+      expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    }
+    if (dialect !== 'postgres') return;
+    // Deterministic on PostgreSQL: another transaction inserts the language and holds it
+    // uncommitted, so the request passes its check and waits on the unique index; the other
+    // transaction then commits and the request's write fails (23505).
+    const db = fx.app.troupe.data.db;
+    const blockedInserts = async () =>
+      Number(
+        (
+          await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'
+            and query ~* '^(insert into|update) "caption_tracks"'`.execute(db)
+        ).rows[0]?.n,
+      );
+    const whileHeld = async (
+      language: string,
+      request: () => Promise<{ statusCode: number; body: string }>,
+    ) => {
+      let answer: Promise<{ statusCode: number; body: string }> | undefined;
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('caption_tracks')
+          .values({
+            id: `held-${language}`,
+            item_id: item.id,
+            workspace_id: fx.ws.id,
+            language,
+            label: 'Held',
+            vtt: VTT,
+            created_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+        // inject() sends when its answer is awaited: start it now.
+        answer = Promise.resolve(request());
+        for (let i = 0; (await blockedInserts()) === 0; i++) {
+          if (i > 500) throw new Error('the request never waited on the unique index');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      });
+      return answer as Promise<{ statusCode: number; body: string }>;
+    };
+    const created = await whileHeld('es', () => post('es', 'Late'));
+    expect(created.statusCode, created.body).toBe(409);
+    expect(JSON.parse(created.body).errors).toEqual([
+      { path: 'language', message: 'Already has a track in es' },
+    ]);
+    // Renaming a track's language into a race too.
+    const de = (await api('GET', `/api/items/${item.id}/captions`, fx.admin.cookie)).json().tracks[0];
+    const moved = await whileHeld('pt', () =>
+      api('PUT', `/api/items/${item.id}/captions/${de.id}`, fx.admin.cookie, {
+        language: 'pt',
+        label: 'Moved',
+        vtt: VTT,
+      }),
+    );
+    expect(moved.statusCode, moved.body).toBe(409);
+    const languages = (await api('GET', `/api/items/${item.id}/captions`, fx.admin.cookie))
+      .json()
+      .tracks.map((t: { language: string }) => t.language)
+      .sort();
+    expect(languages).toEqual(['de', 'es', 'fr', 'it', 'pt']);
+  });
+
+  it('HEAD requests count no view: only a GET of the page data does', async () => {
+    const { item } = await uploadedVideo(fx.app, fx.admin.cookie, fx.ws.id);
+    const { slug } = await publish(item.id);
+    for (let i = 0; i < 5; i++) {
+      for (const url of [`/api/public/videos/${slug}`, `/v/${slug}`, `/embed/${slug}`]) {
+        const head = await visit(url, { method: 'HEAD' });
+        expect(head.statusCode, url).toBe(200);
+        expect(head.body).toBe('');
+      }
+    }
+    const views = async () => {
+      await fx.app.troupe.views.flush();
+      return (await api('GET', `/api/items/${item.id}/share-page`, fx.admin.cookie)).json().views;
+    };
+    expect(await views()).toBe(0);
+    expect((await visit(`/api/public/videos/${slug}`)).statusCode).toBe(200);
+    expect(await views()).toBe(1);
+  });
+
+  it('limits each client to 60 answers for links that do not work a minute; watching a real link is never counted', async () => {
+    const { item } = await uploadedVideo(fx.app, fx.admin.cookie, fx.ws.id);
+    const { slug } = await publish(item.id);
+    const track = (
+      await api('POST', `/api/items/${item.id}/captions`, fx.admin.cookie, {
+        language: 'en',
+        label: 'E',
+        vtt: VTT,
+      })
+    ).json();
+    const viewer = '192.0.2.10';
+    // A viewer's page load, then a long watch: many range requests, all answered.
+    for (const url of [
+      `/v/${slug}`,
+      `/embed/${slug}`,
+      `/api/public/videos/${slug}`,
+      `/api/public/videos/${slug}/captions/${track.id}`,
+    ]) {
+      expect((await visit(url, { ip: viewer })).statusCode, url).toBe(200);
+    }
+    for (let i = 0; i < 200; i++) {
+      const res = await visit(`/api/public/videos/${slug}/file`, {
+        ip: viewer,
+        headers: { range: `bytes=${i}-${i + 9}` },
+      });
+      expect(res.statusCode).toBe(206);
+    }
+    expect((await visit(`/api/public/videos/${slug}`, { ip: viewer })).statusCode).toBe(200);
+
+    // A guesser: every route that takes a slug counts its 404s together (IPv6 by /64).
+    const guesser = (n: number) => `2001:db8:9:9::${(n % 9) + 1}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 150; i++) {
+      const guess = `NoSuchLink${String(i).padStart(12, '0')}`;
+      const url = [
+        `/api/public/videos/${guess}`,
+        `/api/public/videos/${guess}/file`,
+        `/api/public/videos/${guess}/poster`,
+        `/api/public/videos/${guess}/captions/${track.id}`,
+        `/v/${guess}`,
+        `/embed/${guess}`,
+      ][i % 6] as string;
+      statuses.push((await visit(url, { ip: guesser(i) })).statusCode);
+    }
+    expect(statuses.slice(0, SLUG_MISSES_PER_MINUTE).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(SLUG_MISSES_PER_MINUTE).every((s) => s === 429)).toBe(true);
+    const limited = await visit('/api/public/videos/NoSuchLinkAtAll0000000', { ip: guesser(0) });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().code).toBe('rate_limited');
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Over the limit a real link is refused too, or a hit would stand out among the refusals.
+    expect((await visit(`/api/public/videos/${slug}`, { ip: guesser(1) })).statusCode).toBe(429);
+    expect((await visit(`/v/${slug}`, { ip: guesser(1) })).statusCode).toBe(429);
+    // Guessing through the unlock (401 for links that do not exist) is counted as well.
+    const unlocker = '198.51.100.77';
+    for (let i = 0; i < SLUG_MISSES_PER_MINUTE; i++) {
+      const url =
+        i % 10 === 0 ? `/api/public/videos/NoSuchLink${i}/unlock` : `/api/public/videos/NoSuchLink${i}`;
+      const res = await visit(
+        url,
+        i % 10 === 0 ? { ip: unlocker, method: 'POST', body: { password: 'guess' } } : { ip: unlocker },
+      );
+      expect(res.statusCode).toBe(i % 10 === 0 ? 401 : 404);
+    }
+    expect((await visit(`/api/public/videos/${slug}`, { ip: unlocker })).statusCode).toBe(429);
+    // Other clients are counted on their own; the viewer still watches.
+    expect(
+      (await visit('/api/public/videos/NoSuchLinkAtAll0000000', { ip: '2001:db8:9:a::1' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await visit(`/api/public/videos/${slug}/file`, { ip: viewer, headers: { range: 'bytes=0-1' } }))
+        .statusCode,
+    ).toBe(206);
+  });
 });
 
 describe.each(dialects)('public links at rest on %s', (dialect) => {
@@ -547,4 +804,76 @@ describe.each(dialects)('public links at rest on %s', (dialect) => {
       ).toBeGreaterThanOrEqual(400);
     }
   });
+});
+
+/** With REDIS_URL the misses of public links are counted in Redis, across nodes (a read, then a count). */
+describe.skipIf(!process.env.TEST_REDIS_URL)('public link misses counted through Redis', () => {
+  const redisUrl = process.env.TEST_REDIS_URL as string;
+  const prefix = `troupe-test-${randomBytes(6).toString('hex')}:`;
+  const apps: TestApp[] = [];
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('counts one client’s misses across two servers, then refuses it on either', async () => {
+    for (let i = 0; i < 2; i++) {
+      apps.push(await startTestApp('sqlite', { env: { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } }));
+    }
+    const [a, b] = apps as [TestApp, TestApp];
+    const miss = (app: TestApp, i: number, ip = '203.0.113.50') =>
+      app.troupe.server.inject({
+        method: 'GET',
+        url: `/api/public/videos/NoSuchLink${i}`,
+        remoteAddress: ip,
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < SLUG_MISSES_PER_MINUTE; i++) statuses.push((await miss(i % 2 ? a : b, i)).statusCode);
+    expect(statuses).toEqual(Array(SLUG_MISSES_PER_MINUTE).fill(404));
+    for (const app of [a, b]) {
+      const limited = await miss(app, 999);
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect((await miss(a, 1000, '203.0.113.51')).statusCode).toBe(404);
+  });
+
+  it('fails open: while Redis is down, a published video still plays and unknown links answer 404', async () => {
+    const redis = new URL(redisUrl);
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const proxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) }, port);
+    try {
+      const app = await startTestApp('sqlite', {
+        env: { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: prefix },
+      });
+      apps.push(app);
+      const admin = await signUp(app, { name: 'Ada Admin' });
+      const ws = await createWorkspace(app, admin.cookie, 'Studio');
+      const { item } = await uploadedVideo(app, admin.cookie, ws.id);
+      const { slug } = (
+        await app.request({
+          method: 'PATCH',
+          url: `/api/items/${item.id}/share-page`,
+          cookie: admin.cookie,
+          body: { published: true },
+        })
+      ).json();
+      await proxy.down();
+      const visit = (url: string, headers: Record<string, string> = {}) =>
+        app.troupe.server.inject({ method: 'GET', url, remoteAddress: '203.0.113.60', headers });
+      expect((await visit(`/api/public/videos/${slug}`)).statusCode).toBe(200);
+      expect((await visit(`/api/public/videos/${slug}/file`, { range: 'bytes=0-9' })).statusCode).toBe(206);
+      expect((await visit('/api/public/videos/NoSuchLinkDuringOutage')).statusCode).toBe(404);
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
 });

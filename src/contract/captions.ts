@@ -6,17 +6,32 @@ import { Label, Text } from './text.ts';
 /** A caption file is at most this long (a feature film's captions are ~150 KB). */
 export const MAX_VTT_CHARS = 512 * 1024;
 
-/** A BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`), stored in its canonical case. */
+/** The longest tag stored (`caption_tracks.language` is varchar(35)). */
+export const MAX_LANGUAGE_CHARS = 35;
+const tooLong = `Must be at most ${MAX_LANGUAGE_CHARS} characters`;
+
+/**
+ * A BCP 47 language tag (`en`, `pt-BR`, `zh-Hant`), stored in its canonical form. The length is
+ * checked on that form, not on what was sent: canonicalising can lengthen a tag (`sh` is
+ * `sr-Latn`) and shorten one (`art-lojban` is `jbo`).
+ */
 export const CaptionLanguage = Text.trim()
   .min(2, 'Must be a language tag such as en or pt-BR')
-  .max(35, 'Must be at most 35 characters')
+  .describe(`A BCP 47 language tag, at most ${MAX_LANGUAGE_CHARS} characters in its canonical form`)
   .transform((tag, ctx) => {
+    let canonical: string | undefined;
     try {
-      const [canonical] = Intl.getCanonicalLocales(tag);
-      if (canonical) return canonical;
+      [canonical] = Intl.getCanonicalLocales(tag);
     } catch {}
-    ctx.addIssue({ code: 'custom', message: 'Must be a language tag such as en or pt-BR' });
-    return z.NEVER;
+    if (!canonical) {
+      ctx.addIssue({ code: 'custom', message: 'Must be a language tag such as en or pt-BR' });
+      return z.NEVER;
+    }
+    if (canonical.length > MAX_LANGUAGE_CHARS) {
+      ctx.addIssue({ code: 'custom', message: `${tooLong} (written canonically, ${canonical.length})` });
+      return z.NEVER;
+    }
+    return canonical;
   });
 
 /** What viewers see in the captions menu: the text rules' label (one line, 1-100 characters). */

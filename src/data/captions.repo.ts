@@ -75,6 +75,16 @@ export async function findCaptionByLanguage(conn: Conn, itemId: string, language
     .executeTakeFirst();
 }
 
+/**
+ * Another transaction gave the item a track in this language between this one's check and its
+ * write (PostgreSQL; on SQLite transactions run one at a time): the unique index
+ * `caption_tracks_item_language_uniq` refused it. Running the use case again finds that track.
+ */
+export function isCaptionLanguageTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown };
+  return e.code === '23505' && e.constraint === 'caption_tracks_item_language_uniq';
+}
+
 export async function insertCaption(conn: Conn, c: CaptionRecord): Promise<void> {
   await conn
     .insertInto('caption_tracks')

@@ -9,7 +9,11 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 export interface SlugSealer {
   lookup(slug: string): string;
   seal(slug: string): string;
-  open(sealed: string): string;
+  /**
+   * The slug, or null when `sealed` does not open under this AUTH_SECRET: sealed under another
+   * one (a backup restored with a different secret) or damaged. The GCM tag decides; never throws.
+   */
+  open(sealed: string): string | null;
 }
 
 export function createSlugSealer(authSecret: string): SlugSealer {
@@ -26,11 +30,17 @@ export function createSlugSealer(authSecret: string): SlugSealer {
     },
     open(sealed) {
       const raw = Buffer.from(sealed, 'base64url');
-      const decipher = createDecipheriv('aes-256-gcm', sealKey, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(raw.length - 16));
-      return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
-        'utf8',
-      );
+      if (raw.length < 12 + 16) return null;
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', sealKey, raw.subarray(0, 12));
+        decipher.setAuthTag(raw.subarray(raw.length - 16));
+        return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
+          'utf8',
+        );
+      } catch {
+        // The tag does not match: another key sealed it, or it was changed.
+        return null;
+      }
     },
   };
 }

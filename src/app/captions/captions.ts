@@ -7,10 +7,11 @@ import {
   findCaption,
   findCaptionByLanguage,
   insertCaption,
+  isCaptionLanguageTaken,
   listCaptions,
   updateCaption as updateRow,
 } from '../../data/captions.repo.ts';
-import { type Db, inTransaction } from '../../data/db.ts';
+import { type Db, inTransaction, type Tx } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -73,6 +74,13 @@ export async function openCaptionTrack(deps: CaptionDeps, actor: Actor, itemId: 
   return track;
 }
 
+/**
+ * Another call committed a track in the same language after this one's check (PostgreSQL): the
+ * call runs again (`inTransaction`'s retryIf), and then answers the same 409 as a track that was
+ * there first.
+ */
+const languageRace = { retryIf: isCaptionLanguageTaken };
+
 /** Adds a track in a language the video has none in yet (edit access; 409 for a second one). */
 export async function createCaptionTrack(
   deps: CaptionDeps,
@@ -80,7 +88,7 @@ export async function createCaptionTrack(
   itemId: string,
   input: CaptionInput,
 ): Promise<CaptionTrack> {
-  return inTransaction(deps.db, async (tx) => {
+  const create = async (tx: Tx): Promise<CaptionTrack> => {
     const item = await requireVideo(tx, actor, 'item:edit', itemId);
     if (await findCaptionByLanguage(tx, itemId, input.language)) throw languageTaken(input.language);
     const now = deps.clock.now();
@@ -107,10 +115,11 @@ export async function createCaptionTrack(
       now,
     );
     return presentCaption(record);
-  });
+  };
+  return inTransaction(deps.db, create, languageRace);
 }
 
-/** Replaces a track's language, label and text (edit access). */
+/** Replaces a track's language, label and text (edit access; 409 for a language another track has). */
 export async function updateCaptionTrack(
   deps: CaptionDeps,
   actor: Actor,
@@ -118,7 +127,7 @@ export async function updateCaptionTrack(
   trackId: string,
   input: CaptionInput,
 ): Promise<CaptionTrack> {
-  return inTransaction(deps.db, async (tx) => {
+  const update = async (tx: Tx): Promise<CaptionTrack> => {
     const item = await requireVideo(tx, actor, 'item:edit', itemId);
     const other = await findCaptionByLanguage(tx, itemId, input.language);
     if (other && other.id !== trackId) throw languageTaken(input.language);
@@ -140,7 +149,8 @@ export async function updateCaptionTrack(
       now,
     );
     return presentCaption((await findCaption(tx, itemId, trackId)) as CaptionRecord);
-  });
+  };
+  return inTransaction(deps.db, update, languageRace);
 }
 
 export async function deleteCaptionTrack(deps: CaptionDeps, actor: Actor, itemId: string, trackId: string) {

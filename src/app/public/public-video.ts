@@ -42,13 +42,14 @@ const base = (slug: string) => `/api/public/videos/${slug}`;
 /**
  * The public page's data (SPEC §6): 404 for a missing, unpublished or expired slug; only whether
  * it is locked while the password is needed; else the video, poster and captions. A view is
- * counted each time the page's data is read unlocked (a visit; the workspace's own plays in the
- * app never pass here).
+ * counted each time a visitor's page loads the data unlocked (a visit; the workspace's own plays in
+ * the app never pass here), unless `countView` is false: a read that loads no page (an HTTP HEAD).
  */
 export async function getPublicVideo(
   deps: PublicDeps,
   visitorFor: VisitorFor,
   slug: string,
+  opts: { countView: boolean },
 ): Promise<PublicVideo> {
   const now = deps.clock.now();
   const facts = await loadFacts(deps, slug);
@@ -74,7 +75,7 @@ export async function getPublicVideo(
   }
   const file = page.file as NonNullable<PublicFacts['file']>;
   const captions = await listCaptions(deps.db, page.itemId, false);
-  deps.views.count(page.itemId);
+  if (opts.countView) deps.views.count(page.itemId);
   return {
     locked: false,
     title: page.title,

@@ -11,7 +11,7 @@ import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
 import { onlyVideos, type SharePageDeps } from './get-share-page.ts';
-import { presentSharePage } from './present.ts';
+import { liveSlug, presentSharePage } from './present.ts';
 
 /** A new public slug: 128 random bits (the spec asks for at least 96), base64url. */
 export const newSlug = () => randomBytes(16).toString('base64url');
@@ -19,8 +19,9 @@ export const newSlug = () => randomBytes(16).toString('base64url');
 /**
  * Changes a Share Page (SPEC §6): needs share access (so never a Viewer). Publishing makes a new
  * random URL (a video without a file cannot be published: 409); unpublishing ends it at once, and
- * for good: publishing again makes another. A new or removed password bumps the password version,
- * which ends every earlier unlock. Recorded in the audit log.
+ * for good: publishing again makes another. A lost link (one sealed under another AUTH_SECRET,
+ * `liveSlug`) counts as unpublished: publishing replaces it. A new or removed password bumps the
+ * password version, which ends every earlier unlock. Recorded in the audit log.
  */
 export async function updateSharePage(
   deps: SharePageDeps,
@@ -58,7 +59,7 @@ export async function updateSharePage(
       after: a,
     });
 
-    if (body.published === true && before.slugHash === null) {
+    if (body.published === true && liveSlug(before, deps.slugs) === null) {
       if (!file) throw new DomainError('conflict', 'Upload a video before publishing it');
       const slug = newSlug();
       after.slugHash = deps.slugs.lookup(slug);

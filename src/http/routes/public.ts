@@ -32,11 +32,18 @@ import type { UnlockSigner } from '../../infra/unlock-token.ts';
 import type { Authenticator } from '../authenticate.ts';
 import { clientGroup } from '../client-group.ts';
 import { problem, sendProblem } from '../problem.ts';
+import { createMissLimit } from '../rate-limit.ts';
 import { serveObject } from '../serve-object.ts';
 import { UNLOCK_TTL_MS, unlockSetCookie } from '../unlock-cookie.ts';
 
 /** Wrong passwords: this many attempts a minute per video and client (IPv6 by /64), then 429. */
 export const UNLOCK_ATTEMPTS_PER_MINUTE = 10;
+
+/**
+ * Links that do not work (404; 401 from `/unlock`): this many a minute per client (IPv6 by /64)
+ * over all the routes that take a slug, then every one of them answers 429 until the minute ends.
+ */
+export const SLUG_MISSES_PER_MINUTE = 60;
 
 /** The public pages' policy: the app's, but framing only for /embed. */
 function csp(frameAncestors: string): string {
@@ -101,6 +108,13 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
   const secure = deps.publicUrl.startsWith('https://');
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
 
+  // Guessing slugs: misses per client over every route here (http/rate-limit.ts).
+  const slugMisses = createMissLimit(app, {
+    name: 'slug-miss',
+    max: SLUG_MISSES_PER_MINUTE,
+    timeWindow: 60_000,
+  });
+
   // Checked before the password (so a burst cannot get past it), counted on every attempt.
   const unlockLimit = app.createRateLimit({
     max: UNLOCK_ATTEMPTS_PER_MINUTE,
@@ -116,15 +130,17 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
         tags,
         security: [],
         summary: 'A public video page’s data: locked (password first) or the video, poster and captions',
-        description:
-          'No sign-in. 404 for a missing, unpublished or expired link. Counts a view when unlocked.',
+        description: `No sign-in. 404 for a missing, unpublished or expired link. Counts a view when unlocked (a GET; never a HEAD). After ${SLUG_MISSES_PER_MINUTE} answers for links that do not work in a minute from one client, every public route answers it 429 until the minute ends.`,
         params: PublicSlugParams,
         response: { 200: PublicVideo },
       },
+      ...slugMisses(),
     },
     async (req, reply) => {
       noStore(reply);
-      return getPublicVideo(deps, deps.authn.visitorFor(req), req.params.slug);
+      return getPublicVideo(deps, deps.authn.visitorFor(req), req.params.slug, {
+        countView: req.method === 'GET',
+      });
     },
   );
 
@@ -135,10 +151,12 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
         tags,
         security: [],
         summary: 'Unlock a password-protected video: sets a short-lived cookie for this video',
-        description: `Wrong password: 401 \`invalid_password\` (whether or not the link exists). After ${UNLOCK_ATTEMPTS_PER_MINUTE} attempts in a minute for one video from one client (IPv6 by /64): 429 with Retry-After.`,
+        description: `Wrong password: 401 \`invalid_password\` (whether or not the link exists). After ${UNLOCK_ATTEMPTS_PER_MINUTE} attempts in a minute for one video from one client (IPv6 by /64): 429 with Retry-After. Each 401 also counts toward the client's ${SLUG_MISSES_PER_MINUTE} a minute for links that do not work (see GET /api/public/videos/:slug).`,
         params: PublicSlugParams,
         body: UnlockBody,
       },
+      // A 401 here is also what a link that does not exist answers.
+      ...slugMisses(401),
     },
     async (req, reply) => {
       noStore(reply);
@@ -169,6 +187,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
         params: PublicSlugParams,
         querystring: FileQuery,
       },
+      ...slugMisses(),
     },
     async (req, reply) => {
       const download = req.query.download === '1';
@@ -195,7 +214,10 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
 
   r.get(
     '/api/public/videos/:slug/poster',
-    { schema: { tags, security: [], summary: 'The public video’s poster', params: PublicSlugParams } },
+    {
+      schema: { tags, security: [], summary: 'The public video’s poster', params: PublicSlugParams },
+      ...slugMisses(),
+    },
     async (req, reply) => {
       const file = await openPublicPoster(deps, deps.authn.visitorFor(req), req.params.slug);
       const stat = await deps.storage.stat(file.posterKey as string);
@@ -221,6 +243,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
         summary: 'A public caption track as text/vtt',
         params: PublicCaptionParams,
       },
+      ...slugMisses(),
     },
     async (req, reply) => {
       const track = await openPublicCaption(
@@ -257,9 +280,9 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
       if (!meta) return reply.status(404).send(notAvailableHtml(mode));
       return reply.send(shellHtml(mode, slug, meta, deps.publicUrl, publicAssets(deps.webDist)));
     };
-  const pageSchema = { schema: { hide: true, params: PublicSlugParams } };
-  r.get('/v/:slug', pageSchema, page('page'));
-  r.get('/embed/:slug', pageSchema, page('embed'));
+  const pageOptions = { schema: { hide: true, params: PublicSlugParams }, ...slugMisses() };
+  r.get<{ Params: { slug: string } }>('/v/:slug', pageOptions, page('page'));
+  r.get<{ Params: { slug: string } }>('/embed/:slug', pageOptions, page('embed'));
 }
 
 function shellHtml(
