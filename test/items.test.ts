@@ -8,6 +8,7 @@ import {
   startTestApp,
   type TestApp,
 } from './harness.ts';
+import { raceUnderWorkspaceLock } from './workspace-lock.ts';
 
 describe.each(dialects)('library and sharing on %s', (dialect) => {
   let app: TestApp;
@@ -271,6 +272,116 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
     expect((await move(draft.id, null, other.cookie)).statusCode).toBe(403);
     expect((await move(draft.id, null)).statusCode).toBe(200);
     expect((await req('GET', `/api/items/${draft.id}`, other.cookie)).statusCode).toBe(404);
+  });
+
+  it('refuses a move that would nest folders past 64 deep, counting the moved folder’s own levels', async () => {
+    const chain = async (name: string, n: number) => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++)
+        ids.push((await create(creator.cookie, 'folder', `${name}${i + 1}`, ids[i - 1])).id);
+      return ids;
+    };
+    const a = await chain('A', 40);
+    const b = await chain('B', 40);
+    const move = (id: string, parentId: string) =>
+      req('PATCH', `/api/items/${id}`, creator.cookie, { parentId });
+    // B1 has 39 levels below it: into A40 (depth 40) its last folder would sit 80 deep.
+    const tooDeep = await move(b[0] as string, a[39] as string);
+    expect(tooDeep.statusCode, tooDeep.body).toBe(400);
+    expect(tooDeep.json()).toMatchObject({
+      code: 'validation',
+      errors: [{ path: 'parentId', message: 'Folders nest at most 64 deep' }],
+    });
+    // Into A25, 65 deep: refused; into A24, exactly 64: allowed.
+    expect((await move(b[0] as string, a[24] as string)).statusCode).toBe(400);
+    expect((await req('GET', `/api/items/${b[0]}`, creator.cookie)).json().parentId).toBeNull();
+    const atLimit = await move(b[0] as string, a[23] as string);
+    expect(atLimit.statusCode, atLimit.body).toBe(200);
+    // At the limit, a share on the top folder reaches the bottom, and nothing goes below it.
+    await share(creator.cookie, a[0] as string, other.userId, 'view');
+    const bottom = await req('GET', `/api/items/${b[39]}`, other.cookie);
+    expect(bottom.json()).toMatchObject({ id: b[39], permission: 'view' });
+    expect((await list(other.cookie, `?parentId=${b[38]}`)).items.map((i) => i.title)).toEqual(['B40']);
+    const below = await req('POST', `/api/workspaces/${ws.id}/items`, creator.cookie, {
+      kind: 'folder',
+      title: 'One more',
+      parentId: b[39],
+    });
+    expect(below.statusCode).toBe(400);
+    // What is inside a moved folder counts, drafts too: B39 is 63 deep, room for one level.
+    const empty = await create(creator.cookie, 'folder', 'Empty');
+    const full = await create(creator.cookie, 'folder', 'Full');
+    await create(creator.cookie, 'draft', 'Note', full.id);
+    expect((await move(full.id, b[38] as string)).statusCode).toBe(400);
+    expect((await move(empty.id, b[38] as string)).statusCode).toBe(200);
+  });
+
+  it('two moves at once, A into B and B into A: one wins, the other is refused, no cycle', async () => {
+    const a = await create(creator.cookie, 'folder', 'A');
+    const b = await create(creator.cookie, 'folder', 'B');
+    const move = (id: string, parentId: string) => () =>
+      req('PATCH', `/api/items/${id}`, creator.cookie, { parentId });
+    const results = await raceUnderWorkspaceLock(app, ws.id, [move(a.id, b.id), move(b.id, a.id)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    expect(results.find((r) => r.statusCode === 400)?.json().detail).toContain('own subfolder');
+    const parents = new Map(
+      (
+        await app.troupe.data.db
+          .selectFrom('items')
+          .select(['id', 'parent_id'])
+          .where('workspace_id', '=', ws.id)
+          .execute()
+      ).map((r) => [r.id, r.parent_id]),
+    );
+    // Walking up from each reaches the root.
+    for (const id of [a.id, b.id]) {
+      let at: string | null | undefined = id;
+      for (let steps = 0; at; steps++) {
+        expect(steps).toBeLessThan(3);
+        at = parents.get(at);
+      }
+    }
+  });
+
+  it('answers a hand-made listing cursor with 400, never 500 (both databases)', async () => {
+    await create(creator.cookie, 'folder', 'F');
+    const cursor = (values: string[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+    const bad = [
+      ['', ['x', 'a', 'b']],
+      ['', ['1.5', 'a', 'b']],
+      ['', ['1e400', 'a', 'b']],
+      ['&sort=date', ['x', 'a']],
+      ['&sort=date', ['1.5', 'a']],
+      ['&view=mine', ['x', 'a', 'b']],
+      ['&view=mine', ['1.5', 'a', 'b']],
+      ['&view=mine&sort=date', ['-0.5', 'a']],
+      ['&view=shared', ['1.5', 'a']],
+    ] as const;
+    for (const [query, values] of bad) {
+      const res = await req(
+        'GET',
+        `/api/workspaces/${ws.id}/items?cursor=${cursor([...values])}${query}`,
+        creator.cookie,
+      );
+      expect(res.statusCode, `${query} ${values} ${res.body}`).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'validation',
+        errors: [{ path: 'cursor', message: 'Not a cursor this API gave out' }],
+      });
+    }
+    const trash = await req(
+      'GET',
+      `/api/workspaces/${ws.id}/trash?cursor=${cursor(['1.5', 'a'])}`,
+      creator.cookie,
+    );
+    expect(trash.statusCode, trash.body).toBe(400);
+    // A cursor the API gave out still works.
+    await create(creator.cookie, 'folder', 'G');
+    const first = await list(creator.cookie, '?view=mine&limit=1');
+    expect(first.nextCursor).not.toBeNull();
+    expect((await list(creator.cookie, `?view=mine&limit=1&cursor=${first.nextCursor}`)).items).toHaveLength(
+      1,
+    );
   });
 
   it('deletes a folder with its contents', async () => {

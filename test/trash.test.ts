@@ -18,6 +18,7 @@ import {
   type TestApp,
 } from './harness.ts';
 import { storedFiles, uploadedVideo } from './video-helpers.ts';
+import { raceUnderWorkspaceLock } from './workspace-lock.ts';
 import { createApiKey } from './world.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -339,6 +340,100 @@ describe.each(dialects)('trash on %s', (dialect) => {
     });
     expect(byKey.statusCode, byKey.body).toBe(200);
   });
+
+  it('a folder in the trash passes nothing down: an item deleted from it is restored by who may as it stands alone', async () => {
+    const folder = await create(creator.cookie, 'folder', 'Team');
+    await req('PUT', `/api/items/${folder}/grants/${other.userId}`, creator.cookie, { permission: 'edit' });
+    const draft = await create(creator.cookie, 'draft', 'Plan', folder);
+    // Otto's own grant on this one, and workspace-wide view on that one.
+    const granted = await create(creator.cookie, 'draft', 'Granted', folder);
+    await req('PUT', `/api/items/${granted}/grants/${other.userId}`, creator.cookie, { permission: 'edit' });
+    const open = await create(creator.cookie, 'draft', 'Open', folder);
+    await req('PATCH', `/api/items/${open}/access`, creator.cookie, { generalAccess: 'workspace' });
+    for (const id of [draft, granted, open]) {
+      expect((await req('DELETE', `/api/items/${id}`, other.cookie)).statusCode).toBe(204);
+      app.clock.advance(10);
+    }
+    // While the folder is live, its grant lets Otto restore all three.
+    expect((await trash(other.cookie)).map((i) => i.id)).toEqual([open, granted, draft]);
+    app.clock.advance(1000);
+    expect((await req('DELETE', `/api/items/${folder}`, creator.cookie)).statusCode).toBe(204);
+
+    // Its folder in the trash, each would come back at the root: decided by the item alone. (The
+    // folder itself, shared with him to edit, he may restore.)
+    expect((await trash(other.cookie)).map((i) => i.id)).toEqual([folder, granted]);
+    expect((await restore(other.cookie, draft)).statusCode).toBe(404); // hidden from him there
+    expect((await restore(other.cookie, open)).statusCode).toBe(403); // he can view it there
+    expect((await del(other.cookie, draft, true)).statusCode).toBe(404);
+    expect((await del(other.cookie, open, true)).statusCode).toBe(403);
+    const mine = await restore(other.cookie, granted);
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json()).toMatchObject({ id: granted, parentId: null, permission: 'edit' });
+    // The owner and Super Admins still may.
+    expect((await trash(creator.cookie)).map((i) => i.id)).toEqual([folder, open, draft]);
+    expect((await trash(admin.cookie)).map((i) => i.id)).toEqual([folder, open, draft]);
+    const byOwner = await restore(creator.cookie, draft);
+    expect(byOwner.statusCode, byOwner.body).toBe(200);
+    expect(byOwner.json()).toMatchObject({ id: draft, parentId: null, permission: 'edit' });
+    expect((await restore(admin.cookie, open)).json()).toMatchObject({ id: open, parentId: null });
+    // The folder, restored, comes back without them (they are at the root now).
+    expect((await restore(creator.cookie, folder)).statusCode).toBe(200);
+    expect(await ids(creator.cookie, `?parentId=${folder}`)).toEqual([]);
+  });
+
+  it.each(['first', 'last'] as const)(
+    'moves, creates and restores racing a folder’s deletion (sent %s) leave nothing live inside it',
+    async (order) => {
+      const folder = await create(creator.cookie, 'folder', 'Going');
+      const inner = await create(creator.cookie, 'folder', 'Inner', folder);
+      const outside = await create(creator.cookie, 'draft', 'Outside');
+      const earlier = await create(creator.cookie, 'draft', 'Earlier', folder);
+      expect((await del(creator.cookie, earlier)).statusCode).toBe(204);
+      app.clock.advance(1000);
+      const trashIt = () => del(creator.cookie, folder);
+      const others = [
+        () => req('PATCH', `/api/items/${outside}`, creator.cookie, { parentId: folder }),
+        () =>
+          req('POST', `/api/workspaces/${ws.id}/items`, creator.cookie, {
+            kind: 'draft',
+            title: 'New',
+            parentId: inner,
+          }),
+        () => restore(creator.cookie, earlier),
+      ];
+      const results = await raceUnderWorkspaceLock(
+        app,
+        ws.id,
+        order === 'first' ? [trashIt, ...others] : [...others, trashIt],
+      );
+      const [trashed, moved, created, restored] = (
+        order === 'first' ? results : [results[3], ...results.slice(0, 3)]
+      ).map((r) => r?.statusCode);
+      expect(trashed).toBe(204);
+      expect(restored).toBe(200);
+      // Each went before the deletion (and went to the trash with the folder) or after it (refused;
+      // restored at the root). On PostgreSQL the order is the order sent.
+      expect([200, 404]).toContain(moved);
+      expect([201, 404]).toContain(created);
+      if (app.dialect === 'postgres') {
+        expect([moved, created]).toEqual(order === 'first' ? [404, 404] : [200, 201]);
+      }
+      const strays = await app.troupe.data.db
+        .selectFrom('items as i')
+        .innerJoin('items as p', 'p.id', 'i.parent_id')
+        .select(['i.title'])
+        .where('i.workspace_id', '=', ws.id)
+        .where('i.trashed_at', 'is', null)
+        .where('p.trashed_at', 'is not', null)
+        .execute();
+      expect(strays).toEqual([]);
+      // Restoring the folder brings back what went with it.
+      expect((await restore(creator.cookie, folder)).statusCode).toBe(200);
+      const back = await ids(creator.cookie, `?parentId=${folder}`);
+      expect(back).toContain(inner);
+      if (moved === 200) expect(back).toContain(outside);
+    },
+  );
 
   it('delete forever removes the item, its contents, files and captions at once', async () => {
     const folder = await create(creator.cookie, 'folder', 'Old');

@@ -501,6 +501,27 @@ export async function handOverItems(
 }
 
 /**
+ * How many levels a folder's subtree reaches below it (0: nothing inside), counting what is in the
+ * trash too (it may come back in place), read down the tree by a recursive query that stops at
+ * `bound` levels: a move's depth check needs no more than that (and corrupt data cannot loop it).
+ */
+export async function subtreeHeight(
+  conn: Conn,
+  workspaceId: string,
+  id: string,
+  bound: number,
+): Promise<number> {
+  const { rows } = await sql<{ height: number | string | null }>`
+    WITH RECURSIVE sub(id, depth) AS (
+      SELECT id, 0 FROM items WHERE id = ${id} AND workspace_id = ${workspaceId}
+      UNION ALL
+      SELECT i.id, s.depth + 1 FROM items i JOIN sub s ON i.parent_id = s.id WHERE s.depth < ${sql.lit(bound)}
+    )
+    SELECT max(depth) AS height FROM sub`.execute(conn);
+  return Number(rows[0]?.height ?? 0);
+}
+
+/**
  * Moves an item and everything inside it to the trash: one recursive UPDATE down the tree. Items
  * inside that were deleted before keep their own deletion (and come back only with it).
  */

@@ -169,6 +169,33 @@ export async function lockWorkspace(
   return (await lockQuery[dialect](conn, workspaceId)).rows[0];
 }
 
+/** `lockQuery.postgres` for the workspace of an item (an item never changes workspace). */
+const lockItemWorkspaceQuery = reusable((conn: Conn, itemId: string) =>
+  conn
+    .selectFrom('workspaces')
+    .select('id')
+    .where('id', '=', (eb) => eb.selectFrom('items').select('workspace_id').where('id', '=', itemId))
+    .forUpdate(),
+);
+
+/**
+ * The same write lock for a change to a workspace's folder tree (app/items: a move, a create in a
+ * folder, moving to the trash, restoring), taken as its transaction's first statement, before it
+ * checks anything: such changes in one workspace then run one after another, each checking against
+ * what the one before committed (docs/ARCHITECTURE.md, "The folder tree's lock"). By the
+ * workspace's id, or by one of its items' when that is all the use case knows yet. Nothing is read
+ * back; on SQLite, whose transactions already run alone, nothing is run at all.
+ */
+export async function lockWorkspaceTree(
+  conn: Conn,
+  dialect: Dialect,
+  of: { workspaceId: string } | { itemId: string },
+): Promise<void> {
+  if (dialect !== 'postgres') return;
+  if ('workspaceId' in of) await lockQuery.postgres(conn, of.workspaceId);
+  else await lockItemWorkspaceQuery(conn, of.itemId);
+}
+
 /** How many Super Admins a workspace has (a value, or the outer query's workspace id). */
 const superAdminsOf = (conn: Conn, workspaceId: string | Expression<string>) =>
   conn

@@ -89,6 +89,36 @@ describe('effective permission (SPEC §5)', () => {
       facts('creator', link({ grant: 'view' }), link({ id: 'f1' }, 'only_me')),
       'view',
     ],
+    [
+      '4. a folder in the trash passes nothing down: not its grants',
+      facts('creator', link(), link({ id: 'f', grant: 'edit', trashed: true })),
+      'none',
+    ],
+    [
+      '4. ... nor its workspace level',
+      facts('creator', link(), link({ id: 'f', trashed: true }, 'workspace', 'edit')),
+      'none',
+    ],
+    [
+      '4. ... nor its ownership',
+      facts('creator', link(), link({ id: 'f', ownerId: M, trashed: true })),
+      'none',
+    ],
+    [
+      '4. ... nor anything above it',
+      facts('creator', link(), link({ id: 'f1', trashed: true }), link({ id: 'f2', grant: 'edit' })),
+      'none',
+    ],
+    [
+      '4. ... the item’s own grant still counts',
+      facts('creator', link({ grant: 'edit' }), link({ id: 'f', grant: 'view', trashed: true })),
+      'edit',
+    ],
+    [
+      '4. ... and so does a live folder below it',
+      facts('creator', link(), link({ id: 'f1', grant: 'edit' }), link({ id: 'f2', trashed: true })),
+      'edit',
+    ],
     ['5. a Viewer granted edit can only view', facts('viewer', link({ grant: 'edit' })), 'view'],
     ['5. a Viewer with workspace edit can only view', facts('viewer', link({}, 'workspace', 'edit')), 'view'],
     [

@@ -42,6 +42,11 @@ const byRank: EffectivePermission[] = ['none', 'view', 'edit'];
  *    workspace-wide level of the item and its ancestors, walking up until the nearest only_me
  *    ancestor (whose ownership still counts, but not its grants or workspace level, nor anything above);
  * 5. a Viewer gets at most view.
+ * A folder in the trash passes nothing down: the walk stops below it (its ownership, grants and
+ * workspace level do not count, nor anything above it). Only a deleted item is ever decided with
+ * such a folder above it (a live one under it is gone: `trashAllows`), and it comes back at the
+ * library root, so whether one may restore it (or see it in one's trash) is decided by the item
+ * alone, as it would stand there.
  * A link that is not the item, not the member's, not shared with them and `selected` changes
  * nothing here: data/access.repo.ts's one-query item read leaves such links out (and everything
  * above the nearest only_me ancestor); test/access-property.test.ts holds both to SPEC §5.
@@ -55,6 +60,7 @@ export function effectivePermission(facts: AccessFacts): EffectivePermission {
   let level = 0;
   for (let i = 0; i < chain.length; i++) {
     const link = chain[i] as ChainLink;
+    if (i > 0 && link.trashed) break;
     if (i > 0 && link.ownerId === member.userId) level = 2;
     if (i > 0 && link.generalAccess === 'only_me') break;
     if (link.grant) level = Math.max(level, rank[link.grant]);

@@ -1,9 +1,10 @@
 import type { Item, ItemKind } from '../../contract/items.ts';
 import { MAX_DEPTH } from '../../data/access.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
-import { type Db, inTransaction } from '../../data/db.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { insertItem, kindRank, titleKey } from '../../data/items.repo.ts';
+import { lockWorkspaceTree } from '../../data/members.repo.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
@@ -14,15 +15,19 @@ import { presentItem } from './item-access.ts';
 /**
  * Creates a folder, draft, video, avatar or voice (everyone but Viewers). Inside a folder it needs
  * edit access to the folder. New items are `selected` (only the people added): private until shared.
+ * A create in a folder changes the folder tree: it takes the workspace's lock first, so it checks
+ * the folder against the moves and deletions committed before it (data/members.repo.ts
+ * `lockWorkspaceTree`). One at the root needs no lock.
  */
 export async function createItem(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; dialect: Dialect; clock: Clock },
   actor: WorkspaceActor,
   input: { kind: ItemKind; title: string; parentId?: string | null },
 ): Promise<Item> {
   requireAccess(actor, 'item:create');
   return inTransaction(deps.db, async (tx) => {
     if (input.parentId) {
+      await lockWorkspaceTree(tx, deps.dialect, { workspaceId: actor.workspaceId });
       const { loaded } = await requireItem(tx, actor, 'item:edit', input.parentId, 'Folder');
       if (loaded.item.workspaceId !== actor.workspaceId)
         throw invalid('parentId', 'The folder is in another workspace');

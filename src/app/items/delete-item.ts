@@ -1,6 +1,7 @@
 import { insertAuditEvents } from '../../data/audit.repo.ts';
-import { type Db, inTransaction } from '../../data/db.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { deleteItem as deleteItemRow, trashSubtree } from '../../data/items.repo.ts';
+import { lockWorkspaceTree } from '../../data/members.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
@@ -10,9 +11,11 @@ import { requireItem } from '../gate.ts';
  * Deletes an item (needs edit access): it moves to the workspace trash with everything inside it,
  * for 30 days (SPEC §5), gone to every read until restored. `permanent` deletes it for good at once
  * (the same permission): a folder with everything in it, its video files queued for removal.
+ * Moving to the trash takes the workspace's lock first (data/members.repo.ts `lockWorkspaceTree`):
+ * a move or create into the folder is then before it (and trashed with it) or after it (and refused).
  */
 export async function deleteItem(
-  deps: { db: Db; clock: Clock; storageChanged?: () => void },
+  deps: { db: Db; dialect: Dialect; clock: Clock; storageChanged?: () => void },
   actor: Actor,
   id: string,
   opts: { permanent?: boolean } = {},
@@ -37,6 +40,7 @@ export async function deleteItem(
       );
       return;
     }
+    await lockWorkspaceTree(tx, deps.dialect, { itemId: id });
     const { loaded } = await requireItem(tx, actor, 'item:delete', id);
     await trashSubtree(tx, loaded.item.workspaceId, id, actor.userId, now);
     await insertAuditEvents(

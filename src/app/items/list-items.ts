@@ -13,7 +13,7 @@ import { type ChainLink, effectivePermission } from '../../domain/access.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { requireAccess, requireItem } from '../gate.ts';
-import { decodeCursor, encodeCursor } from '../members/cursor.ts';
+import { decodeNumberedCursor, encodeCursor } from '../members/cursor.ts';
 import type { PageCache } from '../page-cache.ts';
 import { presentItem } from './item-access.ts';
 
@@ -108,11 +108,9 @@ export async function listItems(
   const ws = actor.workspaceId;
 
   if (input.view === 'shared') {
-    const after = input.cursor ? decodeCursor(input.cursor, 2) : null;
-    if (after && !Number.isFinite(Number(after[0])))
-      throw invalid('cursor', 'Not a cursor this API gave out');
+    const after = input.cursor ? decodeNumberedCursor(input.cursor, 2) : null;
     const rows = await listSharedWith(deps.db, ws, actor.userId, {
-      after: after ? [Number(after[0]), after[1] as string] : null,
+      after: after ? [after[0], after[1] as string] : null,
       limit: input.limit,
     });
     const page = rows.slice(0, input.limit);
@@ -135,12 +133,8 @@ export async function listItems(
   }
 
   const arity = input.sort === 'name' ? 3 : 2;
-  const raw = input.cursor ? decodeCursor(input.cursor, arity) : null;
-  const after = raw
-    ? input.sort === 'name'
-      ? [Number(raw[0]), raw[1] as string, raw[2] as string]
-      : [Number(raw[0]), raw[1] as string]
-    : null;
+  // name: [kindRank, titleKey, id]; date: [createdAt, id].
+  const after = input.cursor ? decodeNumberedCursor(input.cursor, arity) : null;
   const pageOf = (rows: ListedItem[], present: (r: ListedItem) => ReturnType<typeof presentItem>) => {
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];

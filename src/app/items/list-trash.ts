@@ -4,11 +4,10 @@ import { loadChains } from '../../data/access.repo.ts';
 import type { Db } from '../../data/db.ts';
 import { listTrash as listTrashRows, type TrashedRow } from '../../data/items.repo.ts';
 import { allows, effectivePermission, TRASH_MS } from '../../domain/access.ts';
-import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { requireAccess } from '../gate.ts';
-import { decodeCursor, encodeCursor } from '../members/cursor.ts';
+import { decodeNumberedCursor, encodeCursor } from '../members/cursor.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Batches read to fill one page for someone who may restore few of the workspace's deleted items. */
@@ -44,9 +43,8 @@ export async function listTrash(
 ): Promise<TrashList> {
   const role = requireAccess(actor, 'items:list');
   const member = { userId: actor.userId, role };
-  const raw = input.cursor ? decodeCursor(input.cursor, 2) : null;
-  if (raw && !Number.isFinite(Number(raw[0]))) throw invalid('cursor', 'Not a cursor this API gave out');
-  let after: [number, string] | null = raw ? [Number(raw[0]), raw[1] as string] : null;
+  const raw = input.cursor ? decodeNumberedCursor(input.cursor, 2) : null;
+  let after: [number, string] | null = raw ? [raw[0], raw[1] as string] : null;
   const now = deps.clock.now();
   const items: TrashedItem[] = [];
   const cursorAt = (at: [number, string] | null) => (at ? encodeCursor([String(at[0]), at[1]]) : null);

@@ -1,8 +1,9 @@
 import type { Item } from '../../contract/items.ts';
 import { type ItemRecord, MAX_DEPTH } from '../../data/access.repo.ts';
 import { type AuditEntry, auditPart } from '../../data/audit.repo.ts';
-import { type Db, inTransaction } from '../../data/db.ts';
-import { titleKey, updateItemPart } from '../../data/items.repo.ts';
+import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
+import { subtreeHeight, titleKey, updateItemPart } from '../../data/items.repo.ts';
+import { lockWorkspaceTree } from '../../data/members.repo.ts';
 import { writeTogether } from '../../data/write-together.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -15,14 +16,19 @@ import { presentItem } from './item-access.ts';
  * Renames and/or moves an item. Needs edit access to it; a move also needs edit access to the
  * target folder, which must be a folder of the same workspace and not the item or inside it.
  * What the item inherits changes at once: inheritance is read from the tree on every check.
+ * A move takes the workspace's lock before anything else, so two moves (or a move and a deletion)
+ * in one workspace check against each other's commits: no cycle, nothing moved into a folder as it
+ * goes to the trash (data/members.repo.ts `lockWorkspaceTree`). A rename changes no structure and
+ * takes no lock.
  */
 export async function updateItem(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; dialect: Dialect; clock: Clock },
   actor: Actor,
   id: string,
   input: { title?: string; parentId?: string | null },
 ): Promise<Item> {
   return inTransaction(deps.db, async (tx) => {
+    if (input.parentId !== undefined) await lockWorkspaceTree(tx, deps.dialect, { itemId: id });
     const { loaded } = await requireItem(tx, actor, 'item:edit', id);
     const ws = loaded.item.workspaceId;
     const patch: Parameters<typeof updateItemPart>[3] = {};
@@ -42,7 +48,9 @@ export async function updateItem(
         if (target.loaded.chain.some((link) => link.id === id)) {
           throw invalid('parentId', 'A folder cannot be moved into its own subfolder');
         }
-        if (target.loaded.chain.length >= MAX_DEPTH)
+        // The target's depth, plus the moved folder's own levels below it: the deepest item after.
+        const height = loaded.item.kind === 'folder' ? await subtreeHeight(tx, ws, id, MAX_DEPTH) : 0;
+        if (target.loaded.chain.length + height >= MAX_DEPTH)
           throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
         folderTitle = target.loaded.item.title;
       }

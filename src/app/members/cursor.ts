@@ -13,3 +13,16 @@ export function decodeCursor(cursor: string, arity: number): string[] {
   } catch {}
   throw invalid('cursor', 'Not a cursor this API gave out');
 }
+
+/**
+ * A cursor whose first value is an integer (a time in milliseconds, a sort rank) and the rest
+ * strings, as the listings that page by one write it: anything else is not a cursor they gave out
+ * (and would reach PostgreSQL's integer columns as a value they refuse).
+ */
+export function decodeNumberedCursor(cursor: string, arity: number): [number, ...string[]] {
+  const [first = '', ...rest] = decodeCursor(cursor, arity);
+  const n = Number(first);
+  if (first.trim() === '' || !Number.isSafeInteger(n))
+    throw invalid('cursor', 'Not a cursor this API gave out');
+  return [n, ...rest];
+}

@@ -28,7 +28,7 @@ import {
   UpdateItemBody,
 } from '../../contract/items.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
-import type { Db } from '../../data/db.ts';
+import type { Db, Dialect } from '../../data/db.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Metrics } from '../../infra/metrics.ts';
@@ -40,6 +40,7 @@ export function itemRoutes(
   app: FastifyInstance,
   deps: {
     db: Db;
+    dialect: Dialect;
     clock: Clock;
     bus: NotificationBus;
     authn: Authenticator;

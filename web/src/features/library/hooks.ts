@@ -169,6 +169,16 @@ export async function restoreItem(queryClient: QueryClient, wsId: string, id: st
   return item;
 }
 
+/**
+ * What the toast says after a restore: back where it was, or at the library root when its folder is
+ * in the trash (docs/RULES.md, "Trash"; the answer is the item as it came back).
+ */
+export function restoredMessage(before: { title: string; parentId: string | null }, after: Item): string {
+  return before.parentId !== null && after.parentId === null
+    ? `“${before.title}” is back, at the library root: its folder is in the trash.`
+    : `“${before.title}” is back where it was.`;
+}
+
 /** The workspace trash: what the caller may restore, newest deletion first, 50 a page. */
 export function useTrash(wsId: string) {
   return useInfiniteQuery({

@@ -17,7 +17,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import type { Item } from '../../../../src/contract/index.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
 import { ConfirmModal } from '../../ui/confirm-modal.tsx';
-import { restoreItem, useDeleteItem } from './hooks.ts';
+import { restoredMessage, restoreItem, useDeleteItem } from './hooks.ts';
 import { kindLabels } from './kinds.tsx';
 import { itemLink, openPath, trashPath } from './links.ts';
 import { MoveModal } from './move-modal.tsx';
@@ -142,7 +142,7 @@ export function ItemMenu({
                 item,
                 () =>
                   void restoreItem(queryClient, item.workspaceId, item.id).then(
-                    () => notifySuccess('Restored', `“${item.title}” is back where it was.`),
+                    (restored) => notifySuccess('Restored', restoredMessage(item, restored)),
                     (error) => notifyError(error, 'Couldn’t restore it'),
                   ),
                 () => void navigate(trashPath(item.workspaceId)),

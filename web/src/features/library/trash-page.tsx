@@ -9,7 +9,7 @@ import { ConfirmModal } from '../../ui/confirm-modal.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { useCurrentWorkspace } from '../workspaces/workspace-context.ts';
-import { useDeleteItem, useRestoreItem, useTrash } from './hooks.ts';
+import { restoredMessage, useDeleteItem, useRestoreItem, useTrash } from './hooks.ts';
 import { KindIcon, kindLabels } from './kinds.tsx';
 import classes from './library.module.css';
 
@@ -161,7 +161,7 @@ function TrashRow({ item, onPurge }: { item: TrashedItem; onPurge: () => void })
             loading={restore.isPending}
             onClick={() =>
               restore.mutate(item.id, {
-                onSuccess: () => notifySuccess('Restored', `“${item.title}” is back where it was.`),
+                onSuccess: (restored) => notifySuccess('Restored', restoredMessage(item, restored)),
                 onError: (error) => notifyError(error, 'Couldn’t restore it'),
               })
             }
