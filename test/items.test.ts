@@ -356,6 +356,11 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
       ['&view=mine', ['1.5', 'a', 'b']],
       ['&view=mine&sort=date', ['-0.5', 'a']],
       ['&view=shared', ['1.5', 'a']],
+      // A rank past PostgreSQL's integer, and U+0000 in a text value: refused there as parameters.
+      ['', ['3000000000', 'a', 'b']],
+      ['', ['0', '\u0000', 'x']],
+      ['&sort=date', ['0', 'a\u0000']],
+      ['&view=shared', ['0', '\u0000']],
     ] as const;
     for (const [query, values] of bad) {
       const res = await req(

@@ -298,5 +298,10 @@ describe.each(dialects)('members, roles and seats on %s', (dialect) => {
     expect(
       (await req('GET', `/api/workspaces/${fx.ws.id}/members?cursor=garbage`, fx.admin.cookie)).statusCode,
     ).toBe(400);
+    // U+0000 inside a cursor's values: 400, not PostgreSQL's refusal of the parameter (a 500).
+    const nul = Buffer.from(JSON.stringify(['a\u0000', 'b'])).toString('base64url');
+    expect(
+      (await req('GET', `/api/workspaces/${fx.ws.id}/members?cursor=${nul}`, fx.admin.cookie)).statusCode,
+    ).toBe(400);
   });
 });

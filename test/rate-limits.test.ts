@@ -90,6 +90,20 @@ describe('per-client rate limits', () => {
     expect((await signUp(from('198.51.100.8'))).statusCode).toBe(200);
   });
 
+  it('counts an IPv6 client by its /64: rotating addresses inside it does not reset a limit', async () => {
+    app = await startTestApp('sqlite', { env: { SIGN_IN_RATE_LIMIT: '2', SIGN_UP_RATE_LIMIT: '2' } });
+    // Sign-in (per client and email) and sign-up (per client): each try from a new address of one /64.
+    expect((await signIn(from('2001:db8:1:2::1'))).statusCode).toBe(401);
+    expect((await signIn(from('2001:db8:1:2::2'))).statusCode).toBe(401);
+    expect((await signIn(from('2001:db8:1:2:ffff:ffff:ffff:3'))).statusCode).toBe(429);
+    expect((await signUp(from('2001:db8:1:2::a'))).statusCode).toBe(200);
+    expect((await signUp(from('2001:db8:1:2::b'))).statusCode).toBe(200);
+    expect((await signUp(from('2001:db8:1:2::c'))).statusCode).toBe(429);
+    // The next /64 is another client.
+    expect((await signIn(from('2001:db8:1:3::1'))).statusCode).toBe(401);
+    expect((await signUp(from('2001:db8:1:3::1'))).statusCode).toBe(200);
+  });
+
   it('caps verification and reset mails per client across different emails', async () => {
     app = await startTestApp('sqlite');
     const client = from('198.51.100.9');
@@ -124,8 +138,13 @@ describe.each(dialects)('invitation, workspace and token rate limits on %s', (di
     await app.close();
   });
 
-  const call = (client: string, method: string, url: string, body?: unknown, cookie = admin.cookie) =>
-    app.request({ method, url, cookie, body, remoteAddress: client });
+  const call = (
+    client: string,
+    method: string,
+    url: string,
+    body?: unknown,
+    cookie: string | null = admin.cookie,
+  ) => app.request({ method, url, cookie, body, remoteAddress: client });
   const newWorkspace = async (client: string) => {
     const res = await call(client, 'POST', '/api/workspaces', { name: 'Studio' });
     expect(res.statusCode, res.body).toBe(201);
@@ -225,6 +244,29 @@ describe.each(dialects)('invitation, workspace and token rate limits on %s', (di
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(await rowsOf('workspaces')).toBe(before + WORKSPACES_PER_CLIENT_PER_HOUR);
     await newWorkspace('198.51.100.41');
+  });
+
+  it('calls without a session use up nobody’s invitation or workspace allowance behind their address', async () => {
+    const client = '198.51.100.60';
+    const ws = await newWorkspace(client);
+    // More than both per-client caps, each to a workspace of its own (its per-workspace limit untouched).
+    for (let i = 0; i < INVITE_CALLS_PER_CLIENT + 5; i++) {
+      const res = await call(
+        client,
+        'POST',
+        `/api/workspaces/anon${i}/invitations`,
+        { emails: ['x@example.com'], role: 'viewer' },
+        null,
+      );
+      expect(res.statusCode).toBe(401);
+    }
+    for (let i = 0; i < WORKSPACES_PER_CLIENT_PER_HOUR + 5; i++) {
+      const res = await call(client, 'POST', '/api/workspaces', { name: 'Nope' }, null);
+      expect(res.statusCode).toBe(401);
+    }
+    // The signed-in admin behind the same address is not held back.
+    expect((await inviteOne(client, ws)).statusCode).toBe(201);
+    await newWorkspace(client);
   });
 
   it('allows one client 60 looks and 60 accepts of invitation tokens a minute; another client is not held back', async () => {

@@ -4,6 +4,7 @@
  * path (404, as if deleted); whoever could delete one may restore it (or delete it for good); the
  * purge job deletes what is older than 30 days, stored files and captions included.
  */
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { purgeTrashedItem } from '../src/data/items.repo.ts';
 import { TRASH_MS } from '../src/domain/access.ts';
@@ -16,6 +17,7 @@ import {
   signUp,
   startTestApp,
   type TestApp,
+  verifyEmail,
 } from './harness.ts';
 import { storedFiles, uploadedVideo } from './video-helpers.ts';
 import { raceUnderWorkspaceLock } from './workspace-lock.ts';
@@ -434,6 +436,80 @@ describe.each(dialects)('trash on %s', (dialect) => {
       if (moved === 200) expect(back).toContain(outside);
     },
   );
+
+  it.each(['first', 'last'] as const)(
+    'a move and a create racing a folder’s deletion for good (sent %s) answer 200/201 or 404, never 500',
+    async (order) => {
+      const folder = await create(creator.cookie, 'folder', 'Doomed');
+      const inner = await create(creator.cookie, 'folder', 'Inner', folder);
+      const outside = await create(creator.cookie, 'draft', 'Outside');
+      const purge = () => del(creator.cookie, folder, true);
+      const others = [
+        () => req('PATCH', `/api/items/${outside}`, creator.cookie, { parentId: folder }),
+        () =>
+          req('POST', `/api/workspaces/${ws.id}/items`, creator.cookie, {
+            kind: 'draft',
+            title: 'New',
+            parentId: inner,
+          }),
+      ];
+      const results = await raceUnderWorkspaceLock(
+        app,
+        ws.id,
+        order === 'first' ? [purge, ...others] : [...others, purge],
+      );
+      const [purged, moved, created] = (
+        order === 'first' ? results : [results[2], ...results.slice(0, 2)]
+      ).map((r) => r?.statusCode);
+      expect(purged).toBe(204);
+      // Before the deletion: deleted with the folder; after it: the folder is gone (404).
+      expect([200, 404]).toContain(moved);
+      expect([201, 404]).toContain(created);
+      if (app.dialect === 'postgres') {
+        expect([moved, created]).toEqual(order === 'first' ? [404, 404] : [200, 201]);
+      }
+      const left = await app.troupe.data.db
+        .selectFrom('items')
+        .select('id')
+        .where('workspace_id', '=', ws.id)
+        .where('id', '=', outside)
+        .execute();
+      expect(left).toHaveLength(moved === 200 ? 0 : 1);
+    },
+  );
+
+  it('someone outside the workspace who knows an item’s id locks nothing there (the gate refuses them first)', async () => {
+    const item = await create(creator.cookie, 'draft', 'Private');
+    const stranger = await signUp(app, { name: 'Sam Stranger' });
+    await verifyEmail(app, stranger.userId);
+    const tries = [
+      () => req('POST', `/api/items/${item}/restore`, stranger.cookie),
+      () => req('DELETE', `/api/items/${item}`, stranger.cookie),
+      () => req('DELETE', `/api/items/${item}?permanent=true`, stranger.cookie),
+      () => req('PATCH', `/api/items/${item}`, stranger.cookie, { parentId: null }),
+    ];
+    if (app.dialect !== 'postgres') {
+      for (const t of tries) expect((await t()).statusCode).toBe(404);
+      return;
+    }
+    // While a transaction of the workspace holds its lock, the stranger's calls answer at once.
+    const holder = new pg.Client({ connectionString: app.config.databaseUrl as string });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE', [ws.id]);
+      for (const t of tries) {
+        const res = await Promise.race([
+          t(),
+          new Promise<null>((resolve) => setTimeout(() => resolve(null), 3000)),
+        ]);
+        expect(res?.statusCode, 'answered while the workspace was locked').toBe(404);
+      }
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+    }
+  });
 
   it('delete forever removes the item, its contents, files and captions at once', async () => {
     const folder = await create(creator.cookie, 'folder', 'Old');

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { GeneralAccess, ItemKind, Permission } from '../contract/items.ts';
 import type { Role } from '../contract/roles.ts';
-import type { ChainLink } from '../domain/access.ts';
+import { type ChainLink, MAX_DEPTH } from '../domain/access.ts';
 import { type ApiKeyFacts, apiKeyFactsOf, KEY_COLUMNS, keyLookup } from './api-keys.repo.ts';
 import type { Conn } from './db.ts';
 import { reusable, reusableWithList } from './reusable-query.ts';
@@ -60,8 +60,8 @@ interface ChainRow {
   member_role: string | null;
 }
 
-/** Folders are never nested deeper than this; it also stops a walk on corrupt data. */
-export const MAX_DEPTH = 64;
+/** domain/access.ts's nesting limit; it also stops a walk on corrupt data. */
+export { MAX_DEPTH };
 
 export function toItemRecord(r: {
   id: string;

@@ -169,12 +169,25 @@ export async function lockWorkspace(
   return (await lockQuery[dialect](conn, workspaceId)).rows[0];
 }
 
-/** `lockQuery.postgres` for the workspace of an item (an item never changes workspace). */
-const lockItemWorkspaceQuery = reusable((conn: Conn, itemId: string) =>
+/**
+ * `lockQuery.postgres` for the workspace of an item (an item never changes workspace), taken only
+ * when the caller is a member of it: the lock comes before the gate's check, so someone who merely
+ * knows an item's id locks nothing in a workspace that is not theirs (the gate then refuses them).
+ */
+const lockItemWorkspaceQuery = reusable((conn: Conn, itemId: string, userId: string) =>
   conn
     .selectFrom('workspaces')
     .select('id')
     .where('id', '=', (eb) => eb.selectFrom('items').select('workspace_id').where('id', '=', itemId))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('memberships')
+          .select('memberships.user_id')
+          .whereRef('memberships.workspace_id', '=', 'workspaces.id')
+          .where('memberships.user_id', '=', userId),
+      ),
+    )
     .forUpdate(),
 );
 
@@ -189,11 +202,11 @@ const lockItemWorkspaceQuery = reusable((conn: Conn, itemId: string) =>
 export async function lockWorkspaceTree(
   conn: Conn,
   dialect: Dialect,
-  of: { workspaceId: string } | { itemId: string },
+  of: { workspaceId: string } | { itemId: string; userId: string },
 ): Promise<void> {
   if (dialect !== 'postgres') return;
   if ('workspaceId' in of) await lockQuery.postgres(conn, of.workspaceId);
-  else await lockItemWorkspaceQuery(conn, of.itemId);
+  else await lockItemWorkspaceQuery(conn, of.itemId, of.userId);
 }
 
 /** How many Super Admins a workspace has (a value, or the outer query's workspace id). */

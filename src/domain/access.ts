@@ -92,6 +92,19 @@ export interface TrashFacts {
 }
 
 /** How long a deleted item stays in the trash before the purge job deletes it for good. */
+/** Folders are never nested deeper than this (an item's chain: it and its folders, at most 64). */
+export const MAX_DEPTH = 64;
+
+/**
+ * Whether putting an item into a folder whose chain (the folder and its own folders) has
+ * `folderChain` links would nest something past MAX_DEPTH: the item itself, or, for a folder being
+ * moved, the deepest of what is inside it (`height` levels below it; 0 for an empty folder or any
+ * other item).
+ */
+export function nestsTooDeep(folderChain: number, height = 0): boolean {
+  return folderChain + height >= MAX_DEPTH;
+}
+
 export const TRASH_DAYS = 30;
 export const TRASH_MS = TRASH_DAYS * 24 * 60 * 60 * 1000;
 

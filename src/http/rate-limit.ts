@@ -3,10 +3,16 @@ import { DomainError } from '../domain/errors.ts';
 import { clientGroup } from './client-group.ts';
 
 /**
+ * The client a limit counts: its address, an IPv6 client by its /64 (http/client-group.ts). Every
+ * per-client key is made with it.
+ */
+export const clientOf = (req: { ip: string }): string => clientGroup(req.ip);
+
+/**
  * The limits a route adds to its own `config.rateLimit` (@fastify/rate-limit runs one limit per
  * route config): counted by `createRateLimit` in the store of every other limit (Redis when set,
  * shared by every node; in memory otherwise). Refused: `429 rate_limited` with Retry-After, before
- * the handler runs (nothing written, nothing mailed).
+ * the use case runs (nothing written, nothing mailed).
  */
 function refuse(reply: FastifyReply, ttlInSeconds: number, why: string): never {
   reply.header('retry-after', String(ttlInSeconds));
@@ -14,9 +20,11 @@ function refuse(reply: FastifyReply, ttlInSeconds: number, why: string): never {
 }
 
 /**
- * A limit per client address, whatever else the request names (email, workspace): a preHandler
- * counting every request under `<name>|client|<address>`. It runs before the route's own
- * `config.rateLimit`. One limiter given to several routes counts them together. Should the store
+ * A limit per client address, whatever else the request names (email, workspace), counting every
+ * call under `<name>|client|<address>`: a preHandler (it runs before the route's own
+ * `config.rateLimit`), or called by the handler once the caller is authenticated, so that requests
+ * without a session cannot use up the allowance of everyone behind an address (invitations,
+ * creating workspaces). One limiter given to several routes counts them together. Should the store
  * (Redis) be down, the route fails closed (503 `unavailable`), or with `failOpen` goes unlimited
  * for as long: for a limit whose route sends nothing to anyone (creating a workspace).
  */
@@ -30,7 +38,7 @@ export function perClientLimit(
   const limiter = app.createRateLimit({
     max,
     timeWindow,
-    keyGenerator: (req: FastifyRequest) => `${name}|client|${req.ip}`,
+    keyGenerator: (req: FastifyRequest) => `${name}|client|${clientOf(req)}`,
     ...(opts.failOpen ? { skipOnError: true } : {}),
   });
   return async (req: FastifyRequest, reply: FastifyReply) => {
@@ -61,7 +69,7 @@ export function createMissLimit(
   const limiter = app.createRateLimit({
     max: opts.max,
     timeWindow: opts.timeWindow,
-    keyGenerator: (req: FastifyRequest) => `${opts.name}|${clientGroup(req.ip)}`,
+    keyGenerator: (req: FastifyRequest) => `${opts.name}|${clientOf(req)}`,
     skipOnError: true,
   });
   const refuseOverLimit = async (req: FastifyRequest, reply: FastifyReply) => {

@@ -1,10 +1,10 @@
 import type { Item, ItemKind } from '../../contract/items.ts';
-import { MAX_DEPTH } from '../../data/access.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { insertItem, kindRank, titleKey } from '../../data/items.repo.ts';
 import { lockWorkspaceTree } from '../../data/members.repo.ts';
+import { MAX_DEPTH, nestsTooDeep } from '../../domain/access.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
@@ -32,7 +32,7 @@ export async function createItem(
       if (loaded.item.workspaceId !== actor.workspaceId)
         throw invalid('parentId', 'The folder is in another workspace');
       if (loaded.item.kind !== 'folder') throw invalid('parentId', 'Items can only be put in folders');
-      if (loaded.chain.length >= MAX_DEPTH)
+      if (nestsTooDeep(loaded.chain.length))
         throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
     }
     const now = deps.clock.now();

@@ -11,8 +11,8 @@ import { requireItem } from '../gate.ts';
  * Deletes an item (needs edit access): it moves to the workspace trash with everything inside it,
  * for 30 days (SPEC §5), gone to every read until restored. `permanent` deletes it for good at once
  * (the same permission): a folder with everything in it, its video files queued for removal.
- * Moving to the trash takes the workspace's lock first (data/members.repo.ts `lockWorkspaceTree`):
- * a move or create into the folder is then before it (and trashed with it) or after it (and refused).
+ * Both take the workspace's lock first (data/members.repo.ts `lockWorkspaceTree`): a move or create
+ * into the folder is then before it (and trashed or deleted with it) or after it (and refused).
  */
 export async function deleteItem(
   deps: { db: Db; dialect: Dialect; clock: Clock; storageChanged?: () => void },
@@ -22,6 +22,7 @@ export async function deleteItem(
 ): Promise<void> {
   const now = deps.clock.now();
   await inTransaction(deps.db, async (tx) => {
+    await lockWorkspaceTree(tx, deps.dialect, { itemId: id, userId: actor.userId });
     if (opts.permanent) {
       const { loaded } = await requireItem(tx, actor, 'item:purge', id);
       await deleteItemRow(tx, loaded.item.workspaceId, id);
@@ -40,7 +41,6 @@ export async function deleteItem(
       );
       return;
     }
-    await lockWorkspaceTree(tx, deps.dialect, { itemId: id });
     const { loaded } = await requireItem(tx, actor, 'item:delete', id);
     await trashSubtree(tx, loaded.item.workspaceId, id, actor.userId, now);
     await insertAuditEvents(

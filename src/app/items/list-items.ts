@@ -13,7 +13,7 @@ import { type ChainLink, effectivePermission } from '../../domain/access.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { requireAccess, requireItem } from '../gate.ts';
-import { decodeNumberedCursor, encodeCursor } from '../members/cursor.ts';
+import { decodeNumberedCursor, encodeCursor, INT4 } from '../members/cursor.ts';
 import type { PageCache } from '../page-cache.ts';
 import { presentItem } from './item-access.ts';
 
@@ -133,8 +133,10 @@ export async function listItems(
   }
 
   const arity = input.sort === 'name' ? 3 : 2;
-  // name: [kindRank, titleKey, id]; date: [createdAt, id].
-  const after = input.cursor ? decodeNumberedCursor(input.cursor, arity) : null;
+  // name: [kindRank, titleKey, id] (the rank an `integer` column); date: [createdAt, id].
+  const after = input.cursor
+    ? decodeNumberedCursor(input.cursor, arity, input.sort === 'name' ? INT4 : undefined)
+    : null;
   const pageOf = (rows: ListedItem[], present: (r: ListedItem) => ReturnType<typeof presentItem>) => {
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];

@@ -24,7 +24,7 @@ export async function restoreItem(
 ): Promise<Item> {
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    await lockWorkspaceTree(tx, deps.dialect, { itemId: id });
+    await lockWorkspaceTree(tx, deps.dialect, { itemId: id, userId: actor.userId });
     const { loaded } = await requireItem(tx, actor, 'item:restore', id);
     const ws = loaded.item.workspaceId;
     if (loaded.item.trashedAt !== null) {

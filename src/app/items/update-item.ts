@@ -1,10 +1,11 @@
 import type { Item } from '../../contract/items.ts';
-import { type ItemRecord, MAX_DEPTH } from '../../data/access.repo.ts';
+import type { ItemRecord } from '../../data/access.repo.ts';
 import { type AuditEntry, auditPart } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { subtreeHeight, titleKey, updateItemPart } from '../../data/items.repo.ts';
 import { lockWorkspaceTree } from '../../data/members.repo.ts';
 import { writeTogether } from '../../data/write-together.ts';
+import { MAX_DEPTH, nestsTooDeep } from '../../domain/access.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
@@ -28,7 +29,8 @@ export async function updateItem(
   input: { title?: string; parentId?: string | null },
 ): Promise<Item> {
   return inTransaction(deps.db, async (tx) => {
-    if (input.parentId !== undefined) await lockWorkspaceTree(tx, deps.dialect, { itemId: id });
+    if (input.parentId !== undefined)
+      await lockWorkspaceTree(tx, deps.dialect, { itemId: id, userId: actor.userId });
     const { loaded } = await requireItem(tx, actor, 'item:edit', id);
     const ws = loaded.item.workspaceId;
     const patch: Parameters<typeof updateItemPart>[3] = {};
@@ -50,7 +52,7 @@ export async function updateItem(
         }
         // The target's depth, plus the moved folder's own levels below it: the deepest item after.
         const height = loaded.item.kind === 'folder' ? await subtreeHeight(tx, ws, id, MAX_DEPTH) : 0;
-        if (target.loaded.chain.length + height >= MAX_DEPTH)
+        if (nestsTooDeep(target.loaded.chain.length, height))
           throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
         folderTitle = target.loaded.item.title;
       }

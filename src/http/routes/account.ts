@@ -19,6 +19,7 @@ import {
 import type { Db, Dialect } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { clientOf } from '../rate-limit.ts';
 
 /**
  * The account page's API (SPEC §1): `/api/account`. Every route is for a signed-in person only
@@ -36,7 +37,7 @@ export function accountRoutes(
     rateLimit: {
       max: deps.signInRateLimit,
       timeWindow: 60_000,
-      keyGenerator: (req: FastifyRequest) => `${req.routeOptions.url}|${req.method}|${req.ip}`,
+      keyGenerator: (req: FastifyRequest) => `${req.routeOptions.url}|${req.method}|${clientOf(req)}`,
     },
   };
 

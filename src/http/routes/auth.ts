@@ -15,7 +15,7 @@ import type { ErrorCode } from '../../contract/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
 import { withAuthContext } from '../../infra/auth-context.ts';
 import { codeForStatus, problem, sendProblem } from '../problem.ts';
-import { perClientLimit } from '../rate-limit.ts';
+import { clientOf, perClientLimit } from '../rate-limit.ts';
 
 /** Verification or reset mails one client may have sent per hour, to any addresses. */
 export const MAILS_PER_CLIENT_PER_HOUR = 10;
@@ -113,7 +113,7 @@ export function authRoutes(
       timeWindow,
       keyGenerator: (req: FastifyRequest) => {
         const email = (req.body as { email?: unknown } | undefined)?.email;
-        return `${req.routeOptions.url}|${req.ip}|${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
+        return `${req.routeOptions.url}|${clientOf(req)}|${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
       },
     },
   });

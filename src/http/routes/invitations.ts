@@ -18,7 +18,7 @@ import {
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Authenticator } from '../authenticate.ts';
-import { perClientLimit } from '../rate-limit.ts';
+import { clientOf, perClientLimit } from '../rate-limit.ts';
 
 /**
  * Invitation calls (invite or resend) one client may make in 10 minutes, across all workspaces.
@@ -35,18 +35,24 @@ export function invitationRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['invitations'];
   // Inviting sends mail: limited per client and workspace (each route counted on its own), and per
-  // client across workspaces (invites and resends together). Tokens: limited per client against
-  // guessing.
+  // client across workspaces (invites and resends together), that one counted only once the
+  // caller is known to be a member (so requests without a session cannot use up an office's
+  // allowance). Tokens: limited per client against guessing.
   const invitesPerClient = perClientLimit(app, 'invite', INVITE_CALLS_PER_CLIENT, 10 * 60_000);
   const inviteLimit = {
     rateLimit: {
       max: 30,
       timeWindow: 10 * 60_000,
-      keyGenerator: (req: FastifyRequest) => `invite|${req.ip}|${(req.params as { ws?: string }).ws ?? ''}`,
+      keyGenerator: (req: FastifyRequest) =>
+        `invite|${clientOf(req)}|${(req.params as { ws?: string }).ws ?? ''}`,
     },
   };
   const tokenLimit = {
-    rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `token|${req.ip}` },
+    rateLimit: {
+      max: 60,
+      timeWindow: 60_000,
+      keyGenerator: (req: FastifyRequest) => `token|${clientOf(req)}`,
+    },
   };
 
   r.post(
@@ -60,13 +66,13 @@ export function invitationRoutes(
         body: InviteBody,
         response: { 201: InviteResult },
       },
-      preHandler: invitesPerClient,
       config: inviteLimit,
     },
-    async (req, reply) =>
-      reply
-        .status(201)
-        .send(await inviteMembers(deps, await deps.authn.workspaceActor(req, req.params.ws), req.body)),
+    async (req, reply) => {
+      const actor = await deps.authn.workspaceActor(req, req.params.ws);
+      await invitesPerClient(req, reply);
+      return reply.status(201).send(await inviteMembers(deps, actor, req.body));
+    },
   );
 
   r.post(
@@ -78,11 +84,13 @@ export function invitationRoutes(
         params: InvitationParams,
         response: { 200: Invitation },
       },
-      preHandler: invitesPerClient,
       config: inviteLimit,
     },
-    async (req) =>
-      resendInvitation(deps, await deps.authn.workspaceActor(req, req.params.ws), { id: req.params.id }),
+    async (req, reply) => {
+      const actor = await deps.authn.workspaceActor(req, req.params.ws);
+      await invitesPerClient(req, reply);
+      return resendInvitation(deps, actor, { id: req.params.id });
+    },
   );
 
   r.delete(

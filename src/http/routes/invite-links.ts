@@ -15,6 +15,7 @@ import {
 } from '../../contract/invitations.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { clientOf } from '../rate-limit.ts';
 
 export function inviteLinkRoutes(
   app: FastifyInstance,
@@ -24,7 +25,11 @@ export function inviteLinkRoutes(
   const tags = ['invite link'];
   // Link tokens: limited per client against guessing, like invitation tokens.
   const tokenLimit = {
-    rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: (req: FastifyRequest) => `join|${req.ip}` },
+    rateLimit: {
+      max: 60,
+      timeWindow: 60_000,
+      keyGenerator: (req: FastifyRequest) => `join|${clientOf(req)}`,
+    },
   };
 
   r.get(

@@ -30,9 +30,8 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Storage } from '../../infra/storage.ts';
 import type { UnlockSigner } from '../../infra/unlock-token.ts';
 import type { Authenticator } from '../authenticate.ts';
-import { clientGroup } from '../client-group.ts';
 import { problem, sendProblem } from '../problem.ts';
-import { createMissLimit } from '../rate-limit.ts';
+import { clientOf, createMissLimit } from '../rate-limit.ts';
 import { serveObject } from '../serve-object.ts';
 import { UNLOCK_TTL_MS, unlockSetCookie } from '../unlock-cookie.ts';
 
@@ -119,8 +118,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
   const unlockLimit = app.createRateLimit({
     max: UNLOCK_ATTEMPTS_PER_MINUTE,
     timeWindow: 60_000,
-    keyGenerator: (req: FastifyRequest) =>
-      `unlock|${(req.params as { slug: string }).slug}|${clientGroup(req.ip)}`,
+    keyGenerator: (req: FastifyRequest) => `unlock|${(req.params as { slug: string }).slug}|${clientOf(req)}`,
   });
 
   r.get(

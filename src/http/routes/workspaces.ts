@@ -48,10 +48,13 @@ export function workspaceRoutes(app: FastifyInstance, deps: { db: Db; clock: Clo
         body: CreateWorkspaceBody,
         response: { 201: Workspace },
       },
-      preHandler: createsPerClient,
     },
-    async (req, reply) =>
-      reply.status(201).send(await createWorkspace(deps, await deps.authn.actor(req), req.body)),
+    async (req, reply) => {
+      // Counted once the caller is signed in: requests without a session use up nobody's allowance.
+      const actor = await deps.authn.actor(req);
+      await createsPerClient(req, reply);
+      return reply.status(201).send(await createWorkspace(deps, actor, req.body));
+    },
   );
 
   r.get(
