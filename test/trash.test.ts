@@ -383,43 +383,66 @@ describe.each(dialects)('trash on %s', (dialect) => {
     expect(await ids(creator.cookie, `?parentId=${folder}`)).toEqual([]);
   });
 
+  /**
+   * A folder's deletion (`deleteIt`) raced by a move of an outside item into it, a create in its
+   * subfolder and `also` (sent first or last, under the workspace lock on PostgreSQL): the statuses
+   * in that order, the deletion's first. Each went before the deletion (and went with the folder)
+   * or after it (refused, 404); on PostgreSQL the order is the order sent.
+   */
+  const raceDeletion = async (
+    order: 'first' | 'last',
+    deleteIt: (folder: string) => Promise<{ statusCode: number }>,
+    also: (folder: string) => Promise<(() => Promise<{ statusCode: number }>)[]> = async () => [],
+  ) => {
+    const folder = await create(creator.cookie, 'folder', 'Going');
+    const inner = await create(creator.cookie, 'folder', 'Inner', folder);
+    const outside = await create(creator.cookie, 'draft', 'Outside');
+    const more = await also(folder);
+    const others = [
+      () => req('PATCH', `/api/items/${outside}`, creator.cookie, { parentId: folder }),
+      () =>
+        req('POST', `/api/workspaces/${ws.id}/items`, creator.cookie, {
+          kind: 'draft',
+          title: 'New',
+          parentId: inner,
+        }),
+      ...more,
+    ];
+    const go = () => deleteIt(folder);
+    const results = await raceUnderWorkspaceLock(
+      app,
+      ws.id,
+      order === 'first' ? [go, ...others] : [...others, go],
+    );
+    const statuses = (order === 'first' ? results : [results.at(-1), ...results.slice(0, -1)]).map(
+      (r) => r?.statusCode,
+    );
+    const [, moved, created] = statuses;
+    expect([200, 404]).toContain(moved);
+    expect([201, 404]).toContain(created);
+    if (app.dialect === 'postgres') {
+      expect([moved, created]).toEqual(order === 'first' ? [404, 404] : [200, 201]);
+    }
+    return { folder, inner, outside, statuses };
+  };
+
   it.each(['first', 'last'] as const)(
     'moves, creates and restores racing a folder’s deletion (sent %s) leave nothing live inside it',
     async (order) => {
-      const folder = await create(creator.cookie, 'folder', 'Going');
-      const inner = await create(creator.cookie, 'folder', 'Inner', folder);
-      const outside = await create(creator.cookie, 'draft', 'Outside');
-      const earlier = await create(creator.cookie, 'draft', 'Earlier', folder);
-      expect((await del(creator.cookie, earlier)).statusCode).toBe(204);
-      app.clock.advance(1000);
-      const trashIt = () => del(creator.cookie, folder);
-      const others = [
-        () => req('PATCH', `/api/items/${outside}`, creator.cookie, { parentId: folder }),
-        () =>
-          req('POST', `/api/workspaces/${ws.id}/items`, creator.cookie, {
-            kind: 'draft',
-            title: 'New',
-            parentId: inner,
-          }),
-        () => restore(creator.cookie, earlier),
-      ];
-      const results = await raceUnderWorkspaceLock(
-        app,
-        ws.id,
-        order === 'first' ? [trashIt, ...others] : [...others, trashIt],
+      const { folder, inner, outside, statuses } = await raceDeletion(
+        order,
+        (f) => del(creator.cookie, f),
+        // An item deleted from the folder on its own earlier, restored during the race.
+        async (f) => {
+          const earlier = await create(creator.cookie, 'draft', 'Earlier', f);
+          expect((await del(creator.cookie, earlier)).statusCode).toBe(204);
+          app.clock.advance(1000);
+          return [() => restore(creator.cookie, earlier)];
+        },
       );
-      const [trashed, moved, created, restored] = (
-        order === 'first' ? results : [results[3], ...results.slice(0, 3)]
-      ).map((r) => r?.statusCode);
+      const [trashed, moved, , restored] = statuses;
       expect(trashed).toBe(204);
       expect(restored).toBe(200);
-      // Each went before the deletion (and went to the trash with the folder) or after it (refused;
-      // restored at the root). On PostgreSQL the order is the order sent.
-      expect([200, 404]).toContain(moved);
-      expect([201, 404]).toContain(created);
-      if (app.dialect === 'postgres') {
-        expect([moved, created]).toEqual(order === 'first' ? [404, 404] : [200, 201]);
-      }
       const strays = await app.troupe.data.db
         .selectFrom('items as i')
         .innerJoin('items as p', 'p.id', 'i.parent_id')
@@ -440,34 +463,9 @@ describe.each(dialects)('trash on %s', (dialect) => {
   it.each(['first', 'last'] as const)(
     'a move and a create racing a folder’s deletion for good (sent %s) answer 200/201 or 404, never 500',
     async (order) => {
-      const folder = await create(creator.cookie, 'folder', 'Doomed');
-      const inner = await create(creator.cookie, 'folder', 'Inner', folder);
-      const outside = await create(creator.cookie, 'draft', 'Outside');
-      const purge = () => del(creator.cookie, folder, true);
-      const others = [
-        () => req('PATCH', `/api/items/${outside}`, creator.cookie, { parentId: folder }),
-        () =>
-          req('POST', `/api/workspaces/${ws.id}/items`, creator.cookie, {
-            kind: 'draft',
-            title: 'New',
-            parentId: inner,
-          }),
-      ];
-      const results = await raceUnderWorkspaceLock(
-        app,
-        ws.id,
-        order === 'first' ? [purge, ...others] : [...others, purge],
-      );
-      const [purged, moved, created] = (
-        order === 'first' ? results : [results[2], ...results.slice(0, 2)]
-      ).map((r) => r?.statusCode);
+      const { outside, statuses } = await raceDeletion(order, (f) => del(creator.cookie, f, true));
+      const [purged, moved] = statuses;
       expect(purged).toBe(204);
-      // Before the deletion: deleted with the folder; after it: the folder is gone (404).
-      expect([200, 404]).toContain(moved);
-      expect([201, 404]).toContain(created);
-      if (app.dialect === 'postgres') {
-        expect([moved, created]).toEqual(order === 'first' ? [404, 404] : [200, 201]);
-      }
       const left = await app.troupe.data.db
         .selectFrom('items')
         .select('id')
