@@ -463,6 +463,9 @@ describe.each(dialects)('trash on %s', (dialect) => {
   it.each(['first', 'last'] as const)(
     'a move and a create racing a folder’s deletion for good (sent %s) answer 200/201 or 404, never 500',
     async (order) => {
+      // The deletion takes the tree's lock too, so the three run one after another. Without it this
+      // still passes: the deletion and a move then lock the folder's row and the workspace's
+      // crosswise, and PostgreSQL breaks the deadlock after a second and the loser runs again.
       const { outside, statuses } = await raceDeletion(order, (f) => del(creator.cookie, f, true));
       const [purged, moved] = statuses;
       expect(purged).toBe(204);
