@@ -2,6 +2,8 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getCookies } from 'better-auth/cookies';
+import { makeSignature } from 'better-auth/crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -22,7 +24,7 @@ import { createAuthenticator } from './http/authenticate.ts';
 import type { Readiness } from './http/routes/health.ts';
 import type { StreamOptions } from './http/routes/notifications.ts';
 import { buildServer } from './http/server.ts';
-import { createSessionCookieReader } from './http/session-cookie.ts';
+import { createSessionCookieReader, createSessionCookieWriter } from './http/session-cookie.ts';
 import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
 import { createLocalBus, createPostgresBus, type NotificationBus } from './infra/bus.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
@@ -169,6 +171,12 @@ async function assemble(
     dialect,
     clock,
     readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
+    // Renewed sessions get Better Auth's own cookie again (its name, attributes and signature).
+    sessionCookie: createSessionCookieWriter(
+      getCookies(auth.options).sessionToken,
+      config.authSecret,
+      makeSignature,
+    ),
     unlocks,
     secure,
   });

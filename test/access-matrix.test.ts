@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/contract/roles.ts';
+import { hashToken } from '../src/infra/tokens.ts';
 import {
   addMember,
   createWorkspace,
@@ -238,6 +239,16 @@ const matrix: Record<string, Entry> = {
       body: { email: ownerOf(ctx, who)?.email ?? uniqueEmail('nobody') },
     }),
   },
+  // The emailed links (served by Better Auth, limited per client): a token that is no link sends the
+  // browser back with an error (reset), or is refused (verification), alike for everyone.
+  'GET /api/auth/reset-password/:token': {
+    expect: { public: 302 },
+    request: () => ({ method: 'GET', url: '/api/auth/reset-password/not-a-token?callbackURL=%2Freset' }),
+  },
+  'GET /api/auth/verify-email': {
+    expect: { public: 401 },
+    request: () => ({ method: 'GET', url: '/api/auth/verify-email?token=not-a-token' }),
+  },
   'POST /api/auth/reset-password': {
     // Only the emailed token counts: without it, everyone is refused alike.
     expect: { public: 400 },
@@ -256,8 +267,36 @@ const matrix: Record<string, Entry> = {
     request: () => ({ method: 'GET', url: '/api/auth/list-sessions' }),
   },
   'POST /api/auth/*': {
-    expect: sessionOnly,
+    // Better Auth's update-session: no field of ours to change (400), past its session check.
+    expect: { ...sessionOnly, okStatus: 400 },
+    request: () => ({ method: 'POST', url: '/api/auth/update-session', body: {} }),
+  },
+  // Better Auth's account routes, served by Troupe's account use cases: sessions only, keys 403.
+  'POST /api/auth/revoke-session': {
+    // Another session of the caller's own (made for the call), named as list-sessions names it.
+    expect: { ok: SESSIONS, forbidden: LIVE_KEYS },
+    async request(ctx, _w, who) {
+      const person = ownerOf(ctx, who);
+      const body = { token: 'nosuchsession' };
+      if (!person || !isSession(who)) return { method: 'POST', url: '/api/auth/revoke-session', body };
+      const signedIn = await ctx.app.request({
+        method: 'POST',
+        url: '/api/auth/sign-in/email',
+        body: { email: person.email, password: 'correct horse battery' },
+      });
+      const value = decodeURIComponent(sessionCookie(signedIn).split('=')[1] as string);
+      const token = hashToken(value.slice(0, value.lastIndexOf('.')));
+      return { method: 'POST', url: '/api/auth/revoke-session', body: { token } };
+    },
+  },
+  'POST /api/auth/revoke-other-sessions': {
+    expect: { ok: SESSIONS, forbidden: LIVE_KEYS },
     request: () => ({ method: 'POST', url: '/api/auth/revoke-other-sessions', body: {} }),
+  },
+  'POST /api/auth/delete-user': {
+    // As DELETE /api/account: the password is never the right one here (400); keys 403 before it.
+    expect: { ok: SESSIONS, okStatus: 400, forbidden: LIVE_KEYS },
+    request: () => ({ method: 'POST', url: '/api/auth/delete-user', body: { password: 'not the password' } }),
   },
 
   // The account page: signed-in people only; an API key may not read or change its owner's account.

@@ -410,6 +410,152 @@ describe.each(dialects)('account page on %s', (dialect) => {
     });
   });
 
+  describe("Better Auth's account routes (SPEC §10), served by the account page's use cases", () => {
+    /** The caller's sessions as Better Auth's list-sessions gives them out (token: the stored hash). */
+    const listed = async (cookie: string) => {
+      const res = await call('GET', '/api/auth/list-sessions', cookie);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { id: string; token: string }[];
+    };
+
+    it('revoke-other-sessions signs every other session out, keeping this one', async () => {
+      const ann = await signUp(app);
+      const a = await secondSession(ann.email, 'A');
+      const b = await secondSession(ann.email, 'B');
+      const bob = await signUp(app);
+      const res = await call('POST', '/api/auth/revoke-other-sessions', ann.cookie, {});
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ status: true });
+      expect((await call('GET', '/api/me', a)).statusCode).toBe(401);
+      expect((await call('GET', '/api/me', b)).statusCode).toBe(401);
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(200);
+      expect((await call('GET', '/api/me', bob.cookie)).statusCode).toBe(200);
+      expect(await listed(ann.cookie)).toHaveLength(1);
+    });
+
+    it("revoke-session ends the caller's session that list-sessions names, and no one else's", async () => {
+      const ann = await signUp(app);
+      const other = await secondSession(ann.email, 'Other browser');
+      const bob = await signUp(app);
+      const current = (await call('GET', '/api/account/sessions', ann.cookie)).json().sessions[0].id;
+      const target = (await listed(ann.cookie)).find((s) => s.id !== current);
+      expect(target?.token).toMatch(/^[0-9a-f]{64}$/);
+
+      // Another person's session, or none: 404, and Bob stays signed in.
+      const bobs = await listed(bob.cookie);
+      const refused = await call('POST', '/api/auth/revoke-session', ann.cookie, { token: bobs[0]?.token });
+      expect(refused.statusCode).toBe(404);
+      expectProblem(refused, 'not_found');
+      expect((await call('GET', '/api/me', bob.cookie)).statusCode).toBe(200);
+
+      const res = await call('POST', '/api/auth/revoke-session', ann.cookie, { token: target?.token });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ status: true });
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect((await call('GET', '/api/me', other)).statusCode).toBe(401);
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(200);
+
+      // Its own session: signed out, and the browser told to forget the cookie.
+      const own = (await listed(ann.cookie))[0];
+      const self = await call('POST', '/api/auth/revoke-session', ann.cookie, { token: own?.token });
+      expect(self.statusCode).toBe(200);
+      expect(String(self.headers['set-cookie'])).toMatch(/session_token=;.*Max-Age=0/);
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(401);
+    });
+
+    it('delete-user deletes the account with the right password, as DELETE /api/account does', async () => {
+      const ann = await signUp(app);
+      const other = await secondSession(ann.email, 'Other');
+      const wrong = await call('POST', '/api/auth/delete-user', ann.cookie, { password: 'wrong password!' });
+      expect(wrong.statusCode).toBe(400);
+      expect(wrong.json().errors[0].path).toBe('password');
+      expect((await call('GET', '/api/me', ann.cookie)).statusCode).toBe(200);
+
+      const res = await call('POST', '/api/auth/delete-user', ann.cookie, { password: PASSWORD });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ success: true, message: 'User deleted' });
+      expect(String(res.headers['set-cookie'])).toMatch(/session_token=;.*Max-Age=0/);
+      const db = app.troupe.data.db;
+      expect(await db.selectFrom('user').select('id').where('id', '=', ann.userId).execute()).toEqual([]);
+      expect(await db.selectFrom('session').select('id').where('userId', '=', ann.userId).execute()).toEqual(
+        [],
+      );
+      expect((await call('GET', '/api/me', other)).statusCode).toBe(401);
+      expect((await signIn(ann.email)).statusCode).toBe(401);
+    });
+
+    it('delete-user is refused to the only Super Admin of a workspace (409 last_admin)', async () => {
+      const sa = await signUp(app);
+      await verifyEmail(app, sa.userId);
+      await createWorkspace(app, sa.cookie, 'Only mine');
+      const res = await call('POST', '/api/auth/delete-user', sa.cookie, { password: PASSWORD });
+      expect(res.statusCode).toBe(409);
+      expectProblem(res, 'last_admin');
+    });
+
+    it('refuses API keys (403) on all three, and nobody signed in (401)', async () => {
+      const sa = await signUp(app, { name: 'Sam Admin' });
+      await verifyEmail(app, sa.userId);
+      const ws = await createWorkspace(app, sa.cookie);
+      const other = await secondSession(sa.email, 'Other');
+      const key = (await call('POST', `/api/workspaces/${ws.id}/api-keys`, sa.cookie, { name: 'CI' })).json()
+        .key as string;
+      const token = (await listed(sa.cookie))[0]?.token;
+      const attempts: [string, unknown][] = [
+        ['/api/auth/revoke-session', { token }],
+        ['/api/auth/revoke-other-sessions', {}],
+        ['/api/auth/delete-user', { password: PASSWORD }],
+      ];
+      for (const [url, body] of attempts) {
+        const res = await bearer(key, 'POST', url, body);
+        expect(res.statusCode, url).toBe(403);
+        expectProblem(res, 'forbidden');
+        expect((await call('POST', url, null, body)).statusCode, url).toBe(401);
+      }
+      expect((await call('GET', '/api/me', sa.cookie)).statusCode).toBe(200);
+      expect((await call('GET', '/api/me', other)).statusCode).toBe(200);
+    });
+  });
+
+  describe('sessions renewed while used (30 days, renewed daily)', () => {
+    const DAY = 24 * 60 * 60_000;
+    it('keeps a session used every day alive past 30 days, re-sending its cookie; an unused one expires', async () => {
+      const ann = await signUp(app);
+      const idle = await secondSession(ann.email, 'Idle');
+      let cookie = ann.cookie;
+      // Better Auth dated the sign-ins by the real clock, a moment after the fake one started.
+      app.clock.advance(10_000);
+      for (let day = 1; day <= 45; day++) {
+        app.clock.advance(DAY);
+        const res = await call('GET', '/api/me', cookie);
+        expect(res.statusCode, `day ${day}`).toBe(200);
+        // Renewed once a day: the browser is given the cookie again, for 30 days from now.
+        const set = String(res.headers['set-cookie'] ?? '');
+        expect(set, `day ${day}`).toMatch(/session_token=.*Max-Age=2592000/);
+        expect(set).toMatch(/HttpOnly/);
+        expect(set).toMatch(/SameSite=Lax/);
+        expect(set).toMatch(/Path=\//);
+        cookie = sessionCookie(res);
+        // Once renewed, not again the same day.
+        expect((await call('GET', '/api/me', cookie)).headers['set-cookie']).toBeUndefined();
+        if (day === 30) {
+          // The session not used since sign-in ended with its 30 days.
+          expect((await call('GET', '/api/me', idle)).statusCode).toBe(401);
+        }
+        if (day === 31 || day === 45) {
+          const sessions = (await call('GET', '/api/account/sessions', cookie)).json().sessions;
+          expect(sessions).toHaveLength(1);
+          expect(Date.parse(sessions[0].expiresAt)).toBe(app.clock.now() + 30 * DAY);
+        }
+      }
+      // The renewed cookie is Better Auth's own: its routes read it too.
+      expect((await call('GET', '/api/auth/list-sessions', cookie)).statusCode).toBe(200);
+      // Unused for 30 days from its last renewal: expired.
+      app.clock.advance(30 * DAY);
+      expect((await call('GET', '/api/me', cookie)).statusCode).toBe(401);
+    });
+  });
+
   describe('last active', () => {
     it('is written when a session is used more than 5 minutes after it last was', async () => {
       const ann = await signUp(app);

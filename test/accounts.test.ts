@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/data/migrations.ts';
 import { listRecentMail } from '../src/data/outbox.repo.ts';
+import { EMAILED_TOKEN_TRIES_PER_MINUTE } from '../src/http/routes/auth.ts';
 import { betterAuthStores } from '../src/infra/auth-context.ts';
 import { dialects, sessionCookie, signUp, startTestApp, type TestApp, uniqueEmail } from './harness.ts';
 
@@ -315,6 +316,28 @@ describe.each(dialects)('accounts on %s', (dialect) => {
     const other = await signUp(app, { password: 'other password' });
     expect((await signIn(other.email, 'other password')).statusCode).toBe(200);
   });
+
+  it.each([
+    ['POST', '/api/auth/reset-password', { token: 'not-a-token', newPassword: 'another good password' }],
+    ['GET', '/api/auth/reset-password/not-a-token?callbackURL=%2Freset', undefined],
+    ['GET', '/api/auth/verify-email?token=not-a-token', undefined],
+  ] as const)(
+    'limits tries of emailed tokens per client: %s %s (60 a minute, then 429)',
+    async (method, url, body) => {
+      const from = (remoteAddress: string) => app.request({ method, url, body, remoteAddress });
+      const first = (await from('203.0.113.7')).statusCode;
+      expect(first).not.toBe(429);
+      for (let i = 2; i <= EMAILED_TOKEN_TRIES_PER_MINUTE; i++) {
+        expect((await from('203.0.113.7')).statusCode, `try ${i}`).toBe(first);
+      }
+      const refused = await from('203.0.113.7');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().code).toBe('rate_limited');
+      expect(refused.headers['retry-after']).toBeDefined();
+      // Another client is not held back.
+      expect((await from('198.51.100.9')).statusCode).toBe(first);
+    },
+  );
 
   it('stores passwords as argon2id hashes', async () => {
     const { userId } = await signUp(app, { password: 'plain text never' });

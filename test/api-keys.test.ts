@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addMember, createWorkspace, dialects, joinAs, signUp, useAdminWorkspace } from './harness.ts';
+import { raceUnderWorkspaceLock } from './workspace-lock.ts';
 
 describe.each(dialects)('API keys on %s', (dialect) => {
   const fx = useAdminWorkspace(dialect, { seats: 10 });
@@ -144,6 +145,41 @@ describe.each(dialects)('API keys on %s', (dialect) => {
       role: 'developer',
     });
     expect((await bearer(key, '/api/me')).statusCode).toBe(401);
+  });
+
+  it.each([
+    ['the demotion', 'the key creation'],
+    ['the key creation', 'the demotion'],
+  ])('lets no key made while its owner is demoted survive (%s, then %s)', async (first) => {
+    // Deterministic on PostgreSQL (test/workspace-lock.ts): both requests queue for the workspace's
+    // lock in the order sent. The key's creation checks the role again under that lock.
+    const dev = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'developer');
+    const setRole = (role: string) =>
+      req('PATCH', `/api/workspaces/${fx.ws.id}/members/${dev.userId}`, fx.admin.cookie, { role });
+    const create = () =>
+      req('POST', `/api/workspaces/${fx.ws.id}/api-keys`, dev.cookie, { name: 'During demotion' });
+    const demote = () => setRole('creator');
+    const sent = first === 'the demotion' ? [demote, create] : [create, demote];
+    const answers = await raceUnderWorkspaceLock(fx.app, fx.ws.id, sent);
+    const demoted = answers[first === 'the demotion' ? 0 : 1];
+    const created = answers[first === 'the demotion' ? 1 : 0];
+    expect(demoted?.statusCode, demoted?.body).toBe(200);
+    expect([201, 403], created?.body).toContain(created?.statusCode);
+    if (first === 'the demotion' && fx.app.dialect === 'postgres') {
+      expect(created?.statusCode, created?.body).toBe(403);
+    }
+    expect((await setRole('developer')).statusCode).toBe(200);
+    if (created?.statusCode === 201) {
+      expect((await bearer(created.json().key, '/api/me')).statusCode).toBe(401);
+    }
+    // No live key of theirs came out of it.
+    const live = await fx.app.troupe.data.db
+      .selectFrom('api_keys')
+      .select('id')
+      .where('user_id', '=', dev.userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    expect(live).toEqual([]);
   });
 
   it('stops a key the moment its owner is removed', async () => {

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listRecentMail } from '../src/data/outbox.repo.ts';
 import { INVITE_CALLS_PER_CLIENT } from '../src/http/routes/invitations.ts';
@@ -102,6 +103,48 @@ describe('per-client rate limits', () => {
     // The next /64 is another client.
     expect((await signIn(from('2001:db8:1:3::1'))).statusCode).toBe(401);
     expect((await signUp(from('2001:db8:1:3::1'))).statusCode).toBe(200);
+  });
+
+  it('a path with dot segments does not reach Better Auth around the documented routes’ limits and schemas', async () => {
+    app = await startTestApp('sqlite', { env: { SIGN_IN_RATE_LIMIT: '2' } });
+    const address = await app.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+    // Over a socket: the path goes out exactly as written (inject() would resolve the dots itself).
+    const raw = (path: string, body: unknown) =>
+      new Promise<number>((resolve, reject) => {
+        const { hostname, port } = new URL(address);
+        const r = httpRequest(
+          {
+            hostname,
+            port,
+            path,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        r.on('error', reject);
+        r.end(JSON.stringify(body));
+      });
+    const wrong = { email: 'nobody@example.com', password: 'wrong password' };
+    for (const path of [
+      '/api/auth/x/../sign-in/email',
+      '/api/auth/x/%2e%2e/sign-in/email',
+      '/api/auth/sign-in/email/../../sign-up/email',
+      '/api/auth/x/../request-password-reset',
+    ]) {
+      for (let i = 0; i < 3; i++) expect(await raw(path, wrong), path).toBe(404);
+    }
+    // The documented route still counts (and answers) as before.
+    expect(await raw('/api/auth/sign-in/email', wrong)).toBe(401);
+  });
+
+  it('Better Auth’s verify-password (an unthrottled password check) is not served', async () => {
+    app = await startTestApp('sqlite');
+    const res = await post('/api/auth/verify-password', { password: 'a guess' }, from('198.51.100.70'));
+    expect(res.statusCode).toBe(404);
   });
 
   it('caps verification and reset mails per client across different emails', async () => {

@@ -64,3 +64,13 @@ export const ChangedPassword = z.object({ signedOutSessions: z.number().int() })
 /** Deleting the account: confirmed with the account's password. */
 export const DeleteAccountBody = z.strictObject({ password: Text.min(1, 'Required').max(128) });
 export type DeleteAccountBody = z.infer<typeof DeleteAccountBody>;
+
+/**
+ * Better Auth's account routes, served by Troupe (SPEC §10): their bodies and answers as Better
+ * Auth's clients know them. `token` of revoke-session is a session's `token` as `GET
+ * /api/auth/list-sessions` gives it out: the stored SHA-256 of the session token, not a credential.
+ */
+export const RevokeSessionBody = z.object({ token: Text.min(1, 'Required').max(256) });
+export const DeleteUserBody = z.object({ password: Text.min(1, 'Required').max(128) });
+export const AuthStatus = z.object({ status: z.literal(true) });
+export const DeletedUser = z.object({ success: z.literal(true), message: z.string() });

@@ -53,6 +53,24 @@ export async function deleteSessionOfUser(conn: Conn, userId: string, sessionId:
   return Number(res.numDeletedRows) > 0;
 }
 
+/**
+ * Ends the user's session whose stored token (the token's hash) is `storedToken`; answers its id,
+ * or null when they have no such session.
+ */
+export async function deleteSessionOfUserByStoredToken(
+  conn: Conn,
+  userId: string,
+  storedToken: string,
+): Promise<string | null> {
+  const row = await conn
+    .deleteFrom('session')
+    .where('token', '=', storedToken)
+    .where('userId', '=', userId)
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
 /** Ends every session of the user but `keepId` (null: every one). Returns how many ended. */
 export async function deleteSessionsOfUser(
   conn: Conn,
@@ -67,11 +85,23 @@ export async function deleteSessionsOfUser(
   return Number(res.numDeletedRows);
 }
 
-/** Records that a session was used (its "last active" time). */
-export async function touchSession(conn: Conn, dialect: Dialect, sessionId: string, now: number) {
+/**
+ * Records that a session was used (its "last active" time) and, given `expiresAt`, renews it: it
+ * then lasts until that time.
+ */
+export async function touchSession(
+  conn: Conn,
+  dialect: Dialect,
+  sessionId: string,
+  now: number,
+  expiresAt: number | null = null,
+) {
   await conn
     .updateTable('session')
-    .set({ updatedAt: authTime(dialect, now) })
+    .set({
+      updatedAt: authTime(dialect, now),
+      ...(expiresAt === null ? {} : { expiresAt: authTime(dialect, expiresAt) }),
+    })
     .where('id', '=', sessionId)
     .execute();
 }

@@ -10,9 +10,11 @@ import { findSession, findSessionWithWorkspaces, liveSessionTokens } from '../da
 import { listWorkspacesOfUser } from '../data/workspaces.repo.ts';
 import { DomainError } from '../domain/errors.ts';
 import { can } from '../domain/roles.ts';
+import { SESSION_EXPIRES_IN_S, SESSION_UPDATE_AGE_S } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
 import { hashToken } from '../infra/tokens.ts';
 import type { UnlockSigner } from '../infra/unlock-token.ts';
+import type { SessionCookieWriter } from './session-cookie.ts';
 import { readCookie, unlockCookieName } from './unlock-cookie.ts';
 
 export interface Authenticator {
@@ -49,6 +51,13 @@ export interface Authenticator {
   /** True when the request carries a session cookie with a valid signature. */
   hasSessionCookie(req: FastifyRequest): boolean;
   /**
+   * The Set-Cookie renewing the request's session cookie, when its session was renewed while the
+   * request was authenticated (at most once a day per session), else undefined.
+   */
+  renewedCookie(req: FastifyRequest): string | undefined;
+  /** Writes the session cookie (renewals, and clearing it when a route ends the caller's session). */
+  readonly sessionCookie: SessionCookieWriter | null;
+  /**
    * A public page's visitor (no session, no API key: SPEC §6): for a video, its unlock cookie
    * when signed by us, live and for that video; else anonymous. What the unlock allows is the
    * gate's decision (app/gate.ts `requirePublicVideo`).
@@ -67,6 +76,10 @@ const TOUCH_EVERY_MS = 60_000;
  * most once every 5 minutes per session, after the request, never in its way.
  */
 export const SESSION_TOUCH_EVERY_MS = 5 * 60_000;
+/** A session lasts this long after its expiry was last set (docs/RULES.md: 30 days). */
+export const SESSION_LASTS_MS = SESSION_EXPIRES_IN_S * 1000;
+/** A session used once its expiry was set this long ago is renewed (Better Auth's `updateAge`: a day). */
+export const SESSION_RENEW_AFTER_MS = SESSION_UPDATE_AGE_S * 1000;
 
 export function createAuthenticator(deps: {
   db: Db;
@@ -74,6 +87,8 @@ export function createAuthenticator(deps: {
   dialect: Dialect;
   clock: Clock;
   readSessionToken: (cookieHeader: string | undefined) => string | null;
+  /** Re-sends the session cookie when a session is renewed (none: the row is renewed, the cookie not). */
+  sessionCookie?: SessionCookieWriter;
   unlocks: UnlockSigner;
   /** Behind https: the unlock cookies' names carry `__Host-`. */
   secure: boolean;
@@ -85,9 +100,28 @@ export function createAuthenticator(deps: {
     if (!t) throw unauthenticated();
     return hashToken(t);
   };
-  const live = <T extends { expiresAt: number; sessionId: string; updatedAt: number }>(row: T | null): T => {
+  /** Renewed session cookies, by the request that renewed them (sent by server.ts's onSend hook). */
+  const renewed = new WeakMap<FastifyRequest, string>();
+  /**
+   * The session as looked up, if live (else 401). Its "last active" time is written at most every
+   * 5 minutes, after the request. Once a day has passed since its expiry was set, it is renewed
+   * (30 days from now, as Better Auth's get-session renews: `updateAge`) in that same write,
+   * awaited so that the cookie sent back with the new lifetime names a session that has it. Requests
+   * needing neither (nearly all) make no query here.
+   */
+  const live = async <T extends { expiresAt: number; sessionId: string; updatedAt: number }>(
+    req: FastifyRequest,
+    row: T | null,
+  ): Promise<T> => {
     const now = deps.clock.now();
     if (!row || row.expiresAt <= now) throw unauthenticated();
+    if (row.expiresAt - SESSION_LASTS_MS + SESSION_RENEW_AFTER_MS <= now) {
+      const expiresAt = now + SESSION_LASTS_MS;
+      await touchSession(deps.db, deps.dialect, row.sessionId, now, expiresAt);
+      const raw = deps.readSessionToken(req.headers.cookie);
+      if (raw && deps.sessionCookie) renewed.set(req, await deps.sessionCookie.set(raw, expiresAt, now));
+      return { ...row, expiresAt, updatedAt: now };
+    }
     if (now - row.updatedAt > SESSION_TOUCH_EVERY_MS) {
       touchSession(deps.db, deps.dialect, row.sessionId, now).catch((err) =>
         deps.log?.warn({ err: String(err) }, 'session touch failed'),
@@ -156,7 +190,7 @@ export function createAuthenticator(deps: {
     async actor(req) {
       const key = await apiKey(req);
       if (key) return keyActor(key);
-      return sessionActor(live(await findSession(deps.db, token(req), null)));
+      return sessionActor(await live(req, await findSession(deps.db, token(req), null)));
     },
     credentials(req) {
       const keyHash = apiKeyHash(req);
@@ -173,7 +207,7 @@ export function createAuthenticator(deps: {
         const m = await findMembership(deps.db, workspaceId, key.userId);
         return inWorkspace(keyActor(key), workspaceId, m?.role ?? null, null);
       }
-      const s = live(await findSession(deps.db, token(req), workspaceId));
+      const s = await live(req, await findSession(deps.db, token(req), workspaceId));
       return inWorkspace(sessionActor(s), workspaceId, s.role, s);
     },
     async me(req) {
@@ -185,7 +219,7 @@ export function createAuthenticator(deps: {
           workspaces: all.map((w) => ({ id: w.id, name: w.name, role: w.role })),
         };
       }
-      const s = live(await findSessionWithWorkspaces(deps.db, token(req)));
+      const s = await live(req, await findSessionWithWorkspaces(deps.db, token(req)));
       return { actor: sessionActor(s), workspaces: s.workspaces };
     },
     held(req) {
@@ -207,6 +241,8 @@ export function createAuthenticator(deps: {
       );
     },
     hasSessionCookie: (req) => deps.readSessionToken(req.headers.cookie) !== null,
+    renewedCookie: (req) => renewed.get(req),
+    sessionCookie: deps.sessionCookie ?? null,
     visitorFor: (req) => (itemId) => {
       const value = readCookie(req.headers.cookie, unlockCookieName(itemId, deps.secure));
       const unlock = deps.unlocks.verify(value, deps.clock.now());

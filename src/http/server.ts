@@ -46,6 +46,7 @@ import { videoRoutes } from './routes/videos.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 import { securityHeaders } from './security-headers.ts';
 import { compiledSerializerCompiler } from './serializer.ts';
+import { addSetCookie } from './session-cookie.ts';
 
 export interface ServerDeps {
   db: Db;
@@ -158,10 +159,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Responses by compiled schemas; outside production each is checked against zod too.
   app.setSerializerCompiler(compiledSerializerCompiler({ verify: !deps.production }));
   app.setErrorHandler(errorHandler);
-  // Answers sent while the node shuts down close their connection, so the client's next request
-  // opens one to a node that is staying (and this one can exit).
-  app.addHook('onSend', (_req, reply, payload, done) => {
+  // One onSend hook for both (a hook more is a call more on every answer). Answers sent while the
+  // node shuts down close their connection, so the client's next request opens one to a node that
+  // is staying (and this one can exit). A session renewed by this request (once a day while used:
+  // http/authenticate.ts) gets its cookie again with the new lifetime, so the browser keeps it as
+  // long as the session lasts.
+  const cookieWriter = deps.authn.sessionCookie;
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (deps.isClosing()) reply.header('connection', 'close');
+    if (cookieWriter) {
+      const renewed = deps.authn.renewedCookie(req);
+      if (renewed) addSetCookie(reply, cookieWriter.name, renewed);
+    }
     done(null, payload);
   });
   const metrics = deps.metrics;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSessionCookieReader } from './session-cookie.ts';
+import { createSessionCookieReader, createSessionCookieWriter } from './session-cookie.ts';
 
 const secret = 'a-secret-of-enough-length-for-hmac';
 const sign = (token: string, key = secret) =>
@@ -30,5 +30,33 @@ describe('session cookie reader', () => {
     expect(small(forged)).toBeNull();
     expect(small(forged)).toBeNull();
     expect(small(`troupe.session_token=${sign('t2')}`)).toBe('t2');
+  });
+});
+
+describe('session cookie writer', () => {
+  it("writes Better Auth's cookie: signed so the reader takes it, with its attributes and the new lifetime", async () => {
+    const { getCookies } = await import('better-auth/cookies');
+    const { makeSignature } = await import('better-auth/crypto');
+    const shape = getCookies({
+      baseURL: 'https://troupe.example',
+      secret,
+      advanced: {
+        cookiePrefix: 'troupe',
+        useSecureCookies: true,
+        defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure: true },
+      },
+    }).sessionToken;
+    const write = createSessionCookieWriter(shape, secret, makeSignature);
+    const now = Date.UTC(2026, 0, 1);
+    const set = await write.set('tok123', now + 30 * 86_400_000, now);
+    expect(set).toMatch(
+      /^__Secure-troupe\.session_token=[^;]+; Max-Age=2592000; Expires=Sat, 31 Jan 2026 00:00:00 GMT; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    const value = set.slice(0, set.indexOf(';'));
+    expect(createSessionCookieReader(shape.name, secret)(value)).toBe('tok123');
+    expect(value).toBe(`__Secure-troupe.session_token=${sign('tok123')}`);
+    expect(write.clear()).toBe(
+      '__Secure-troupe.session_token=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax',
+    );
   });
 });

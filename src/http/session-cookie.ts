@@ -42,3 +42,70 @@ export function createSessionCookieReader(cookieName: string, secret: string, re
     return token;
   };
 }
+
+/** The session cookie's name and attributes, as Better Auth sets it (`getCookies(options).sessionToken`). */
+export interface SessionCookieShape {
+  name: string;
+  attributes: {
+    path?: string;
+    domain?: string;
+    httpOnly?: boolean;
+    secure?: boolean;
+    sameSite?: string | boolean;
+  };
+}
+
+/** Writes the session cookie the way Better Auth does, for Troupe's own renewals and sign-outs. */
+export interface SessionCookieWriter {
+  readonly name: string;
+  /** A Set-Cookie value carrying `token` (signed as Better Auth signs it), kept by the browser until `expiresAt`. */
+  set(token: string, expiresAt: number, now: number): Promise<string>;
+  /** A Set-Cookie value that removes the session cookie from the browser. */
+  clear(): string;
+}
+
+/**
+ * The cookie Better Auth sets at sign-in, set again: its name and attributes come from Better Auth
+ * (httpOnly, SameSite, Secure and the `__Secure-` prefix behind https), and its value is signed with
+ * Better Auth's own `makeSignature` (HMAC-SHA256 under the secret), so `createSessionCookieReader`
+ * and Better Auth read it as theirs.
+ */
+export function createSessionCookieWriter(
+  cookie: SessionCookieShape,
+  secret: string,
+  sign: (value: string, secret: string) => Promise<string>,
+): SessionCookieWriter {
+  const a = cookie.attributes;
+  const sameSite = typeof a.sameSite === 'string' ? a.sameSite : a.sameSite ? 'strict' : '';
+  const tail = [
+    `Path=${a.path ?? '/'}`,
+    ...(a.domain ? [`Domain=${a.domain}`] : []),
+    ...(a.httpOnly ? ['HttpOnly'] : []),
+    ...(a.secure ? ['Secure'] : []),
+    ...(sameSite ? [`SameSite=${sameSite.charAt(0).toUpperCase()}${sameSite.slice(1).toLowerCase()}`] : []),
+  ].join('; ');
+  return {
+    name: cookie.name,
+    async set(token, expiresAt, now) {
+      const value = encodeURIComponent(`${token}.${await sign(token, secret)}`);
+      const maxAge = Math.max(0, Math.floor((expiresAt - now) / 1000));
+      return `${cookie.name}=${value}; Max-Age=${maxAge}; Expires=${new Date(expiresAt).toUTCString()}; ${tail}`;
+    },
+    clear: () => `${cookie.name}=; Max-Age=0; ${tail}`,
+  };
+}
+
+/**
+ * Adds `setCookie` to the answer's Set-Cookie headers, unless the answer already sets the cookie
+ * `name` (a sign-out or account deletion clearing it wins over a renewal).
+ */
+export function addSetCookie(
+  reply: { getHeader(name: string): unknown; header(name: string, value: unknown): unknown },
+  name: string,
+  setCookie: string,
+): void {
+  const existing = reply.getHeader('set-cookie');
+  const all = Array.isArray(existing) ? (existing as string[]) : existing ? [String(existing)] : [];
+  if (all.some((c) => c.startsWith(`${name}=`))) return;
+  reply.header('set-cookie', [...all, setCookie]);
+}

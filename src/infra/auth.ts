@@ -6,6 +6,14 @@ import { hashedSessionKyselyAdapter } from './session-token-hashing.ts';
 
 export const AUTH_COOKIE_PREFIX = 'troupe';
 
+/** How long a session lasts after its expiry was last set (seconds): 30 days (docs/RULES.md). */
+export const SESSION_EXPIRES_IN_S = 60 * 60 * 24 * 30;
+/**
+ * How old a session's expiry may get before a request extends it again (seconds): a day. Better
+ * Auth's get-session renews by it, and so does Troupe's own session check (http/authenticate.ts).
+ */
+export const SESSION_UPDATE_AGE_S = 60 * 60 * 24;
+
 export interface AuthMail {
   to: string;
   name: string;
@@ -80,8 +88,14 @@ export function createAuth(deps: AuthDeps) {
       '/change-password',
       '/revoke-session',
       '/revoke-sessions',
+      // Its revoke-other-sessions deletes nothing (it hashes the hashes it lists). This, revoke-session
+      // and delete-user are served at the same paths by Troupe's use cases (http/routes/account.ts).
+      '/revoke-other-sessions',
       '/delete-user',
       '/set-password',
+      // An unthrottled password check for whoever holds a session (the account routes' password
+      // checks are rate limited like sign-in).
+      '/verify-password',
     ],
     trustedOrigins: (request) => {
       const host = request?.headers.get('host');
@@ -93,8 +107,8 @@ export function createAuth(deps: AuthDeps) {
       defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
     },
     session: {
-      expiresIn: 60 * 60 * 24 * 30,
-      updateAge: 60 * 60 * 24,
+      expiresIn: SESSION_EXPIRES_IN_S,
+      updateAge: SESSION_UPDATE_AGE_S,
       // No cookie cache: every request checks the session row, so sign-out takes effect at once.
       cookieCache: { enabled: false },
     },

@@ -1,6 +1,11 @@
 import type { AccountSession } from '../../contract/account.ts';
 import { isoTime } from '../../contract/time.ts';
-import { deleteSessionOfUser, deleteSessionsOfUser, listLiveSessions } from '../../data/account.repo.ts';
+import {
+  deleteSessionOfUser,
+  deleteSessionOfUserByStoredToken,
+  deleteSessionsOfUser,
+  listLiveSessions,
+} from '../../data/account.repo.ts';
 import type { Db, Dialect } from '../../data/db.ts';
 import { describeDevice } from '../../domain/account.ts';
 import { notFound } from '../../domain/errors.ts';
@@ -37,6 +42,22 @@ export async function listSessions(
 export async function revokeSession(deps: { db: Db }, actor: Actor, sessionId: string): Promise<void> {
   requireAccountAccess(actor, 'sessions:manage');
   if (!(await deleteSessionOfUser(deps.db, actor.userId, sessionId))) throw notFound('Session');
+}
+
+/**
+ * Better Auth's `revoke-session {token}`: ends the person's session that `token` names, where
+ * `token` is what `GET /api/auth/list-sessions` gives out (the stored hash of the session token).
+ * Another person's session, or no session, is not found. Answers whether it was the session asking.
+ */
+export async function revokeListedSession(
+  deps: { db: Db },
+  actor: Actor,
+  listedToken: string,
+): Promise<{ current: boolean }> {
+  const { sessionId } = requireAccountAccess(actor, 'sessions:manage');
+  const revoked = await deleteSessionOfUserByStoredToken(deps.db, actor.userId, listedToken);
+  if (revoked === null) throw notFound('Session');
+  return { current: revoked === sessionId };
 }
 
 /** Ends every session of the person but the one asking ("sign out of all other sessions"). */

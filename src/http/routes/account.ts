@@ -4,14 +4,23 @@ import { z } from 'zod';
 import { changePassword } from '../../app/accounts/change-password.ts';
 import { deleteAccount } from '../../app/accounts/delete-account.ts';
 import { getAccount } from '../../app/accounts/get-account.ts';
-import { listSessions, revokeOtherSessions, revokeSession } from '../../app/accounts/sessions.ts';
+import {
+  listSessions,
+  revokeListedSession,
+  revokeOtherSessions,
+  revokeSession,
+} from '../../app/accounts/sessions.ts';
 import { updateAccount } from '../../app/accounts/update-account.ts';
 import {
   Account,
+  AuthStatus,
   ChangedPassword,
   ChangePasswordBody,
   DeleteAccountBody,
+  DeletedUser,
+  DeleteUserBody,
   RevokedSessions,
+  RevokeSessionBody,
   SessionList,
   SessionParams,
   UpdateAccountBody,
@@ -38,6 +47,13 @@ export function accountRoutes(
       max: deps.signInRateLimit,
       timeWindow: 60_000,
       keyGenerator: (req: FastifyRequest) => `${req.routeOptions.url}|${req.method}|${clientOf(req)}`,
+    },
+  };
+  // Better Auth's delete-user checks the same password as `DELETE /api/account`: one count for both.
+  const deletionGuesses = {
+    rateLimit: {
+      ...passwordGuesses.rateLimit,
+      keyGenerator: (req: FastifyRequest) => `/api/account|DELETE|${clientOf(req)}`,
     },
   };
 
@@ -121,6 +137,65 @@ export function accountRoutes(
       },
     },
     async (req) => revokeOtherSessions(deps, await deps.authn.actor(req)),
+  );
+
+  // Better Auth's account routes (SPEC §10), served by Troupe's use cases with Better Auth's bodies
+  // and answers: Better Auth's own versions are switched off (infra/auth.ts `disabledPaths`; its
+  // revoke-other-sessions could not find the hashed tokens it lists, and its others would skip the
+  // gate and the rate limits). These specific routes win over the `/api/auth/*` catch-all.
+  r.post(
+    '/api/auth/revoke-session',
+    {
+      schema: {
+        tags,
+        summary:
+          'Sign out one of your sessions, named by the `token` GET /api/auth/list-sessions gives out; 404 when not yours',
+        body: RevokeSessionBody,
+        response: { 200: AuthStatus },
+      },
+    },
+    async (req, reply) => {
+      const { current } = await revokeListedSession(deps, await deps.authn.actor(req), req.body.token);
+      // Signing this very session out: the browser forgets its cookie, as with Better Auth's route.
+      const clear = deps.authn.sessionCookie?.clear();
+      if (current && clear) reply.header('set-cookie', clear);
+      return { status: true as const };
+    },
+  );
+
+  r.post(
+    '/api/auth/revoke-other-sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Sign out of every session but this one (as POST /api/account/sessions/revoke-others)',
+        response: { 200: AuthStatus },
+      },
+    },
+    async (req) => {
+      await revokeOtherSessions(deps, await deps.authn.actor(req));
+      return { status: true as const };
+    },
+  );
+
+  r.post(
+    '/api/auth/delete-user',
+    {
+      schema: {
+        tags,
+        summary:
+          'Delete your account, as DELETE /api/account does (confirm with your password; 409 last_admin)',
+        body: DeleteUserBody,
+        response: { 200: DeletedUser },
+      },
+      config: deletionGuesses,
+    },
+    async (req, reply) => {
+      await deleteAccount(deps, await deps.authn.actor(req), { password: req.body.password });
+      const clear = deps.authn.sessionCookie?.clear();
+      if (clear) reply.header('set-cookie', clear);
+      return { success: true as const, message: 'User deleted' };
+    },
   );
 
   r.post(

@@ -6,11 +6,14 @@ import { listApiKeys } from '../../app/api-keys/list-api-keys.ts';
 import { revokeApiKey } from '../../app/api-keys/revoke-api-key.ts';
 import { ApiKeyList, ApiKeyParams, CreateApiKeyBody, CreatedApiKey } from '../../contract/api-keys.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
-import type { Db } from '../../data/db.ts';
+import type { Db, Dialect } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
 
-export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db; clock: Clock; authn: Authenticator }) {
+export function apiKeyRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; dialect: Dialect; clock: Clock; authn: Authenticator },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['api keys'];
   r.post(

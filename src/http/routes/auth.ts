@@ -19,6 +19,8 @@ import { clientOf, perClientLimit } from '../rate-limit.ts';
 
 /** Verification or reset mails one client may have sent per hour, to any addresses. */
 export const MAILS_PER_CLIENT_PER_HOUR = 10;
+/** Tries one client may make a minute at each route that takes an emailed token (reset, verification). */
+export const EMAILED_TOKEN_TRIES_PER_MINUTE = 60;
 
 /**
  * Better Auth's error codes, turned into ours (problem+json like every other route). The status
@@ -64,6 +66,9 @@ export function authRoutes(
     // counts), never a header the client made up: Better Auth records it with a new session.
     headers.set('x-forwarded-for', req.ip);
     const url = new URL(req.url, `${req.protocol}://${req.host}`);
+    // Only the path as sent: `/api/auth/x/../sign-in/email` (or `%2e%2e`) would reach Better Auth's
+    // sign-in through this catch-all, around the documented route's rate limits and body schema.
+    if (url.pathname !== (req.url.split('?', 1)[0] ?? '')) return reply.callNotFound();
     // Better Auth knows no HEAD: it answers as GET would (Node sends no body for HEAD).
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const hasBody = method !== 'GET';
@@ -131,6 +136,16 @@ export function authRoutes(
     HOUR,
   );
   const resetMailsPerClient = perClientLimit(app, 'reset-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
+
+  // The emailed tokens (reset and verification links): each route 60 tries a minute per client, as
+  // invitation tokens are (docs/SECURITY.md, "Rate limits").
+  const tokenGuesses = {
+    rateLimit: {
+      max: EMAILED_TOKEN_TRIES_PER_MINUTE,
+      timeWindow: 60_000,
+      keyGenerator: (req: FastifyRequest) => `auth-token|${req.routeOptions.url}|${clientOf(req)}`,
+    },
+  };
 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['accounts'];
@@ -205,6 +220,7 @@ export function authRoutes(
         body: ResetPasswordBody,
         response: ok,
       },
+      config: tokenGuesses,
     },
     handler,
   );
@@ -213,7 +229,19 @@ export function authRoutes(
     { schema: { tags, summary: 'Change your name', body: UpdateUserBody, response: ok } },
     handler,
   );
-  // Everything else Better Auth serves (verify-email and reset-password links, get-session, ...).
+  // The emailed links, served by Better Auth through the same forwarding as the catch-all below,
+  // but with their own rate limit (their query strings are checked as the catch-all's are).
+  app.get(
+    '/api/auth/reset-password/:token',
+    { schema: { hide: true, querystring: AuthLinkQuery }, config: tokenGuesses },
+    handler,
+  );
+  app.get(
+    '/api/auth/verify-email',
+    { schema: { hide: true, querystring: AuthLinkQuery }, config: tokenGuesses },
+    handler,
+  );
+  // Everything else Better Auth serves (get-session, list-sessions, ...).
   // Their query strings and bodies are checked for where a link may send the browser (AuthLinkQuery).
   app.get('/api/auth/*', { schema: { hide: true, querystring: AuthLinkQuery } }, handler);
   app.post(
