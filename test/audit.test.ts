@@ -152,6 +152,82 @@ describe.each(dialects)('audit log on %s', (dialect) => {
     ).toBe(400);
   });
 
+  it('records each API key revoked by its owner’s demotion, removal or leaving, saying why', async () => {
+    const admin = await signUp(app, { name: 'Ada', email: 'ada@example.com' });
+    const ws = await createWorkspace(app, admin.cookie);
+    await setSeats(app, admin.cookie, ws.id, 10);
+    const keyOf = async (cookie: string, name: string) => {
+      const res = await app.request({
+        method: 'POST',
+        url: `/api/workspaces/${ws.id}/api-keys`,
+        cookie,
+        body: { name },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json() as { id: string; prefix: string };
+    };
+    const revokes = async () =>
+      (
+        await app.request({
+          method: 'GET',
+          url: `/api/workspaces/${ws.id}/audit?action=api_key.revoke`,
+          cookie: admin.cookie,
+        })
+      ).json().events as { actor: { id: string }; target: { id: string; label: string }; after: unknown }[];
+
+    const dev = await joinAs(app, admin.cookie, ws.id, 'developer', 'Dev');
+    const devKey = await keyOf(dev.cookie, 'CI');
+    const demoted = await app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${ws.id}/members/${dev.userId}`,
+      cookie: admin.cookie,
+      body: { role: 'creator' },
+    });
+    expect(demoted.statusCode).toBe(200);
+    let entries = await revokes();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor: { id: admin.userId },
+      target: { id: devKey.id, label: `CI (${devKey.prefix}…)` },
+      after: { reason: 'role_change', role: 'creator', ownerEmail: dev.email },
+    });
+    // Between Creator and Viewer there is nothing left to revoke: no entry.
+    await app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${ws.id}/members/${dev.userId}`,
+      cookie: admin.cookie,
+      body: { role: 'viewer' },
+    });
+    expect(await revokes()).toHaveLength(1);
+
+    const removed = await joinAs(app, admin.cookie, ws.id, 'developer', 'Removed');
+    await keyOf(removed.cookie, 'one');
+    await keyOf(removed.cookie, 'two');
+    await app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${ws.id}/members/${removed.userId}`,
+      cookie: admin.cookie,
+    });
+    const leaver = await joinAs(app, admin.cookie, ws.id, 'developer', 'Leaver');
+    const leaverKey = await keyOf(leaver.cookie, 'bot');
+    await app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${ws.id}/members/${leaver.userId}`,
+      cookie: leaver.cookie,
+    });
+    entries = await revokes();
+    expect(entries).toHaveLength(4);
+    expect(entries[0]).toMatchObject({
+      actor: { id: leaver.userId },
+      target: { id: leaverKey.id },
+      after: { reason: 'member_leave' },
+    });
+    expect(entries.slice(1, 3).map((e) => [e.actor.id, e.after])).toEqual([
+      [admin.userId, { reason: 'member_remove', ownerEmail: removed.email }],
+      [admin.userId, { reason: 'member_remove', ownerEmail: removed.email }],
+    ]);
+  });
+
   it('writes no audit entry when the change is refused', async () => {
     const admin = await signUp(app);
     const ws = await createWorkspace(app, admin.cookie);

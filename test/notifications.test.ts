@@ -163,6 +163,164 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     expect((await notes(admin.cookie)).notifications.filter((n) => n.kind === 'item_shared')).toEqual([]);
   });
 
+  it('sharing notifies only when the grantee’s access rises: not on an “Only me” item, not edit to a Viewer who has view', async () => {
+    const bea = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bea');
+    const vic = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Vic');
+    const create = async (title: string) =>
+      (
+        await app.request({
+          method: 'POST',
+          url: `/api/workspaces/${ws.id}/items`,
+          cookie: admin.cookie,
+          body: { kind: 'draft', title },
+        })
+      ).json() as { id: string };
+    const grant = async (itemId: string, userId: string, permission: string) => {
+      const res = await app.request({
+        method: 'PUT',
+        url: `/api/items/${itemId}/grants/${userId}`,
+        cookie: admin.cookie,
+        body: { permission },
+      });
+      expect(res.statusCode).toBe(200);
+    };
+    const shared = async (cookie: string) =>
+      (await notes(cookie)).notifications
+        .filter((n) => n.kind === 'item_shared')
+        .map((n) => [(n.data.item as { title: string }).title, n.data.permission]);
+
+    // "Only me": the grant is kept but dormant, the item answers 404 to Bea: she is told nothing.
+    const secret = await create('Secret');
+    const onlyMe = await app.request({
+      method: 'PATCH',
+      url: `/api/items/${secret.id}/access`,
+      cookie: admin.cookie,
+      body: { generalAccess: 'only_me' },
+    });
+    expect(onlyMe.statusCode).toBe(200);
+    await grant(secret.id, bea.userId, 'edit');
+    expect(
+      (await app.request({ method: 'GET', url: `/api/items/${secret.id}`, cookie: bea.cookie })).statusCode,
+    ).toBe(404);
+    expect(await shared(bea.cookie)).toEqual([]);
+
+    // A Viewer: view, then edit (which acts as view for them): told once.
+    const plan = await create('Plan');
+    await grant(plan.id, vic.userId, 'view');
+    await grant(plan.id, vic.userId, 'edit');
+    expect(await shared(vic.cookie)).toEqual([['Plan', 'view']]);
+    // Edit at once to a Viewer: told of view, what they can do.
+    const memo = await create('Memo');
+    await grant(memo.id, vic.userId, 'edit');
+    expect(await shared(vic.cookie)).toEqual([
+      ['Memo', 'view'],
+      ['Plan', 'view'],
+    ]);
+  });
+
+  it('a deleted account takes the admins’ notifications of its join requests with it; a request that is gone is never pending', async () => {
+    await requireApproval();
+    const gone = await ask('Gone Soon');
+    await ask('Still Here');
+    expect((await notes(admin.cookie)).unread).toBe(2);
+    const deleted = await app.request({
+      method: 'DELETE',
+      url: '/api/account',
+      cookie: gone.person.cookie,
+      body: { password: 'correct horse battery' },
+    });
+    expect(deleted.statusCode).toBe(204);
+    const after = await notes(admin.cookie);
+    expect(after.unread).toBe(1);
+    expect(after.notifications.map((n) => (n.data.requester as { name: string }).name)).toEqual([
+      'Still Here',
+    ]);
+    expect(JSON.stringify(after.notifications)).not.toContain(gone.person.email);
+
+    // One whose request row is gone anyway (written before this rule) reads `expired`, not `pending`.
+    await inTransaction(app.troupe.data.db, (tx) =>
+      writeNotes(
+        tx,
+        [
+          {
+            userId: admin.userId,
+            workspaceId: ws.id,
+            kind: 'join_request',
+            subjectId: 'no-such-request',
+            data: {
+              workspace: { id: ws.id, name: 'Studio' },
+              requester: { id: 'x', name: 'Long Gone', email: 'gone@example.com' },
+              role: 'viewer',
+              joinRequestId: 'no-such-request',
+              requestStatus: 'pending',
+            },
+          },
+        ],
+        app.clock.now(),
+      ),
+    );
+    const orphan = (await notes(admin.cookie)).notifications[0];
+    expect(orphan?.data).toMatchObject({ joinRequestId: 'no-such-request', requestStatus: 'expired' });
+  });
+
+  it('a removed or leaving member keeps none of the workspace’s notifications, and the unread count drops with them', async () => {
+    const second = await joinAs(app, admin.cookie, ws.id, 'super_admin', 'Second Admin');
+    const bea = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bea');
+    // Elsewhere, the second admin's own workspace: its notifications stay.
+    const own = await createWorkspace(app, second.cookie, 'Own Place');
+    await joinAs(app, second.cookie, own.id, 'viewer', 'Own Viewer');
+    await requireApproval();
+    const { id } = await ask('Rae');
+    const item = (
+      await app.request({
+        method: 'POST',
+        url: `/api/workspaces/${ws.id}/items`,
+        cookie: admin.cookie,
+        body: { kind: 'draft', title: 'Doc' },
+      })
+    ).json();
+    await app.request({
+      method: 'PUT',
+      url: `/api/items/${item.id}/grants/${bea.userId}`,
+      cookie: admin.cookie,
+      body: { permission: 'view' },
+    });
+    const before = await notes(second.cookie);
+    expect(before.notifications.map((n) => [n.kind, n.workspaceId])).toEqual([
+      ['join_request', ws.id],
+      ['invitation_accepted', own.id],
+    ]);
+    expect(before.unread).toBe(2);
+    expect((await notes(bea.cookie)).unread).toBe(1);
+
+    const removed = await app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${ws.id}/members/${second.userId}`,
+      cookie: admin.cookie,
+    });
+    expect(removed.statusCode).toBe(204);
+    const left = await app.request({
+      method: 'DELETE',
+      url: `/api/workspaces/${ws.id}/members/${bea.userId}`,
+      cookie: bea.cookie,
+    });
+    expect(left.statusCode).toBe(204);
+    // A decision made after they went shows nowhere in their bell.
+    await app.request({
+      method: 'POST',
+      url: `/api/workspaces/${ws.id}/join-requests/${id}/approve`,
+      cookie: admin.cookie,
+    });
+    const after = await notes(second.cookie);
+    expect(after.notifications.map((n) => [n.kind, n.workspaceId])).toEqual([
+      ['invitation_accepted', own.id],
+    ]);
+    expect(after.unread).toBe(1);
+    expect(await notes(bea.cookie)).toEqual({ notifications: [], unread: 0, nextCursor: null });
+    // The admin who stayed keeps theirs.
+    expect((await notes(admin.cookie)).notifications.some((n) => n.kind === 'join_request')).toBe(true);
+  });
+
   it('the seat limit notifies Super Admins when the last seat is taken and when someone is turned away, not again while unread', async () => {
     await setSeats(app, admin.cookie, ws.id, 2);
     const token = (await linkOf(app, admin.cookie, ws.id)).token;
@@ -345,7 +503,7 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     expect(again.events.map((e) => JSON.parse(e.data).data.requester.name)).toEqual(['Two', 'Three', 'Four']);
     again.close();
 
-    for (const bogus of ['abc', '99999999', '-1', '1e3', '']) {
+    for (const bogus of ['abc', '99999999', '-1', '1e3', '', '0', '000']) {
       const s = await openSse(`${base}/api/notifications/stream`, {
         cookie: admin.cookie,
         'last-event-id': bogus,
@@ -398,6 +556,19 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     await app.troupe.server.close();
     await Promise.all([open[1]?.ended, open[2]?.ended, replacement.ended]);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('streams opened at once do not pass the per-person limit (the slot is taken before opening reads)', async () => {
+    const all = await Promise.all(Array.from({ length: 8 }, () => stream(admin.cookie)));
+    const statuses = all.map((s) => s.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+    for (const s of all) s.close();
+    await Promise.all(all.map((s) => s.ended));
+    // Every slot came back: as many can open again.
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await Promise.all(Array.from({ length: 3 }, () => stream(admin.cookie)));
+    expect(again.map((s) => s.status)).toEqual([200, 200, 200]);
+    for (const s of again) s.close();
   });
 
   it.runIf(dialect === 'postgres')(

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffMs, deliverDueMail, MAX_ATTEMPTS, startOutboxWorker } from '../src/app/mail/outbox-worker.ts';
 import { type DataSource, openPostgres, openSqlite } from '../src/data/db.ts';
@@ -195,6 +196,43 @@ describe.each(dialects)('mail outbox on %s', (dialect) => {
     expect(row?.status).toBe('failed');
     expect(smtp.received).toHaveLength(0);
   });
+
+  // The worker's code is the same on both databases; SQLite's triggers make the failure easy to stage.
+  it.runIf(dialect === 'sqlite')(
+    'never resends a mail SMTP accepted when recording it as sent fails: tried again, else left for the sweep',
+    async () => {
+      const db = app.troupe.data.db;
+      const mail = { to: 'x@example.com', subject: 'Hello', text: 'hi', html: '<p>hi</p>' };
+      const statusOf = async () => (await listRecentMail(db, 1))[0]?.status;
+      // The 'sent' update fails once (RAISE(FAIL) keeps the trigger's DELETE: the next try passes).
+      await sql`CREATE TABLE hiccup_once (x integer)`.execute(db);
+      await sql`INSERT INTO hiccup_once VALUES (1)`.execute(db);
+      await sql`CREATE TRIGGER hiccup BEFORE UPDATE ON mail_outbox
+        WHEN NEW.status = 'sent' AND EXISTS (SELECT 1 FROM hiccup_once)
+        BEGIN DELETE FROM hiccup_once; SELECT RAISE(FAIL, 'x'); END`.execute(db);
+      await insertMail(db, mail, app.clock.now());
+      expect(await deliverDueMail(deps())).toBe(1);
+      expect(await statusOf()).toBe('sent');
+      app.clock.advance(backoffMs(1) + 1000);
+      expect(await deliverDueMail(deps())).toBe(0);
+      expect(smtp.received).toHaveLength(1);
+      await sql`DROP TRIGGER hiccup`.execute(db);
+
+      // It fails every time: the row stays 'sending' (never pending) and the sweep marks it failed.
+      await sql`CREATE TRIGGER hiccup BEFORE UPDATE ON mail_outbox WHEN NEW.status = 'sent'
+        BEGIN SELECT RAISE(ABORT, 'x'); END`.execute(db);
+      await insertMail(db, { ...mail, to: 'y@example.com' }, app.clock.now());
+      expect(await deliverDueMail(deps())).toBe(1);
+      expect(smtp.received).toHaveLength(2);
+      expect(await statusOf()).toBe('sending');
+      app.clock.advance(backoffMs(1) + 1000);
+      expect(await deliverDueMail(deps())).toBe(0);
+      app.clock.advance(11 * 60_000);
+      expect(await deliverDueMail(deps())).toBe(0);
+      expect(await statusOf()).toBe('failed');
+      expect(smtp.received.map((m) => m.to[0])).toEqual(['x@example.com', 'y@example.com']);
+    },
+  );
 
   it('delivers every mail exactly once with two workers on separate connections', async () => {
     const n = 40;

@@ -237,6 +237,20 @@ describe('audit entries in words', () => {
       'Alice Smith turned on Require approval (people who join by link must be approved) and renamed the workspace from “Studio” to “Studio B”',
     );
     expect(words('items.hand_over')).toBe('3 items owned by bob@example.com passed to carol@example.com');
+    expect(words('api_key.revoke')).toBe('Alice Smith revoked the API key CI (trp_abc…)');
+    expect(
+      words('api_key.revoke', {
+        after: { reason: 'role_change', ownerEmail: 'bob@example.com', role: 'creator' },
+      }),
+    ).toBe(
+      'Alice Smith revoked the API key CI (trp_abc…) by changing bob@example.com’s role to Creator, which has no API access',
+    );
+    expect(
+      words('api_key.revoke', { after: { reason: 'member_remove', ownerEmail: 'bob@example.com' } }),
+    ).toBe('Alice Smith revoked the API key CI (trp_abc…) by removing bob@example.com from the workspace');
+    expect(
+      words('api_key.revoke', { after: { reason: 'member_leave', ownerEmail: 'alice@example.com' } }),
+    ).toBe('Alice Smith revoked the API key CI (trp_abc…) by leaving the workspace');
     expect(words('item.grant')).toBe('Alice Smith gave bob@example.com edit access to “Plans”');
     expect(words('item.grant', { before: { userId: 'u2', permission: 'view' } })).toBe(
       'Alice Smith changed bob@example.com’s access to “Plans” from view to edit',

@@ -128,6 +128,24 @@ function inviteLinkChange(key: string, before: unknown, after: unknown, opts: Wo
   }
 }
 
+/**
+ * Why a key was revoked when not by hand (`after.reason`, written by app/members): its owner lost
+ * API access with a new role, was removed, or left. A key revoked by hand has no reason.
+ */
+function keyRevokedBecause(a: Fields): string {
+  const owner = typeof a.ownerEmail === 'string' && a.ownerEmail !== '' ? a.ownerEmail : 'its owner';
+  switch (a.reason) {
+    case 'role_change':
+      return ` by changing ${possessive(owner)} role to ${role(a.role)}, which has no API access`;
+    case 'member_remove':
+      return ` by removing ${owner} from the workspace`;
+    case 'member_leave':
+      return ' by leaving the workspace';
+    default:
+      return '';
+  }
+}
+
 function changedKeys(before: Fields, after: Fields): string[] {
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
     (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
@@ -187,7 +205,7 @@ export function describeAuditEntry(entry: AuditEntryText, opts: WordOptions = {}
         a.expiresAt ? `, expiring on ${date(a.expiresAt, opts)}` : ', which never expires'
       }`;
     case 'api_key.revoke':
-      return `${who} revoked the API key ${target}`;
+      return `${who} revoked the API key ${target}${keyRevokedBecause(a)}`;
     case 'item.access_change':
       return `${who} changed who can open ${quoted(target)} from ${generalAccess(
         b.generalAccess,

@@ -3,7 +3,6 @@ import type { Role } from '../contract/roles.ts';
 import type { Conn } from './db.ts';
 import { reusable } from './reusable-query.ts';
 import type { ApiKeysTable } from './schema.ts';
-import type { WritePart } from './write-together.ts';
 
 export type ApiKeyRow = ApiKeysTable;
 
@@ -161,27 +160,25 @@ export async function touchApiKey(conn: Conn, id: string, now: number): Promise<
   await conn.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', id).execute();
 }
 
+/**
+ * Revokes the user's live keys in the workspace (their role lost API access, or they left or were
+ * removed) and answers which were revoked, for their audit entries.
+ */
 export async function revokeApiKeysOfUser(
   conn: Conn,
   workspaceId: string,
   userId: string,
   now: number,
-): Promise<void> {
-  await revokeKeysQuery(conn, workspaceId, userId, now);
+): Promise<{ id: string; name: string; prefix: string }[]> {
+  return (await revokeKeysQuery(conn, workspaceId, userId, now)).rows;
 }
 
-/** `revokeApiKeysOfUser` as a part of a use case's `writeTogether`. */
-export const revokeApiKeysOfUserPart = (
-  conn: Conn,
-  workspaceId: string,
-  userId: string,
-  now: number,
-): WritePart => revokeKeysQuery.part(conn, workspaceId, userId, now);
 const revokeKeysQuery = reusable((conn: Conn, workspaceId: string, userId: string, now: number) =>
   conn
     .updateTable('api_keys')
     .set({ revoked_at: now })
     .where('workspace_id', '=', workspaceId)
     .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null),
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'name', 'prefix']),
 );

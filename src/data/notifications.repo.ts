@@ -270,6 +270,42 @@ const markIdsReadIn = (workspace: boolean) =>
   );
 const markIdsRead = { workspace: markIdsReadIn(true), all: markIdsReadIn(false) };
 
+/**
+ * Deletes a person's notifications about one workspace (they left it or were removed): what is left
+ * in their bell is only about where they are. The unread count is counted from these rows, so it
+ * drops with them; the person's `notification_counters` row is the last `seq` handed out and is
+ * left alone (numbers are never reused: a stream resuming after a deleted one moves past the hole).
+ */
+export async function deleteNotificationsInWorkspace(
+  conn: Conn,
+  userId: string,
+  workspaceId: string,
+): Promise<number> {
+  const res = await conn
+    .deleteFrom('notifications')
+    .where('user_id', '=', userId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/**
+ * Deletes the `join_request` notifications (every Super Admin's) about the requests a person made:
+ * their account is going, and its requests with it (a cascade), so nothing is left to decide and
+ * their name and email leave those bells too. One statement; unread counts and `seq` as in
+ * `deleteNotificationsInWorkspace`.
+ */
+export async function deleteJoinRequestNotificationsOf(conn: Conn, requesterId: string): Promise<number> {
+  const res = await conn
+    .deleteFrom('notifications')
+    .where('kind', '=', 'join_request')
+    .where('subject_id', 'in', (eb) =>
+      eb.selectFrom('join_requests').select('id').where('user_id', '=', requesterId),
+    )
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 /** Whether the user has an unread notification of this kind in the workspace (to not repeat one). */
 export async function hasUnread(conn: Conn, userId: string, workspaceId: string, kind: string) {
   const row = await conn

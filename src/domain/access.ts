@@ -69,6 +69,11 @@ export function effectivePermission(facts: AccessFacts): EffectivePermission {
   return cap(member.role, byRank[level] as EffectivePermission);
 }
 
+/** Whether `to` lets the member do more than `from` (none < view < edit). */
+export function rises(from: EffectivePermission, to: EffectivePermission): boolean {
+  return rank[to] > rank[from];
+}
+
 function cap(role: Role, p: EffectivePermission): EffectivePermission {
   return role === 'viewer' && p === 'edit' ? 'view' : p;
 }

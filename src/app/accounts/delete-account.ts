@@ -15,6 +15,7 @@ import {
   lockWorkspace,
   releaseSeat,
 } from '../../data/members.repo.ts';
+import { deleteJoinRequestNotificationsOf } from '../../data/notifications.repo.ts';
 import { deletionDecision } from '../../domain/account.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -34,7 +35,8 @@ import { requireOwnPassword } from './change-password.ts';
  *   grants made to them go; a workspace they created records that Super Admin as its creator;
  * - the workspace's audit log records `account.delete` (and `items.hand_over`).
  * Then the user, their sessions (every device is signed out at once), logins, notifications,
- * join requests and dismissals go; audit entries keep their name and email as text.
+ * join requests (and the Super Admins' notifications of them) and dismissals go; audit entries
+ * keep their name and email as text.
  */
 export async function deleteAccount(
   deps: { db: Db; dialect: Dialect; clock: Clock },
@@ -86,6 +88,8 @@ export async function deleteAccount(
       }
       await insertAuditEvents(tx, audit, now);
     }
+    // Their join requests go with the account (a cascade): so do the Super Admins' notifications of them.
+    await deleteJoinRequestNotificationsOf(tx, userId);
     await deleteUserRows(tx, userId);
     return { workspacesLeft, itemsHandedOver };
   });

@@ -1,4 +1,4 @@
-import type { AccessReason, ItemAccess } from '../../contract/items.ts';
+import type { AccessReason, EffectivePermission, ItemAccess, Permission } from '../../contract/items.ts';
 import type { Role } from '../../contract/roles.ts';
 import {
   type AccessFacts,
@@ -79,6 +79,21 @@ export function readShareFacts(db: Conn, loaded: LoadedChain, granteeId: string)
 export function withGrant(facts: AccessFacts, grant: ChainGrant): AccessFacts {
   const others = facts.grants.filter((g) => g.itemId !== grant.itemId || g.userId !== grant.userId);
   return { ...facts, grants: [...others, grant] };
+}
+
+/**
+ * One member's effective permission on the item (domain/access.ts, the gate's decision) from the
+ * chain and the grants read for it: what a share compares before and after its change.
+ */
+export function permissionOf(
+  loaded: LoadedChain,
+  facts: AccessFacts,
+  member: { userId: string; role: Role },
+): EffectivePermission {
+  const mine = new Map<string, Permission>();
+  for (const g of facts.grants) if (g.userId === member.userId) mine.set(g.itemId, g.permission);
+  const chain = loaded.chain.map((l) => ({ ...l, grant: mine.get(l.id) ?? null }));
+  return effectivePermission({ member, chain });
 }
 
 /** Grants in the order the access list shows them: by name, then by id (the same on both databases). */

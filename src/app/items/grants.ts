@@ -4,6 +4,7 @@ import { type Db, inTransaction } from '../../data/db.ts';
 import { deleteGrant, upsertGrantPart } from '../../data/items.repo.ts';
 import { findMembership } from '../../data/members.repo.ts';
 import { writeTogether } from '../../data/write-together.ts';
+import { rises } from '../../domain/access.ts';
 import { invalid, notFound } from '../../domain/errors.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -11,7 +12,7 @@ import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { requireItem } from '../gate.ts';
 import { type Note, notesPart, publishNotes } from '../notifications/notify.ts';
-import { buildAccess, describeAccess, readShareFacts, withGrant } from './get-item-access.ts';
+import { buildAccess, describeAccess, permissionOf, readShareFacts, withGrant } from './get-item-access.ts';
 
 /**
  * Shares an item with one member at view or edit (or changes their level). Only those who may
@@ -38,10 +39,24 @@ export async function putGrant(
     if (!grantee) throw invalid('userId', 'Items can only be shared with members of this workspace');
     const before =
       facts.grants.find((g) => g.itemId === input.itemId && g.userId === input.userId)?.permission ?? null;
-    // The grantee hears of a new share or a raise to edit (not of a lowering, nor of sharing with themselves).
+    const grant = {
+      itemId: input.itemId,
+      userId: input.userId,
+      permission: input.permission,
+      name: grantee.name,
+      email: grantee.email,
+      role: grantee.role,
+    };
+    const after = withGrant(facts, grant);
+    // The grantee hears of it when what they can do rises (SPEC §7: a new share, or view raised to
+    // edit), as the gate decides it: not on an "Only me" item (the grant is dormant and the item
+    // answers 404 to them), not when edit stays view for a Viewer or they could already do as much
+    // (a Super Admin, a folder's grant), not of a lowering, nor of sharing with themselves.
+    const member = { userId: input.userId, role: grantee.role };
+    const was = permissionOf(loaded, facts, member);
+    const permitted = permissionOf(loaded, after, member);
     const notes: Note[] = [];
-    const raised = before === null || (before === 'view' && input.permission === 'edit');
-    if (raised && input.userId !== actor.userId) {
+    if (rises(was, permitted) && input.userId !== actor.userId) {
       notes.push({
         userId: input.userId,
         workspaceId: ws,
@@ -50,23 +65,13 @@ export async function putGrant(
         data: {
           workspace: { id: ws, name: workspaceName },
           item: { id: input.itemId, title: loaded.item.title, kind: loaded.item.kind },
-          permission: grantee.role === 'viewer' ? 'view' : input.permission,
+          permission: permitted === 'edit' ? 'edit' : 'view',
           sharedBy: { id: actor.userId, name: actor.name },
         },
       });
     }
     const written = notesPart(notes, now);
-    const access = buildAccess(
-      loaded,
-      withGrant(facts, {
-        itemId: input.itemId,
-        userId: input.userId,
-        permission: input.permission,
-        name: grantee.name,
-        email: grantee.email,
-        role: grantee.role,
-      }),
-    );
+    const access = buildAccess(loaded, after);
     // The grant, its audit entry and the notification: one statement, with the COMMIT on PostgreSQL.
     await writeTogether(
       tx,

@@ -56,8 +56,6 @@ export async function deliverDueMail(deps: OutboxDeps): Promise<number> {
         text: row.text_body,
         html: row.html_body,
       });
-      await markMailSent(deps.db, row.id, deps.clock.now(), keep);
-      deps.delivered?.('sent');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const retryAt = row.attempts >= MAX_ATTEMPTS ? null : deps.clock.now() + backoffMs(row.attempts);
@@ -67,9 +65,41 @@ export async function deliverDueMail(deps: OutboxDeps): Promise<number> {
       );
       await markMailFailed(deps.db, row.id, message, retryAt, keep);
       deps.delivered?.(retryAt === null ? 'failed' : 'retry');
+      continue;
     }
+    // The SMTP server accepted it: from here on it is never sent again (at most once per row). A
+    // failure to record that is not a failed delivery (which would put the row back to pending).
+    deps.delivered?.('sent');
+    await recordSent(deps, row.id, keep);
   }
   return rows.length;
+}
+
+/** Tries to record a sent mail this many times before leaving it to the abandoned-row sweep. */
+export const MARK_SENT_TRIES = 3;
+
+/**
+ * Records a mail the SMTP server accepted as sent, trying again at once on a failure (a lost
+ * connection, a deadlock, SQLITE_BUSY). If every try fails the row stays `sending`, and the sweep of
+ * abandoned rows (`failAbandonedMail`, after ABANDONED_AFTER_MS) marks it failed: never pending,
+ * never sent twice.
+ */
+async function recordSent(deps: OutboxDeps, id: string, keep: boolean): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await markMailSent(deps.db, id, deps.clock.now(), keep);
+      return;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (attempt >= MARK_SENT_TRIES) {
+        deps.log.warn(
+          { mailId: id, err: message },
+          'mail sent but not recorded as sent; left for the abandoned-row sweep (not sent again)',
+        );
+        return;
+      }
+    }
+  }
 }
 
 /** Applies the retention (see SENT_RETENTION_MS, FAILED_RETENTION_MS). Returns the rows deleted. */

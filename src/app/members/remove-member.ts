@@ -11,17 +11,19 @@ import {
   type MembershipRow,
   releaseSeat,
 } from '../../data/members.repo.ts';
+import { deleteNotificationsInWorkspace } from '../../data/notifications.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { revokedKeyEntries } from '../audit/revoked-keys.ts';
 import { requireAccess, requireAccessUnderLock } from '../gate.ts';
 
 /**
  * Removes a member (Super Admins), or leaves (anyone, with their own id). The seat is freed, their
- * API keys for the workspace are revoked, and their next request to it is refused. The last
- * Super Admin can do neither.
+ * API keys for the workspace are revoked (each audited), their notifications about the workspace
+ * are deleted, and their next request to it is refused. The last Super Admin can do neither.
  */
 export async function removeMember(
   deps: { db: Db; dialect: Dialect; clock: Clock },
@@ -44,7 +46,10 @@ export async function removeMember(
     const now = deps.clock.now();
     await deleteMembership(tx, ws, input.userId);
     await releaseSeat(tx, ws);
-    await revokeApiKeysOfUser(tx, ws, input.userId, now);
+    const revoked = await revokeApiKeysOfUser(tx, ws, input.userId, now);
+    // What they were told about the workspace goes with their place in it (a join request's
+    // notification would otherwise show decisions made after they left).
+    await deleteNotificationsInWorkspace(tx, input.userId, ws);
     // Their items pass to the Super Admin who removed them; when they leave, to the longest-serving one.
     const heir = leaving
       ? (await listSuperAdmins(tx, ws)).find((a) => a.user_id !== input.userId)
@@ -60,6 +65,9 @@ export async function removeMember(
           target: { type: 'user', id: input.userId, label: target.email },
           before: { role: target.role },
         },
+        ...revokedKeyEntries(actor, ws, target, revoked, {
+          reason: leaving ? 'member_leave' : 'member_remove',
+        }),
         ...(heir && handedOver > 0
           ? [
               {

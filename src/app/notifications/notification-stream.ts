@@ -74,7 +74,9 @@ export async function openNotificationStream(
     throw err;
   }
   const asked = lastEventId !== undefined && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : null;
-  const resumeFrom = asked !== null && asked <= sent ? asked : null;
+  // 1..sent: a number this person has had. 0 was never an event's id (seq starts at 1): it starts
+  // from now like any other id they never had, not a replay of their whole history.
+  const resumeFrom = asked !== null && asked >= 1 && asked <= sent ? asked : null;
   if (resumeFrom !== null) sent = resumeFrom;
 
   const emit = (seq: number, workspaceId: string, json: string) => {

@@ -51,17 +51,25 @@ function asNew(n: Note) {
   };
 }
 
-/** A stored notification as the API shows it (a join request with its status as it is now). */
+/**
+ * A stored notification as the API shows it (a join request with its status as it is now). A row
+ * just written (no status read with it: `request_status` undefined) is about a request just made,
+ * pending; a join request read with the table and no longer there (null: gone with its requester's
+ * account, written before such notifications went with it) is `expired`, never `pending`: nothing
+ * is left to approve.
+ */
 export function presentNotification(row: NotificationRow | NotificationView, now: number): Notification {
   const data = JSON.parse(row.data) as Record<string, unknown>;
   if (row.kind === 'join_request') {
     const v = row as Partial<NotificationView>;
     data.requestStatus =
-      v.request_status === undefined || v.request_status === null
+      v.request_status === undefined
         ? 'pending'
-        : v.request_status === 'pending' && (v.request_expires_at ?? 0) <= now
+        : v.request_status === null
           ? 'expired'
-          : v.request_status;
+          : v.request_status === 'pending' && (v.request_expires_at ?? 0) <= now
+            ? 'expired'
+            : v.request_status;
   }
   return {
     id: row.id,

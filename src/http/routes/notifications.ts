@@ -4,7 +4,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listNotifications } from '../../app/notifications/list-notifications.ts';
 import { markRead } from '../../app/notifications/mark-read.ts';
-import { openNotificationStream } from '../../app/notifications/notification-stream.ts';
+import {
+  type NotificationStream,
+  openNotificationStream,
+} from '../../app/notifications/notification-stream.ts';
 import {
   MarkReadBody,
   MarkReadResult,
@@ -67,7 +70,13 @@ export function notificationRoutes(
   const opts = { ...defaultStreamOptions, ...deps.stream };
   /** The open streams: when each is to end, and the credential it was opened with. */
   const open = new Map<ServerResponse, { endsAt: number; held: HeldCredential }>();
+  /** Open (or opening) streams per user: a slot is taken before opening reads the database. */
   const perUser = new Map<string, number>();
+  const releaseSlot = (userId: string) => {
+    const left = (perUser.get(userId) ?? 1) - 1;
+    if (left > 0) perUser.set(userId, left);
+    else perUser.delete(userId);
+  };
 
   const write = (res: ServerResponse, text: string) => {
     if (res.writableEnded || res.destroyed) return;
@@ -169,8 +178,16 @@ export function notificationRoutes(
         // The headers a stream would start with, and no stream.
         return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-store').send('');
       }
-      const stream = await openNotificationStream(deps, actor, req.headers['last-event-id']);
+      // The slot is taken before the await (opening reads the database): streams opened at once
+      // each see the others' slots, so no burst passes the limit. Given back if opening fails.
       perUser.set(actor.userId, count + 1);
+      let stream: NotificationStream;
+      try {
+        stream = await openNotificationStream(deps, actor, req.headers['last-event-id']);
+      } catch (err) {
+        releaseSlot(actor.userId);
+        throw err;
+      }
 
       reply.hijack();
       const res = reply.raw;
@@ -202,12 +219,12 @@ export function notificationRoutes(
           clearInterval(sweeper);
           sweeper = null;
         }
-        const left = (perUser.get(actor.userId) ?? 1) - 1;
-        if (left > 0) perUser.set(actor.userId, left);
-        else perUser.delete(actor.userId);
+        releaseSlot(actor.userId);
       };
       res.on('close', cleanup);
       res.on('error', cleanup);
+      // A client gone while the stream was opening: its 'close' came before the listener.
+      if (req.raw.socket?.destroyed) cleanup();
       stream.start((e) => write(res, frame(e)));
     },
   );
