@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { keepUntilExit } from '../src/data/sqlite-keep.ts';
-import { startNode, type TroupeNode, waitReady } from './nodes.ts';
+import { signUpOnNode, startNode, type TroupeNode, waitReady } from './nodes.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const SECRET = 'backup-secret-backup-secret-backup-secret-01';
@@ -51,16 +51,7 @@ describe('backup and restore (SQLite)', () => {
     nodes.push(node);
     await waitReady(node);
     const json = { 'content-type': 'application/json', origin: node.url };
-    const up = await fetch(`${node.url}/api/auth/sign-up/email`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({
-        email: 'backup@example.com',
-        name: 'Backup',
-        password: 'correct horse battery',
-      }),
-    });
-    const cookie = up.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const cookie = await signUpOnNode(node, 'backup@example.com', 'Backup');
     const ws = await (
       await fetch(`${node.url}/api/workspaces`, {
         method: 'POST',

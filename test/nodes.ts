@@ -79,3 +79,14 @@ export async function waitReady(node: TroupeNode, ms = 60_000): Promise<void> {
   }
   throw new Error(`node ${node.url} not ready after ${ms} ms:\n${node.output()}`);
 }
+
+/** Signs a new person up on a running node over HTTP: the session cookie (`name=value`). */
+export async function signUpOnNode(node: TroupeNode, email: string, name: string): Promise<string> {
+  const up = await fetch(`${node.url}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: node.url },
+    body: JSON.stringify({ email, name, password: 'correct horse battery' }),
+  });
+  if (up.status !== 200) throw new Error(`sign-up on ${node.url}: ${up.status} ${await up.text()}`);
+  return up.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+}

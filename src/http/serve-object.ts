@@ -6,9 +6,10 @@
  * -> 412, `If-Range`).
  */
 import { randomBytes } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ByteRange, Storage } from '../infra/storage.ts';
+import { DomainError } from '../domain/errors.ts';
+import { type ByteRange, type Storage, StorageNotFoundError } from '../infra/storage.ts';
 import { problem, sendProblem } from './problem.ts';
 
 /** At most this many ranges in one multipart answer; asking for more gets the whole object (200). */
@@ -82,7 +83,28 @@ export interface ServeObject {
   cacheControl: string;
   /** `attachment; filename=...` to download; default inline. */
   disposition?: string;
+  /**
+   * The 404's detail when the database names the object but storage no longer holds it (a restored
+   * database whose files are gone): a public link gives the one answer of links that do not work.
+   */
+  missingDetail?: string;
 }
+
+/**
+ * Opens `range` of the object before any status or header of the answer is set: a missing object is
+ * a 404 (`not_found`), never a 206 cut off after its headers or a 500. An object that goes away later,
+ * mid-answer, fails the stream, and Fastify ends that response (the process carries on).
+ */
+async function open(o: ServeObject, range?: ByteRange): Promise<Readable> {
+  try {
+    return await o.storage.get(o.key, range);
+  } catch (err) {
+    throw err instanceof StorageNotFoundError ? missing(o) : err;
+  }
+}
+
+const missing = (o: ServeObject) =>
+  new DomainError('not_found', o.missingDetail ?? 'The file is no longer in storage');
 
 export async function serveObject(req: FastifyRequest, reply: FastifyReply, o: ServeObject) {
   const etag = `"${o.version}"`;
@@ -138,19 +160,22 @@ export async function serveObject(req: FastifyRequest, reply: FastifyReply, o: S
   if (ranges && ranges.length > MAX_RANGES) ranges = null;
 
   if (!ranges) {
+    // A HEAD reads nothing, but answers as the GET would: 404 for an object storage lost.
+    if (req.method === 'HEAD' && !(await o.storage.stat(o.key))) throw missing(o);
+    const body = req.method === 'HEAD' ? null : await open(o);
     reply.status(200).type(o.contentType).header('content-length', o.size);
     // An empty stream: Fastify's HEAD handling then keeps our Content-Length.
-    if (req.method === 'HEAD') return reply.send(Readable.from([]));
-    return reply.send(await o.storage.get(o.key));
+    return reply.send(body ?? Readable.from([]));
   }
   if (ranges.length === 1) {
     const r = ranges[0] as ByteRange;
+    const body = await open(o, r);
     reply
       .status(206)
       .type(o.contentType)
       .header('content-range', `bytes ${r.start}-${r.end}/${o.size}`)
       .header('content-length', r.end - r.start + 1);
-    return reply.send(await o.storage.get(o.key, r));
+    return reply.send(body);
   }
   const boundary = randomBytes(12).toString('hex');
   const heads = ranges.map(
@@ -162,20 +187,32 @@ export async function serveObject(req: FastifyRequest, reply: FastifyReply, o: S
     heads.reduce((n, s) => n + Buffer.byteLength(s), 0) +
     ranges.reduce((n, r) => n + r.end - r.start + 1, 0) +
     Buffer.byteLength(tail);
-  reply.status(206).type(`multipart/byteranges; boundary=${boundary}`).header('content-length', length);
-  const storage = o.storage;
   const parts = ranges;
+  // The first part is opened before the headers go out (a missing object is a 404); the others
+  // as the answer reaches them.
+  const first = await open(o, parts[0]);
+  reply.status(206).type(`multipart/byteranges; boundary=${boundary}`).header('content-length', length);
+  // Sent as the Readable itself: Fastify listens for its errors (a read that fails mid-answer ends
+  // that response). Never `.pipe()`d into another stream, which would leave them unheard and
+  // crash the process.
   const body = Readable.from(
     (async function* () {
       for (let i = 0; i < parts.length; i++) {
         yield Buffer.from(heads[i] as string);
-        for await (const chunk of await storage.get(o.key, parts[i])) yield chunk as Buffer;
+        const part = i === 0 ? first : await open(o, parts[i]);
+        try {
+          for await (const chunk of part) yield chunk as Buffer;
+        } finally {
+          part.destroy();
+        }
       }
       yield Buffer.from(tail);
     })(),
     { objectMode: false },
   );
-  return reply.send(body.pipe(new PassThrough()));
+  // A response that ends early (the client went away) never reads the first part: release it.
+  body.once('close', () => first.destroy());
+  return reply.send(body);
 }
 
 function ifRangeHolds(ifRange: string | undefined, etag: string, lastModified: number): boolean {

@@ -14,6 +14,8 @@ export async function peekHead(stream: Readable, n: number): Promise<Buffer> {
       length += chunk.length;
       continue;
     }
+    // A stream that failed before we looked (destroyed with an error) fails the peek, not "ends".
+    if (stream.errored) throw stream.errored;
     if (stream.readableEnded || stream.destroyed) break;
     await new Promise<void>((resolve, reject) => {
       const done = (err?: unknown) => {

@@ -16,19 +16,26 @@ import { requireEditableVideo, UPLOAD_GUARD_MS } from './upload-video.ts';
 /**
  * The poster frame of the item's current file (captured by the browser at upload): a JPEG, PNG or
  * WebP, read from its bytes, at most 2 MiB. `fileId` names the file it was taken from: a poster for
- * a file that has been replaced meanwhile is refused (409).
+ * a file that has been replaced meanwhile is refused (409). No body (or an empty one) is 400 naming
+ * `body`.
  */
 export async function uploadPoster(
   deps: VideoDeps,
   actor: Actor,
   itemId: string,
-  input: { fileId: string; image: Buffer },
+  input: { fileId: string; image: Buffer | null },
 ): Promise<VideoFile> {
   const item = await requireEditableVideo(deps, actor, itemId);
-  if (input.image.length > MAX_POSTER_BYTES) {
+  const image = input.image;
+  if (!image || image.length === 0) {
+    throw new DomainError('validation', 'body: send the poster image as the body (JPEG, PNG or WebP)', [
+      { path: 'body', message: 'Empty' },
+    ]);
+  }
+  if (image.length > MAX_POSTER_BYTES) {
     throw new DomainError('payload_too_large', `The poster is larger than ${MAX_POSTER_BYTES} bytes`);
   }
-  const type = await fileTypeFromBuffer(input.image);
+  const type = await fileTypeFromBuffer(image);
   if (!type || !(posterContentTypes as readonly string[]).includes(type.mime)) {
     throw new DomainError(
       'unsupported_media_type',
@@ -44,7 +51,7 @@ export async function uploadPoster(
   await guardUpload(deps.db, key, now + UPLOAD_GUARD_MS);
   let adopted = false;
   try {
-    await deps.storage.put(key, Readable.from([input.image]));
+    await deps.storage.put(key, Readable.from([image]));
     const file = await inTransaction(deps.db, async (tx) => {
       await requireItem(tx, actor, 'item:edit', itemId);
       const set = await setPoster(tx, item.workspaceId, item.id, input.fileId, { key, type: type.mime }, now);

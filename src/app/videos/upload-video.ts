@@ -26,8 +26,13 @@ export interface VideoUpload {
   signal?: AbortSignal;
 }
 
-const tooLarge = (max: number) =>
+export const tooLarge = (max: number) =>
   new DomainError('payload_too_large', `The video is larger than the limit of ${max} bytes`);
+
+const cancelled = () =>
+  new DomainError('validation', 'The upload was cancelled', [
+    { path: 'body', message: 'The client went away before the upload was answered' },
+  ]);
 
 /** The item must be a video the caller can edit (Viewers 403; outside their reach 404). */
 export async function requireEditableVideo(deps: VideoDeps, actor: Actor, itemId: string) {
@@ -75,11 +80,14 @@ export async function uploadVideo(
       readBytes(deps.storage, key, offset, length, stored.size),
     );
     if (!probed.ok) throw new DomainError('unsupported_media_type', probed.reason);
-    if (upload.signal?.aborted) throw new DomainError('validation', 'The upload was cancelled');
+    if (upload.signal?.aborted) throw cancelled();
 
     const file = await inTransaction(deps.db, async (tx) => {
       // Asked again: access may have changed, or the item gone, during a long upload.
       await requireItem(tx, actor, 'item:edit', itemId);
+      // And the client, once more before the row is written: one that cancelled meanwhile never
+      // gets the file (the transaction rolls back; the object is removed below).
+      if (upload.signal?.aborted) throw cancelled();
       await upsertVideoFile(tx, {
         itemId: item.id,
         workspaceId: item.workspaceId,

@@ -26,6 +26,7 @@ import {
   UnlockBody,
 } from '../../contract/share-pages.ts';
 import { FileQuery } from '../../contract/videos.ts';
+import { PUBLIC_NOT_FOUND } from '../../domain/credentials.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Storage } from '../../infra/storage.ts';
 import type { UnlockSigner } from '../../infra/unlock-token.ts';
@@ -206,6 +207,8 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
         // Never kept: unpublishing must end the next request.
         cacheControl: 'no-store',
         disposition: download ? attachment(file.filename ?? `${title}.${ext}`) : 'inline',
+        // A file storage lost answers as a link that does not work.
+        missingDetail: PUBLIC_NOT_FOUND,
       });
     },
   );

@@ -1,13 +1,13 @@
 import { PassThrough, Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { VideoDeps } from '../../app/videos/deps.ts';
 import { getVideo, openVideoFile } from '../../app/videos/get-video.ts';
 import { attachment } from '../../app/videos/present.ts';
 import { openPoster, uploadPoster } from '../../app/videos/upload-poster.ts';
-import { uploadVideo } from '../../app/videos/upload-video.ts';
+import { tooLarge, uploadVideo } from '../../app/videos/upload-video.ts';
 import { Id } from '../../contract/common.ts';
 import { ItemParams } from '../../contract/items.ts';
 import { Text } from '../../contract/text.ts';
@@ -30,6 +30,19 @@ const interrupted = () =>
     { path: 'body', message: 'The connection closed mid-upload' },
   ]);
 
+/** A multipart body the parser cannot read (no boundary, garbage, a part never closed). */
+const malformedMultipart = (path: 'body' | 'file', reason: string) =>
+  new DomainError('validation', `${path}: not a well-formed multipart/form-data body (${reason})`, [
+    { path, message: `Malformed multipart body: ${reason}` },
+  ]);
+
+/**
+ * A failure of a body the use case never read (it refused the upload first) has nobody to hear it,
+ * and an unheard 'error' would end the process: it is dropped here. Whoever does read the stream
+ * (a pipeline) hears its errors as ever.
+ */
+const unheard = (s: Readable) => s.on('error', () => {});
+
 /**
  * The request body as a stream of its own: a failure downstream (over the size limit) destroys
  * this stream, not the connection, so the 413 can still be sent; a client that goes away mid-upload
@@ -37,12 +50,73 @@ const interrupted = () =>
  */
 function detach(src: Readable): Readable {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  unheard(out);
   src.once('error', () => out.destroy(interrupted()));
   src.once('close', () => {
     if (!src.readableEnded) out.destroy(interrupted());
   });
   src.pipe(out);
   return out;
+}
+
+/**
+ * The multipart part's file as a stream of its own, as `detach` does for raw bodies: the parser's
+ * errors (a part that never closes, a body cut off) fail it as 400 naming `file`; a file cut at the
+ * parser's `fileSize` (it truncates quietly, `truncated`) fails it as 413, so a file over the limit
+ * is never stored cut short.
+ */
+function detachPart(file: Readable & { truncated?: boolean }, maxBytes: number): Readable {
+  const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  unheard(out);
+  // The parser may have met the limit already (it parses what has arrived before the part is
+  // handed over): truncated then, and 'limit' is gone.
+  const cut = () => out.destroy(tooLarge(maxBytes));
+  if (file.truncated) cut();
+  file.once('limit', cut);
+  file.once('end', () => {
+    if (file.truncated) cut();
+  });
+  const failed = (err: Error) => out.destroy(malformedMultipart('file', err.message));
+  const closed = () => {
+    if (!file.readableEnded) out.destroy(interrupted());
+  };
+  // Likewise it may have failed the part already (a body that ends inside it).
+  if (file.errored) failed(file.errored);
+  else if (file.destroyed) closed();
+  file.once('error', failed);
+  file.once('close', closed);
+  // A failure downstream (415, the storage) stops the parser too.
+  out.once('close', () => {
+    if (!file.readableEnded) file.destroy();
+  });
+  file.pipe(out);
+  return out;
+}
+
+/** The first part of a multipart body; the parser's own errors are 400 naming the body. */
+async function firstPart(req: FastifyRequest) {
+  try {
+    return await req.file();
+  } catch (err) {
+    // The plugin's limits (413: too many files or parts) keep their status.
+    if (err instanceof DomainError || (err as { statusCode?: number }).statusCode === 413) throw err;
+    throw malformedMultipart('body', err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * Aborted when the client goes away before it has its answer (the response closes unfinished):
+ * the use case then never adopts the file.
+ */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const ac = new AbortController();
+  const res = reply.raw;
+  const onClose = () => {
+    if (!res.writableFinished) ac.abort(interrupted());
+  };
+  if (res.destroyed) ac.abort(interrupted());
+  else res.once('close', onClose);
+  return ac.signal;
 }
 
 const contentLength = (req: FastifyRequest): number | null => {
@@ -90,18 +164,20 @@ export async function videoRoutes(
         onError: closeAfterError,
       },
       async (req, reply) => {
+        // Before anything is read: a client that goes away from here on never gets a file adopted.
+        const signal = clientGone(reply);
         const actor = await deps.authn.actor(req);
         let body: Readable;
         let filename: string | null = req.query.filename ?? null;
         let declared: number | null = null;
         if (req.isMultipart()) {
-          const part = await req.file();
+          const part = await firstPart(req);
           if (part?.type !== 'file' || part.fieldname !== 'file') {
             throw new DomainError('validation', 'Send the video in a multipart part named "file"', [
               { path: 'file', message: 'Required' },
             ]);
           }
-          body = part.file;
+          body = detachPart(part.file, deps.maxVideoBytes);
           filename = part.filename || filename;
           // The whole request is at most the file plus the multipart framing.
           const total = contentLength(req);
@@ -118,6 +194,7 @@ export async function videoRoutes(
           body,
           declaredLength: declared,
           filename,
+          signal,
         });
         return reply.status(200).send(file);
       },
@@ -147,7 +224,8 @@ export async function videoRoutes(
       async (req) =>
         uploadPoster(deps, await deps.authn.actor(req), req.params.id, {
           fileId: req.query.fileId,
-          image: req.body as Buffer,
+          // No body (and so no Content-Type) reaches no parser.
+          image: Buffer.isBuffer(req.body) ? req.body : null,
         }),
     );
   });
