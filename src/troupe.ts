@@ -177,6 +177,7 @@ async function assemble(
       config.authSecret,
       makeSignature,
     ),
+    dontRememberCookie: getCookies(auth.options).dontRememberToken.name,
     unlocks,
     secure,
   });

@@ -484,6 +484,18 @@ describe.each(dialects)('account page on %s', (dialect) => {
       expect((await signIn(ann.email)).statusCode).toBe(401);
     });
 
+    it('delete-user and DELETE /api/account share one count of password guesses', async () => {
+      const ann = await signUp(app);
+      const wrong = { password: 'wrong password!' };
+      // SIGN_IN_RATE_LIMIT (5 in these tests) spread over both routes, then both refuse.
+      for (let i = 0; i < 3; i += 1)
+        expect((await call('DELETE', '/api/account', ann.cookie, wrong)).statusCode).toBe(400);
+      for (let i = 0; i < 2; i += 1)
+        expect((await call('POST', '/api/auth/delete-user', ann.cookie, wrong)).statusCode).toBe(400);
+      expectProblem(await call('POST', '/api/auth/delete-user', ann.cookie, wrong), 'rate_limited');
+      expectProblem(await call('DELETE', '/api/account', ann.cookie, wrong), 'rate_limited');
+    });
+
     it('delete-user is refused to the only Super Admin of a workspace (409 last_admin)', async () => {
       const sa = await signUp(app);
       await verifyEmail(app, sa.userId);
@@ -553,6 +565,42 @@ describe.each(dialects)('account page on %s', (dialect) => {
       // Unused for 30 days from its last renewal: expired.
       app.clock.advance(30 * DAY);
       expect((await call('GET', '/api/me', cookie)).statusCode).toBe(401);
+    });
+  });
+
+  describe('sessions renewed while used: the exceptions', () => {
+    const DAY = 24 * 60 * 60_000;
+    it('never renews a sign-in without "remember me" (a day, as Better Auth gives it)', async () => {
+      const ann = await signUp(app);
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/auth/sign-in/email',
+        body: { email: ann.email, password: PASSWORD, rememberMe: false },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      // Its session cookie and Better Auth's mark that it is not to be remembered.
+      const cookies = (res.headers['set-cookie'] as string[]).map((c) => c.split(';')[0]).join('; ');
+      expect(cookies).toMatch(/dont_remember=/);
+      app.clock.advance(10_000);
+      for (let hours = 6; hours < 24; hours += 6) {
+        app.clock.advance(6 * 60 * 60_000);
+        const me = await call('GET', '/api/me', cookies);
+        expect(me.statusCode, `${hours} h`).toBe(200);
+        expect(me.headers['set-cookie'], `${hours} h`).toBeUndefined();
+      }
+      app.clock.advance(DAY);
+      expect((await call('GET', '/api/me', cookies)).statusCode).toBe(401);
+    });
+
+    it('renews through the notification stream too, cookie included (a tab’s only request of the day)', async () => {
+      const ann = await signUp(app);
+      app.clock.advance(10_000 + DAY);
+      const address = await app.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+      const res = await fetch(`${address}/api/notifications/stream`, { headers: { cookie: ann.cookie } });
+      expect(res.status).toBe(200);
+      const set = res.headers.getSetCookie().join('\n');
+      await res.body?.cancel();
+      expect(set).toMatch(/session_token=.*Max-Age=2592000/);
     });
   });
 

@@ -211,6 +211,11 @@ describe.each(dialects)('video files on %s', (dialect) => {
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.headers['content-range']).toBeUndefined();
         expect(res.json()).toMatchObject({ code: 'not_found', status: 404 });
+        // None of the file's own headers: nothing to revalidate the 404 with once the files are
+        // back, no file name.
+        for (const name of ['etag', 'last-modified', 'accept-ranges', 'content-disposition'])
+          expect(res.headers[name], `${url} ${range} ${name}`).toBeUndefined();
+        expect(res.headers['cache-control']).toBe('no-store');
         // A public link whose file is gone looks like any link that does not work.
         if (url.startsWith('/api/public')) expect(res.json().detail).toBe(never.json().detail);
       }

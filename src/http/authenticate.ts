@@ -93,6 +93,8 @@ export function createAuthenticator(deps: {
   /** Behind https: the unlock cookies' names carry `__Host-`. */
   secure: boolean;
   log?: { warn(obj: object, msg: string): void };
+  /** Better Auth's `dont_remember` cookie's name (a sign-in without "remember me"). */
+  dontRememberCookie?: string;
 }): Authenticator {
   /** The session token from the signed cookie, as the session table stores it: hashed. */
   const token = (req: FastifyRequest) => {
@@ -100,6 +102,14 @@ export function createAuthenticator(deps: {
     if (!t) throw unauthenticated();
     return hashToken(t);
   };
+  /**
+   * Signed in without "remember me": Better Auth gave the session a day and a browser-session
+   * cookie, and marks it with its `dont_remember` cookie; such a session is never renewed (as
+   * Better Auth's get-session does not). The cookie's presence is enough: it can only shorten.
+   */
+  const dontRemember = (req: FastifyRequest) =>
+    deps.dontRememberCookie !== undefined &&
+    readCookie(req.headers.cookie, deps.dontRememberCookie) !== undefined;
   /** Renewed session cookies, by the request that renewed them (sent by server.ts's onSend hook). */
   const renewed = new WeakMap<FastifyRequest, string>();
   /**
@@ -115,9 +125,15 @@ export function createAuthenticator(deps: {
   ): Promise<T> => {
     const now = deps.clock.now();
     if (!row || row.expiresAt <= now) throw unauthenticated();
-    if (row.expiresAt - SESSION_LASTS_MS + SESSION_RENEW_AFTER_MS <= now) {
+    if (row.expiresAt - SESSION_LASTS_MS + SESSION_RENEW_AFTER_MS <= now && !dontRemember(req)) {
       const expiresAt = now + SESSION_LASTS_MS;
-      await touchSession(deps.db, deps.dialect, row.sessionId, now, expiresAt);
+      try {
+        await touchSession(deps.db, deps.dialect, row.sessionId, now, expiresAt);
+      } catch (err) {
+        // Not renewed this time (the next request tries again); the request goes on.
+        deps.log?.warn({ err: String(err) }, 'session renewal failed');
+        return row;
+      }
       const raw = deps.readSessionToken(req.headers.cookie);
       if (raw && deps.sessionCookie) renewed.set(req, await deps.sessionCookie.set(raw, expiresAt, now));
       return { ...row, expiresAt, updatedAt: now };

@@ -95,16 +95,25 @@ export interface ServeObject {
  * a 404 (`not_found`), never a 206 cut off after its headers or a 500. An object that goes away later,
  * mid-answer, fails the stream, and Fastify ends that response (the process carries on).
  */
-async function open(o: ServeObject, range?: ByteRange): Promise<Readable> {
+async function open(o: ServeObject, reply: FastifyReply, range?: ByteRange): Promise<Readable> {
   try {
     return await o.storage.get(o.key, range);
   } catch (err) {
-    throw err instanceof StorageNotFoundError ? missing(o) : err;
+    throw err instanceof StorageNotFoundError ? missing(o, reply) : err;
   }
 }
 
-const missing = (o: ServeObject) =>
-  new DomainError('not_found', o.missingDetail ?? 'The file is no longer in storage');
+/**
+ * The 404 for an object storage no longer holds, without the file's headers set before it was
+ * opened: no ETag or date a browser would revalidate the 404 with (and get a 304 once the files are
+ * back), no file name; on a public link nothing that tells it from a link that never worked.
+ */
+const missing = (o: ServeObject, reply: FastifyReply) => {
+  for (const name of ['etag', 'last-modified', 'accept-ranges', 'content-disposition'])
+    reply.removeHeader(name);
+  reply.header('cache-control', 'no-store');
+  return new DomainError('not_found', o.missingDetail ?? 'The file is no longer in storage');
+};
 
 export async function serveObject(req: FastifyRequest, reply: FastifyReply, o: ServeObject) {
   const etag = `"${o.version}"`;
@@ -161,15 +170,15 @@ export async function serveObject(req: FastifyRequest, reply: FastifyReply, o: S
 
   if (!ranges) {
     // A HEAD reads nothing, but answers as the GET would: 404 for an object storage lost.
-    if (req.method === 'HEAD' && !(await o.storage.stat(o.key))) throw missing(o);
-    const body = req.method === 'HEAD' ? null : await open(o);
+    if (req.method === 'HEAD' && !(await o.storage.stat(o.key))) throw missing(o, reply);
+    const body = req.method === 'HEAD' ? null : await open(o, reply);
     reply.status(200).type(o.contentType).header('content-length', o.size);
     // An empty stream: Fastify's HEAD handling then keeps our Content-Length.
     return reply.send(body ?? Readable.from([]));
   }
   if (ranges.length === 1) {
     const r = ranges[0] as ByteRange;
-    const body = await open(o, r);
+    const body = await open(o, reply, r);
     reply
       .status(206)
       .type(o.contentType)
@@ -190,7 +199,7 @@ export async function serveObject(req: FastifyRequest, reply: FastifyReply, o: S
   const parts = ranges;
   // The first part is opened before the headers go out (a missing object is a 404); the others
   // as the answer reaches them.
-  const first = await open(o, parts[0]);
+  const first = await open(o, reply, parts[0]);
   reply.status(206).type(`multipart/byteranges; boundary=${boundary}`).header('content-length', length);
   // Sent as the Readable itself: Fastify listens for its errors (a read that fails mid-answer ends
   // that response). Never `.pipe()`d into another stream, which would leave them unheard and
@@ -199,7 +208,7 @@ export async function serveObject(req: FastifyRequest, reply: FastifyReply, o: S
     (async function* () {
       for (let i = 0; i < parts.length; i++) {
         yield Buffer.from(heads[i] as string);
-        const part = i === 0 ? first : await open(o, parts[i]);
+        const part = i === 0 ? first : await open(o, reply, parts[i]);
         try {
           for await (const chunk of part) yield chunk as Buffer;
         } finally {

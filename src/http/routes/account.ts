@@ -28,7 +28,7 @@ import {
 import type { Db, Dialect } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
-import { clientOf } from '../rate-limit.ts';
+import { clientOf, perClientLimit } from '../rate-limit.ts';
 
 /**
  * The account page's API (SPEC §1): `/api/account`. Every route is for a signed-in person only
@@ -49,13 +49,10 @@ export function accountRoutes(
       keyGenerator: (req: FastifyRequest) => `${req.routeOptions.url}|${req.method}|${clientOf(req)}`,
     },
   };
-  // Better Auth's delete-user checks the same password as `DELETE /api/account`: one count for both.
-  const deletionGuesses = {
-    rateLimit: {
-      ...passwordGuesses.rateLimit,
-      keyGenerator: (req: FastifyRequest) => `/api/account|DELETE|${clientOf(req)}`,
-    },
-  };
+  // Better Auth's delete-user checks the same password as `DELETE /api/account`: one limiter given
+  // to both routes counts them together (a route's own `config.rateLimit` is counted on its own,
+  // whatever its key).
+  const deletionGuesses = perClientLimit(app, 'account-delete', deps.signInRateLimit, 60_000);
 
   r.get(
     '/api/account',
@@ -91,7 +88,7 @@ export function accountRoutes(
         body: DeleteAccountBody,
         response: { 204: z.null().describe('Done') },
       },
-      config: passwordGuesses,
+      preHandler: deletionGuesses,
     },
     async (req, reply) => {
       await deleteAccount(deps, await deps.authn.actor(req), req.body);
@@ -188,7 +185,7 @@ export function accountRoutes(
         body: DeleteUserBody,
         response: { 200: DeletedUser },
       },
-      config: deletionGuesses,
+      preHandler: deletionGuesses,
     },
     async (req, reply) => {
       await deleteAccount(deps, await deps.authn.actor(req), { password: req.body.password });
