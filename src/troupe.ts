@@ -25,7 +25,7 @@ import type { Readiness } from './http/routes/health.ts';
 import type { StreamOptions } from './http/routes/notifications.ts';
 import { buildServer } from './http/server.ts';
 import { createSessionCookieReader, createSessionCookieWriter } from './http/session-cookie.ts';
-import { AUTH_COOKIE_PREFIX, createAuth, migrateAuth } from './infra/auth.ts';
+import { createAuth, migrateAuth } from './infra/auth.ts';
 import { createLocalBus, createPostgresBus, type NotificationBus } from './infra/bus.ts';
 import { type Clock, systemClock } from './infra/clock.ts';
 import { type Config, StartupError } from './infra/config.ts';
@@ -163,21 +163,18 @@ async function assemble(
   opened(() => views.stop());
 
   const secure = config.publicUrl.startsWith('https://');
-  const cookieName = `${secure ? '__Secure-' : ''}${AUTH_COOKIE_PREFIX}.session_token`;
+  // Better Auth's own cookies (names with the `__Secure-` prefix behind https, attributes).
+  const authCookies = getCookies(auth.options);
   const unlocks = createUnlockSigner(config.authSecret);
   const slugs = createSlugSealer(config.authSecret);
   const authn = createAuthenticator({
     db,
     dialect,
     clock,
-    readSessionToken: createSessionCookieReader(cookieName, config.authSecret),
+    readSessionToken: createSessionCookieReader(authCookies.sessionToken.name, config.authSecret),
     // Renewed sessions get Better Auth's own cookie again (its name, attributes and signature).
-    sessionCookie: createSessionCookieWriter(
-      getCookies(auth.options).sessionToken,
-      config.authSecret,
-      makeSignature,
-    ),
-    dontRememberCookie: getCookies(auth.options).dontRememberToken.name,
+    sessionCookie: createSessionCookieWriter(authCookies.sessionToken, config.authSecret, makeSignature),
+    dontRememberCookie: authCookies.dontRememberToken.name,
     unlocks,
     secure,
   });

@@ -60,9 +60,6 @@ interface ChainRow {
   member_role: string | null;
 }
 
-/** domain/access.ts's nesting limit; it also stops a walk on corrupt data. */
-export { MAX_DEPTH };
-
 export function toItemRecord(r: {
   id: string;
   workspace_id: string;

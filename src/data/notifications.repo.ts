@@ -280,13 +280,12 @@ export async function deleteNotificationsInWorkspace(
   conn: Conn,
   userId: string,
   workspaceId: string,
-): Promise<number> {
-  const res = await conn
+): Promise<void> {
+  await conn
     .deleteFrom('notifications')
     .where('user_id', '=', userId)
     .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
-  return Number(res.numDeletedRows);
+    .execute();
 }
 
 /**
@@ -295,15 +294,14 @@ export async function deleteNotificationsInWorkspace(
  * their name and email leave those bells too. One statement; unread counts and `seq` as in
  * `deleteNotificationsInWorkspace`.
  */
-export async function deleteJoinRequestNotificationsOf(conn: Conn, requesterId: string): Promise<number> {
-  const res = await conn
+export async function deleteJoinRequestNotificationsOf(conn: Conn, requesterId: string): Promise<void> {
+  await conn
     .deleteFrom('notifications')
     .where('kind', '=', 'join_request')
     .where('subject_id', 'in', (eb) =>
       eb.selectFrom('join_requests').select('id').where('user_id', '=', requesterId),
     )
-    .executeTakeFirst();
-  return Number(res.numDeletedRows);
+    .execute();
 }
 
 /** Whether the user has an unread notification of this kind in the workspace (to not repeat one). */

@@ -96,8 +96,10 @@ export interface TrashFacts {
   trashRootId: string | null;
 }
 
-/** How long a deleted item stays in the trash before the purge job deletes it for good. */
-/** Folders are never nested deeper than this (an item's chain: it and its folders, at most 64). */
+/**
+ * Folders are never nested deeper than this (an item's chain: it and its folders, at most 64); it
+ * also stops the chain reads' walks on corrupt data (data/access.repo.ts).
+ */
 export const MAX_DEPTH = 64;
 
 /**
@@ -110,6 +112,7 @@ export function nestsTooDeep(folderChain: number, height = 0): boolean {
   return folderChain + height >= MAX_DEPTH;
 }
 
+/** How long a deleted item stays in the trash before the purge job deletes it for good. */
 export const TRASH_DAYS = 30;
 export const TRASH_MS = TRASH_DAYS * 24 * 60 * 60 * 1000;
 

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Actor, inWorkspace, type Visitor, type WorkspaceActor } from '../app/actor.ts';
 import type { VisitorFor } from '../app/public/public-video.ts';
 import type { Role } from '../contract/roles.ts';
@@ -14,7 +14,7 @@ import { SESSION_EXPIRES_IN_S, SESSION_UPDATE_AGE_S } from '../infra/auth.ts';
 import type { Clock } from '../infra/clock.ts';
 import { hashToken } from '../infra/tokens.ts';
 import type { UnlockSigner } from '../infra/unlock-token.ts';
-import type { SessionCookieWriter } from './session-cookie.ts';
+import { addSetCookie, type SessionCookieWriter } from './session-cookie.ts';
 import { readCookie, unlockCookieName } from './unlock-cookie.ts';
 
 export interface Authenticator {
@@ -51,10 +51,10 @@ export interface Authenticator {
   /** True when the request carries a session cookie with a valid signature. */
   hasSessionCookie(req: FastifyRequest): boolean;
   /**
-   * The Set-Cookie renewing the request's session cookie, when its session was renewed while the
-   * request was authenticated (at most once a day per session), else undefined.
+   * Adds to the answer the Set-Cookie renewing the request's session cookie, when its session was
+   * renewed while the request was authenticated (at most once a day per session).
    */
-  renewedCookie(req: FastifyRequest): string | undefined;
+  addRenewedCookie(req: FastifyRequest, reply: FastifyReply): void;
   /** Writes the session cookie (renewals, and clearing it when a route ends the caller's session). */
   readonly sessionCookie: SessionCookieWriter | null;
   /**
@@ -77,9 +77,9 @@ const TOUCH_EVERY_MS = 60_000;
  */
 export const SESSION_TOUCH_EVERY_MS = 5 * 60_000;
 /** A session lasts this long after its expiry was last set (docs/RULES.md: 30 days). */
-export const SESSION_LASTS_MS = SESSION_EXPIRES_IN_S * 1000;
+const SESSION_LASTS_MS = SESSION_EXPIRES_IN_S * 1000;
 /** A session used once its expiry was set this long ago is renewed (Better Auth's `updateAge`: a day). */
-export const SESSION_RENEW_AFTER_MS = SESSION_UPDATE_AGE_S * 1000;
+const SESSION_RENEW_AFTER_MS = SESSION_UPDATE_AGE_S * 1000;
 
 export function createAuthenticator(deps: {
   db: Db;
@@ -257,7 +257,10 @@ export function createAuthenticator(deps: {
       );
     },
     hasSessionCookie: (req) => deps.readSessionToken(req.headers.cookie) !== null,
-    renewedCookie: (req) => renewed.get(req),
+    addRenewedCookie: (req, reply) => {
+      const cookie = renewed.get(req);
+      if (cookie && deps.sessionCookie) addSetCookie(reply, deps.sessionCookie.name, cookie);
+    },
     sessionCookie: deps.sessionCookie ?? null,
     visitorFor: (req) => (itemId) => {
       const value = readCookie(req.headers.cookie, unlockCookieName(itemId, deps.secure));

@@ -46,7 +46,6 @@ import { videoRoutes } from './routes/videos.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 import { securityHeaders } from './security-headers.ts';
 import { compiledSerializerCompiler } from './serializer.ts';
-import { addSetCookie } from './session-cookie.ts';
 
 export interface ServerDeps {
   db: Db;
@@ -164,13 +163,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // is staying (and this one can exit). A session renewed by this request (once a day while used:
   // http/authenticate.ts) gets its cookie again with the new lifetime, so the browser keeps it as
   // long as the session lasts.
-  const cookieWriter = deps.authn.sessionCookie;
   app.addHook('onSend', (req, reply, payload, done) => {
     if (deps.isClosing()) reply.header('connection', 'close');
-    if (cookieWriter) {
-      const renewed = deps.authn.renewedCookie(req);
-      if (renewed) addSetCookie(reply, cookieWriter.name, renewed);
-    }
+    deps.authn.addRenewedCookie(req, reply);
     done(null, payload);
   });
   const metrics = deps.metrics;

@@ -4,7 +4,7 @@ import type { Actor } from '../actor.ts';
 import { actorRef } from './actor-label.ts';
 
 /** Why keys were revoked without anyone revoking them by hand (SPEC §8: a key dies with its owner's API access). */
-export type KeyRevokeReason =
+type KeyRevokeReason =
   | { reason: 'role_change'; role: Role }
   | { reason: 'member_remove' }
   | { reason: 'member_leave' };

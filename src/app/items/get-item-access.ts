@@ -92,7 +92,16 @@ export function permissionOf(
 ): EffectivePermission {
   const mine = new Map<string, Permission>();
   for (const g of facts.grants) if (g.userId === member.userId) mine.set(g.itemId, g.permission);
-  const chain = loaded.chain.map((l) => ({ ...l, grant: mine.get(l.id) ?? null }));
+  return permissionWith(loaded, member, mine);
+}
+
+/** A member's effective permission with their grants (by item id) on the loaded chain's links. */
+function permissionWith(
+  loaded: LoadedChain,
+  member: { userId: string; role: Role },
+  grants: ReadonlyMap<string, Permission> | undefined,
+): EffectivePermission {
+  const chain = loaded.chain.map((l) => ({ ...l, grant: grants?.get(l.id) ?? null }));
   return effectivePermission({ member, chain });
 }
 
@@ -160,9 +169,7 @@ export function buildAccess(loaded: LoadedChain, facts: AccessFacts): ItemAccess
     grantsOf.set(g.userId, m);
   }
   const result = [...people.values()].map((p) => {
-    const mine = grantsOf.get(p.userId);
-    const chain = loaded.chain.map((l) => ({ ...l, grant: mine?.get(l.id) ?? null }));
-    const permission = effectivePermission({ member: { userId: p.userId, role: p.role }, chain });
+    const permission = permissionWith(loaded, { userId: p.userId, role: p.role }, grantsOf.get(p.userId));
     const granted = p.reasons.some((r) => r.permission === 'edit');
     return {
       ...p,

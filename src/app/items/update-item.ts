@@ -51,7 +51,10 @@ export async function updateItem(
           throw invalid('parentId', 'A folder cannot be moved into its own subfolder');
         }
         // The target's depth, plus the moved folder's own levels below it: the deepest item after.
-        const height = loaded.item.kind === 'folder' ? await subtreeHeight(tx, ws, id, MAX_DEPTH) : 0;
+        const height =
+          loaded.item.kind === 'folder'
+            ? await subtreeHeight(tx, ws, id, MAX_DEPTH - target.loaded.chain.length)
+            : 0;
         if (nestsTooDeep(target.loaded.chain.length, height))
           throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
         folderTitle = target.loaded.item.title;

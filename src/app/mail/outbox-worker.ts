@@ -76,7 +76,7 @@ export async function deliverDueMail(deps: OutboxDeps): Promise<number> {
 }
 
 /** Tries to record a sent mail this many times before leaving it to the abandoned-row sweep. */
-export const MARK_SENT_TRIES = 3;
+const MARK_SENT_TRIES = 3;
 
 /**
  * Records a mail the SMTP server accepted as sent, trying again at once on a failure (a lost

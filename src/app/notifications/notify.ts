@@ -62,14 +62,9 @@ export function presentNotification(row: NotificationRow | NotificationView, now
   const data = JSON.parse(row.data) as Record<string, unknown>;
   if (row.kind === 'join_request') {
     const v = row as Partial<NotificationView>;
-    data.requestStatus =
-      v.request_status === undefined
-        ? 'pending'
-        : v.request_status === null
-          ? 'expired'
-          : v.request_status === 'pending' && (v.request_expires_at ?? 0) <= now
-            ? 'expired'
-            : v.request_status;
+    const status = v.request_status;
+    const gone = status === null || (status === 'pending' && (v.request_expires_at ?? 0) <= now);
+    data.requestStatus = status === undefined ? 'pending' : gone ? 'expired' : status;
   }
   return {
     id: row.id,

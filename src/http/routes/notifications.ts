@@ -21,7 +21,6 @@ import type { NotificationBus } from '../../infra/bus.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Metrics } from '../../infra/metrics.ts';
 import type { Authenticator, HeldCredential } from '../authenticate.ts';
-import { addSetCookie } from '../session-cookie.ts';
 
 export interface StreamOptions {
   /** A comment line this often keeps proxies from closing an idle stream. */
@@ -192,9 +191,7 @@ export function notificationRoutes(
 
       // A session renewed by this request: its cookie goes out with the stream's headers (a hijacked
       // reply runs no onSend hook, and a tab's stream is often its only request of the day).
-      const renewedCookie = deps.authn.renewedCookie(req);
-      const cookieWriter = deps.authn.sessionCookie;
-      if (renewedCookie && cookieWriter) addSetCookie(reply, cookieWriter.name, renewedCookie);
+      deps.authn.addRenewedCookie(req, reply);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {

@@ -46,50 +46,52 @@ const unheard = (s: Readable) => s.on('error', () => {});
 /**
  * The request body as a stream of its own: a failure downstream (over the size limit) destroys
  * this stream, not the connection, so the 413 can still be sent; a client that goes away mid-upload
- * fails it.
+ * fails it, and so does a failure of the source (`failure` says as what). The source may have
+ * failed or closed already (a multipart part the parser has parsed).
  */
-function detach(src: Readable): Readable {
+function detach(
+  src: Readable,
+  failure: (err: Error) => Error = () => interrupted(),
+  /** Failed before it was handed over, for a reason that outranks the source's own state. */
+  already?: Error,
+): Readable {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   unheard(out);
-  src.once('error', () => out.destroy(interrupted()));
-  src.once('close', () => {
+  const failed = (err: Error) => out.destroy(failure(err));
+  const closed = () => {
     if (!src.readableEnded) out.destroy(interrupted());
-  });
+  };
+  if (already) out.destroy(already);
+  else if (src.errored) failed(src.errored);
+  else if (src.destroyed) closed();
+  src.once('error', failed);
+  src.once('close', closed);
   src.pipe(out);
   return out;
 }
 
 /**
- * The multipart part's file as a stream of its own, as `detach` does for raw bodies: the parser's
- * errors (a part that never closes, a body cut off) fail it as 400 naming `file`; a file cut at the
- * parser's `fileSize` (it truncates quietly, `truncated`) fails it as 413, so a file over the limit
- * is never stored cut short.
+ * The multipart part's file, detached as a raw body is: the parser's errors (a part that never
+ * closes, a body cut off) fail it as 400 naming `file`; a file cut at the parser's `fileSize` (it
+ * truncates quietly, `truncated`) fails it as 413, so a file over the limit is never stored cut
+ * short; a failure downstream (415, the storage) stops the parser too.
  */
 function detachPart(file: Readable & { truncated?: boolean }, maxBytes: number): Readable {
-  const out = new PassThrough({ highWaterMark: 256 * 1024 });
-  unheard(out);
   // The parser may have met the limit already (it parses what has arrived before the part is
   // handed over): truncated then, and 'limit' is gone.
+  const out = detach(
+    file,
+    (err) => malformedMultipart('file', err.message),
+    file.truncated ? tooLarge(maxBytes) : undefined,
+  );
   const cut = () => out.destroy(tooLarge(maxBytes));
-  if (file.truncated) cut();
   file.once('limit', cut);
   file.once('end', () => {
     if (file.truncated) cut();
   });
-  const failed = (err: Error) => out.destroy(malformedMultipart('file', err.message));
-  const closed = () => {
-    if (!file.readableEnded) out.destroy(interrupted());
-  };
-  // Likewise it may have failed the part already (a body that ends inside it).
-  if (file.errored) failed(file.errored);
-  else if (file.destroyed) closed();
-  file.once('error', failed);
-  file.once('close', closed);
-  // A failure downstream (415, the storage) stops the parser too.
   out.once('close', () => {
     if (!file.readableEnded) file.destroy();
   });
-  file.pipe(out);
   return out;
 }
 
