@@ -141,6 +141,29 @@ describe.each(dialects)('join requests on %s', (dialect) => {
     expect(await requestMails(second.email)).toHaveLength(2);
   });
 
+  it('counts the mail gap from the last request, mailed or not: a request a day after the mailed one but within a day of an unmailed one mails nobody', async () => {
+    await setup();
+    const subject = 'Rae Requester asks to join Studio';
+    const mailed = async () => (await mailsTo(fx.admin.email)).filter((m) => m.subject === subject).length;
+    const { person, id } = await ask();
+    expect(await mailed()).toBe(1);
+    expect((await decide(id, 'deny')).statusCode).toBe(200);
+    // Within the day: a request told in the app only.
+    fx.app.clock.advance(JOIN_REQUEST_MAIL_GAP_MS - 60 * 60_000);
+    const second = await ask(person);
+    expect(await mailed()).toBe(1);
+    expect((await decide(second.id, 'deny')).statusCode).toBe(200);
+    // More than a day after the mailed one, two hours after the last: still nobody mailed.
+    fx.app.clock.advance(2 * 60 * 60_000);
+    const third = await ask(person);
+    expect(await mailed()).toBe(1);
+    expect((await decide(third.id, 'deny')).statusCode).toBe(200);
+    // A day after the last request: mailed.
+    fx.app.clock.advance(JOIN_REQUEST_MAIL_GAP_MS + 1);
+    await ask(person);
+    expect(await mailed()).toBe(2);
+  });
+
   it('keeps one pending request per person: asking again, even 10 times at once, returns the same one', async () => {
     await setup();
     const first = await ask();

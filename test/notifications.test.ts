@@ -64,6 +64,24 @@ describe.each(dialects)('notifications on %s', (dialect) => {
       cookie,
       ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
     });
+  /** An item the admin creates in the workspace. */
+  const newItem = async (title: string, kind = 'draft') =>
+    (
+      await app.request({
+        method: 'POST',
+        url: `/api/workspaces/${ws.id}/items`,
+        cookie: admin.cookie,
+        body: { kind, title },
+      })
+    ).json() as { id: string };
+  /** The admin shares `itemId` with `userId`: the answer. */
+  const putGrant = (itemId: string, userId: string, permission: string) =>
+    app.request({
+      method: 'PUT',
+      url: `/api/items/${itemId}/grants/${userId}`,
+      cookie: admin.cookie,
+      body: { permission },
+    });
   const ask = async (name = 'Rae') => {
     const person = await verifiedUser(app, name);
     const res = await joinWith(app, (await linkOf(app, admin.cookie, ws.id)).token, person.cookie);
@@ -130,21 +148,8 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     });
     expect((await notes(bea.cookie)).notifications).toEqual([]);
 
-    const item = (
-      await app.request({
-        method: 'POST',
-        url: `/api/workspaces/${ws.id}/items`,
-        cookie: admin.cookie,
-        body: { kind: 'video', title: 'Launch cut' },
-      })
-    ).json();
-    const grant = (userId: string, permission: string) =>
-      app.request({
-        method: 'PUT',
-        url: `/api/items/${item.id}/grants/${userId}`,
-        cookie: admin.cookie,
-        body: { permission },
-      });
+    const item = await newItem('Launch cut', 'video');
+    const grant = (userId: string, permission: string) => putGrant(item.id, userId, permission);
     expect((await grant(bea.userId, 'view')).statusCode).toBe(200);
     expect((await grant(bea.userId, 'edit')).statusCode).toBe(200);
     expect((await grant(bea.userId, 'view')).statusCode).toBe(200);
@@ -166,24 +171,9 @@ describe.each(dialects)('notifications on %s', (dialect) => {
   it('sharing notifies only when the grantee’s access rises: not on an “Only me” item, not edit to a Viewer who has view', async () => {
     const bea = await joinAs(app, admin.cookie, ws.id, 'creator', 'Bea');
     const vic = await joinAs(app, admin.cookie, ws.id, 'viewer', 'Vic');
-    const create = async (title: string) =>
-      (
-        await app.request({
-          method: 'POST',
-          url: `/api/workspaces/${ws.id}/items`,
-          cookie: admin.cookie,
-          body: { kind: 'draft', title },
-        })
-      ).json() as { id: string };
-    const grant = async (itemId: string, userId: string, permission: string) => {
-      const res = await app.request({
-        method: 'PUT',
-        url: `/api/items/${itemId}/grants/${userId}`,
-        cookie: admin.cookie,
-        body: { permission },
-      });
-      expect(res.statusCode).toBe(200);
-    };
+    const create = (title: string) => newItem(title);
+    const grant = async (itemId: string, userId: string, permission: string) =>
+      expect((await putGrant(itemId, userId, permission)).statusCode).toBe(200);
     const shared = async (cookie: string) =>
       (await notes(cookie)).notifications
         .filter((n) => n.kind === 'item_shared')
@@ -271,20 +261,8 @@ describe.each(dialects)('notifications on %s', (dialect) => {
     await joinAs(app, second.cookie, own.id, 'viewer', 'Own Viewer');
     await requireApproval();
     const { id } = await ask('Rae');
-    const item = (
-      await app.request({
-        method: 'POST',
-        url: `/api/workspaces/${ws.id}/items`,
-        cookie: admin.cookie,
-        body: { kind: 'draft', title: 'Doc' },
-      })
-    ).json();
-    await app.request({
-      method: 'PUT',
-      url: `/api/items/${item.id}/grants/${bea.userId}`,
-      cookie: admin.cookie,
-      body: { permission: 'view' },
-    });
+    const item = await newItem('Doc');
+    await putGrant(item.id, bea.userId, 'view');
     const before = await notes(second.cookie);
     expect(before.notifications.map((n) => [n.kind, n.workspaceId])).toEqual([
       ['join_request', ws.id],

@@ -219,6 +219,9 @@ describe.each(dialects)('invitation, workspace and token rate limits on %s', (di
           .executeTakeFirstOrThrow()
       ).n,
     );
+  const auditCount = async (action: string) =>
+    (await app.troupe.data.db.selectFrom('audit_events').select('id').where('action', '=', action).execute())
+      .length;
   const mailsTo = async (email: string) =>
     (
       await app.troupe.data.db
@@ -241,7 +244,21 @@ describe.each(dialects)('invitation, workspace and token rate limits on %s', (di
     const [id] = await invitationIds(ws, 1);
     for (let i = 0; i < 30; i++)
       expect((await resend('198.51.100.22', ws, id as string)).statusCode).toBe(200);
+    // A refused resend writes and mails nothing: the last link still works, no new mail or audit.
+    const invitee = (
+      await app.troupe.data.db
+        .selectFrom('invitations')
+        .select('email')
+        .where('id', '=', id as string)
+        .executeTakeFirstOrThrow()
+    ).email;
+    const token = await invitationToken(app, invitee);
+    const mailsBefore = await mailsTo(invitee);
+    const resendsBefore = await auditCount('invitation.resend');
     refused(await resend('198.51.100.22', ws, id as string));
+    expect(await mailsTo(invitee)).toBe(mailsBefore);
+    expect(await auditCount('invitation.resend')).toBe(resendsBefore);
+    expect((await call('198.51.100.24', 'GET', `/api/invitations/${token}`)).statusCode).toBe(200);
     expect((await resend('198.51.100.23', ws, id as string)).statusCode).toBe(200);
   });
 

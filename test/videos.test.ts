@@ -515,41 +515,55 @@ describe.each(dialects)('video upload limits over real HTTP on %s', (dialect) =>
     }
   });
 
-  it('a client that cancels once the whole body is sent never gets the file adopted', async () => {
-    const app = await startTestApp(dialect);
-    try {
-      const admin = await signUp(app);
-      const ws = await createWorkspace(app, admin.cookie);
-      const item = await createVideoItem(app, admin.cookie, ws.id);
-      await app.troupe.server.listen({ port: 0, host: '127.0.0.1' });
-      const { port } = app.troupe.server.server.address() as AddressInfo;
-      const socket = connect(port, '127.0.0.1');
-      await new Promise((r) => socket.once('connect', r));
-      const head =
-        `PUT /api/items/${item.id}/file HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${admin.cookie}\r\nOrigin: ${ORIGIN}\r\n` +
-        `Content-Type: video/mp4\r\nContent-Length: ${mp4.length}\r\n\r\n`;
-      // All of it, then gone before the answer.
-      await new Promise<void>((r) => socket.write(Buffer.concat([Buffer.from(head), mp4]), () => r()));
-      socket.destroy();
-      const row = () =>
-        app.troupe.data.db.selectFrom('video_files').selectAll().where('item_id', '=', item.id).execute();
-      const guards = () => app.troupe.data.db.selectFrom('storage_deletions').selectAll().execute();
-      // Watched for a while: the upload goes on server-side, but ends without adopting the file.
-      const until = Date.now() + 3000;
-      while (Date.now() < until) {
-        expect(await row()).toEqual([]);
-        await new Promise((r) => setTimeout(r, 50));
+  it.each([
+    ['a new video', false],
+    ['one replacing its file', true],
+  ])(
+    'a client that cancels once the whole body is sent never gets the file adopted (%s)',
+    async (_, replacing) => {
+      const app = await startTestApp(dialect);
+      try {
+        const admin = await signUp(app);
+        const ws = await createWorkspace(app, admin.cookie);
+        const item = await createVideoItem(app, admin.cookie, ws.id);
+        // Replacing: the earlier file (and the poster made from it) stay the item's.
+        if (replacing) expect((await uploadRaw(app, admin.cookie, item.id, mp4)).statusCode).toBe(200);
+        const earlierFiles = storedFiles(app);
+        const row = () =>
+          app.troupe.data.db.selectFrom('video_files').selectAll().where('item_id', '=', item.id).execute();
+        const before = await row();
+        expect(before).toHaveLength(replacing ? 1 : 0);
+        await app.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+        const { port } = app.troupe.server.server.address() as AddressInfo;
+        const socket = connect(port, '127.0.0.1');
+        await new Promise((r) => socket.once('connect', r));
+        const head =
+          `PUT /api/items/${item.id}/file HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${admin.cookie}\r\nOrigin: ${ORIGIN}\r\n` +
+          `Content-Type: video/mp4\r\nContent-Length: ${mp4.length}\r\n\r\n`;
+        // All of it, then gone before the answer.
+        await new Promise<void>((r) => socket.write(Buffer.concat([Buffer.from(head), mp4]), () => r()));
+        socket.destroy();
+        const guards = () => app.troupe.data.db.selectFrom('storage_deletions').selectAll().execute();
+        // Watched for a while: the upload goes on server-side, but ends without adopting the file.
+        const until = Date.now() + 3000;
+        while (Date.now() < until) {
+          expect(await row()).toEqual(before);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const settle = Date.now() + 5000;
+        while (
+          (storedFiles(app).length > earlierFiles.length || (await guards()).length > 0) &&
+          Date.now() < settle
+        )
+          await new Promise((r) => setTimeout(r, 20));
+        expect(await row()).toEqual(before);
+        expect(storedFiles(app)).toEqual(earlierFiles);
+        expect(await guards()).toEqual([]);
+      } finally {
+        await app.close();
       }
-      const settle = Date.now() + 5000;
-      while ((storedFiles(app).length > 0 || (await guards()).length > 0) && Date.now() < settle)
-        await new Promise((r) => setTimeout(r, 20));
-      expect(await row()).toEqual([]);
-      expect(storedFiles(app)).toEqual([]);
-      expect(await guards()).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  });
+    },
+  );
 
   it('a client that disconnects mid-upload leaves nothing in storage', async () => {
     const app = await startTestApp(dialect);
