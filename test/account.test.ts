@@ -343,6 +343,10 @@ describe.each(dialects)('account page on %s', (dialect) => {
           })
         ).statusCode,
       ).toBe(200);
+      const key = (
+        await call('POST', `/api/workspaces/${ws.id}/api-keys`, founder.cookie, { name: 'Founder CI' })
+      ).json();
+      expect(typeof key.id).toBe('string');
       const seatsBefore = (await call('GET', `/api/workspaces/${ws.id}`, heir.cookie)).json().seatsUsed;
       expect((await call('GET', '/api/account', founder.cookie)).json().deletion).toEqual({
         allowed: true,
@@ -385,6 +389,13 @@ describe.each(dialects)('account page on %s', (dialect) => {
         target: { type: 'user', label: founder.email },
         before: { role: 'super_admin' },
       });
+      // Their key stopped working with the account, and the log says so (SPEC §9).
+      expect(of('api_key.revoke')).toMatchObject({
+        actor: { label: `Founder <${founder.email}>` },
+        target: { type: 'api_key', id: key.id },
+        after: { reason: 'account_delete', ownerEmail: founder.email },
+      });
+      expect((await bearer(key.key, 'GET', '/api/me')).statusCode).toBe(401);
     });
   });
 

@@ -251,6 +251,9 @@ describe('audit entries in words', () => {
     expect(
       words('api_key.revoke', { after: { reason: 'member_leave', ownerEmail: 'alice@example.com' } }),
     ).toBe('Alice Smith revoked the API key CI (trp_abc…) by leaving the workspace');
+    expect(
+      words('api_key.revoke', { after: { reason: 'account_delete', ownerEmail: 'alice@example.com' } }),
+    ).toBe('Alice Smith revoked the API key CI (trp_abc…) by deleting their account');
     expect(words('item.grant')).toBe('Alice Smith gave bob@example.com edit access to “Plans”');
     expect(words('item.grant', { before: { userId: 'u2', permission: 'view' } })).toBe(
       'Alice Smith changed bob@example.com’s access to “Plans” from view to edit',

@@ -130,7 +130,8 @@ function inviteLinkChange(key: string, before: unknown, after: unknown, opts: Wo
 
 /**
  * Why a key was revoked when not by hand (`after.reason`, written by app/members): its owner lost
- * API access with a new role, was removed, or left. A key revoked by hand has no reason.
+ * API access with a new role, was removed, left, or deleted their account. A key revoked by hand
+ * has no reason.
  */
 function keyRevokedBecause(a: Fields): string {
   const owner = typeof a.ownerEmail === 'string' && a.ownerEmail !== '' ? a.ownerEmail : 'its owner';
@@ -141,6 +142,8 @@ function keyRevokedBecause(a: Fields): string {
       return ` by removing ${owner} from the workspace`;
     case 'member_leave':
       return ' by leaving the workspace';
+    case 'account_delete':
+      return ' by deleting their account';
     default:
       return '';
   }

@@ -5,6 +5,7 @@ import {
   listSoleAdminWorkspaces,
   listWorkspacesTouchedBy,
 } from '../../data/account.repo.ts';
+import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
 import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { handOverItems } from '../../data/items.repo.ts';
@@ -21,6 +22,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
+import { revokedKeyEntries } from '../audit/revoked-keys.ts';
 import { requireAccountAccess } from '../gate.ts';
 import { requireOwnPassword } from './change-password.ts';
 
@@ -29,7 +31,8 @@ import { requireOwnPassword } from './change-password.ts';
  * `last_admin`, naming the workspaces) while they are the only Super Admin of any workspace.
  * Otherwise, in one transaction, in every workspace they touch (locked in id order, so the
  * last-Super-Admin check cannot race another Super Admin leaving):
- * - their membership ends and its seat is freed, as when leaving (their API keys go with the account);
+ * - their membership ends and its seat is freed, as when leaving; their live API keys are revoked
+ *   and audited as such (`api_key.revoke`, reason `account_delete`), then go with the account;
  * - what they own passes to the workspace's longest-serving Super Admin, as when a member leaves
  *   (Slack and Notion keep a departed member's content in the workspace: it belongs to the team);
  *   grants made to them go; a workspace they created records that Super Admin as its creator;
@@ -62,6 +65,8 @@ export async function deleteAccount(
       if (membership) {
         await deleteMembership(tx, ws, userId);
         await releaseSeat(tx, ws);
+        // Revoked, not just deleted with the user: the log says which keys stopped working and why.
+        const revoked = await revokeApiKeysOfUser(tx, ws, userId, now);
         workspacesLeft += 1;
         audit.push({
           workspaceId: ws,
@@ -70,6 +75,7 @@ export async function deleteAccount(
           target: { type: 'user', id: userId, label: actor.email },
           before: { role: membership.role },
         });
+        audit.push(...revokedKeyEntries(actor, ws, actor, revoked, { reason: 'account_delete' }));
       }
       if (heir) {
         const handed = await handOverItems(tx, ws, userId, heir.user_id, now);

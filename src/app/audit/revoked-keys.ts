@@ -7,7 +7,8 @@ import { actorRef } from './actor-label.ts';
 type KeyRevokeReason =
   | { reason: 'role_change'; role: Role }
   | { reason: 'member_remove' }
-  | { reason: 'member_leave' };
+  | { reason: 'member_leave' }
+  | { reason: 'account_delete' };
 
 /**
  * One `api_key.revoke` audit entry per key a membership change revoked (SPEC §9: every change to
