@@ -446,7 +446,11 @@ describe.each(dialects)('video files on %s', (dialect) => {
 });
 
 describe.each(dialects)('video upload limits over real HTTP on %s', (dialect) => {
-  const PORT = 3950;
+  /** Listens on a port the system picks (a fixed one could be taken by anything else on the machine). */
+  const listen = async (app: TestApp): Promise<number> => {
+    await app.troupe.server.listen({ port: 0, host: '127.0.0.1' });
+    return (app.troupe.server.server.address() as AddressInfo).port;
+  };
 
   it('413 past MAX_VIDEO_BYTES while streaming (nothing stored), 413 at once for a large Content-Length', async () => {
     const app = await startTestApp(dialect, { env: { MAX_VIDEO_BYTES: String(64 * 1024) } });
@@ -464,12 +468,12 @@ describe.each(dialects)('video upload limits over real HTTP on %s', (dialect) =>
       expect(multi.statusCode).toBe(413);
       expect(storedFiles(app)).toEqual([]);
 
-      await app.troupe.server.listen({ port: PORT, host: '127.0.0.1' });
+      const port = await listen(app);
       const status = await new Promise<number>((resolve, reject) => {
         const req = httpRequest(
           {
             host: '127.0.0.1',
-            port: PORT,
+            port,
             method: 'PUT',
             path: `/api/items/${item.id}/file`,
             headers: {
@@ -572,8 +576,7 @@ describe.each(dialects)('video upload limits over real HTTP on %s', (dialect) =>
       const admin = await signUp(app);
       const ws = await createWorkspace(app, admin.cookie);
       const item = await createVideoItem(app, admin.cookie, ws.id);
-      await app.troupe.server.listen({ port: PORT, host: '127.0.0.1' });
-      const socket = connect(PORT, '127.0.0.1');
+      const socket = connect(await listen(app), '127.0.0.1');
       await new Promise((r) => socket.once('connect', r));
       socket.write(
         `PUT /api/items/${item.id}/file HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${admin.cookie}\r\nOrigin: ${ORIGIN}\r\n` +
