@@ -5,7 +5,7 @@
  * everything started, also on Ctrl-C. Loopback only.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
@@ -660,14 +660,21 @@ export function machineInfo() {
   };
 }
 
-/** The checked-out commit and whether src/ differs from it (null outside a git checkout). */
-export function gitState(): { commit: string; srcChanged: boolean } | null {
+/**
+ * The checked-out commit and whether src/ differs from it (null outside a git checkout); `src`
+ * fingerprints src/ as it is (the commit's tree and the changes to it), so that two readings tell
+ * whether it changed between them.
+ */
+export function gitState(): { commit: string; srcChanged: boolean; src: string } | null {
   try {
     const git = (...args: string[]) =>
       execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const status = git('status', '--porcelain', 'src');
+    const tree = git('rev-parse', 'HEAD:src') + status + git('diff', 'HEAD', '--', 'src');
     return {
       commit: git('rev-parse', '--short', 'HEAD'),
-      srcChanged: git('status', '--porcelain', 'src') !== '',
+      srcChanged: status !== '',
+      src: createHash('sha256').update(tree).digest('hex').slice(0, 16),
     };
   } catch {
     return null;

@@ -35,7 +35,7 @@ interface Run {
   finishedAt: string;
   seconds: number;
   command: string;
-  git: { commit: string; srcChanged: boolean } | null;
+  git: { commit: string; srcChanged: boolean; changedDuringRun?: boolean } | null;
   machine: { cpus: number; cpuModel: string; node: string };
   loadAvgAtStart: number[];
   loadAvgAtEnd: number[];
@@ -79,7 +79,8 @@ function render(run: Run): string {
   const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' / ');
   out.push(
     `Last run: ${run.date.slice(0, 16).replace('T', ' ')} UTC, ${run.seconds} s, commit \`${run.git?.commit ?? '?'}\`` +
-      `${run.git?.srcChanged ? ' (src/ changed)' : ''}, \`${run.command}\`; ${run.machine.cpus} cores ` +
+      `${run.git?.srcChanged ? ' (src/ changed)' : ''}` +
+      `${run.git?.changedDuringRun ? ' (src/ changed during the run)' : ''}, \`${run.command}\`; ${run.machine.cpus} cores ` +
       `(${run.machine.cpuModel.trim()}), Node ${run.machine.node}; load average (1/5/15 min) ` +
       `${load(run.loadAvgAtStart)} at the start, ${load(run.loadAvgAtEnd)} at the end. ` +
       `${run.options.durationS} s per figure, ${run.options.rounds} round(s), ${run.options.members.toLocaleString('en')} members. ` +

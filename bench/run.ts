@@ -860,6 +860,9 @@ function report(results: DialectResult[]) {
 
 async function main() {
   const startedAt = new Date();
+  // The code the servers run is the tree as the run starts (read again at the end: a change made
+  // during the run reaches the servers started after it, and the report says so).
+  const git = gitState();
   const load0 = loadavg();
   const results: DialectResult[] = [];
   try {
@@ -876,7 +879,11 @@ async function main() {
     finishedAt: new Date().toISOString(),
     seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    git: gitState(),
+    git: git && {
+      commit: git.commit,
+      srcChanged: git.srcChanged,
+      changedDuringRun: gitState()?.src !== git.src,
+    },
     machine: machineInfo(),
     loadAvgAtStart: load0.map(round3),
     loadAvgAtEnd: loadavg().map(round3),
