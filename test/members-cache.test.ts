@@ -186,6 +186,25 @@ describe.each(dialects)('members page cache on %s', (dialect) => {
     expect(byEmail(await page(), 'late@example.com')?.status).toBe('invite_expired');
   });
 
+  it('drops the next page once the join request that was all of it lapses (its time counts too)', async () => {
+    const ws = fx.ws.id;
+    expect(
+      (await req('PATCH', `/api/workspaces/${ws}`, fx.admin.cookie, { requireApproval: true })).statusCode,
+    ).toBe(200);
+    const link = (await req('GET', `/api/workspaces/${ws}/invite-link`, fx.admin.cookie)).json();
+    const asker = await signUp(fx.app, { name: 'Zed Requester' });
+    await verifyEmail(fx.app, asker.userId);
+    expect((await req('POST', `/api/join/${link.token}`, asker.cookie)).json().status).toBe('requested');
+    // One row a page: Ada's, and a cursor to the page holding only the request.
+    const first = (await page(fx.admin.cookie, '?limit=1')) as Page & { nextCursor: string | null };
+    expect(first.members.map((m) => m.name)).toEqual(['Ada Admin']);
+    expect(first.nextCursor).not.toBeNull();
+    fx.app.clock.advance(JOIN_REQUEST_TTL_MS + 1);
+    expect((await page()).members.map((m) => m.name)).toEqual(['Ada Admin']);
+    const again = (await page(fx.admin.cookie, '?limit=1')) as Page & { nextCursor: string | null };
+    expect(again.nextCursor).toBeNull();
+  });
+
   it('keeps the Super Admin page and the members-only page apart', async () => {
     const viewer = await joinAs(fx.app, fx.admin.cookie, fx.ws.id, 'viewer', 'Vic');
     await invite(fx.app, fx.admin.cookie, fx.ws.id, ['pending@example.com']);

@@ -106,8 +106,9 @@ async function buildPage(
   const rowsOnPage = rows.slice(0, input.limit);
   const last = rowsOnPage[rowsOnPage.length - 1];
   // Time changes the page at the first expiry on it: an invitation turns expired, a request lapses.
+  // The row read past the page counts too: it decides whether there is a next page.
   let validUntil = Number.POSITIVE_INFINITY;
-  for (const r of rowsOnPage) {
+  for (const r of rows) {
     if (r.kind !== 'member' && r.expires_at !== null && r.expires_at > now) {
       validUntil = Math.min(validUntil, r.expires_at);
     }
