@@ -147,6 +147,17 @@ describe.each(dialects)('company-domain suggestions on %s', (dialect) => {
     expect((await dismiss('not an id')).statusCode).toBe(400);
   });
 
+  it('dismisses once when asked several times at once: one 204, the others 404, one audit entry', async () => {
+    await setDomain('acme.io');
+    const bo = await person('bo@acme.io', 'Bo');
+    const statuses = (await Promise.all([1, 2, 3, 4].map(() => dismiss(bo.userId)))).map((r) => r.statusCode);
+    expect(statuses.sort()).toEqual([204, 404, 404, 404]);
+    const audit = (
+      await app.request({ method: 'GET', url: `/api/workspaces/${ws.id}/audit`, cookie: admin.cookie })
+    ).json();
+    expect(audit.events.filter((e: { action: string }) => e.action === 'suggestion.dismiss')).toHaveLength(1);
+  });
+
   it('is for Super Admins only: 403 for other roles, 404 for strangers and keys of other workspaces', async () => {
     await setDomain('acme.io');
     const bo = await person('bo@acme.io', 'Bo');

@@ -82,12 +82,13 @@ export async function listSuggestions(...args: Parameters<typeof suggestionsQuer
   return suggestionsQuery(...args).execute();
 }
 
+/** Records a dismissal; false when the person was dismissed already (by a call at the same time). */
 export async function insertDismissal(
   conn: Conn,
   row: { workspaceId: string; userId: string; dismissedBy: string },
   now: number,
-): Promise<void> {
-  await conn
+): Promise<boolean> {
+  const res = await conn
     .insertInto('suggestion_dismissals')
     .values({
       workspace_id: row.workspaceId,
@@ -96,5 +97,6 @@ export async function insertDismissal(
       created_at: now,
     })
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
-    .execute();
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
 }

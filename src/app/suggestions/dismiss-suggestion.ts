@@ -30,11 +30,9 @@ export async function dismissSuggestion(
   const person = found[0];
   if (!person) throw notFound('Suggestion');
   await inTransaction(deps.db, async (tx) => {
-    await insertDismissal(
-      tx,
-      { workspaceId: actor.workspaceId, userId: input.userId, dismissedBy: actor.userId },
-      now,
-    );
+    const dismissal = { workspaceId: actor.workspaceId, userId: input.userId, dismissedBy: actor.userId };
+    // Dismissed meanwhile by a call that found it too: that one is audited, this one is a 404 as after it.
+    if (!(await insertDismissal(tx, dismissal, now))) throw notFound('Suggestion');
     await insertAuditEvents(
       tx,
       [
