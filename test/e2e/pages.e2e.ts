@@ -5,7 +5,10 @@
  *
  * To add a page, add a line to `routes` (a path built from the world, and what it may fail with).
  * The world is one workspace made once, with the long texts that used to widen pages: a 200-character
- * item title, a 100-character name, a 90-character email address.
+ * item title, a 100-character name, a 90-character email address (invited, and a member the folder
+ * is shared with). In an open dialog or menu every control lies inside the window: a list that
+ * clipped its rows once hid the share dialog's access menus off a phone's screen without any
+ * sideways scrolling of the page.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +20,10 @@ const WEBM = fileURLToPath(new URL('../fixtures/tiny.webm', import.meta.url));
 
 interface World {
   wsId: string;
+  /** The invited 90-character address. */
+  invited: string;
+  /** A member with a 90-character address, who can edit the folder. */
+  member: { email: string };
   folderId: string;
   draftId: string;
   videoId: string;
@@ -82,13 +89,54 @@ const routes: Route[] = [
     ready: { testId: 'library-item' },
   },
   {
+    // The folder, shared with a member with a 90-character address: "People added" has a row.
     name: 'share-dialog',
+    path: (w) => `/w/${w.wsId}/library/folders/${w.folderId}`,
+    ready: { testId: 'library-item' },
+    open: async (page) => {
+      await page.getByRole('button', { name: 'Share', exact: true }).click();
+      await expect(page.getByTestId('share-dialog').getByLabel('Add people')).toBeVisible();
+      await expect(page.getByTestId('share-dialog').getByLabel(/^Access for /)).toBeVisible();
+    },
+  },
+  {
+    // The folder with the 200-character title is one of the places to move the video to.
+    name: 'move-dialog',
     path: (w) => `/w/${w.wsId}/library`,
     ready: { testId: 'library-item' },
     open: async (page) => {
-      await page.getByTestId('library-item').first().getByTestId('item-menu').click();
-      await page.getByRole('menuitem', { name: 'Share' }).click();
-      await expect(page.getByTestId('share-dialog').getByLabel('Add people')).toBeVisible();
+      await page
+        .locator('[data-testid="library-item"][data-title="Launch film"]')
+        .getByTestId('item-menu')
+        .click();
+      await page.getByRole('menuitem', { name: 'Move' }).click();
+      await expect(page.getByRole('dialog').getByTestId('move-folder').first()).toBeVisible();
+    },
+  },
+  {
+    name: 'workspace-switcher',
+    path: (w) => `/w/${w.wsId}/library`,
+    ready: { testId: 'library-item' },
+    open: async (page) => {
+      await page.getByTestId('workspace-switcher').click();
+      await expect(page.getByRole('menuitem').first()).toBeVisible();
+    },
+  },
+  {
+    // What happened to each address, one of them 90 characters long, and what to do next.
+    name: 'invite-results',
+    path: (w) => `/w/${w.wsId}/members`,
+    ready: { testId: 'member-row' },
+    open: async (page) => {
+      const w = world;
+      await page.getByTestId('invite-button').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Email addresses').fill(`${w.invited}, ${w.member.email}, ${w.admin.email}`);
+      await dialog.getByRole('button', { name: /^Send/ }).click();
+      await expect(dialog.getByTestId('invite-summary')).toHaveText(
+        'No new invitations were needed. 2 are already members. 1 already has an invitation: resend it from the members list.',
+      );
+      await expect(dialog.getByText('Already invited')).toBeInViewport({ ratio: 1 });
     },
   },
   { name: 'draft', path: (w) => `/w/${w.wsId}/library/items/${w.draftId}`, ready: { text: 'Draft' } },
@@ -170,6 +218,18 @@ async function makeWorld(browser: Browser, outDir: string, worker: number): Prom
   const invited = `${long('invited.person.with.a.long.address', 60)}-${Date.now()}@example.com`;
   await api(page, 'POST', `/api/workspaces/${wsId}/invitations`, { emails: invited, role: 'creator' });
   const inviteLink = await mailLink(page.request, invited, /\/invite\/[A-Za-z0-9_-]+$/);
+  // A member with a 90-character address, sharing the folder (the share dialog's "People added").
+  const member = {
+    name: 'Long Address',
+    email: `${long('member.with.a.long.address', 60)}-${Date.now()}@example.com`,
+  };
+  await api(page, 'POST', `/api/workspaces/${wsId}/invitations`, { emails: member.email, role: 'creator' });
+  const memberContext = await browser.newContext();
+  const memberPage = await memberContext.newPage();
+  await joinByApi(memberPage, member);
+  const memberId = (await api<{ id: string }>(memberPage, 'GET', '/api/me')).id;
+  await memberContext.close();
+  await api(page, 'PUT', `/api/items/${folder.id}/grants/${memberId}`, { permission: 'edit' });
   const link = await api<{ url: string }>(page, 'GET', `/api/workspaces/${wsId}/invite-link`);
   await api(page, 'POST', `/api/workspaces/${wsId}/api-keys`, { name: long('Deploy key ', 60).trim() });
 
@@ -178,6 +238,8 @@ async function makeWorld(browser: Browser, outDir: string, worker: number): Prom
   await context.close();
   return {
     wsId,
+    invited,
+    member: { email: member.email },
     folderId: folder.id,
     draftId: draft.id,
     videoId: video.id,
@@ -189,6 +251,28 @@ async function makeWorld(browser: Browser, outDir: string, worker: number): Prom
 }
 
 let world: World;
+
+/**
+ * The controls of open dialogs and menus that lie (partly) outside the window, each as its label:
+ * a row wider than its list pushes them off a phone's screen without scrolling the page sideways.
+ */
+function controlsOutsideTheWindow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const selector = 'button, a[href], input:not([type="hidden"]), select, textarea, [role="menuitem"]';
+    const out: string[] = [];
+    for (const box of document.querySelectorAll('[role="dialog"], [role="menu"]')) {
+      for (const el of box.querySelectorAll<HTMLElement>(selector)) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.left < -1 || r.right > window.innerWidth + 1) {
+          const label = el.getAttribute('aria-label') ?? el.textContent ?? el.tagName;
+          out.push(`${label.trim().slice(0, 60)} (${Math.round(r.left)}-${Math.round(r.right)})`);
+        }
+      }
+    }
+    return out;
+  });
+}
 
 // Each page test saves its own full-page screenshot (named after the page and the size).
 test.use({ screenshot: 'off' });
@@ -281,6 +365,10 @@ for (const viewport of viewports) {
             { message: 'no sideways scrolling', timeout: 3000 },
           )
           .toBeLessThanOrEqual(0);
+        expect(
+          await controlsOutsideTheWindow(page),
+          'controls of an open dialog or menu outside the window',
+        ).toEqual([]);
 
         const axe = route.noAxe ? { violations: [] } : await new AxeBuilder({ page }).analyze();
         const bad = axe.violations

@@ -33,8 +33,17 @@ export const theme = createTheme({
     Modal: {
       defaultProps: { radius: 'lg', centered: true, overlayProps: { backgroundOpacity: 0.45, blur: 2 } },
     },
-    Menu: { defaultProps: { radius: 'md', shadow: 'lg' } },
+    // Opening a menu focuses its first item (as ARIA's menu pattern does), not an empty
+    // role="presentation" placeholder, which no role="menu" may hold (axe-core: critical).
+    Menu: { defaultProps: { radius: 'md', shadow: 'lg', withInitialFocusPlaceholder: false } },
     Tooltip: { defaultProps: { openDelay: 300 } },
+    // A list that scrolls only up and down is as wide as its box, never as its longest line: an
+    // autosized ScrollArea's content is `min-width: min-content` otherwise, so one long name or
+    // email pushed the row's controls out of view (and a one-line truncated text never truncated).
+    ScrollArea: {
+      styles: (_theme: unknown, props: { scrollbars?: unknown }) =>
+        props.scrollbars === 'y' ? { content: { minWidth: 0 } } : {},
+    },
   },
 });
 

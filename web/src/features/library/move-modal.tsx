@@ -113,7 +113,7 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
         </Breadcrumbs>
 
         <Paper withBorder radius="md">
-          <ScrollArea.Autosize mah={300} type="auto">
+          <ScrollArea.Autosize mah={300} type="auto" scrollbars="y">
             {list.isPending ? (
               <Center p="xl">
                 <Loader size="sm" />
@@ -188,8 +188,9 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
           </Alert>
         ) : null}
 
-        <Group justify="space-between" gap="sm" wrap="nowrap">
-          <Text size="xs" c="dimmed" style={{ minWidth: 0 }}>
+        {/* The reason takes a line of its own above the buttons where both do not fit (a phone). */}
+        <Group justify="space-between" gap="sm">
+          <Text size="xs" c="dimmed" style={{ flex: '1 1 14rem', minWidth: 0 }}>
             {atSharedTop
               ? 'Open a folder to move it there.'
               : alreadyHere
@@ -198,7 +199,7 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
                   ? 'It will take on the sharing of the folder it moves into.'
                   : 'You can only view this folder, so you cannot move things into it.'}
           </Text>
-          <Group gap="sm" wrap="nowrap" style={{ flex: 'none' }}>
+          <Group gap="sm" wrap="nowrap" style={{ flex: 'none', marginLeft: 'auto' }}>
             <Button variant="default" onClick={close} disabled={update.isPending}>
               Cancel
             </Button>

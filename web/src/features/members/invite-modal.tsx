@@ -242,8 +242,10 @@ function InviteResults({
   onMore: () => void;
   onDone: () => void;
 }) {
-  const invited = results.filter((r) => r.outcome === 'invited').length;
-  const skipped = results.length - invited;
+  const count = (outcome: Outcome) => results.filter((r) => r.outcome === outcome).length;
+  const invited = count('invited');
+  const members = count('already_member');
+  const pending = count('already_invited');
   return (
     <Stack gap="md">
       <Alert
@@ -253,7 +255,12 @@ function InviteResults({
         data-testid="invite-summary"
       >
         {invited > 0 ? `${plural(invited, 'invitation')} sent.` : 'No new invitations were needed.'}
-        {skipped > 0 ? ` ${plural(skipped, 'address was', 'addresses were')} already in the workspace.` : ''}
+        {members > 0 ? ` ${plural(members, 'is already a member', 'are already members')}.` : ''}
+        {pending > 0
+          ? ` ${plural(pending, 'already has an invitation', 'already have invitations')}: resend ${
+              pending === 1 ? 'it' : 'them'
+            } from the members list.`
+          : ''}
       </Alert>
       <ScrollArea.Autosize
         mah={320}
@@ -271,7 +278,7 @@ function InviteResults({
               data-testid="invite-result"
               data-email={r.email}
             >
-              <Text size="sm" truncate="end" title={r.email}>
+              <Text size="sm" truncate="end" title={r.email} style={{ flex: 1, minWidth: 0 }}>
                 {r.email}
               </Text>
               <Badge

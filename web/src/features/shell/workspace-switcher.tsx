@@ -66,7 +66,7 @@ export function WorkspaceSwitcher({ onCreate }: { onCreate: () => void }) {
             </Text>
           </Menu.Item>
         ) : (
-          <ScrollArea.Autosize mah={300} type="auto">
+          <ScrollArea.Autosize mah={300} type="auto" scrollbars="y">
             {me.workspaces.map((workspace) => (
               <Menu.Item
                 key={workspace.id}
