@@ -1149,6 +1149,32 @@ describe.each(dialects)('the access matrix on %s', (dialect: DialectName) => {
     ).toEqual([]);
   });
 
+  it("documents each route's credentials in the OpenAPI document as the matrix has them", async () => {
+    const doc = (await ctx.app.request({ method: 'GET', url: '/api/openapi.json' })).json() as {
+      security: unknown;
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    };
+    const keys = new Set<Principal>(['key:sa', 'key:dev', 'key:foreign']);
+    const wrong: string[] = [];
+    for (const [route, entry] of Object.entries(matrix)) {
+      const [method, url] = route.split(' ') as [string, string];
+      const op = doc.paths[url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[method.toLowerCase()];
+      if (!op) continue; // Not in the document (pages, docs, the dev mailbox, hidden routes).
+      const e = entry.expect;
+      // No credential needed; a session only (API keys refused); either.
+      const want =
+        'public' in e
+          ? []
+          : e.ok.some((who) => keys.has(who))
+            ? [{ session: [] }, { apiKey: [] }]
+            : [{ session: [] }];
+      const got = op.security ?? doc.security;
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        wrong.push(`${route}: documented ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('answers every route for every principal as the matrix says', async () => {
     const failures: string[] = [];
     for (const [route, entry] of Object.entries(matrix)) {

@@ -59,8 +59,9 @@ describe.each(dialects)('account page on %s', (dialect) => {
       );
       const res = await call('GET', '/api/account/sessions', ann.cookie);
       expect(res.statusCode).toBe(200);
-      const { sessions } = res.json();
+      const { sessions, nextCursor } = res.json();
       expect(sessions).toHaveLength(2);
+      expect(nextCursor).toBeNull(); // A list as every list is (SPEC §10), answered whole.
       expect(sessions[0]).toMatchObject({ current: true });
       expect(sessions[1]).toMatchObject({ current: false, device: 'Safari on iOS' });
       expect(sessions[1].userAgent).toContain('iPhone');

@@ -100,6 +100,13 @@ describe.each(dialects)('http surface on %s', (dialect) => {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(doc.paths['/api/workspaces'].post.requestBody).toBeDefined();
+    // The stream is an event stream, not JSON; unlocking a public video answers {unlocked: true}.
+    const content = (path: string, method: string) =>
+      Object.keys(doc.paths[path][method].responses['200'].content ?? {});
+    expect(content('/api/notifications/stream', 'get')).toEqual(['text/event-stream']);
+    expect(
+      doc.paths['/api/public/videos/{slug}/unlock'].post.responses['200'].content['application/json'].schema,
+    ).toMatchObject({ properties: { unlocked: { type: 'boolean', enum: [true] } }, required: ['unlocked'] });
     const docs = await app.request({ method: 'GET', url: '/api/docs' });
     expect([200, 302]).toContain(docs.statusCode);
   });

@@ -420,6 +420,7 @@ describe.each(dialects)('Share Pages and public pages on %s', (dialect) => {
     expect(edited.json()).toMatchObject({ language: 'en', label: 'English (edited)' });
     const list = await api('GET', `/api/items/${item.id}/captions`, fx.admin.cookie);
     expect(list.json().tracks).toHaveLength(1);
+    expect(list.json().nextCursor).toBeNull(); // A list as every list is (SPEC §10), answered whole.
 
     const { slug } = await publish(item.id);
     const pub = (await visit(`/api/public/videos/${slug}`)).json();

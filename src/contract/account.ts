@@ -44,7 +44,8 @@ export const AccountSession = z.object({
 });
 export type AccountSession = z.infer<typeof AccountSession>;
 
-export const SessionList = z.object({ sessions: z.array(AccountSession) });
+/** Every live session of the person: answered whole, so `nextCursor` is always null. */
+export const SessionList = z.object({ sessions: z.array(AccountSession), nextCursor: z.null() });
 export type SessionList = z.infer<typeof SessionList>;
 
 export const SessionParams = z.object({ sessionId: Id });

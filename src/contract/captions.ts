@@ -91,7 +91,8 @@ export const CaptionTrack = z.object({
 });
 export type CaptionTrack = z.infer<typeof CaptionTrack>;
 
-export const CaptionTrackList = z.object({ tracks: z.array(CaptionTrack) });
+/** All of a video's tracks (one a language): answered whole, so `nextCursor` is always null. */
+export const CaptionTrackList = z.object({ tracks: z.array(CaptionTrack), nextCursor: z.null() });
 export type CaptionTrackList = z.infer<typeof CaptionTrackList>;
 
 export const CaptionParams = z.object({ id: Id, trackId: Id });

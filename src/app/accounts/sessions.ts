@@ -17,7 +17,7 @@ import { requireAccountAccess } from '../gate.ts';
 export async function listSessions(
   deps: { db: Db; dialect: Dialect; clock: Clock },
   actor: Actor,
-): Promise<{ sessions: AccountSession[] }> {
+): Promise<{ sessions: AccountSession[]; nextCursor: null }> {
   const { sessionId } = requireAccountAccess(actor, 'sessions:manage');
   const rows = await listLiveSessions(deps.db, deps.dialect, actor.userId, deps.clock.now());
   const sessions = rows.map((r) => ({
@@ -32,7 +32,7 @@ export async function listSessions(
   }));
   // This device first, then the others by last activity.
   sessions.sort((a, b) => Number(b.current) - Number(a.current));
-  return { sessions };
+  return { sessions, nextCursor: null };
 }
 
 /**

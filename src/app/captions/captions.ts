@@ -63,7 +63,7 @@ export async function listCaptionTracks(
   itemId: string,
 ): Promise<CaptionTrackList> {
   await requireVideo(deps.db, actor, 'item:view', itemId);
-  return { tracks: (await listCaptions(deps.db, itemId)).map(presentCaption) };
+  return { tracks: (await listCaptions(deps.db, itemId)).map(presentCaption), nextCursor: null };
 }
 
 /** One track's text, for a `<track src>` (anyone who can view the video). */

@@ -28,6 +28,7 @@ import {
 import type { Db, Dialect } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { SESSION_ONLY } from '../openapi-security.ts';
 import { clientOf, perClientLimit } from '../rate-limit.ts';
 
 /**
@@ -58,6 +59,7 @@ export function accountRoutes(
     '/api/account',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Your account: name, initials, and whether you may delete it now (and why not)',
         response: { 200: Account },
@@ -69,7 +71,13 @@ export function accountRoutes(
   r.patch(
     '/api/account',
     {
-      schema: { tags, summary: 'Change your name', body: UpdateAccountBody, response: { 200: Account } },
+      schema: {
+        security: SESSION_ONLY,
+        tags,
+        summary: 'Change your name',
+        body: UpdateAccountBody,
+        response: { 200: Account },
+      },
     },
     async (req) => {
       const actor = await deps.authn.actor(req);
@@ -82,6 +90,7 @@ export function accountRoutes(
     '/api/account',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary:
           'Delete your account (confirm with your password); 409 last_admin while you are the only Super Admin of a workspace',
@@ -100,6 +109,7 @@ export function accountRoutes(
     '/api/account/sessions',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Your signed-in sessions (devices), this one marked `current`',
         response: { 200: SessionList },
@@ -112,6 +122,7 @@ export function accountRoutes(
     '/api/account/sessions/:sessionId',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Sign out one of your sessions (its next request is refused)',
         params: SessionParams,
@@ -128,6 +139,7 @@ export function accountRoutes(
     '/api/account/sessions/revoke-others',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Sign out of every session but this one',
         response: { 200: RevokedSessions },
@@ -144,6 +156,7 @@ export function accountRoutes(
     '/api/auth/revoke-session',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary:
           'Sign out one of your sessions, named by the `token` GET /api/auth/list-sessions gives out; 404 when not yours',
@@ -164,6 +177,7 @@ export function accountRoutes(
     '/api/auth/revoke-other-sessions',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Sign out of every session but this one (as POST /api/account/sessions/revoke-others)',
         response: { 200: AuthStatus },
@@ -179,6 +193,7 @@ export function accountRoutes(
     '/api/auth/delete-user',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary:
           'Delete your account, as DELETE /api/account does (confirm with your password; 409 last_admin)',
@@ -199,6 +214,7 @@ export function accountRoutes(
     '/api/account/password',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Change your password (the current one is required; other sessions end by default)',
         body: ChangePasswordBody,

@@ -9,6 +9,7 @@ import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Db, Dialect } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { SESSION_ONLY } from '../openapi-security.ts';
 
 export function apiKeyRoutes(
   app: FastifyInstance,
@@ -20,6 +21,7 @@ export function apiKeyRoutes(
     '/api/workspaces/:ws/api-keys',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Create an API key (Developer, Super Admin); the key is in this response only',
         params: WorkspaceParams,

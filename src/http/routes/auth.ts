@@ -14,6 +14,7 @@ import {
 import type { ErrorCode } from '../../contract/errors.ts';
 import type { Auth } from '../../infra/auth.ts';
 import { withAuthContext } from '../../infra/auth-context.ts';
+import { NO_CREDENTIAL, SESSION_ONLY } from '../openapi-security.ts';
 import { codeForStatus, problem, sendProblem } from '../problem.ts';
 import { clientOf, perClientLimit } from '../rate-limit.ts';
 
@@ -155,6 +156,7 @@ export function authRoutes(
     '/api/auth/sign-up/email',
     {
       schema: {
+        security: NO_CREDENTIAL,
         tags,
         summary: 'Create an account; signs in and sends the verification email',
         body: SignUpBody,
@@ -169,6 +171,7 @@ export function authRoutes(
     '/api/auth/sign-in/email',
     {
       schema: {
+        security: NO_CREDENTIAL,
         tags,
         summary: 'Sign in; sets the session cookie',
         body: SignInBody,
@@ -180,13 +183,14 @@ export function authRoutes(
   );
   r.post(
     '/api/auth/sign-out',
-    { schema: { tags, summary: 'Sign out (ends this session)', response: ok } },
+    { schema: { security: NO_CREDENTIAL, tags, summary: 'Sign out (ends this session)', response: ok } },
     handler,
   );
   r.post(
     '/api/auth/send-verification-email',
     {
       schema: {
+        security: NO_CREDENTIAL,
         tags,
         summary: 'Send the verification email again',
         body: SendVerificationBody,
@@ -201,6 +205,7 @@ export function authRoutes(
     '/api/auth/request-password-reset',
     {
       schema: {
+        security: NO_CREDENTIAL,
         tags,
         summary: 'Email a password reset link (answers 200 whether or not the account exists)',
         body: RequestPasswordResetBody,
@@ -215,6 +220,7 @@ export function authRoutes(
     '/api/auth/reset-password',
     {
       schema: {
+        security: NO_CREDENTIAL,
         tags,
         summary: 'Set a new password with the emailed token; ends all sessions',
         body: ResetPasswordBody,
@@ -226,7 +232,15 @@ export function authRoutes(
   );
   r.post(
     '/api/auth/update-user',
-    { schema: { tags, summary: 'Change your name', body: UpdateUserBody, response: ok } },
+    {
+      schema: {
+        security: SESSION_ONLY,
+        tags,
+        summary: 'Change your name',
+        body: UpdateUserBody,
+        response: ok,
+      },
+    },
     handler,
   );
   // The emailed links, served by Better Auth through the same forwarding as the catch-all below,

@@ -18,6 +18,7 @@ import {
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { NotificationBus } from '../../infra/bus.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { NO_CREDENTIAL, SESSION_ONLY } from '../openapi-security.ts';
 import { clientOf, perClientLimit } from '../rate-limit.ts';
 
 /**
@@ -115,6 +116,7 @@ export function invitationRoutes(
     '/api/invitations/:token',
     {
       schema: {
+        security: NO_CREDENTIAL,
         tags,
         summary: 'What an invitation link is for (no sign-in needed); 410 when used, revoked or expired',
         params: TokenParams,
@@ -129,6 +131,7 @@ export function invitationRoutes(
     '/api/invitations/:token/accept',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Accept: signed in as the invited, verified address, with a free seat',
         params: TokenParams,

@@ -15,6 +15,7 @@ import {
 } from '../../contract/invitations.ts';
 import { WorkspaceParams } from '../../contract/workspaces.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { NO_CREDENTIAL, SESSION_ONLY } from '../openapi-security.ts';
 import { clientOf } from '../rate-limit.ts';
 
 export function inviteLinkRoutes(
@@ -77,6 +78,7 @@ export function inviteLinkRoutes(
     '/api/join/:linkToken',
     {
       schema: {
+        security: NO_CREDENTIAL,
         tags,
         summary: 'What an invite link is for (no sign-in needed); 410 when rotated, off, expired or used up',
         params: LinkTokenParams,
@@ -91,6 +93,7 @@ export function inviteLinkRoutes(
     '/api/join/:linkToken',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Join through the invite link: `active` at once, or `requested` when approval is required',
         description:

@@ -4,6 +4,7 @@ import { presentMe } from '../../app/accounts/get-me.ts';
 import { Me, Session } from '../../contract/me.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { NO_CREDENTIAL } from '../openapi-security.ts';
 
 export function meRoutes(app: FastifyInstance, deps: { authn: Authenticator }) {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -26,6 +27,7 @@ export function meRoutes(app: FastifyInstance, deps: { authn: Authenticator }) {
     '/api/session',
     {
       schema: {
+        security: NO_CREDENTIAL,
         tags: ['accounts'],
         summary: 'The signed-in user, or null when signed out (never 401)',
         response: { 200: Session },

@@ -165,6 +165,7 @@ export function notificationRoutes(
         description:
           'Each event: `id: <seq>`, `event: notification`, `data: <the notification as JSON>`. A comment line every 20 s keeps the stream open; `retry:` sets the reconnect delay. Reconnect with `Last-Event-ID` (the browser does) to get exactly the events missed; an id that is not yours starts from now. The stream ends after about 5 minutes, to be reopened with the credential checked again, and within about 20 s of its session being signed out or revoked or its API key revoked. With an API key: only the key’s workspace.',
         headers: z.object({ 'last-event-id': Text.max(100).optional() }).passthrough(),
+        produces: ['text/event-stream'],
         response: { 200: z.string().describe('text/event-stream') },
       },
     },

@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import {
   getPublicPageMeta,
   getPublicVideo,
@@ -31,6 +32,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { Storage } from '../../infra/storage.ts';
 import type { UnlockSigner } from '../../infra/unlock-token.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { NO_CREDENTIAL } from '../openapi-security.ts';
 import { problem, sendProblem } from '../problem.ts';
 import { clientOf, createMissLimit } from '../rate-limit.ts';
 import { serveObject } from '../serve-object.ts';
@@ -127,7 +129,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
     {
       schema: {
         tags,
-        security: [],
+        security: NO_CREDENTIAL,
         summary: 'A public video page’s data: locked (password first) or the video, poster and captions',
         description: `No sign-in. 404 for a missing, unpublished or expired link. Counts a view when unlocked (a GET; never a HEAD). After ${SLUG_MISSES_PER_MINUTE} answers for links that do not work in a minute from one client, every public route answers it 429 until the minute ends.`,
         params: PublicSlugParams,
@@ -148,11 +150,12 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
     {
       schema: {
         tags,
-        security: [],
+        security: NO_CREDENTIAL,
         summary: 'Unlock a password-protected video: sets a short-lived cookie for this video',
         description: `Wrong password: 401 \`invalid_password\` (whether or not the link exists). After ${UNLOCK_ATTEMPTS_PER_MINUTE} attempts in a minute for one video from one client (IPv6 by /64): 429 with Retry-After. Each 401 also counts toward the client's ${SLUG_MISSES_PER_MINUTE} a minute for links that do not work (see GET /api/public/videos/:slug).`,
         params: PublicSlugParams,
         body: UnlockBody,
+        response: { 200: z.object({ unlocked: z.literal(true) }) },
       },
       // A 401 here is also what a link that does not exist answers.
       ...slugMisses(401),
@@ -172,7 +175,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
         const value = deps.unlocks.sign({ ...unlock, expiresAt: deps.clock.now() + UNLOCK_TTL_MS });
         reply.header('set-cookie', unlockSetCookie(unlock.itemId, value, secure));
       }
-      return { unlocked: true };
+      return { unlocked: true as const };
     },
   );
 
@@ -181,7 +184,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
     {
       schema: {
         tags,
-        security: [],
+        security: NO_CREDENTIAL,
         summary: 'The public video file: Range, ETag, conditional requests; `download=1` when allowed',
         params: PublicSlugParams,
         querystring: FileQuery,
@@ -216,7 +219,12 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
   r.get(
     '/api/public/videos/:slug/poster',
     {
-      schema: { tags, security: [], summary: 'The public video’s poster', params: PublicSlugParams },
+      schema: {
+        tags,
+        security: NO_CREDENTIAL,
+        summary: 'The public video’s poster',
+        params: PublicSlugParams,
+      },
       ...slugMisses(),
     },
     async (req, reply) => {
@@ -240,7 +248,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
     {
       schema: {
         tags,
-        security: [],
+        security: NO_CREDENTIAL,
         summary: 'A public caption track as text/vtt',
         params: PublicCaptionParams,
       },

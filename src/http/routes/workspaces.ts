@@ -17,6 +17,7 @@ import {
 import type { Db } from '../../data/db.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Authenticator } from '../authenticate.ts';
+import { SESSION_ONLY } from '../openapi-security.ts';
 import { perClientLimit } from '../rate-limit.ts';
 
 /**
@@ -42,6 +43,7 @@ export function workspaceRoutes(app: FastifyInstance, deps: { db: Db; clock: Clo
     '/api/workspaces',
     {
       schema: {
+        security: SESSION_ONLY,
         tags,
         summary: 'Create a workspace (you become its Super Admin)',
         description: `429 \`rate_limited\` after ${WORKSPACES_PER_CLIENT_PER_HOUR} in an hour from one client.`,
