@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listRecentMail } from '../src/data/outbox.repo.ts';
+import { SIGN_IN_FAILURES_PER_CLIENT } from '../src/http/routes/auth.ts';
 import { INVITE_CALLS_PER_CLIENT } from '../src/http/routes/invitations.ts';
 import { WORKSPACES_PER_CLIENT_PER_HOUR } from '../src/http/routes/workspaces.ts';
 import {
@@ -8,6 +9,7 @@ import {
   invitationToken,
   type SignedUp,
   signUp,
+  signUp as signUpPerson,
   startTestApp,
   type TestApp,
   uniqueEmail,
@@ -71,6 +73,36 @@ describe('per-client rate limits', () => {
     expect((await signIn(from('203.0.113.9', '198.51.100.3'))).statusCode).toBe(429);
     // Through the trusted proxy, the forwarded address is the client.
     expect((await signIn(from('10.1.2.3', '198.51.100.1'))).statusCode).toBe(401);
+  });
+
+  it('caps failed sign-ins per client across different emails; successful ones are not counted', async () => {
+    app = await startTestApp('sqlite');
+    const person = await signUpPerson(app);
+    const client = from('198.51.100.9');
+    const as = (email: string, password: string) =>
+      post('/api/auth/sign-in/email', { email, password }, client);
+    // Signing in that works, however often, counts nothing.
+    for (let i = 0; i < 3; i++)
+      expect((await as(person.email, 'correct horse battery')).statusCode).toBe(200);
+    // One password tried on many accounts (each an argon2id hash): refused past the cap.
+    for (let i = 0; i < SIGN_IN_FAILURES_PER_CLIENT; i++) {
+      expect((await as(`sprayed-${i}@example.com`, 'Summer2026!')).statusCode).toBe(401);
+    }
+    const refused = await as('sprayed-last@example.com', 'Summer2026!');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'rate_limited' });
+    expect(refused.headers['retry-after']).toBeDefined();
+    // Until the window ends, the right password from that client too; another client is not held back.
+    expect((await as(person.email, 'correct horse battery')).statusCode).toBe(429);
+    expect(
+      (
+        await post(
+          '/api/auth/sign-in/email',
+          { email: person.email, password: 'correct horse battery' },
+          from('198.51.100.10'),
+        )
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('caps sign-ups per client across different emails; the refused one mails nobody', async () => {

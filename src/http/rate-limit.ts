@@ -49,9 +49,9 @@ export function perClientLimit(
 }
 
 /**
- * A per-client limit on guessing the token in a route's path (a public page's slug), counting
- * only the answers that say there is no such token: 404 (`missStatus`; 401 where a route answers
- * unknown tokens that way). Using a real link is never counted, however much it is used (a
+ * A per-client limit on guessing the token in a route's path (a public page's slug), or a password
+ * (sign-in, across any number of accounts), counting only the answers that say the guess was wrong:
+ * 404 (`missStatus`; 401 where a route answers unknown tokens or wrong passwords that way). Using a real link is never counted, however much it is used (a
  * player's range requests), so no viewer is limited by watching. Once a client (IPv4 address,
  * IPv6 /64) has had `max` misses in the window, every request to the routes sharing the limit is
  * 429 with Retry-After until the window ends, real links too: otherwise a hit would stand out
@@ -60,11 +60,11 @@ export function perClientLimit(
  * A read that counts nothing before the route runs, a count as a miss is sent. Unlike the other
  * limits this one fails open: should Redis be down, public pages keep playing, unlimited (watching
  * must not depend on Redis; the slugs' 128 random bits are the defence, this limit the second
- * line).
+ * line; a sign-in keeps its limit per client and email).
  */
 export function createMissLimit(
   app: FastifyInstance,
-  opts: { name: string; max: number; timeWindow: number },
+  opts: { name: string; max: number; timeWindow: number; refusal: string },
 ) {
   const limiter = app.createRateLimit({
     max: opts.max,
@@ -75,7 +75,7 @@ export function createMissLimit(
   const refuseOverLimit = async (req: FastifyRequest, reply: FastifyReply) => {
     const seen = await limiter(req, { increment: false });
     if (seen.isAllowed || seen.remaining > 0) return;
-    refuse(reply, seen.ttlInSeconds, 'Too many requests for links that do not exist');
+    refuse(reply, seen.ttlInSeconds, opts.refusal);
   };
   /** Route options (hooks) that put a route under this limit. */
   return (missStatus = 404) => ({

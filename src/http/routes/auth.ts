@@ -16,10 +16,17 @@ import type { Auth } from '../../infra/auth.ts';
 import { withAuthContext } from '../../infra/auth-context.ts';
 import { NO_CREDENTIAL, SESSION_ONLY } from '../openapi-security.ts';
 import { codeForStatus, problem, sendProblem } from '../problem.ts';
-import { clientOf, perClientLimit } from '../rate-limit.ts';
+import { clientOf, createMissLimit, perClientLimit } from '../rate-limit.ts';
 
 /** Verification or reset mails one client may have sent per hour, to any addresses. */
 export const MAILS_PER_CLIENT_PER_HOUR = 10;
+/**
+ * Failed sign-ins a client may make in 10 minutes whatever the emails, before every sign-in from it
+ * is 429 until the window ends: one address trying a password on many accounts (each try costs an
+ * argon2id hash). Successful sign-ins are not counted, so an office behind one address is not held
+ * back by its people signing in.
+ */
+export const SIGN_IN_FAILURES_PER_CLIENT = 60;
 /** Tries one client may make a minute at each route that takes an emailed token (reset, verification). */
 export const EMAILED_TOKEN_TRIES_PER_MINUTE = 60;
 
@@ -137,6 +144,13 @@ export function authRoutes(
     HOUR,
   );
   const resetMailsPerClient = perClientLimit(app, 'reset-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
+  // Wrong passwords (401) across any accounts.
+  const signInFailures = createMissLimit(app, {
+    name: 'sign-in-failure',
+    max: SIGN_IN_FAILURES_PER_CLIENT,
+    timeWindow: 10 * 60_000,
+    refusal: 'Too many failed sign-ins from this address; try again later',
+  });
 
   // The emailed tokens (reset and verification links): each route 60 tries a minute per client, as
   // invitation tokens are (docs/SECURITY.md, "Rate limits").
@@ -177,6 +191,7 @@ export function authRoutes(
         body: SignInBody,
         response: { 200: z.looseObject({ user: AuthUser }) },
       },
+      ...signInFailures(401),
       config: limited(deps.signInRateLimit, 60_000),
     },
     handler,

@@ -115,6 +115,7 @@ export function publicRoutes(app: FastifyInstance, deps: PublicRouteDeps) {
     name: 'slug-miss',
     max: SLUG_MISSES_PER_MINUTE,
     timeWindow: 60_000,
+    refusal: 'Too many requests for links that do not exist',
   });
 
   // Checked before the password (so a burst cannot get past it), counted on every attempt.
