@@ -4,6 +4,12 @@
  */
 export function safeNext(next: string | null | undefined, fallback = '/'): string {
   if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  // Control characters (tabs and newlines, which browsers drop: `/\t/evil.example` is
+  // `//evil.example`) and backslashes (read as '/'): none is in a path of this app.
+  for (const c of next) {
+    const code = c.charCodeAt(0);
+    if (c === '\\' || code < 0x20 || code === 0x7f) return fallback;
+  }
   if (next.startsWith('/api/') || next.startsWith('/dev/')) return fallback;
   return next;
 }
