@@ -1,5 +1,5 @@
 import type { Role } from '../contract/roles.ts';
-import { type Capability, can } from './roles.ts';
+import { type Capability, can, refusalFor } from './roles.ts';
 
 /**
  * How a caller proved who they are. A session is its user everywhere the user belongs; an API key
@@ -121,7 +121,7 @@ export function decideWorkspaceAction(
     return {
       allowed: false,
       code: 'forbidden',
-      reason: `Your role (${scoped}) does not allow this (${rule.capability})`,
+      reason: refusalFor(scoped, rule.capability),
     };
   }
   return { allowed: true, role: scoped };

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { uniqueEmail, workspaceByApi } from './helpers.ts';
+import { api, joinByApi, uniqueEmail, workspaceByApi } from './helpers.ts';
 
 const row = (page: Page, email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
 
@@ -123,4 +123,52 @@ test('a Super Admin manages invitations, seats, API keys and reads the audit log
     await expect(rows).toContainText('8');
     await shot('07-audit-filtered');
   });
+});
+
+test('a Super Admin demoted meanwhile is told so in words, and the page catches up with the new role', async ({
+  browser,
+}) => {
+  const adminContext = await browser.newContext();
+  const coraContext = await browser.newContext();
+  try {
+    const admin = await adminContext.newPage();
+    const ann = { name: 'Ann Admin', email: uniqueEmail('demote-ann') };
+    const wsId = await workspaceByApi(admin, ann, `Demotions ${Date.now()}`);
+    const cora = { name: 'Cora Co', email: uniqueEmail('demote-cora') };
+    await api(admin, 'POST', `/api/workspaces/${wsId}/invitations`, {
+      emails: cora.email,
+      role: 'super_admin',
+    });
+    const page = await coraContext.newPage();
+    await joinByApi(page, cora);
+    const coraId = (await api<{ id: string }>(page, 'GET', '/api/me')).id;
+    await page.goto(`/w/${wsId}/settings`);
+    await expect(page.getByTestId('workspace-switcher')).toContainText('Super Admin');
+
+    // Ann makes Cora a Viewer; Cora's page still offers what a Super Admin may do, and she saves.
+    await api(admin, 'PATCH', `/api/workspaces/${wsId}/members/${coraId}`, { role: 'viewer' });
+    await page.getByLabel('Workspace name').fill('Renamed by Cora');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(
+      page.getByText(
+        'Only Super Admins can change the workspace’s settings and invite link; you are a Viewer.',
+      ),
+    ).toBeVisible();
+    // No role key or capability code on screen, and the app now shows her role.
+    await expect(page.getByText(/\((viewer|workspace:settings)\)/)).toHaveCount(0);
+    await expect(page.getByTestId('workspace-switcher')).toContainText('Viewer');
+    // Made Super Admin again, then a Viewer again while her members page is open: the next list
+    // it reads (a search) shows her as a Viewer, and the page drops a Super Admin's controls.
+    await api(admin, 'PATCH', `/api/workspaces/${wsId}/members/${coraId}`, { role: 'super_admin' });
+    await page.goto(`/w/${wsId}/members`);
+    await expect(page.getByTestId('invite-button')).toBeVisible();
+    await api(admin, 'PATCH', `/api/workspaces/${wsId}/members/${coraId}`, { role: 'viewer' });
+    await page.getByPlaceholder('Search by name or email').fill('Cora');
+    await expect(page.getByTestId('member-row')).toHaveCount(1);
+    await expect(page.getByTestId('invite-button')).toHaveCount(0);
+    await expect(page.getByTestId('workspace-switcher')).toContainText('Viewer');
+  } finally {
+    await adminContext.close();
+    await coraContext.close();
+  }
 });

@@ -3,6 +3,16 @@ import { ApiError } from './api.ts';
 import { queryKeys } from './query-keys.ts';
 import { isStale } from './stale.ts';
 
+/** A 403 for a role (not for an API key or a page's own rule): the person's role changed meanwhile. */
+const isRoleChanged = (error: unknown) => error instanceof ApiError && error.code === 'forbidden';
+
+/** Reads who we are and our workspaces again: the role badge and the controls a role is offered. */
+export function refreshRole(): void {
+  void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+  void queryClient.invalidateQueries({ queryKey: ['workspace'] });
+}
+
 export const queryClient: QueryClient = new QueryClient({
   queryCache: new QueryCache({
     onError: (error, query) => {
@@ -11,6 +21,10 @@ export const queryClient: QueryClient = new QueryClient({
       if (error instanceof ApiError && error.isUnauthenticated && query.queryKey[0] !== queryKeys.me[0]) {
         void queryClient.invalidateQueries({ queryKey: queryKeys.me });
       }
+      // Refused what the page offered: the caller's role changed since it loaded. Who we are and
+      // our workspaces are read again (the role badge, the admin controls); not the refused query
+      // itself, which would only be refused again.
+      if (isRoleChanged(error)) refreshRole();
     },
   }),
   mutationCache: new MutationCache({
@@ -18,6 +32,7 @@ export const queryClient: QueryClient = new QueryClient({
     // the screen shows is out of date, so every list refetches. The component says so in words.
     onError: (error) => {
       if (isStale(error)) void queryClient.invalidateQueries();
+      else if (isRoleChanged(error)) refreshRole();
     },
   }),
   defaultOptions: {

@@ -16,10 +16,11 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue, useDisclosure, useDocumentTitle, useMediaQuery } from '@mantine/hooks';
 import { IconMailPlus, IconSearch, IconUserSearch, IconX } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type MemberRow, type MemberStatus, memberStatusLabels } from '../../../../src/contract/index.ts';
 import { formatDate, isPast } from '../../lib/dates.ts';
+import { refreshRole } from '../../lib/query-client.ts';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { useSignedInUser } from '../auth/use-me.ts';
@@ -64,6 +65,12 @@ export function MembersPage() {
   // Below the `md` breakpoint the table becomes a list of cards (no sideways scrolling on phones).
   const narrow = useMediaQuery('(max-width: 61.99em)') ?? false;
   const searching = search.trim() !== q || (query.isFetching && !query.isFetchingNextPage);
+  // The list is newer than the role this page was drawn for (someone changed it meanwhile): the
+  // page catches up, so it never shows "You: Viewer" beside a Super Admin's controls.
+  const myRole = rows.find((r) => r.userId === me.id && r.status === 'active')?.role;
+  useEffect(() => {
+    if (myRole && myRole !== workspace.role) refreshRole();
+  }, [myRole, workspace.role]);
 
   return (
     <>
