@@ -15,7 +15,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconAlertCircle, IconPencil, IconPlus, IconTrash, IconUpload } from '@tabler/icons-react';
-import { useState } from 'react';
+import { type KeyboardEvent, useState } from 'react';
 import {
   type CaptionTrack,
   CaptionTrackBody,
@@ -166,6 +166,14 @@ function CaptionEditor({
     }
   };
 
+  // Enter in the language or the label saves, as in any form (the cues and the WebVTT text keep
+  // Enter for their own lines, and a cue's times are taken when they lose focus).
+  const saveOnEnter = (e: KeyboardEvent) => {
+    if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
+    e.preventDefault();
+    if (checked.success && !langError && !saving) void save();
+  };
+
   return (
     <AppModal
       opened
@@ -180,6 +188,7 @@ function CaptionEditor({
             description="A language tag: en, fr, pt-BR"
             value={language}
             onChange={(e) => setLanguage(e.currentTarget.value)}
+            onKeyDown={saveOnEnter}
             error={language ? langError : null}
             maxLength={35}
           />
@@ -188,6 +197,7 @@ function CaptionEditor({
             description="What viewers see in the captions menu"
             value={label}
             onChange={(e) => setLabel(e.currentTarget.value)}
+            onKeyDown={saveOnEnter}
             error={label ? fieldError('label') : null}
             maxLength={100}
           />

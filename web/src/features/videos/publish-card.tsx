@@ -157,30 +157,34 @@ export function PublishCard({
           </Group>
           {canShare ? (
             <>
-              <Group gap="xs" align="flex-start" wrap="nowrap">
-                <PasswordInput
-                  aria-label={page.hasPassword ? 'New password' : 'Password'}
-                  placeholder={page.hasPassword ? 'New password' : 'Set a password'}
-                  value={password}
-                  onChange={(e) => setPassword(e.currentTarget.value)}
-                  error={password && !passwordCheck.success ? passwordCheck.error.issues[0]?.message : null}
-                  style={{ flex: 1, minWidth: 0 }}
-                  maxLength={128}
-                />
-                <Button
-                  disabled={!passwordCheck.success || busy}
-                  onClick={() => {
-                    change(
-                      { password },
-                      page.hasPassword ? 'Password changed: earlier unlocks ended' : 'Password set',
-                    );
-                    setPassword('');
-                  }}
-                  style={{ flex: 'none' }}
-                >
-                  {page.hasPassword ? 'Change' : 'Set password'}
-                </Button>
-              </Group>
+              {/* A form, so Enter in the field sets the password as the button does. */}
+              <form
+                noValidate
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (!passwordCheck.success || busy) return;
+                  change(
+                    { password },
+                    page.hasPassword ? 'Password changed: earlier unlocks ended' : 'Password set',
+                  );
+                  setPassword('');
+                }}
+              >
+                <Group gap="xs" align="flex-start" wrap="nowrap">
+                  <PasswordInput
+                    aria-label={page.hasPassword ? 'New password' : 'Password'}
+                    placeholder={page.hasPassword ? 'New password' : 'Set a password'}
+                    value={password}
+                    onChange={(e) => setPassword(e.currentTarget.value)}
+                    error={password && !passwordCheck.success ? passwordCheck.error.issues[0]?.message : null}
+                    style={{ flex: 1, minWidth: 0 }}
+                    maxLength={128}
+                  />
+                  <Button type="submit" disabled={!passwordCheck.success || busy} style={{ flex: 'none' }}>
+                    {page.hasPassword ? 'Change' : 'Set password'}
+                  </Button>
+                </Group>
+              </form>
               {page.hasPassword ? (
                 <Button
                   variant="subtle"
