@@ -395,6 +395,47 @@ for (const viewport of viewports) {
   }
 }
 
+test('a dialog gives focus back to what opened it: a button, or the menu button of a menu item', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ storageState: world.storageState });
+  try {
+    const page = await context.newPage();
+    await page.goto(`/w/${world.wsId}/library`);
+    // Opened with the keyboard from an item's menu, closed with Escape (nothing changes).
+    const menuButton = page
+      .locator('[data-testid="library-item"][data-title="Launch film"]')
+      .getByTestId('item-menu');
+    for (const action of ['Rename', 'Share', 'Move', 'Delete']) {
+      await menuButton.focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('menuitem', { name: action }).press('Enter');
+      await expect(page.getByRole('dialog')).toBeVisible();
+      await page.keyboard.press('Escape');
+      await expect(page.getByRole('dialog')).toBeHidden();
+      await expect(menuButton, `back from ${action}`).toBeFocused();
+    }
+    // New > Folder, from the New menu.
+    const newButton = page.getByTestId('new-item-button');
+    await newButton.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: 'Folder' }).press('Enter');
+    await expect(page.getByRole('dialog')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(newButton).toBeFocused();
+    // The item page's own Share button.
+    await page.goto(`/w/${world.wsId}/library/items/${world.videoId}`);
+    const share = page.getByRole('button', { name: 'Share', exact: true });
+    await share.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(share).toBeFocused();
+  } finally {
+    await context.close();
+  }
+});
+
 test('sign in with an empty email says "Enter your email"', async ({ page }) => {
   await page.goto('/sign-in');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
