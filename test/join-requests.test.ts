@@ -181,6 +181,23 @@ describe.each(dialects)('join requests on %s', (dialect) => {
     expect((await linkOf(fx.app, fx.admin.cookie, fx.ws.id)).uses).toBe(1);
   });
 
+  it("the requester's account lists the request while it waits; not once decided, nor after it lapses", async () => {
+    await setup();
+    const waiting = async (who: SignedUp) =>
+      (await fx.app.request({ method: 'GET', url: '/api/account', cookie: who.cookie })).json().joinRequests;
+    const { person, id } = await ask();
+    expect(await waiting(person)).toEqual([
+      { id, workspace: { id: fx.ws.id, name: fx.ws.name }, role: 'viewer', createdAt: expect.any(String) },
+    ]);
+    // Only their own: the Super Admin has none.
+    expect(await waiting(fx.admin)).toEqual([]);
+    expect((await decide(id, 'approve')).statusCode).toBe(200);
+    expect(await waiting(person)).toEqual([]);
+    const later = await ask();
+    fx.app.clock.advance(JOIN_REQUEST_TTL_MS + 1);
+    expect(await waiting(later.person)).toEqual([]);
+  });
+
   it('approving makes the person active at once with a seat and mails them; a second decision is 409', async () => {
     await setup();
     const { person, id } = await ask();

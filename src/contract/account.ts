@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Password } from './auth.ts';
 import { Id, Name } from './common.ts';
+import { Role } from './roles.ts';
 import { Text } from './text.ts';
 
 /** A workspace that stops its Super Admin from deleting their account (they are its only one). */
@@ -15,6 +16,15 @@ export const Account = z.object({
   /** Up to two letters for the avatar, from the name (or the email when the name has none). */
   initials: z.string(),
   createdAt: z.string(),
+  /** The person's requests to join workspaces still waiting for a Super Admin, newest first. */
+  joinRequests: z.array(
+    z.object({
+      id: z.string(),
+      workspace: z.object({ id: z.string(), name: z.string() }),
+      role: Role,
+      createdAt: z.string(),
+    }),
+  ),
   deletion: z.object({
     allowed: z.boolean(),
     /** Why not, in words; null when allowed. */

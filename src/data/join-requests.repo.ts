@@ -124,6 +124,23 @@ const pendingPage = reusableByShape({
         .limit(limit),
 });
 
+/**
+ * A person's own live requests (pending, not lapsed) with their workspaces' names, newest first: the
+ * account answer, so the join page and the workspaces page can say a request is waiting. A person
+ * has at most one pending request a workspace; found through their requests' index (migration 0052).
+ */
+export async function listOwnPendingJoinRequests(conn: Conn, userId: string, now: number) {
+  return conn
+    .selectFrom('join_requests as r')
+    .innerJoin('workspaces as w', 'w.id', 'r.workspace_id')
+    .select(['r.id', 'r.role', 'r.created_at', 'w.id as workspace_id', 'w.name as workspace_name'])
+    .where('r.user_id', '=', userId)
+    .where('r.status', '=', PENDING)
+    .where('r.expires_at', '>', now)
+    .orderBy('r.id', 'desc')
+    .execute();
+}
+
 /** Live pending requests, newest first, keyset by id (ids sort by time). */
 export async function listPendingJoinRequests(
   conn: Conn,

@@ -126,6 +126,17 @@ test('invite link with approval: a newcomer signs up through it, the bell rings 
       await shot(guest, '04-request-sent');
     });
 
+    await test.step('coming back, the link and the workspaces page say the request is waiting', async () => {
+      await guest.reload();
+      await expect(guest.getByTestId('join-result')).toContainText('You asked on');
+      await expect(guest.getByRole('button', { name: 'Ask to join' })).toHaveCount(0);
+      await guest.goto('/workspaces');
+      await expect(guest.getByTestId('pending-join-requests')).toContainText(workspaceName);
+      await fitsPhone(guest);
+      await guest.goto(link);
+      await expect(guest.getByTestId('join-result')).toContainText('Request sent');
+    });
+
     await test.step("the admin's bell count rises without a reload; the request shows as Requested", async () => {
       await expect(page.getByTestId('notification-count')).toHaveAttribute('data-count', '1');
       await expect(row(page, joiner.email).getByTestId('member-status')).toHaveText('Requested');

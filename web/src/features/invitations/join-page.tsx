@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { JoinLinkPreview, Me } from '../../../../src/contract/index.ts';
 import { ApiError, api, errorMessage } from '../../lib/api.ts';
+import { formatDate } from '../../lib/dates.ts';
 import { setLastWorkspace } from '../../lib/last-workspace.ts';
 import { notifySuccess } from '../../lib/notify.ts';
 import { queryKeys } from '../../lib/query-keys.ts';
@@ -14,6 +15,7 @@ import { RoleBadge } from '../../ui/role-badge.tsx';
 import { AuthLayout } from '../auth/auth-layout.tsx';
 import { useMe } from '../auth/use-me.ts';
 import { VerifyFirst } from '../auth/verify-first.tsx';
+import { usePendingJoinRequests } from '../workspaces/pending-join-requests.tsx';
 import { WorkspaceAvatar } from '../workspaces/workspace-avatar.tsx';
 
 /**
@@ -104,6 +106,8 @@ function SignedInJoin({ token, link, me }: { token: string; link: JoinLinkPrevie
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const alreadyIn = me.workspaces.some((w) => w.id === link.workspace.id);
+  // Asked already (the link needs approval): the request waits; asking again changes nothing.
+  const waiting = usePendingJoinRequests().find((r) => r.workspace.id === link.workspace.id);
   const join = useMutation({
     mutationFn: () => api.inviteLink.join(token),
     onSuccess: async (result) => {
@@ -130,12 +134,13 @@ function SignedInJoin({ token, link, me }: { token: string; link: JoinLinkPrevie
       </Stack>
     );
   }
-  if (join.data?.status === 'requested') {
+  if (join.data?.status === 'requested' || (waiting && link.requiresApproval)) {
     return (
       <Stack gap="sm" data-testid="join-result" data-status="requested">
         <Alert color="grape" variant="light" icon={<IconClockHour4 size={18} />} title="Request sent">
-          A Super Admin of {link.workspace.name} will look at your request. You'll get a notification and an
-          email when they decide.
+          {waiting && !join.data ? `You asked on ${formatDate(waiting.createdAt)}. ` : ''}A Super Admin of{' '}
+          {link.workspace.name} will look at your request. You'll get a notification and an email when they
+          decide.
         </Alert>
         <Button component={Link} to="/" variant="default" size="md" fullWidth>
           Go to Troupe

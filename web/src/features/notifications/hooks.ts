@@ -50,6 +50,11 @@ export function useNotificationStream(onSignedOut: () => void) {
         case 'join_request_approved':
           void queryClient.invalidateQueries({ queryKey: queryKeys.me });
           void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
+          // The account lists the requests still waiting.
+          void queryClient.invalidateQueries({ queryKey: queryKeys.account });
+          break;
+        case 'join_request_denied':
+          void queryClient.invalidateQueries({ queryKey: queryKeys.account });
           break;
         case 'seat_limit_reached':
           void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(ws) });

@@ -11,6 +11,7 @@ import { useSignedInUser } from '../auth/use-me.ts';
 import { CreateWorkspaceModal } from './create-workspace-modal.tsx';
 import { useWorkspaces } from './hooks.ts';
 import classes from './manage-workspaces-page.module.css';
+import { PendingJoinRequests } from './pending-join-requests.tsx';
 import { SeatsMeter } from './seats.tsx';
 import { WorkspaceAvatar } from './workspace-avatar.tsx';
 import { useActiveWorkspaceId } from './workspace-context.ts';
@@ -51,6 +52,8 @@ export function ManageWorkspacesPage() {
           )
         }
       />
+
+      <PendingJoinRequests />
 
       {query.isPending ? (
         <Paper withBorder aria-busy="true" aria-label="Loading workspaces">
