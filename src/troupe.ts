@@ -196,6 +196,7 @@ async function assemble(
     logStream: opts.logStream,
     signInRateLimit: config.signInRateLimit,
     signUpRateLimit: config.signUpRateLimit,
+    signInFailureLimit: config.signInFailureLimit,
     trustProxy: config.trustProxy,
     membersPageCacheBytes: config.membersPageCacheMb * 1024 * 1024,
     itemsPageCacheBytes: config.itemsPageCacheMb * 1024 * 1024,

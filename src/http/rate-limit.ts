@@ -61,10 +61,15 @@ export function perClientLimit(
  * limits this one fails open: should Redis be down, public pages keep playing, unlimited (watching
  * must not depend on Redis; the slugs' 128 random bits are the defence, this limit the second
  * line; a sign-in keeps its limit per client and email).
+ *
+ * `countInFlight`: the client's requests still under way count as misses until answered, so a burst
+ * sent at once cannot all pass the check before the first is counted (sign-in, where each try costs
+ * a password hash). Counted per process: with several nodes, each lets a burst of at most what is
+ * left through.
  */
 export function createMissLimit(
   app: FastifyInstance,
-  opts: { name: string; max: number; timeWindow: number; refusal: string },
+  opts: { name: string; max: number; timeWindow: number; refusal: string; countInFlight?: boolean },
 ) {
   const limiter = app.createRateLimit({
     max: opts.max,
@@ -72,10 +77,25 @@ export function createMissLimit(
     keyGenerator: (req: FastifyRequest) => `${opts.name}|${clientOf(req)}`,
     skipOnError: true,
   });
+  const inFlight = new Map<string, number>();
   const refuseOverLimit = async (req: FastifyRequest, reply: FastifyReply) => {
     const seen = await limiter(req, { increment: false });
-    if (seen.isAllowed || seen.remaining > 0) return;
-    refuse(reply, seen.ttlInSeconds, opts.refusal);
+    if (seen.isAllowed) return; // An allow-listed client.
+    const client = clientOf(req);
+    const under = opts.countInFlight ? (inFlight.get(client) ?? 0) : 0;
+    if (seen.remaining > under) {
+      if (!opts.countInFlight) return;
+      inFlight.set(client, under + 1);
+      // Answered or abandoned, it stops counting as under way.
+      reply.raw.once('close', () => {
+        const left = (inFlight.get(client) ?? 1) - 1;
+        if (left > 0) inFlight.set(client, left);
+        else inFlight.delete(client);
+      });
+      return;
+    }
+    // At least a second: refused for sign-ins still under way, before any miss was counted.
+    refuse(reply, Math.max(1, seen.ttlInSeconds), opts.refusal);
   };
   /** Route options (hooks) that put a route under this limit. */
   return (missStatus = 404) => ({

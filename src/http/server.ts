@@ -70,6 +70,7 @@ export interface ServerDeps {
   logStream?: { write(line: string): void };
   signInRateLimit: number;
   signUpRateLimit: number;
+  signInFailureLimit: number;
   /** Fastify's trustProxy: whose X-Forwarded-For makes `req.ip` (see Config.trustProxy). */
   trustProxy: boolean | string[];
   /** Rate-limit counters shared by every node, when Redis is configured; else in this process. */

@@ -29,6 +29,8 @@ export interface Config {
   signInRateLimit: number;
   /** Sign-ups allowed per hour from one client, whatever the emails. */
   signUpRateLimit: number;
+  /** Wrong passwords allowed in 10 minutes from one client, whatever the emails (0: no such limit). */
+  signInFailureLimit: number;
   /**
    * Which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`): false (the socket's peer is
    * the client), true (any peer: the leftmost forwarded address is the client), or the proxies'
@@ -90,6 +92,7 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   SIGN_UP_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_FAILURE_LIMIT: z.coerce.number().int().min(0).default(60),
   TRUST_PROXY: z
     .string()
     .transform((v, ctx) => {
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     signUpRateLimit: e.SIGN_UP_RATE_LIMIT,
+    signInFailureLimit: e.SIGN_IN_FAILURE_LIMIT,
     trustProxy: e.TRUST_PROXY ?? false,
     membersPageCacheMb: e.MEMBERS_PAGE_CACHE_MB,
     itemsPageCacheMb: e.ITEMS_PAGE_CACHE_MB,

@@ -20,13 +20,6 @@ import { clientOf, createMissLimit, perClientLimit } from '../rate-limit.ts';
 
 /** Verification or reset mails one client may have sent per hour, to any addresses. */
 export const MAILS_PER_CLIENT_PER_HOUR = 10;
-/**
- * Failed sign-ins a client may make in 10 minutes whatever the emails, before every sign-in from it
- * is 429 until the window ends: one address trying a password on many accounts (each try costs an
- * argon2id hash). Successful sign-ins are not counted, so an office behind one address is not held
- * back by its people signing in.
- */
-export const SIGN_IN_FAILURES_PER_CLIENT = 60;
 /** Tries one client may make a minute at each route that takes an emailed token (reset, verification). */
 export const EMAILED_TOKEN_TRIES_PER_MINUTE = 60;
 
@@ -62,7 +55,13 @@ const fieldOf: Record<string, string> = {
  */
 export function authRoutes(
   app: FastifyInstance,
-  deps: { auth: Auth; publicUrl: string; signInRateLimit: number; signUpRateLimit: number },
+  deps: {
+    auth: Auth;
+    publicUrl: string;
+    signInRateLimit: number;
+    signUpRateLimit: number;
+    signInFailureLimit: number;
+  },
 ) {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const headers = new Headers();
@@ -144,13 +143,20 @@ export function authRoutes(
     HOUR,
   );
   const resetMailsPerClient = perClientLimit(app, 'reset-mail', MAILS_PER_CLIENT_PER_HOUR, HOUR);
-  // Wrong passwords (401) across any accounts.
-  const signInFailures = createMissLimit(app, {
-    name: 'sign-in-failure',
-    max: SIGN_IN_FAILURES_PER_CLIENT,
-    timeWindow: 10 * 60_000,
-    refusal: 'Too many failed sign-ins from this address; try again later',
-  });
+  // Wrong passwords (401) a client may make in 10 minutes whatever the emails (SIGN_IN_FAILURE_LIMIT,
+  // 0: none), then every sign-in from it is 429 until the window ends: one address trying a
+  // password on many accounts, each try an argon2id hash. Successful sign-ins are not counted, and
+  // sign-ins under way count as failures until answered (a burst cannot pass before any is counted).
+  const signInFailures =
+    deps.signInFailureLimit > 0
+      ? createMissLimit(app, {
+          name: 'sign-in-failure',
+          max: deps.signInFailureLimit,
+          timeWindow: 10 * 60_000,
+          refusal: 'Too many failed sign-ins from this address',
+          countInFlight: true,
+        })
+      : () => ({});
 
   // The emailed tokens (reset and verification links): each route 60 tries a minute per client, as
   // invitation tokens are (docs/SECURITY.md, "Rate limits").
