@@ -670,7 +670,13 @@ export function gitState(): { commit: string; srcChanged: boolean; src: string }
     const git = (...args: string[]) =>
       execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const status = git('status', '--porcelain', 'src');
-    const tree = git('rev-parse', 'HEAD:src') + status + git('diff', 'HEAD', '--', 'src');
+    // New files' contents too (a diff shows only tracked files).
+    const untracked = git('ls-files', '--others', '--exclude-standard', 'src').split('\n').filter(Boolean);
+    const tree =
+      git('rev-parse', 'HEAD:src') +
+      status +
+      git('diff', 'HEAD', '--', 'src') +
+      (untracked.length > 0 ? git('hash-object', ...untracked) : '');
     return {
       commit: git('rev-parse', '--short', 'HEAD'),
       srcChanged: status !== '',

@@ -5,17 +5,10 @@ import {
   listSoleAdminWorkspaces,
   listWorkspacesTouchedBy,
 } from '../../data/account.repo.ts';
-import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
 import { type AuditEntry, insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { handOverItems } from '../../data/items.repo.ts';
-import {
-  deleteMembership,
-  findMembership,
-  listSuperAdmins,
-  lockWorkspace,
-  releaseSeat,
-} from '../../data/members.repo.ts';
+import { findMembership, listSuperAdmins, lockWorkspace } from '../../data/members.repo.ts';
 import { deleteJoinRequestNotificationsOf } from '../../data/notifications.repo.ts';
 import { deletionDecision } from '../../domain/account.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -24,6 +17,7 @@ import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { revokedKeyEntries } from '../audit/revoked-keys.ts';
 import { requireAccountAccess } from '../gate.ts';
+import { endMembership } from '../members/end-membership.ts';
 import { requireOwnPassword } from './change-password.ts';
 
 /**
@@ -63,10 +57,9 @@ export async function deleteAccount(
       const heir = (await listSuperAdmins(tx, ws)).find((a) => a.user_id !== userId);
       const audit: AuditEntry[] = [];
       if (membership) {
-        await deleteMembership(tx, ws, userId);
-        await releaseSeat(tx, ws);
-        // Revoked, not just deleted with the user: the log says which keys stopped working and why.
-        const revoked = await revokeApiKeysOfUser(tx, ws, userId, now);
+        // As when leaving; the keys revoked, not just deleted with the user: the log says which
+        // keys stopped working and why.
+        const revoked = await endMembership(tx, ws, userId, now);
         workspacesLeft += 1;
         audit.push({
           workspaceId: ws,

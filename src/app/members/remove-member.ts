@@ -1,17 +1,13 @@
-import { revokeApiKeysOfUser } from '../../data/api-keys.repo.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { handOverItems } from '../../data/items.repo.ts';
 import {
   countSuperAdmins,
-  deleteMembership,
   findMembership,
   listSuperAdmins,
   lockWorkspace,
   type MembershipRow,
-  releaseSeat,
 } from '../../data/members.repo.ts';
-import { deleteNotificationsInWorkspace } from '../../data/notifications.repo.ts';
 import { notFound } from '../../domain/errors.ts';
 import { assertKeepsASuperAdmin } from '../../domain/members.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -19,6 +15,7 @@ import type { WorkspaceActor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
 import { revokedKeyEntries } from '../audit/revoked-keys.ts';
 import { requireAccess, requireAccessUnderLock } from '../gate.ts';
+import { endMembership } from './end-membership.ts';
 
 /**
  * Removes a member (Super Admins), or leaves (anyone, with their own id). The seat is freed, their
@@ -44,12 +41,7 @@ export async function removeMember(
     if (target.role === 'super_admin')
       assertKeepsASuperAdmin(await countSuperAdmins(tx, ws), target.role, null);
     const now = deps.clock.now();
-    await deleteMembership(tx, ws, input.userId);
-    await releaseSeat(tx, ws);
-    const revoked = await revokeApiKeysOfUser(tx, ws, input.userId, now);
-    // What they were told about the workspace goes with their place in it (a join request's
-    // notification would otherwise show decisions made after they left).
-    await deleteNotificationsInWorkspace(tx, input.userId, ws);
+    const revoked = await endMembership(tx, ws, input.userId, now);
     // Their items pass to the Super Admin who removed them; when they leave, to the longest-serving one.
     const heir = leaving
       ? (await listSuperAdmins(tx, ws)).find((a) => a.user_id !== input.userId)
