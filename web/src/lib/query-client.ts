@@ -3,7 +3,11 @@ import { ApiError } from './api.ts';
 import { queryKeys } from './query-keys.ts';
 import { isStale } from './stale.ts';
 
-/** A 403 for a role (not for an API key or a page's own rule): the person's role changed meanwhile. */
+/**
+ * A 403: what the page offered was refused, most often because the person's role changed since it
+ * loaded (also for an item's own access, which reading the role again does not change: three small
+ * reads spent). `me`, `workspaces` and a workspace never answer a session 403, so this cannot loop.
+ */
 const isRoleChanged = (error: unknown) => error instanceof ApiError && error.code === 'forbidden';
 
 /** Reads who we are and our workspaces again: the role badge and the controls a role is offered. */

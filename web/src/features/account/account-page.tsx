@@ -35,11 +35,12 @@ import { AppModal } from '../../ui/app-modal.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { PasswordField } from '../../ui/password-field.tsx';
+import { useAccount } from './use-account.ts';
 
 /** Your account (SPEC §1): name, password, sessions, and deleting the account. */
 export function AccountPage() {
   useDocumentTitle('Your account · Troupe');
-  const account = useQuery({ queryKey: queryKeys.account, queryFn: api.account.get });
+  const account = useAccount();
 
   return (
     <>

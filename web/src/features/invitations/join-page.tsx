@@ -111,6 +111,8 @@ function SignedInJoin({ token, link, me }: { token: string; link: JoinLinkPrevie
   const join = useMutation({
     mutationFn: () => api.inviteLink.join(token),
     onSuccess: async (result) => {
+      // The account lists the requests that wait (the workspaces page says so).
+      void queryClient.invalidateQueries({ queryKey: queryKeys.account });
       if (result.status === 'active') {
         setLastWorkspace(me.id, result.workspace.id);
         await queryClient.refetchQueries({ queryKey: queryKeys.me });

@@ -174,6 +174,8 @@ export function PublishCard({
                   <PasswordInput
                     aria-label={page.hasPassword ? 'New password' : 'Password'}
                     placeholder={page.hasPassword ? 'New password' : 'Set a password'}
+                    // The video's password, not the person's own: no autofill, no offer to save it.
+                    autoComplete="new-password"
                     value={password}
                     onChange={(e) => setPassword(e.currentTarget.value)}
                     error={password && !passwordCheck.success ? passwordCheck.error.issues[0]?.message : null}

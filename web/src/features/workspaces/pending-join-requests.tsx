@@ -1,14 +1,11 @@
 import { Alert, Stack, Text } from '@mantine/core';
 import { IconClockHour4 } from '@tabler/icons-react';
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../../lib/api.ts';
 import { formatDate } from '../../lib/dates.ts';
-import { queryKeys } from '../../lib/query-keys.ts';
+import { useAccount } from '../account/use-account.ts';
 
 /** The person's own requests to join workspaces that still wait for a Super Admin (from their account). */
 export function usePendingJoinRequests() {
-  const account = useQuery({ queryKey: queryKeys.account, queryFn: api.account.get });
-  return account.data?.joinRequests ?? [];
+  return useAccount().data?.joinRequests ?? [];
 }
 
 /** "Waiting for a Super Admin of X": one line a request, or nothing when none waits. */
