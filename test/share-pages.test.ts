@@ -3,6 +3,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_CAPTION_TRACKS } from '../src/contract/captions.ts';
+import { insertCaption } from '../src/data/captions.repo.ts';
 import { SLUG_MISSES_PER_MINUTE } from '../src/http/routes/public.ts';
 import { createSlugSealer } from '../src/infra/slug-sealer.ts';
 import {
@@ -352,6 +354,37 @@ describe.each(dialects)('Share Pages and public pages on %s', (dialect) => {
     // Every other page of the app still refuses framing.
     const app = await visit('/api/me');
     expect(app.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
+  it('captions: at most MAX_CAPTION_TRACKS a video (each is listed on its public page): the next is 409', async () => {
+    const { item } = await uploadedVideo(fx.app, fx.admin.cookie, fx.ws.id);
+    const now = Date.now();
+    for (let i = 0; i < MAX_CAPTION_TRACKS - 1; i++) {
+      await insertCaption(fx.app.troupe.data.db, {
+        id: `cap${String(i).padStart(22, '0')}`,
+        itemId: item.id,
+        workspaceId: fx.ws.id,
+        language: `en-x-t${i}`,
+        label: `Track ${i}`,
+        vtt: VTT,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    const add = (language: string) =>
+      api('POST', `/api/items/${item.id}/captions`, fx.admin.cookie, {
+        language,
+        label: 'One more',
+        vtt: VTT,
+      });
+    // Two at once for the last place: one gets it.
+    const both = await Promise.all([add('fr'), add('de')]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const over = both.find((r) => r.statusCode === 409) ?? both[0];
+    expect(over.json()).toMatchObject({ code: 'conflict' });
+    expect(over.json().detail).toContain(`at most ${MAX_CAPTION_TRACKS} caption tracks`);
+    const list = (await api('GET', `/api/items/${item.id}/captions`, fx.admin.cookie)).json();
+    expect(list.tracks).toHaveLength(MAX_CAPTION_TRACKS);
   });
 
   it('captions: add, list, read as text/vtt (in the app and publicly), edit, delete; bad WebVTT names the line', async () => {

@@ -91,6 +91,12 @@ export const CaptionTrack = z.object({
 });
 export type CaptionTrack = z.infer<typeof CaptionTrack>;
 
+/**
+ * Tracks a video may have: every one is listed on its public page, so the list stays a page's worth
+ * (the server refuses more with 409; the app disables "Add captions" at the limit, saying why).
+ */
+export const MAX_CAPTION_TRACKS = 100;
+
 /** All of a video's tracks (one a language): answered whole, so `nextCursor` is always null. */
 export const CaptionTrackList = z.object({ tracks: z.array(CaptionTrack), nextCursor: z.null() });
 export type CaptionTrackList = z.infer<typeof CaptionTrackList>;

@@ -1,4 +1,4 @@
-import type { Conn } from './db.ts';
+import type { Conn, Dialect } from './db.ts';
 import { reusable, reusableByShape } from './reusable-query.ts';
 
 export interface CaptionRecord {
@@ -64,6 +64,28 @@ export async function findCaption(
 ): Promise<CaptionRecord | null> {
   const row = (await findQuery(conn, itemId, trackId)).rows[0];
   return row ? toRecord(row) : null;
+}
+
+/**
+ * Holds the video's row until the transaction ends (PostgreSQL; SQLite's transactions already run
+ * alone), so two tracks added at once count each other. `FOR NO KEY UPDATE`: a track being written
+ * elsewhere (which key-share-locks its item) does not wait on it, nor it on that track.
+ */
+export async function lockVideoForCaptions(conn: Conn, dialect: Dialect, itemId: string): Promise<void> {
+  if (dialect === 'postgres') await lockVideoQuery(conn, itemId);
+}
+const lockVideoQuery = reusable((conn: Conn, itemId: string) =>
+  conn.selectFrom('items').select('id').where('id', '=', itemId).forNoKeyUpdate(),
+);
+
+/** How many tracks the item has. */
+export async function countCaptions(conn: Conn, itemId: string): Promise<number> {
+  const row = await conn
+    .selectFrom('caption_tracks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('item_id', '=', itemId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 export async function findCaptionByLanguage(conn: Conn, itemId: string, language: string) {

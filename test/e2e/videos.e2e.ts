@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { uniqueEmail, workspaceByApi } from './helpers.ts';
+import { MAX_CAPTION_TRACKS } from '../../src/contract/captions.ts';
+import { api, uniqueEmail, workspaceByApi } from './helpers.ts';
 
 const WEBM = fileURLToPath(new URL('../fixtures/tiny.webm', import.meta.url));
 const VTT =
@@ -213,4 +215,32 @@ test('a video is uploaded, captioned, locked, published, watched by a stranger a
     for (const c of contexts) await c.close();
     for (const stop of stops) await stop();
   }
+});
+
+test('at the caption tracks limit, "Add captions" is disabled and says why', async ({ page }) => {
+  const wsId = await workspaceByApi(
+    page,
+    { name: 'Cap Admin', email: uniqueEmail('captions-cap') },
+    `Captions ${Date.now()}`,
+  );
+  const video = await api<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, {
+    kind: 'video',
+    title: 'Many languages',
+  });
+  await api(page, 'PUT', `/api/items/${video.id}/file?filename=tiny.webm`, readFileSync(WEBM), {
+    'content-type': 'video/webm',
+  });
+  for (let i = 0; i < MAX_CAPTION_TRACKS; i++) {
+    await api(page, 'POST', `/api/items/${video.id}/captions`, {
+      language: `en-x-t${i}`,
+      label: `Track ${i}`,
+      vtt: VTT,
+    });
+  }
+  await page.goto(`/w/${wsId}/library/items/${video.id}`);
+  const card = page.getByTestId('captions-card');
+  await expect(card.getByRole('button', { name: 'Add captions' })).toBeDisabled();
+  await expect(card.getByTestId('captions-full')).toHaveText(
+    `A video has at most ${MAX_CAPTION_TRACKS} caption tracks: delete one to add another.`,
+  );
 });

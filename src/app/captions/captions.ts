@@ -1,17 +1,19 @@
-import type { CaptionTrack, CaptionTrackList } from '../../contract/captions.ts';
+import { type CaptionTrack, type CaptionTrackList, MAX_CAPTION_TRACKS } from '../../contract/captions.ts';
 import { isoTime } from '../../contract/time.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import {
   type CaptionRecord,
+  countCaptions,
   deleteCaption as deleteRow,
   findCaption,
   findCaptionByLanguage,
   insertCaption,
   isCaptionLanguageTaken,
   listCaptions,
+  lockVideoForCaptions,
   updateCaption as updateRow,
 } from '../../data/captions.repo.ts';
-import { type Db, inTransaction, type Tx } from '../../data/db.ts';
+import { type Db, type Dialect, inTransaction, type Tx } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
@@ -22,6 +24,7 @@ import { onlyVideos } from '../share-pages/get-share-page.ts';
 
 export interface CaptionDeps {
   db: Db;
+  dialect: Dialect;
   clock: Clock;
 }
 
@@ -90,7 +93,15 @@ export async function createCaptionTrack(
 ): Promise<CaptionTrack> {
   const create = async (tx: Tx): Promise<CaptionTrack> => {
     const item = await requireVideo(tx, actor, 'item:edit', itemId);
+    // Two adds at once count each other's tracks.
+    await lockVideoForCaptions(tx, deps.dialect, itemId);
     if (await findCaptionByLanguage(tx, itemId, input.language)) throw languageTaken(input.language);
+    if ((await countCaptions(tx, itemId)) >= MAX_CAPTION_TRACKS) {
+      throw new DomainError(
+        'conflict',
+        `A video has at most ${MAX_CAPTION_TRACKS} caption tracks: delete one to add another`,
+      );
+    }
     const now = deps.clock.now();
     const record: CaptionRecord = {
       id: newId(now),

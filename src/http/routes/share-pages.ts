@@ -13,12 +13,16 @@ import { updateSharePage } from '../../app/share-pages/update-share-page.ts';
 import { CaptionParams, CaptionTrack, CaptionTrackBody, CaptionTrackList } from '../../contract/captions.ts';
 import { ItemParams } from '../../contract/items.ts';
 import { SharePage, UpdateSharePageBody } from '../../contract/share-pages.ts';
+import type { Dialect } from '../../data/db.ts';
 import type { Authenticator } from '../authenticate.ts';
 
 /** Caption bodies carry whole WebVTT files: up to 1 MiB here (JSON elsewhere stays at 256 KiB). */
 const CAPTION_BODY_LIMIT = 1024 * 1024;
 
-export function sharePageRoutes(app: FastifyInstance, deps: SharePageDeps & { authn: Authenticator }) {
+export function sharePageRoutes(
+  app: FastifyInstance,
+  deps: SharePageDeps & { authn: Authenticator; dialect: Dialect },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['share pages'];
 

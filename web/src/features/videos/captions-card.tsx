@@ -19,6 +19,7 @@ import { type KeyboardEvent, useState } from 'react';
 import {
   type CaptionTrack,
   CaptionTrackBody,
+  MAX_CAPTION_TRACKS,
   parseVtt,
   serializeVtt,
   type VttCue,
@@ -39,6 +40,7 @@ export function CaptionsCard({ itemId, canEdit }: { itemId: string; canEdit: boo
   const [editing, setEditing] = useState<CaptionTrack | 'new' | null>(null);
   const [removing, setRemoving] = useState<CaptionTrack | null>(null);
   const tracks = captions.data?.tracks ?? [];
+  const full = tracks.length >= MAX_CAPTION_TRACKS;
   return (
     <Paper withBorder p="lg" data-testid="captions-card">
       <Group justify="space-between" mb="sm">
@@ -46,11 +48,22 @@ export function CaptionsCard({ itemId, canEdit }: { itemId: string; canEdit: boo
           Captions
         </Title>
         {canEdit ? (
-          <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setEditing('new')}>
+          <Button
+            size="xs"
+            leftSection={<IconPlus size={14} />}
+            onClick={() => setEditing('new')}
+            disabled={full}
+            aria-describedby={full ? 'captions-full' : undefined}
+          >
             Add captions
           </Button>
         ) : null}
       </Group>
+      {canEdit && full ? (
+        <Text id="captions-full" size="xs" c="dimmed" mb="xs" data-testid="captions-full">
+          A video has at most {MAX_CAPTION_TRACKS} caption tracks: delete one to add another.
+        </Text>
+      ) : null}
       {tracks.length === 0 ? (
         <Text size="sm" c="dimmed">
           No captions yet.{canEdit ? ' Add a WebVTT track per language.' : ''}
