@@ -8,7 +8,6 @@ import {
   invitationToken,
   type SignedUp,
   signUp,
-  signUp as signUpPerson,
   startTestApp,
   type TestApp,
   uniqueEmail,
@@ -38,7 +37,7 @@ describe('per-client rate limits', () => {
     (app as TestApp).troupe.server.inject({ method: 'POST', url, payload: JSON.stringify(body), ...client });
   const signIn = (client: ReturnType<typeof from>) =>
     post('/api/auth/sign-in/email', { email: 'nobody@example.com', password: 'wrong password' }, client);
-  const signUp = (client: ReturnType<typeof from>, email = uniqueEmail('signup')) =>
+  const signUpFrom = (client: ReturnType<typeof from>, email = uniqueEmail('signup')) =>
     post('/api/auth/sign-up/email', { email, password: 'correct horse battery', name: 'New' }, client);
 
   it('ignores X-Forwarded-For without TRUST_PROXY: every forwarded address is the one client', async () => {
@@ -76,7 +75,7 @@ describe('per-client rate limits', () => {
 
   it('caps failed sign-ins per client across different emails; successful ones are not counted', async () => {
     app = await startTestApp('sqlite', { env: { SIGN_IN_FAILURE_LIMIT: '12' } });
-    const person = await signUpPerson(app);
+    const person = await signUp(app);
     const client = from('198.51.100.9');
     const as = (email: string, password: string, who = client) =>
       post('/api/auth/sign-in/email', { email, password }, who);
@@ -124,9 +123,9 @@ describe('per-client rate limits', () => {
   it('caps sign-ups per client across different emails; the refused one mails nobody', async () => {
     app = await startTestApp('sqlite', { env: { SIGN_UP_RATE_LIMIT: '5' } });
     const client = from('198.51.100.7');
-    for (let i = 0; i < 5; i++) expect((await signUp(client)).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await signUpFrom(client)).statusCode).toBe(200);
     const sixthEmail = uniqueEmail('sixth');
-    const sixth = await signUp(client, sixthEmail);
+    const sixth = await signUpFrom(client, sixthEmail);
     expect(sixth.statusCode).toBe(429);
     expect(sixth.headers['content-type']).toContain('application/problem+json');
     expect(sixth.json()).toMatchObject({ status: 429, code: 'rate_limited' });
@@ -136,7 +135,7 @@ describe('per-client rate limits', () => {
     const users = await app.troupe.data.db.selectFrom('user').select('email').execute();
     expect(users.map((u) => u.email)).not.toContain(sixthEmail);
     // Another client is not held back by it.
-    expect((await signUp(from('198.51.100.8'))).statusCode).toBe(200);
+    expect((await signUpFrom(from('198.51.100.8'))).statusCode).toBe(200);
   });
 
   it('counts an IPv6 client by its /64: rotating addresses inside it does not reset a limit', async () => {
@@ -145,12 +144,12 @@ describe('per-client rate limits', () => {
     expect((await signIn(from('2001:db8:1:2::1'))).statusCode).toBe(401);
     expect((await signIn(from('2001:db8:1:2::2'))).statusCode).toBe(401);
     expect((await signIn(from('2001:db8:1:2:ffff:ffff:ffff:3'))).statusCode).toBe(429);
-    expect((await signUp(from('2001:db8:1:2::a'))).statusCode).toBe(200);
-    expect((await signUp(from('2001:db8:1:2::b'))).statusCode).toBe(200);
-    expect((await signUp(from('2001:db8:1:2::c'))).statusCode).toBe(429);
+    expect((await signUpFrom(from('2001:db8:1:2::a'))).statusCode).toBe(200);
+    expect((await signUpFrom(from('2001:db8:1:2::b'))).statusCode).toBe(200);
+    expect((await signUpFrom(from('2001:db8:1:2::c'))).statusCode).toBe(429);
     // The next /64 is another client.
     expect((await signIn(from('2001:db8:1:3::1'))).statusCode).toBe(401);
-    expect((await signUp(from('2001:db8:1:3::1'))).statusCode).toBe(200);
+    expect((await signUpFrom(from('2001:db8:1:3::1'))).statusCode).toBe(200);
   });
 
   it('a path with dot segments does not reach Better Auth around the documented routes’ limits and schemas', async () => {

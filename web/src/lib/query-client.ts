@@ -14,7 +14,7 @@ const isRoleChanged = (error: unknown) => error instanceof ApiError && error.cod
 export function refreshRole(): void {
   void queryClient.invalidateQueries({ queryKey: queryKeys.me });
   void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces });
-  void queryClient.invalidateQueries({ queryKey: ['workspace'] });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.everyWorkspace });
 }
 
 export const queryClient: QueryClient = new QueryClient({

@@ -5,6 +5,8 @@ export const queryKeys = {
   accountSessions: ['account', 'sessions'] as const,
   workspaces: ['workspaces'] as const,
   workspace: (id: string) => ['workspace', id] as const,
+  /** Every workspace's details (`workspace`), for invalidation. */
+  everyWorkspace: ['workspace'] as const,
   devMailbox: ['dev-mailbox'] as const,
   /** Every members query of a workspace (any search), for invalidation. */
   membersOf: (wsId: string) => ['members', wsId] as const,

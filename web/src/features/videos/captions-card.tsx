@@ -161,6 +161,7 @@ function CaptionEditor({
     (checked.success && taken.includes(checked.data.language)
       ? `There is already a track in ${checked.data.language}`
       : null);
+  const canSave = checked.success && !langError;
   const cues = parsed.cues;
   const setCues = (next: VttCue[]) => setText(serializeVtt(next));
   const updateCue = (i: number, patch: Partial<VttCue>) =>
@@ -184,7 +185,7 @@ function CaptionEditor({
   const saveOnEnter = (e: KeyboardEvent) => {
     if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
     e.preventDefault();
-    if (checked.success && !langError && !saving) void save();
+    if (canSave && !saving) void save();
   };
 
   return (
@@ -346,12 +347,8 @@ function CaptionEditor({
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Tooltip label="Fix the marked fields first" disabled={checked.success && !langError}>
-            <Button
-              onClick={() => void save()}
-              loading={saving}
-              disabled={!checked.success || Boolean(langError)}
-            >
+          <Tooltip label="Fix the marked fields first" disabled={canSave}>
+            <Button onClick={() => void save()} loading={saving} disabled={!canSave}>
               Save captions
             </Button>
           </Tooltip>
