@@ -1,33 +1,31 @@
 /**
  * Summarises a V8 .cpuprofile written by `npm run bench -- --cpu-prof`:
  *   node --import tsx bench/profile-summary.ts <file.cpuprofile> [--top 30] [--match <substring>]
+ *     [--from <s>] [--to <s>] [--timeline]
  * Prints self time by package/area, the functions with the most self time, and the functions with
  * the most inclusive time (optionally only those whose name or file contains --match).
+ * `--from`/`--to` keep only the samples between those seconds of the profile (one measurement of a
+ * run: the server is profiled from its start to its end); `--timeline` prints the busy (not idle)
+ * milliseconds of each second first, to find them.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
+import { type Profile, type ProfileNode, sampleTimes } from './profile-window.ts';
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: 'string' }, match: { type: 'string' } },
+  options: {
+    top: { type: 'string' },
+    match: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    timeline: { type: 'boolean' },
+  },
   allowPositionals: true,
 });
 const file = positionals[0];
 if (!file) {
   console.error(
-    'usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [--top N] [--match text]',
+    'usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [--top N] [--match text] [--from s] [--to s] [--timeline]',
   );
   process.exit(2);
 }
@@ -38,10 +36,17 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
-const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => {
-  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+const { selfUs, busyBySecond } = sampleTimes(profile, {
+  fromUs: values.from === undefined ? undefined : Number(values.from) * 1e6,
+  toUs: values.to === undefined ? undefined : Number(values.to) * 1e6,
 });
+if (values.timeline) {
+  console.log('Busy ms in each second of the profile');
+  for (let second = 0; second < busyBySecond.length; second++)
+    console.log(
+      `${String(second).padStart(5)} s  ${((busyBySecond[second] ?? 0) / 1000).toFixed(0).padStart(5)} ms`,
+    );
+}
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 function shortUrl(url: string): string {

@@ -1,11 +1,12 @@
 /**
  * The benchmark's diagnostics (docs/BENCHMARKS.md, "How to run"): the server log read by route
- * (`npm run bench:routes`), the PostgreSQL wait sampler (`npm run bench -- --pg-waits`) and the
- * database CPU a measurement counts.
+ * (`npm run bench:routes`), the PostgreSQL wait sampler (`npm run bench -- --pg-waits`), the
+ * database CPU a measurement counts, and a CPU profile's samples by time (bench/profile-summary.ts).
  */
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_APP, backendPids, samplePgWaits, startCpuMeter, withApplicationName } from '../bench/lib.ts';
+import { type Profile, sampleTimes } from '../bench/profile-window.ts';
 import { routeLatencies, routeOf } from '../bench/server-log.ts';
 import { openPostgres } from '../src/data/db.ts';
 import { scratchDatabase } from './harness.ts';
@@ -55,6 +56,38 @@ describe('the server log by route', () => {
       ['PATCH /api/items/:id', [50]],
       ['POST /api/invitations/…/accept', [7]],
     ]);
+  });
+});
+
+describe("a CPU profile's samples by time", () => {
+  const frame = (functionName: string) => ({ functionName, url: '', lineNumber: 0, columnNumber: 0 });
+  // Node 1 idle, 2 and 3 busy; one sample every 0.4 s: 2 at 0.4 s, idle at 0.8, 3 at 1.2, 1.6, 2.0,
+  // idle at 2.4, 2 at 2.8 (a sample is at the sum of the deltas up to it).
+  const profile: Profile = {
+    nodes: [
+      { id: 1, callFrame: frame('(idle)') },
+      { id: 2, callFrame: frame('a') },
+      { id: 3, callFrame: frame('b') },
+    ],
+    samples: [2, 1, 3, 3, 3, 1, 2],
+    timeDeltas: [400_000, 400_000, 400_000, 400_000, 400_000, 400_000, 400_000],
+    startTime: 0,
+    endTime: 2_800_000,
+  };
+
+  it('counts every sample without a window, and the busy time of each second', () => {
+    const { selfUs, busyBySecond } = sampleTimes(profile);
+    expect(Object.fromEntries(selfUs)).toEqual({ 1: 800_000, 2: 800_000, 3: 1_200_000 });
+    expect(busyBySecond).toEqual([400_000, 800_000, 800_000]);
+  });
+
+  it('keeps only the samples between --from and --to', () => {
+    const { selfUs } = sampleTimes(profile, { fromUs: 1_000_000, toUs: 2_000_000 });
+    expect(Object.fromEntries(selfUs)).toEqual({ 3: 1_200_000 });
+    expect(Object.fromEntries(sampleTimes(profile, { fromUs: 2_100_000 }).selfUs)).toEqual({
+      1: 400_000,
+      2: 400_000,
+    });
   });
 });
 
