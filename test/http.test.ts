@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withMediaTypes } from '../src/http/openapi-media.ts';
 import { precompressAssets } from '../web/precompress.ts';
 import { dialects, signUp, startTestApp, type TestApp } from './harness.ts';
 
@@ -109,6 +110,55 @@ describe.each(dialects)('http surface on %s', (dialect) => {
     ).toMatchObject({ properties: { unlocked: { type: 'boolean', enum: [true] } }, required: ['unlocked'] });
     const docs = await app.request({ method: 'GET', url: '/api/docs' });
     expect([200, 302]).toContain(docs.statusCode);
+  });
+
+  it('documents the bodies that are not JSON: the uploads, and the files, posters and captions they answer', async () => {
+    const doc = (await app.request({ method: 'GET', url: '/api/openapi.json' })).json();
+    const op = (path: string, method: string) => doc.paths[path][method];
+    const types = (o: { content?: object }) => Object.keys(o.content ?? {});
+    const upload = op('/api/items/{id}/file', 'put').requestBody;
+    expect(upload.required).toBe(true);
+    expect(types(upload)).toEqual([
+      'video/mp4',
+      'video/webm',
+      'application/octet-stream',
+      'multipart/form-data',
+    ]);
+    expect(upload.content['multipart/form-data'].schema).toMatchObject({
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary' } },
+    });
+    expect(types(op('/api/items/{id}/poster', 'put').requestBody)).toEqual([
+      'image/jpeg',
+      'image/png',
+      'image/webp',
+    ]);
+    for (const path of ['/api/items/{id}/file', '/api/public/videos/{slug}/file']) {
+      const responses = op(path, 'get').responses;
+      expect(Object.keys(responses).sort()).toEqual(['200', '206', '304', '412', '416']);
+      expect(types(responses['200'])).toEqual(['video/mp4', 'video/webm']);
+      expect(types(responses['206'])).toContain('multipart/byteranges');
+      expect(types(responses['416'])).toEqual(['application/problem+json']);
+    }
+    for (const path of ['/api/items/{id}/poster', '/api/public/videos/{slug}/poster'])
+      expect(types(op(path, 'get').responses['200'])).toEqual(['image/jpeg', 'image/png', 'image/webp']);
+    for (const path of [
+      '/api/items/{id}/captions/{trackId}/vtt',
+      '/api/public/videos/{slug}/captions/{trackId}',
+    ])
+      expect(types(op(path, 'get').responses['200'])).toEqual(['text/vtt']);
+  });
+
+  it('refuses to start with a media description for an operation the document does not have', () => {
+    const doc = { paths: { '/api/items/{id}/file': { get: { responses: {} } } } };
+    expect(() => withMediaTypes(doc, { 'get /api/items/{id}/film': { responses: {} } })).toThrow(
+      /no operation get \/api\/items\/\{id\}\/film/,
+    );
+    expect(
+      withMediaTypes(doc, { 'get /api/items/{id}/file': { responses: { 304: { description: 'x' } } } }),
+    ).toMatchObject({
+      paths: { '/api/items/{id}/file': { get: { responses: { 304: { description: 'x' } } } } },
+    });
   });
 
   it('refuses bodies over the size limit with 413', async () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 export const videoContentTypes = ['video/mp4', 'video/webm'] as const;
+/** A raw upload's Content-Type: a video type, or bytes of unstated type (the type is read from them). */
+export const rawVideoUploadTypes = [...videoContentTypes, 'application/octet-stream'] as const;
 export const posterContentTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
 /** The largest poster image accepted (a frame captured in the browser is far smaller). */
 export const MAX_POSTER_BYTES = 2 * 1024 * 1024;

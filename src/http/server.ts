@@ -22,6 +22,7 @@ import { apiDocsTheme } from './api-docs-theme.ts';
 import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { inputGuard } from './input-guard.ts';
+import { type OpenApiDoc, withMediaTypes } from './openapi-media.ts';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, problem, sendProblem } from './problem.ts';
 import { redactUrl } from './redact-url.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -239,6 +240,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       security: [{ session: [] }, { apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    // The bodies that are not JSON (uploads, files, posters, captions): openapi-media.ts.
+    transformObject: (documents) =>
+      withMediaTypes((documents as { openapiObject: OpenApiDoc }).openapiObject),
   });
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',

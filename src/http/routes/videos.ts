@@ -15,6 +15,7 @@ import {
   FileQuery,
   MAX_POSTER_BYTES,
   posterContentTypes,
+  rawVideoUploadTypes,
   VideoFile,
   VideoFileResponse,
 } from '../../contract/videos.ts';
@@ -23,7 +24,6 @@ import type { Authenticator } from '../authenticate.ts';
 import { serveObject } from '../serve-object.ts';
 
 /** Raw upload bodies: the two video types, and bytes of unstated type (the type is read from them). */
-const RAW_VIDEO_TYPES = ['video/mp4', 'video/webm', 'application/octet-stream'];
 
 const interrupted = () =>
   new DomainError('validation', 'The upload stopped before the end', [
@@ -140,7 +140,7 @@ export async function videoRoutes(
   // Uploads: raw video bodies and multipart, parsed as streams, in this scope only (everything else
   // keeps the 256 KiB JSON limit).
   await app.register(async (scope) => {
-    scope.addContentTypeParser(RAW_VIDEO_TYPES, (_req, payload, done) => done(null, payload));
+    scope.addContentTypeParser([...rawVideoUploadTypes], (_req, payload, done) => done(null, payload));
     await scope.register(multipart, {
       limits: { files: 1, parts: 2, fields: 1, fileSize: deps.maxVideoBytes, headerPairs: 100 },
       throwFileSizeLimit: true,
