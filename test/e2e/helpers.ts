@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 
 export const PASSWORD = 'correct-horse-battery';
@@ -115,4 +116,18 @@ export async function joinByApi(page: Page, person: { name: string; email: strin
   const link = await mailLink(page.request, person.email, /\/invite\/[A-Za-z0-9_-]+$/);
   await signUpByApi(page, person);
   await api(page, 'POST', `/api/invitations/${new URL(link).pathname.split('/').pop()}/accept`);
+}
+
+/** axe-core's serious and critical violations on the page as it is now, one line each (none: []). */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const axe = await new AxeBuilder({ page }).analyze();
+  return axe.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`)
+          .join(' | ')}`,
+    );
 }

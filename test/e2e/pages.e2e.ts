@@ -12,9 +12,16 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { api, joinByApi, mailLink, PASSWORD, uniqueEmail, workspaceByApi } from './helpers.ts';
+import {
+  api,
+  joinByApi,
+  mailLink,
+  PASSWORD,
+  seriousAxeViolations,
+  uniqueEmail,
+  workspaceByApi,
+} from './helpers.ts';
 
 const WEBM = fileURLToPath(new URL('../fixtures/tiny.webm', import.meta.url));
 
@@ -370,16 +377,7 @@ for (const viewport of viewports) {
           'controls of an open dialog or menu outside the window',
         ).toEqual([]);
 
-        const axe = route.noAxe ? { violations: [] } : await new AxeBuilder({ page }).analyze();
-        const bad = axe.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map(
-            (v) =>
-              `${v.impact} ${v.id}: ${v.help} — ${v.nodes
-                .slice(0, 3)
-                .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)} ${n.failureSummary ?? ''}`)
-                .join(' | ')}`,
-          );
+        const bad = route.noAxe ? [] : await seriousAxeViolations(page);
         expect(
           [...bad, ...problems],
           'axe-core serious/critical violations, console errors, failed requests',

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { MAX_CAPTION_TRACKS } from '../../src/contract/captions.ts';
-import { api, uniqueEmail, workspaceByApi } from './helpers.ts';
+import { api, seriousAxeViolations, uniqueEmail, workspaceByApi } from './helpers.ts';
 
 const WEBM = fileURLToPath(new URL('../fixtures/tiny.webm', import.meta.url));
 const VTT =
@@ -105,6 +105,7 @@ test('a video is uploaded, captioned, locked, published, watched by a stranger a
       await dialog.getByRole('textbox', { name: 'WebVTT text' }).fill(VTT);
       await dialog.getByRole('tab', { name: 'Cues' }).click();
       await expect(dialog.getByTestId('cue-row')).toHaveCount(2);
+      expect(await seriousAxeViolations(page), 'axe: the captions dialog').toEqual([]);
       await dialog.getByLabel('Cue 2 text').fill('Goodbye, friends');
       await dialog.getByLabel('Cue 2 text').blur();
       // Enter in the label saves, as the button does.
@@ -144,6 +145,7 @@ test('a video is uploaded, captioned, locked, published, watched by a stranger a
       await visitor.goto(publicUrl);
       await expect(visitor.getByRole('heading', { name: 'This video is password protected' })).toBeVisible();
       await expect(visitor.locator('meta[name="robots"]')).toHaveAttribute('content', 'noindex, nofollow');
+      expect(await seriousAxeViolations(visitor), 'axe: the password prompt').toEqual([]);
       await visitor.getByLabel('Password').fill('wrong password');
       await visitor.getByRole('button', { name: 'Watch' }).click();
       await expect(visitor.getByRole('alert')).toHaveText('That password is not right.');
@@ -163,8 +165,10 @@ test('a video is uploaded, captioned, locked, published, watched by a stranger a
         /\/api\/public\/videos\/.+\/captions\//,
       );
       await shot(visitor, '04-public-page');
+      expect(await seriousAxeViolations(visitor), 'axe: the public page').toEqual([]);
       await visitor.setViewportSize({ width: 390, height: 844 });
       await noSidewaysScroll(visitor);
+      expect(await seriousAxeViolations(visitor), 'axe: the public page at 390 px').toEqual([]);
       await shot(visitor, '05-public-page-390');
       expect(visitorErrors.filter((e) => !e.includes('401'))).toEqual([]);
     });

@@ -37,6 +37,12 @@ export const theme = createTheme({
     // role="presentation" placeholder, which no role="menu" may hold (axe-core: critical).
     Menu: { defaultProps: { radius: 'md', shadow: 'lg', withInitialFocusPlaceholder: false } },
     Tooltip: { defaultProps: { openDelay: 300 } },
+    // Toasts: the close button has a name (axe-core: critical without one), and the text under a
+    // title is the dimmed colour above (Mantine's gray-6 is 3.3:1 on white).
+    Notification: {
+      defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
+      styles: { description: { color: 'var(--mantine-color-dimmed)' } },
+    },
     // A list that scrolls only up and down is as wide as its box, never as its longest line: an
     // autosized ScrollArea's content is `min-width: min-content` otherwise, so one long name or
     // email pushed the row's controls out of view (and a one-line truncated text never truncated).
