@@ -65,6 +65,31 @@ const routes: Route[] = [
   { name: 'sign-up', path: () => '/sign-up', signedOut: true, ready: { role: ['button', 'Create account'] } },
   { name: 'forgot-password', path: () => '/forgot-password', signedOut: true, ready: { text: /reset/i } },
   {
+    name: 'reset-password',
+    path: () => '/reset-password?token=a-token-from-the-mail',
+    signedOut: true,
+    ready: { role: ['heading', 'Choose a new password'] },
+  },
+  {
+    name: 'reset-password-expired',
+    path: () => '/reset-password',
+    signedOut: true,
+    ready: { role: ['heading', 'This link has expired'] },
+  },
+  {
+    name: 'verify-email',
+    path: () => '/verify-email?email=someone%40example.com',
+    signedOut: true,
+    ready: { role: ['heading', 'Verify your email'] },
+  },
+  { name: 'verified', path: () => '/verified', ready: { role: ['heading', 'Email verified'] } },
+  {
+    name: 'verified-expired',
+    path: () => '/verified?error=INVALID_TOKEN',
+    signedOut: true,
+    ready: { role: ['heading', 'This link has expired'] },
+  },
+  {
     name: 'invitation',
     path: (w) => `/invite/${w.inviteToken}`,
     signedOut: true,
@@ -167,6 +192,18 @@ const routes: Route[] = [
     },
   },
   { name: 'api-keys', path: (w) => `/w/${w.wsId}/api-keys`, ready: { role: ['heading', 'API keys'] } },
+  {
+    name: 'api-key-created',
+    path: (w) => `/w/${w.wsId}/api-keys`,
+    ready: { role: ['heading', 'API keys'] },
+    open: async (page) => {
+      await page.getByRole('button', { name: 'Create key' }).first().click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Name').fill('Pages check');
+      await dialog.getByRole('button', { name: 'Create key' }).click();
+      await expect(dialog.getByTestId('created-key')).toBeVisible();
+    },
+  },
   { name: 'billing', path: (w) => `/w/${w.wsId}/billing`, ready: { testId: 'billing-seats' } },
   { name: 'audit', path: (w) => `/w/${w.wsId}/audit`, ready: { role: ['heading', 'Audit log'] } },
   { name: 'settings', path: (w) => `/w/${w.wsId}/settings`, ready: { role: ['heading', 'Settings'] } },
