@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes } from '../src/contract/errors.ts';
 import { withMediaTypes } from '../src/http/openapi-media.ts';
 import { precompressAssets } from '../web/precompress.ts';
 import { dialects, signUp, startTestApp, type TestApp } from './harness.ts';
@@ -135,7 +136,7 @@ describe.each(dialects)('http surface on %s', (dialect) => {
     ]);
     for (const path of ['/api/items/{id}/file', '/api/public/videos/{slug}/file']) {
       const responses = op(path, 'get').responses;
-      expect(Object.keys(responses).sort()).toEqual(['200', '206', '304', '412', '416']);
+      expect(Object.keys(responses).sort()).toEqual(['200', '206', '304', '412', '416', '4XX', '5XX']);
       expect(types(responses['200'])).toEqual(['video/mp4', 'video/webm']);
       expect(types(responses['206'])).toContain('multipart/byteranges');
       expect(types(responses['416'])).toEqual(['application/problem+json']);
@@ -147,6 +148,33 @@ describe.each(dialects)('http surface on %s', (dialect) => {
       '/api/public/videos/{slug}/captions/{trackId}',
     ])
       expect(types(op(path, 'get').responses['200'])).toEqual(['text/vtt']);
+  });
+
+  it("documents every operation's errors as problem+json with the codes the API sends", async () => {
+    const doc = (await app.request({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(doc.components.schemas.Problem.properties.code.enum).toEqual([...errorCodes]);
+    expect(doc.components.responses.Problem.content['application/problem+json'].schema).toEqual({
+      $ref: '#/components/schemas/Problem',
+    });
+    const missing: string[] = [];
+    let operations = 0;
+    for (const [path, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, { responses: object }>>,
+    ))
+      for (const [method, op] of Object.entries(ops)) {
+        operations += 1;
+        for (const range of ['4XX', '5XX'])
+          if ((op.responses as Record<string, unknown>)[range] === undefined)
+            missing.push(`${method} ${path} ${range}`);
+      }
+    expect(operations).toBeGreaterThan(50);
+    expect(missing).toEqual([]);
+    // What a refusal sends is what the document says: the required fields, a documented code.
+    const refused = await app.request({ method: 'GET', url: '/api/me' });
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = refused.json();
+    for (const field of doc.components.schemas.Problem.required) expect(body).toHaveProperty(field);
+    expect(doc.components.schemas.Problem.properties.code.enum).toContain(body.code);
   });
 
   it('refuses to start with a media description for an operation the document does not have', () => {

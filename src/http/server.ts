@@ -23,6 +23,7 @@ import type { Authenticator } from './authenticate.ts';
 import { createCsrfGuard } from './csrf.ts';
 import { inputGuard } from './input-guard.ts';
 import { type OpenApiDoc, withMediaTypes } from './openapi-media.ts';
+import { withProblems } from './openapi-problems.ts';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, problem, sendProblem } from './problem.ts';
 import { redactUrl } from './redact-url.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -240,9 +241,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       security: [{ session: [] }, { apiKey: [] }],
     },
     transform: jsonSchemaTransform,
-    // The bodies that are not JSON (uploads, files, posters, captions): openapi-media.ts.
+    // The bodies that are not JSON (uploads, files, posters, captions): openapi-media.ts; every
+    // operation's problem+json errors: openapi-problems.ts.
     transformObject: (documents) =>
-      withMediaTypes((documents as { openapiObject: OpenApiDoc }).openapiObject),
+      withProblems(withMediaTypes((documents as { openapiObject: OpenApiDoc }).openapiObject)),
   });
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
