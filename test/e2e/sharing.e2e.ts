@@ -356,3 +356,56 @@ test('organise the library: sort, move with the folder picker, workspace access,
     await expect.poll(titles).toEqual(['Alpha']);
   });
 });
+
+test('Move, from "Shared with me": a folder shared long ago is found past the first page, and a folder cannot go into its own subfolder', async ({
+  page,
+  browser,
+}) => {
+  const contexts: BrowserContext[] = [];
+  const admin = { name: 'Moira Admin', email: uniqueEmail('moira') };
+  const ann = { name: 'Ann Creator', email: uniqueEmail('ann') };
+  const annPage = await personPage(browser, contexts);
+  try {
+    const wsId = await workspaceByApi(page, admin, `Move Co ${Date.now()}`);
+    await api(page, 'POST', `/api/workspaces/${wsId}/invitations`, { emails: [ann.email], role: 'creator' });
+    await joinByApi(annPage, ann);
+    const annId = (await api<{ id: string }>(annPage, 'GET', '/api/me')).id;
+    const item = (kind: string, title: string, parentId?: string) =>
+      api<{ id: string }>(page, 'POST', `/api/workspaces/${wsId}/items`, { kind, title, parentId });
+    const share = (id: string) =>
+      api(page, 'PUT', `/api/items/${id}/grants/${annId}`, { permission: 'edit' });
+    // Shared first, so last in "Shared with me" (newest share first): past 52 drafts shared since.
+    const projects = await item('folder', 'Projects');
+    const inner = await item('folder', 'Inner', projects.id);
+    await share(projects.id);
+    await share(inner.id);
+    for (let i = 0; i < 52; i++) await share((await item('draft', `Shared draft ${i}`)).id);
+    await api(annPage, 'POST', `/api/workspaces/${wsId}/items`, { kind: 'draft', title: 'My notes' });
+
+    await annPage.goto(`/w/${wsId}/library`);
+    await libraryItem(annPage, 'My notes').getByTestId('item-menu').click();
+    await annPage.getByRole('menuitem', { name: 'Move' }).click();
+    const dialog = annPage.getByRole('dialog');
+    await dialog.getByText('Shared with me', { exact: true }).click();
+    await expect(dialog.getByText('No folders among the first things shared with you.')).toBeVisible();
+    await dialog.getByRole('button', { name: 'Load more' }).click();
+    await expect(dialog.locator('[data-testid="move-folder"][data-title="Projects"]')).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // Moving "Projects": "Inner", shared on its own, is inside it.
+    await expect(dialog).toBeHidden();
+    await annPage.goto(`/w/${wsId}/library?view=workspace`);
+    await libraryItem(annPage, 'Projects').getByTestId('item-menu').click();
+    await annPage.getByRole('menuitem', { name: 'Move' }).click();
+    await dialog.getByText('Shared with me', { exact: true }).click();
+    await dialog.getByRole('button', { name: 'Load more' }).click();
+    await expect(dialog.locator('[data-testid="move-folder"][data-title="Projects"]')).toBeDisabled();
+    await dialog.locator('[data-testid="move-folder"][data-title="Inner"]').click();
+    await expect(
+      dialog.getByText('“Inner” is inside “Projects”: a folder cannot move into its own subfolder.'),
+    ).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Move to “Inner”' })).toBeDisabled();
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+});

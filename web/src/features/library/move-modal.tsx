@@ -20,7 +20,7 @@ import type { Item } from '../../../../src/contract/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { notifySuccess } from '../../lib/notify.ts';
 import { AppModal } from '../../ui/app-modal.tsx';
-import { type LibraryView, useItems, useUpdateItem } from './hooks.ts';
+import { type LibraryView, useItems, useItemTrail, useUpdateItem } from './hooks.ts';
 import { KindIcon } from './kinds.tsx';
 import classes from './library.module.css';
 
@@ -42,18 +42,39 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
   });
   const pages = list.data?.pages ?? [];
   const folders = pages.flatMap((p) => p.items).filter((i) => i.kind === 'folder');
-  // Name order puts folders first: once a page holds something else, there are no more folders.
-  const moreFolders = list.hasNextPage && pages.every((p) => p.items.every((i) => i.kind === 'folder'));
-
   const atSharedTop = !current && view === 'shared';
+  // In a folder, name order puts folders first: once a page holds something else, there are no
+  // more folders. "Shared with me" is in the order things were shared: a folder may come on any page.
+  const moreFolders =
+    list.hasNextPage && (atSharedTop || pages.every((p) => p.items.every((i) => i.kind === 'folder')));
+
+  // A folder cannot move into a folder inside it. Opened from "Shared with me", such a folder is not
+  // under it in `path`: the folders above the one shown say (the moved folder is among them).
+  const trail = useItemTrail(item.kind === 'folder' && current ? current.id : undefined);
+  const insideItself =
+    item.kind === 'folder' &&
+    (path.some((f) => f.id === item.id) || (trail.data?.ancestors ?? []).some((a) => a.id === item.id));
+  const checking = item.kind === 'folder' && current !== null && trail.isPending;
+
   const targetId = current?.id ?? null;
   const alreadyHere = !atSharedTop && targetId === item.parentId;
-  const canDrop = atSharedTop ? false : current ? current.abilities.edit : true;
+  const canDrop = atSharedTop || insideItself || checking ? false : current ? current.abilities.edit : true;
   const targetName = current ? `“${current.title}”` : 'Library root';
 
   const close = () => {
     if (!update.isPending) onClose();
   };
+
+  const loadMore = (
+    <Button
+      variant="subtle"
+      size="xs"
+      loading={list.isFetchingNextPage}
+      onClick={() => void list.fetchNextPage()}
+    >
+      Load more
+    </Button>
+  );
 
   const move = () =>
     update.mutate(
@@ -126,8 +147,13 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
               <Stack align="center" gap={4} p="xl">
                 <IconFolderOff size={22} stroke={1.6} color="var(--mantine-color-dimmed)" />
                 <Text size="sm" c="dimmed">
-                  {atSharedTop ? 'No folders have been shared with you.' : 'No folders here.'}
+                  {moreFolders
+                    ? 'No folders among the first things shared with you.'
+                    : atSharedTop
+                      ? 'No folders have been shared with you.'
+                      : 'No folders here.'}
                 </Text>
+                {moreFolders ? loadMore : null}
               </Stack>
             ) : (
               <Stack gap={0}>
@@ -165,18 +191,7 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
                     </UnstyledButton>
                   );
                 })}
-                {moreFolders ? (
-                  <Center p="xs">
-                    <Button
-                      variant="subtle"
-                      size="xs"
-                      loading={list.isFetchingNextPage}
-                      onClick={() => void list.fetchNextPage()}
-                    >
-                      Load more
-                    </Button>
-                  </Center>
-                ) : null}
+                {moreFolders ? <Center p="xs">{loadMore}</Center> : null}
               </Stack>
             )}
           </ScrollArea.Autosize>
@@ -193,11 +208,15 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
           <Text size="xs" c="dimmed" style={{ flex: '1 1 14rem', minWidth: 0 }}>
             {atSharedTop
               ? 'Open a folder to move it there.'
-              : alreadyHere
-                ? 'It is already here.'
-                : canDrop
-                  ? 'It will take on the sharing of the folder it moves into.'
-                  : 'You can only view this folder, so you cannot move things into it.'}
+              : insideItself
+                ? `${targetName} is inside “${item.title}”: a folder cannot move into its own subfolder.`
+                : checking
+                  ? 'Checking where this folder is…'
+                  : alreadyHere
+                    ? 'It is already here.'
+                    : canDrop
+                      ? 'It will take on the sharing of the folder it moves into.'
+                      : 'You can only view this folder, so you cannot move things into it.'}
           </Text>
           <Group gap="sm" wrap="nowrap" style={{ flex: 'none', marginLeft: 'auto' }}>
             <Button variant="default" onClick={close} disabled={update.isPending}>
