@@ -4,6 +4,7 @@
  * and an invitation accepted proving the invited address.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChangePasswordBody } from '../src/contract/account.ts';
 import {
   createWorkspace,
   dialects,
@@ -194,7 +195,14 @@ describe.each(dialects)('account page on %s', (dialect) => {
         newPassword: PASSWORD,
       });
       expect(same.statusCode).toBe(400);
-      expect(same.json().errors[0].path).toBe('newPassword');
+      expect(same.json().errors).toEqual([
+        { path: 'newPassword', message: 'Choose a password different from your current one' },
+      ]);
+      // The same rule the account page checks before sending (one schema for both).
+      expect(
+        ChangePasswordBody.safeParse({ currentPassword: 'a password 1', newPassword: 'a password 1' }).error
+          ?.issues[0]?.path,
+      ).toEqual(['newPassword']);
     });
 
     it('changes it: the old one stops working, other sessions end, this one stays', async () => {

@@ -62,12 +62,18 @@ export const SessionParams = z.object({ sessionId: Id });
 
 export const RevokedSessions = z.object({ revoked: z.number().int() });
 
-export const ChangePasswordBody = z.strictObject({
-  currentPassword: Text.min(1, 'Required').max(128),
-  newPassword: Password,
-  /** End every other session of the account (default true: a changed password locks others out). */
-  signOutOtherSessions: z.boolean().default(true),
-});
+export const ChangePasswordBody = z
+  .strictObject({
+    currentPassword: Text.min(1, 'Required').max(128),
+    newPassword: Password,
+    /** End every other session of the account (default true: a changed password locks others out). */
+    signOutOtherSessions: z.boolean().default(true),
+  })
+  // Here, not only in the use case: the account page says it before sending (both values are typed).
+  .refine((b) => b.newPassword !== b.currentPassword, {
+    path: ['newPassword'],
+    message: 'Choose a password different from your current one',
+  });
 export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 
 export const ChangedPassword = z.object({ signedOutSessions: z.number().int() });

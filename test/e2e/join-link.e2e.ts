@@ -1,5 +1,5 @@
 import { type ConsoleMessage, expect, type Page, test } from '@playwright/test';
-import { signUp, uniqueEmail, verifyEmail, workspaceByApi } from './helpers.ts';
+import { api, signUp, signUpByApi, uniqueEmail, verifyEmail, workspaceByApi } from './helpers.ts';
 
 const row = (page: Page, email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
 
@@ -172,4 +172,37 @@ test('invite link with approval: a newcomer signs up through it, the bell rings 
     await other.close();
   }
   expect(errors).toEqual([]);
+});
+
+test('a join request that lapses while the members page is open: Approve and Deny turn disabled, saying why', async ({
+  page,
+  browser,
+}) => {
+  const admin = { name: 'Lena Admin', email: uniqueEmail('lena') };
+  const asker = { name: 'Otto Asker', email: uniqueEmail('otto') };
+  const wsId = await workspaceByApi(page, admin, `Lapse Co ${Date.now()}`);
+  await api(page, 'PATCH', `/api/workspaces/${wsId}`, { requireApproval: true });
+  const link = await api<{ token: string }>(page, 'GET', `/api/workspaces/${wsId}/invite-link`);
+  const context = await browser.newContext();
+  try {
+    const askerPage = await context.newPage();
+    await signUpByApi(askerPage, asker);
+    const joined = await api<{ status: string }>(askerPage, 'POST', `/api/join/${link.token}`);
+    expect(joined.status).toBe('requested');
+
+    // The page's clock, so that 14 days can pass while it is open (the server's is the real one).
+    await page.clock.install();
+    await page.goto(`/w/${wsId}/members`);
+    const row = page.locator(`[data-testid="member-row"][data-email="${asker.email}"]`);
+    const actions = row.getByTestId('join-request-actions').first();
+    await expect(actions.getByRole('button', { name: 'Approve' })).toBeEnabled();
+    await page.clock.fastForward(15 * 24 * 60 * 60 * 1000);
+    await expect(actions.getByRole('button', { name: 'Approve' })).toBeDisabled();
+    await expect(actions.getByRole('button', { name: 'Deny' })).toBeDisabled();
+    await expect(actions.getByTestId('join-request-lapsed')).toContainText(
+      'they can ask again with the invite link',
+    );
+  } finally {
+    await context.close();
+  }
 });

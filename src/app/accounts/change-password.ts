@@ -19,7 +19,8 @@ export async function requireOwnPassword(db: Db, userId: string, password: strin
 
 /**
  * Changes the signed-in person's password: the current one must be right, the new one follows
- * the sign-up rules (8-128 characters) and must differ. Every other session ends unless asked not
+ * the sign-up rules (8-128 characters) and must differ (both checked by ChangePasswordBody, at the
+ * route and on the account page). Every other session ends unless asked not
  * to (someone who knew the old password is locked out at once); this one stays signed in.
  */
 export async function changePassword(
@@ -29,9 +30,6 @@ export async function changePassword(
 ): Promise<{ signedOutSessions: number }> {
   const { sessionId } = requireAccountAccess(actor, 'password:change');
   await requireOwnPassword(deps.db, actor.userId, input.currentPassword, 'currentPassword');
-  if (input.newPassword === input.currentPassword) {
-    throw invalid('newPassword', 'Choose a password different from your current one');
-  }
   const hash = await hashPassword(input.newPassword);
   return inTransaction(deps.db, async (tx) => {
     if (!(await updatePasswordHash(tx, deps.dialect, actor.userId, hash, deps.clock.now()))) {

@@ -1,30 +1,53 @@
 import { Anchor, Button, Group, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconX } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { formatDate } from '../../lib/dates.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
 import { useWorkspace } from '../workspaces/hooks.ts';
 import { useDecideJoinRequest } from './hooks.ts';
 
+/** Whether `expiresAt` has passed, turning true when it does (a page left open past it). */
+function useLapsed(expiresAt: string | number | null | undefined): boolean {
+  const at = expiresAt === null || expiresAt === undefined ? null : new Date(expiresAt).getTime();
+  const [lapsed, setLapsed] = useState(() => at !== null && at <= Date.now());
+  useEffect(() => {
+    if (at === null) return setLapsed(false);
+    const left = at - Date.now();
+    setLapsed(left <= 0);
+    if (left <= 0) return;
+    // setTimeout holds at most 2^31-1 ms (24.8 days); a request lapses 14 days after it was made.
+    const timer = setTimeout(() => setLapsed(true), Math.min(left, 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [at]);
+  return lapsed;
+}
+
 /**
  * Approve / Deny for a pending join request. Approving needs a free seat: without one the button
- * is disabled and says so, with the way to add seats, instead of failing with 409.
+ * is disabled and says so, with the way to add seats, instead of failing with 409. A request that
+ * lapsed (`expiresAt` passed while the page was open) can be neither: both are disabled, saying so.
  */
 export function JoinRequestActions({
   workspaceId,
   requestId,
   who,
+  expiresAt,
   size = 'xs',
   onDecided,
 }: {
   workspaceId: string;
   requestId: string;
   who: string;
+  /** When the request lapses (the members view has it). */
+  expiresAt?: string | number | null;
   size?: 'xs' | 'compact-xs';
   onDecided?: () => void;
 }) {
   const workspace = useWorkspace(workspaceId).data;
   const decide = useDecideJoinRequest(workspaceId);
-  const full = workspace ? workspace.seatsUsed >= workspace.seats : false;
+  const lapsed = useLapsed(expiresAt);
+  const full = !lapsed && (workspace ? workspace.seatsUsed >= workspace.seats : false);
   const run = (decision: 'approve' | 'deny') =>
     decide.mutate(
       { id: requestId, decision },
@@ -40,6 +63,21 @@ export function JoinRequestActions({
       },
     );
   const pending = decide.isPending ? decide.variables?.decision : null;
+  if (lapsed) {
+    return (
+      <Group gap={6} wrap="wrap" data-testid="join-request-actions">
+        <Button size={size} leftSection={<IconCheck size={14} />} disabled data-disabled-reason="lapsed">
+          Approve
+        </Button>
+        <Button size={size} variant="default" leftSection={<IconX size={14} />} disabled>
+          Deny
+        </Button>
+        <Text size="xs" c="dimmed" data-testid="join-request-lapsed">
+          This request lapsed on {formatDate(expiresAt)}: they can ask again with the invite link.
+        </Text>
+      </Group>
+    );
+  }
   return (
     <Group gap={6} wrap="wrap" data-testid="join-request-actions">
       <Tooltip

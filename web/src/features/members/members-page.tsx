@@ -323,6 +323,7 @@ function Status({ row, isAdmin, workspaceId }: Pick<RowProps, 'row' | 'isAdmin' 
             workspaceId={workspaceId}
             requestId={row.joinRequestId}
             who={row.name?.trim() || row.email}
+            expiresAt={row.expiresAt}
             size="compact-xs"
           />
         </Box>
