@@ -274,6 +274,38 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
     expect((await req('GET', `/api/items/${draft.id}`, other.cookie)).statusCode).toBe(404);
   });
 
+  it('refuses a move to the root that would leave the mover without access, before writing (403); allows one that keeps it', async () => {
+    const folder = await create(creator.cookie, 'folder', 'Team folder');
+    const draft = await create(creator.cookie, 'draft', 'Inside', folder.id);
+    expect(
+      (
+        await req('PUT', `/api/items/${folder.id}/grants/${other.userId}`, creator.cookie, {
+          permission: 'edit',
+        })
+      ).statusCode,
+    ).toBe(200);
+    const mine = await create(other.cookie, 'draft', 'Mine', folder.id);
+    // `other` edits the folder and so the draft, but at the root the draft would be only its owner's.
+    const read = (await req('GET', `/api/items/${draft.id}`, other.cookie)).json();
+    expect(read).toMatchObject({ permission: 'edit', abilities: { move: true } });
+    const refused = await req('PATCH', `/api/items/${draft.id}`, other.cookie, { parentId: null });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ code: 'forbidden' });
+    expect(refused.json().detail).toContain('would leave you without access');
+    expect((await req('GET', `/api/items/${draft.id}`, creator.cookie)).json().parentId).toBe(folder.id);
+    // With a grant on the draft itself, or their own item, or for its owner: moved, and answered.
+    expect(
+      (await req('PATCH', `/api/items/${mine.id}`, other.cookie, { parentId: null })).json(),
+    ).toMatchObject({ parentId: null, permission: 'edit' });
+    await req('PUT', `/api/items/${draft.id}/grants/${other.userId}`, creator.cookie, { permission: 'view' });
+    const moved = await req('PATCH', `/api/items/${draft.id}`, other.cookie, { parentId: null });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toMatchObject({ parentId: null, permission: 'view' });
+    expect(
+      (await req('PATCH', `/api/items/${draft.id}`, creator.cookie, { parentId: folder.id })).statusCode,
+    ).toBe(200);
+  });
+
   it('refuses a move that would nest folders past 64 deep, counting the moved folder’s own levels', async () => {
     const chain = async (name: string, n: number) => {
       const ids: string[] = [];

@@ -69,6 +69,16 @@ export function effectivePermission(facts: AccessFacts): EffectivePermission {
   return cap(member.role, byRank[level] as EffectivePermission);
 }
 
+/**
+ * The member's permission on the item once it sits at the library's root: only its own sharing
+ * (its owner, its general access, a grant on it, a Super Admin) and nothing from the folders it
+ * leaves. A move to the root that would leave the mover with none is refused (docs/RULES.md):
+ * an editor of a folder cannot take a thing out of everyone's sight, their own included.
+ */
+export function permissionAtRoot(member: AccessFacts['member'], item: ChainLink): EffectivePermission {
+  return effectivePermission({ member, chain: [item] });
+}
+
 /** Whether `to` lets the member do more than `from` (none < view < edit). */
 export function rises(from: EffectivePermission, to: EffectivePermission): boolean {
   return rank[to] > rank[from];

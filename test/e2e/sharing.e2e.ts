@@ -357,7 +357,7 @@ test('organise the library: sort, move with the folder picker, workspace access,
   });
 });
 
-test('Move, from "Shared with me": a folder shared long ago is found past the first page, and a folder cannot go into its own subfolder', async ({
+test('Move: a folder shared long ago is found past the first page of "Shared with me"; no folder into its own subfolder; nothing to the root that would leave the mover without access', async ({
   page,
   browser,
 }) => {
@@ -405,6 +405,15 @@ test('Move, from "Shared with me": a folder shared long ago is found past the fi
       dialog.getByText('“Inner” is inside “Projects”: a folder cannot move into its own subfolder.'),
     ).toBeVisible();
     await expect(dialog.getByRole('button', { name: 'Move to “Inner”' })).toBeDisabled();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // Moving the admin's "Brief" out of "Projects" to the root would leave Ann without access to it.
+    await item('draft', 'Brief', projects.id);
+    await annPage.goto(`/w/${wsId}/library/folders/${projects.id}`);
+    await libraryItem(annPage, 'Brief').getByTestId('item-menu').click();
+    await annPage.getByRole('menuitem', { name: 'Move' }).click();
+    await expect(dialog.getByText(/^At the library root it keeps only its own sharing/)).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Move to Library root' })).toBeDisabled();
   } finally {
     for (const c of contexts) await c.close();
   }

@@ -5,8 +5,8 @@ import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { subtreeHeight, titleKey, updateItemPart } from '../../data/items.repo.ts';
 import { lockWorkspaceTree } from '../../data/members.repo.ts';
 import { writeTogether } from '../../data/write-together.ts';
-import { MAX_DEPTH, nestsTooDeep } from '../../domain/access.ts';
-import { invalid } from '../../domain/errors.ts';
+import { type ChainLink, MAX_DEPTH, nestsTooDeep, permissionAtRoot } from '../../domain/access.ts';
+import { DomainError, invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
@@ -15,7 +15,8 @@ import { presentItem } from './item-access.ts';
 
 /**
  * Renames and/or moves an item. Needs edit access to it; a move also needs edit access to the
- * target folder, which must be a folder of the same workspace and not the item or inside it.
+ * target folder, which must be a folder of the same workspace and not the item or inside it. A
+ * move to the library root must leave the mover some access (domain/access.ts `permissionAtRoot`).
  * What the item inherits changes at once: inheritance is read from the tree on every check.
  * A move takes the workspace's lock before anything else, so two moves (or a move and a deletion)
  * in one workspace check against each other's commits: no cycle, nothing moved into a folder as it
@@ -31,7 +32,7 @@ export async function updateItem(
   return inTransaction(deps.db, async (tx) => {
     if (input.parentId !== undefined)
       await lockWorkspaceTree(tx, deps.dialect, { itemId: id, userId: actor.userId });
-    const { loaded } = await requireItem(tx, actor, 'item:edit', id);
+    const { loaded, role } = await requireItem(tx, actor, 'item:edit', id);
     const ws = loaded.item.workspaceId;
     const patch: Parameters<typeof updateItemPart>[3] = {};
     let folderTitle: string | null = null;
@@ -58,6 +59,11 @@ export async function updateItem(
         if (nestsTooDeep(target.loaded.chain.length, height))
           throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
         folderTitle = target.loaded.item.title;
+      } else if (permissionAtRoot({ userId: actor.userId, role }, loaded.chain[0] as ChainLink) === 'none') {
+        throw new DomainError(
+          'forbidden',
+          `Moving “${loaded.item.title}” to the library root would leave you without access to it: there it keeps only its own sharing, which does not include you. Ask its owner or a Super Admin to move it.`,
+        );
       }
       patch.parent_id = input.parentId;
     }
