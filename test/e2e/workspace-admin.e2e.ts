@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { api, joinByApi, uniqueEmail, workspaceByApi } from './helpers.ts';
+import { api, joinByApi, signUpByApi, uniqueEmail, workspaceByApi } from './helpers.ts';
 
 const row = (page: Page, email: string) => page.locator(`[data-testid="member-row"][data-email="${email}"]`);
 
@@ -170,5 +170,30 @@ test('a Super Admin demoted meanwhile is told so in words, and the page catches 
   } finally {
     await adminContext.close();
     await coraContext.close();
+  }
+});
+
+test('a suggestion invited elsewhere since the list was drawn says so instead of "Invitation sent"', async ({
+  page,
+  browser,
+}) => {
+  const domain = `acme-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.test`;
+  const admin = { name: 'Sue Lead', email: `sue@${domain}` };
+  const pat = { name: 'Pat Colleague', email: `pat@${domain}` };
+  const wsId = await workspaceByApi(page, admin, `Acme ${Date.now()}`);
+  await api(page, 'PATCH', `/api/workspaces/${wsId}`, { companyDomain: domain });
+  const context = await browser.newContext();
+  try {
+    await signUpByApi(await context.newPage(), pat);
+    await page.goto(`/w/${wsId}/members`);
+    const suggestion = page.locator(`[data-testid="suggestion"][data-email="${pat.email}"]`);
+    await expect(suggestion).toBeVisible();
+    // Invited from elsewhere (another admin, the API) while this page shows the suggestion.
+    await api(page, 'POST', `/api/workspaces/${wsId}/invitations`, { emails: [pat.email], role: 'viewer' });
+    await suggestion.getByRole('button', { name: 'Invite' }).click();
+    await expect(page.getByText('Already invited', { exact: true })).toBeVisible();
+    await expect(page.getByText('Invitation sent', { exact: true })).toHaveCount(0);
+  } finally {
+    await context.close();
   }
 });

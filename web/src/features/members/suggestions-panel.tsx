@@ -2,7 +2,7 @@ import { ActionIcon, Avatar, Button, Group, Paper, Select, Stack, Text, Title, T
 import { IconUserPlus, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { Role } from '../../../../src/contract/index.ts';
-import { notifyError, notifySuccess } from '../../lib/notify.ts';
+import { notifyError, notifyInfo, notifySuccess } from '../../lib/notify.ts';
 import { isRole, roleOptions } from '../../lib/roles.ts';
 import { useDismissSuggestion, useInvite, useSuggestions } from './hooks.ts';
 
@@ -87,7 +87,18 @@ function SuggestionRow({
             invite.mutate(
               { emails: person.email, role },
               {
-                onSuccess: () => notifySuccess('Invitation sent', `${person.email} gets an email to join.`),
+                // Someone may have invited them, or they joined, since the suggestion was listed.
+                onSuccess: ({ results }) => {
+                  const outcome = results[0]?.outcome;
+                  if (outcome === 'already_member')
+                    notifyInfo('Already a member', `${person.email} has joined.`);
+                  else if (outcome === 'already_invited')
+                    notifyInfo(
+                      'Already invited',
+                      `${person.email} has an invitation: resend it from the list.`,
+                    );
+                  else notifySuccess('Invitation sent', `${person.email} gets an email to join.`);
+                },
                 onError: (e) => notifyError(e, "Couldn't invite"),
               },
             )
