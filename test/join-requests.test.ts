@@ -164,6 +164,38 @@ describe.each(dialects)('join requests on %s', (dialect) => {
     expect(await mailed()).toBe(2);
   });
 
+  it('lists requests newest first by when they were made, a lapsed one asked again included, page by page', async () => {
+    await setup();
+    const DAY = 24 * 60 * 60 * 1000;
+    const ann = await verifiedUser(fx.app, 'Ann Early');
+    await ask(ann); // day 0
+    fx.app.clock.advance(10 * DAY);
+    await ask(await verifiedUser(fx.app, 'Bob Middle')); // day 10
+    fx.app.clock.advance(JOIN_REQUEST_TTL_MS - 10 * DAY + DAY); // Ann's has lapsed: she asks again
+    expect((await ask(ann)).res.json().status).toBe('requested');
+    await ask(await verifiedUser(fx.app, 'Cy Late'));
+    const page = async (cursor?: string) =>
+      (
+        await fx.app.request({
+          method: 'GET',
+          url: `/api/workspaces/${fx.ws.id}/join-requests?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+          cookie: fx.admin.cookie,
+        })
+      ).json() as { joinRequests: { name: string }[]; nextCursor: string | null };
+    const names: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const p = await page(cursor);
+      names.push(...p.joinRequests.map((r) => r.name));
+      if (!p.nextCursor) break;
+      cursor = p.nextCursor;
+    }
+    expect(names).toEqual(['Cy Late', 'Ann Early', 'Bob Middle']);
+    // Ann's own account says the same request, asked again.
+    const account = (await fx.app.request({ method: 'GET', url: '/api/account', cookie: ann.cookie })).json();
+    expect(account.joinRequests).toHaveLength(1);
+  });
+
   it('keeps one pending request per person: asking again, even 10 times at once, returns the same one', async () => {
     await setup();
     const first = await ask();

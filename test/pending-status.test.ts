@@ -53,7 +53,7 @@ describe('queries on pending invitations and join requests', () => {
         expiresAt: 1,
       });
       await decideJoinRequest(db, 'w', 'r', 'approved', 'u', 0);
-      await listPendingJoinRequests(db, 'w', { beforeId: null, limit: 10, now: 0 });
+      await listPendingJoinRequests(db, 'w', { before: null, limit: 10, now: 0 });
       await closePendingJoinRequest(db, 'w', 'u', 0);
       await insertMembership(
         db,

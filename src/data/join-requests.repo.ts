@@ -112,14 +112,29 @@ const pendingPage = reusableByShape({
   key: (after: boolean) => (after ? 'after' : 'first'),
   build:
     (after: boolean) =>
-    (conn: Conn, workspaceId: string, now: number, beforeId: string | null, limit: number) =>
+    (
+      conn: Conn,
+      workspaceId: string,
+      now: number,
+      beforeAt: number | null,
+      beforeId: string | null,
+      limit: number,
+    ) =>
       conn
         .selectFrom('join_requests')
         .selectAll()
         .where('workspace_id', '=', workspaceId)
         .where('status', '=', PENDING)
         .where('expires_at', '>', now)
-        .$if(after, (b) => b.where('id', '<', beforeId as string))
+        .$if(after, (b) =>
+          b.where((e) =>
+            e.or([
+              e('created_at', '<', beforeAt as number),
+              e.and([e('created_at', '=', beforeAt as number), e('id', '<', beforeId as string)]),
+            ]),
+          ),
+        )
+        .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit),
 });
@@ -137,18 +152,22 @@ export async function listOwnPendingJoinRequests(conn: Conn, userId: string, now
     .where('r.user_id', '=', userId)
     .where('r.status', '=', PENDING)
     .where('r.expires_at', '>', now)
+    .orderBy('r.created_at', 'desc')
     .orderBy('r.id', 'desc')
     .execute();
 }
 
-/** Live pending requests, newest first, keyset by id (ids sort by time). */
+/**
+ * Live pending requests, newest first: by when they were made, keyset (created_at, id). Not by id
+ * alone: a lapsed request asked again keeps its id and is made anew (`renewJoinRequest`).
+ */
 export async function listPendingJoinRequests(
   conn: Conn,
   workspaceId: string,
-  q: { beforeId: string | null; limit: number; now: number },
+  q: { before: { at: number; id: string } | null; limit: number; now: number },
 ): Promise<JoinRequestRow[]> {
-  const page = pendingPage(q.beforeId !== null);
-  return (await page(conn, workspaceId, q.now, q.beforeId, q.limit + 1)).rows;
+  const page = pendingPage(q.before !== null);
+  return (await page(conn, workspaceId, q.now, q.before?.at ?? null, q.before?.id ?? null, q.limit + 1)).rows;
 }
 
 /** Someone who became a member another way (the link with approval off, an invitation): their request is done. */

@@ -4,19 +4,19 @@ import { listPendingJoinRequests } from '../../data/join-requests.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { requireAccess } from '../gate.ts';
-import { decodeCursor, encodeCursor } from '../members/cursor.ts';
+import { decodeNumberedCursor, encodeCursor } from '../members/cursor.ts';
 import { presentJoinRequest } from './present.ts';
 
-/** Pending join requests, newest first (Super Admins). */
+/** Pending join requests, newest first by when they were made (Super Admins). */
 export async function listJoinRequests(
   deps: { db: Db; clock: Clock },
   actor: WorkspaceActor,
   input: { cursor?: string; limit: number },
 ): Promise<JoinRequestList> {
   requireAccess(actor, 'join_requests:manage');
-  const beforeId = input.cursor ? (decodeCursor(input.cursor, 1)[0] as string) : null;
+  const after = input.cursor ? decodeNumberedCursor(input.cursor, 2) : null;
   const rows = await listPendingJoinRequests(deps.db, actor.workspaceId, {
-    beforeId,
+    before: after ? { at: after[0], id: after[1] as string } : null,
     limit: input.limit,
     now: deps.clock.now(),
   });
@@ -24,6 +24,6 @@ export async function listJoinRequests(
   const last = page[page.length - 1];
   return {
     joinRequests: page.map(presentJoinRequest),
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.id]) : null,
+    nextCursor: rows.length > input.limit && last ? encodeCursor([String(last.created_at), last.id]) : null,
   };
 }
