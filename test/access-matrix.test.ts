@@ -376,6 +376,10 @@ const matrix: Record<string, Entry> = {
     expect: membersOnly,
     request: (_c, w) => ({ method: 'GET', url: `/api/workspaces/${w.ws.id}` }),
   },
+  'GET /api/workspaces/:ws/company-domains': {
+    expect: adminOnly,
+    request: (_c, w) => ({ method: 'GET', url: `/api/workspaces/${w.ws.id}/company-domains` }),
+  },
   'PATCH /api/workspaces/:ws': {
     expect: adminOnly,
     request: (_c, w) => ({

@@ -300,8 +300,9 @@ export async function joinAs(
   workspaceId: string,
   role: Role,
   name = 'Member',
+  email?: string,
 ): Promise<{ cookie: string; userId: string; email: string }> {
-  const user = await signUp(app, { name });
+  const user = await signUp(app, email ? { name, email } : { name });
   await verifyEmail(app, user.userId);
   const res = await invite(app, adminCookie, workspaceId, [user.email], role);
   if (res.statusCode !== 201) throw new Error(`invite failed ${res.statusCode}: ${res.body}`);

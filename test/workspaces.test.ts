@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addMember, createWorkspace, dialects, signUp, startTestApp, type TestApp } from './harness.ts';
+import {
+  addMember,
+  createWorkspace,
+  dialects,
+  joinAs,
+  signUp,
+  startTestApp,
+  type TestApp,
+} from './harness.ts';
 
 describe.each(dialects)('workspaces on %s', (dialect) => {
   let app: TestApp;
@@ -178,6 +186,15 @@ describe.each(dialects)('workspaces on %s', (dialect) => {
         body: { companyDomain },
       });
 
+    const options = async () =>
+      (
+        await app.request({
+          method: 'GET',
+          url: `/api/workspaces/${ws.id}/company-domains`,
+          cookie: ann.cookie,
+        })
+      ).json().options;
+    expect(await options()).toEqual([]); // nothing to offer: the settings page says why
     let res = await set('acme.io');
     expect(res.statusCode).toBe(400); // not verified yet
     expect(res.json().errors[0].path).toBe('companyDomain');
@@ -187,6 +204,18 @@ describe.each(dialects)('workspaces on %s', (dialect) => {
       .set({ emailVerified: app.dialect === 'sqlite' ? 1 : true })
       .where('id', '=', ann.userId)
       .execute();
+    expect(await options()).toEqual(['acme.io']);
+    // A second Super Admin at a webmail address adds nothing; one at another company, their domain.
+    for (const [email, role] of [
+      ['bo@gmail.com', 'super_admin'],
+      ['cy@beta.dev', 'super_admin'],
+      ['di@gamma.dev', 'creator'],
+    ] as const) {
+      await joinAs(app, ann.cookie, ws.id, role, email.split('@')[0], email); // verified
+    }
+    expect(await options()).toEqual(['acme.io', 'beta.dev']);
+    expect((await set('gamma.dev')).statusCode).toBe(400); // a Creator's domain: not offered, refused
+    expect((await set('beta.dev')).statusCode).toBe(200);
     expect((await set('gmail.com')).json().detail).toContain('public email provider');
     expect((await set('other.io')).statusCode).toBe(400);
     expect((await set('not a domain')).statusCode).toBe(400);

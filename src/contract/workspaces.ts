@@ -44,3 +44,11 @@ export const DeleteWorkspaceBody = z.strictObject({
 export type DeleteWorkspaceBody = z.infer<typeof DeleteWorkspaceBody>;
 
 export const WorkspaceParams = z.object({ ws: Id });
+
+/** The company domains a Super Admin may choose (docs/RULES.md, suggestions). */
+export const CompanyDomainOptions = z.object({
+  options: z
+    .array(z.string())
+    .describe("Domains of the Super Admins' verified emails that are not public email providers"),
+});
+export type CompanyDomainOptions = z.infer<typeof CompanyDomainOptions>;

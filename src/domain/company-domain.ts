@@ -26,3 +26,13 @@ export function companyDomainProblem(domain: string, superAdminVerifiedEmails: s
   }
   return null;
 }
+
+/**
+ * The domains `companyDomainProblem` accepts, for the settings page to offer (nothing typed, nothing
+ * refused on Save): each Super Admin's verified email's domain that is not a public provider.
+ */
+export function companyDomainOptions(superAdminVerifiedEmails: string[]): string[] {
+  return [...new Set(superAdminVerifiedEmails.map(emailDomain))]
+    .filter((d) => companyDomainProblem(d, superAdminVerifiedEmails) === null)
+    .sort();
+}

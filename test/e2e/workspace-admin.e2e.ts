@@ -197,3 +197,42 @@ test('a suggestion invited elsewhere since the list was drawn says so instead of
     await context.close();
   }
 });
+
+test('settings: the company domain is chosen from the Super Admins’ verified domains; with none, the field says why', async ({
+  page,
+  browser,
+}) => {
+  const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+  const domain = `studio-${stamp}.test`;
+  const wsId = await workspaceByApi(
+    page,
+    { name: 'Wren Lead', email: `wren@${domain}` },
+    `Domain Co ${stamp}`,
+  );
+  await page.goto(`/w/${wsId}/settings`);
+  const field = page.getByTestId('company-domain');
+  await expect(field).toBeEnabled();
+  await field.click();
+  await page.getByRole('option', { name: domain }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Settings saved')).toBeVisible();
+  expect(
+    (await api<{ companyDomain: string | null }>(page, 'GET', `/api/workspaces/${wsId}`)).companyDomain,
+  ).toBe(domain);
+
+  // Someone whose only address is at a public provider has no domain to offer.
+  const context = await browser.newContext();
+  try {
+    const other = await context.newPage();
+    const otherWs = await workspaceByApi(
+      other,
+      { name: 'Gus Webmail', email: `gus-${stamp}@gmail.com` },
+      `Gus ${stamp}`,
+    );
+    await other.goto(`/w/${otherWs}/settings`);
+    await expect(other.getByTestId('company-domain')).toBeDisabled();
+    await expect(other.getByText(/none of this workspace's Super Admins has one yet/)).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { listCompanyDomainOptions } from '../../app/workspaces/company-domain-options.ts';
 import { createWorkspace } from '../../app/workspaces/create-workspace.ts';
 import { deleteWorkspace } from '../../app/workspaces/delete-workspace.ts';
 import { getWorkspace } from '../../app/workspaces/get-workspace.ts';
 import { listWorkspaces } from '../../app/workspaces/list-workspaces.ts';
 import { updateWorkspace } from '../../app/workspaces/update-workspace.ts';
 import {
+  CompanyDomainOptions,
   CreateWorkspaceBody,
   DeleteWorkspaceBody,
   UpdateWorkspaceBody,
@@ -69,6 +71,21 @@ export function workspaceRoutes(app: FastifyInstance, deps: { db: Db; clock: Clo
     '/api/workspaces/:ws',
     { schema: { tags, summary: 'One workspace', params: WorkspaceParams, response: { 200: Workspace } } },
     async (req) => getWorkspace(deps, await deps.authn.workspaceActor(req, req.params.ws)),
+  );
+
+  r.get(
+    '/api/workspaces/:ws/company-domains',
+    {
+      schema: {
+        tags,
+        summary: 'The company domains you may set (Super Admin)',
+        description:
+          "The domains of the workspace's Super Admins' verified emails, public email providers left out: `companyDomain` accepts these (400 otherwise).",
+        params: WorkspaceParams,
+        response: { 200: CompanyDomainOptions },
+      },
+    },
+    async (req) => listCompanyDomainOptions(deps, await deps.authn.workspaceActor(req, req.params.ws)),
   );
 
   r.patch(

@@ -18,6 +18,7 @@ import {
   type CaptionTrackBody,
   type CaptionTrackList,
   type ChangePasswordBody,
+  type CompanyDomainOptions,
   type CreateApiKeyBody,
   type CreatedApiKey,
   type CreateItemBody,
@@ -293,6 +294,7 @@ export const api = {
     create: (body: CreateWorkspaceBody) => request<Workspace>('POST', '/api/workspaces', body),
     update: (id: string, body: UpdateWorkspaceBody) => request<Workspace>('PATCH', ws(id), body),
     remove: (id: string, body: DeleteWorkspaceBody) => request<void>('DELETE', ws(id), body),
+    companyDomains: (id: string) => request<CompanyDomainOptions>('GET', `${ws(id)}/company-domains`),
   },
   members: {
     list: (wsId: string, params: { q?: string; cursor?: string | null; limit?: number } = {}) =>

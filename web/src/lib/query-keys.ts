@@ -21,6 +21,8 @@ export const queryKeys = {
   invitation: (token: string) => ['invitation', token] as const,
   inviteLink: (wsId: string) => ['invite-link', wsId] as const,
   joinLink: (token: string) => ['join-link', token] as const,
+  /** The company domains a Super Admin may set: the Super Admins' verified domains, so under `membersOf`. */
+  companyDomains: (wsId: string) => ['members', wsId, '#company-domains'] as const,
   /** Suggestions change with the members (an invitation removes one): under `membersOf`. */
   suggestions: (wsId: string) => ['members', wsId, '#suggestions'] as const,
   /** Every notifications query (the bell, the panel, the page). */

@@ -1,4 +1,15 @@
-import { Button, EmptyState, Group, Paper, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  EmptyState,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDisclosure, useDocumentTitle } from '@mantine/hooks';
 import { IconLock, IconTrash } from '@tabler/icons-react';
 import { type FormEvent, useEffect, useState } from 'react';
@@ -8,7 +19,7 @@ import { type FieldErrors, serverErrors, validate } from '../../lib/form.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
 import { ConfirmModal } from '../../ui/confirm-modal.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
-import { useUpdateWorkspace } from '../workspaces/hooks.ts';
+import { useCompanyDomainOptions, useUpdateWorkspace } from '../workspaces/hooks.ts';
 import { useCurrentWorkspace } from '../workspaces/workspace-context.ts';
 import { DeleteWorkspaceModal } from './delete-workspace-modal.tsx';
 
@@ -144,14 +155,10 @@ function GeneralSettings({ workspace }: { workspace: Workspace }) {
           error={errors.requireApproval}
           size="md"
         />
-        <TextInput
-          label="Company domain"
-          placeholder="acme.com"
-          inputWrapperOrder={['label', 'input', 'error', 'description']}
-          maw={480}
-          description="Suggest teammates who sign up with an email at this domain. It must be the domain of a Super Admin's verified email, and can't be a public webmail domain. Leave empty to turn suggestions off."
+        <CompanyDomainField
+          workspace={workspace}
           value={values.companyDomain}
-          onChange={(e) => set('companyDomain', e.currentTarget.value)}
+          onChange={(v) => set('companyDomain', v)}
           error={errors.companyDomain}
         />
       </Stack>
@@ -222,5 +229,48 @@ function DangerZone({ workspace }: { workspace: Workspace }) {
       </Group>
       <DeleteWorkspaceModal workspace={workspace} opened={opened} onClose={modal.close} />
     </Paper>
+  );
+}
+
+/**
+ * The company domain: chosen from what the server accepts (the domains of the Super Admins'
+ * verified emails, public providers left out), so Save never fails on it. With nothing to offer
+ * the field is disabled and says why; a domain set earlier that no longer qualifies (its Super
+ * Admin left) stays listed, so the page shows what is set and can clear it.
+ */
+function CompanyDomainField({
+  workspace,
+  value,
+  onChange,
+  error,
+}: {
+  workspace: Workspace;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+}) {
+  const options = useCompanyDomainOptions(workspace.id, true);
+  const offered = options.data?.options ?? [];
+  const data = value && !offered.includes(value) ? [value, ...offered] : offered;
+  const none = options.isSuccess && data.length === 0;
+  return (
+    <Select
+      label="Company domain"
+      placeholder={none ? 'No domain to choose' : 'None: no suggestions'}
+      inputWrapperOrder={['label', 'input', 'error', 'description']}
+      maw={480}
+      data={data}
+      value={value || null}
+      onChange={(v) => onChange(v ?? '')}
+      clearable
+      disabled={none || options.isPending}
+      description={
+        none
+          ? "A company domain is the domain of a Super Admin's verified email, never a public email provider: none of this workspace's Super Admins has one yet (verify your email, or use a work address)."
+          : "Suggest teammates who sign up with an email at this domain: the domains of the Super Admins' verified emails. Clear it to turn suggestions off."
+      }
+      error={error ?? (options.isError ? "Couldn't load the domains you can choose" : undefined)}
+      data-testid="company-domain"
+    />
   );
 }

@@ -31,6 +31,15 @@ export function useWorkspace(id: string | undefined) {
   });
 }
 
+/** The company domains a Super Admin may choose in the settings (`enabled` for Super Admins). */
+export function useCompanyDomainOptions(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.companyDomains(id),
+    queryFn: () => api.workspaces.companyDomains(id),
+    enabled,
+  });
+}
+
 /** Keeps the cached `/api/me` workspace list in step with a change we just made. */
 function patchMe(queryClient: QueryClient, update: (list: Me['workspaces']) => Me['workspaces']) {
   queryClient.setQueryData<Me>(queryKeys.me, (me) =>
