@@ -287,7 +287,15 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
     const mine = await create(other.cookie, 'draft', 'Mine', folder.id);
     // `other` edits the folder and so the draft, but at the root the draft would be only its owner's.
     const read = (await req('GET', `/api/items/${draft.id}`, other.cookie)).json();
-    expect(read).toMatchObject({ permission: 'edit', abilities: { move: true } });
+    expect(read).toMatchObject({ permission: 'edit', abilities: { move: true, moveToRoot: false } });
+    // The listing of the folder says the same, as does the owner's read (their own, wherever it goes).
+    const inFolder = (await list(other.cookie, `?view=folder&parentId=${folder.id}`)).items.find(
+      (i) => i.id === draft.id,
+    ) as unknown as { abilities: Record<string, boolean> } | undefined;
+    expect(inFolder?.abilities).toMatchObject({ move: true, moveToRoot: false });
+    expect((await req('GET', `/api/items/${draft.id}`, creator.cookie)).json().abilities.moveToRoot).toBe(
+      true,
+    );
     const refused = await req('PATCH', `/api/items/${draft.id}`, other.cookie, { parentId: null });
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ code: 'forbidden' });
@@ -298,6 +306,7 @@ describe.each(dialects)('library and sharing on %s', (dialect) => {
       (await req('PATCH', `/api/items/${mine.id}`, other.cookie, { parentId: null })).json(),
     ).toMatchObject({ parentId: null, permission: 'edit' });
     await req('PUT', `/api/items/${draft.id}/grants/${other.userId}`, creator.cookie, { permission: 'view' });
+    expect((await req('GET', `/api/items/${draft.id}`, other.cookie)).json().abilities.moveToRoot).toBe(true);
     const moved = await req('PATCH', `/api/items/${draft.id}`, other.cookie, { parentId: null });
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json()).toMatchObject({ parentId: null, permission: 'view' });

@@ -10,7 +10,13 @@ import type { Role } from '../contract/roles.ts';
 import { type ItemFacts, type LoadedChain, loadChains } from '../data/access.repo.ts';
 import type { Conn, Dialect } from '../data/db.ts';
 import { lockWithMembershipPair, type MembershipRow } from '../data/members.repo.ts';
-import { allows, effectivePermission, type ItemAction, trashAllows } from '../domain/access.ts';
+import {
+  allows,
+  effectivePermission,
+  type ItemAction,
+  permissionAtRoot,
+  trashAllows,
+} from '../domain/access.ts';
 import {
   type AccountAction,
   confinedTo,
@@ -104,6 +110,13 @@ function itemRole(actor: ItemCaller, facts: ItemFacts): Role | null {
 export function permissionOn(actor: ItemCaller, facts: ItemFacts): EffectivePermission {
   const role = itemRole(actor, facts);
   return effectivePermission({ member: role ? { userId: actor.userId, role } : null, chain: facts.chain });
+}
+
+/** The caller's permission on the item were it at the library root (domain/access.ts `permissionAtRoot`). */
+export function rootPermissionOn(actor: ItemCaller, facts: ItemFacts): EffectivePermission {
+  const role = itemRole(actor, facts);
+  const item = facts.chain[0];
+  return role && item ? permissionAtRoot({ userId: actor.userId, role }, item) : 'none';
 }
 
 export interface AllowedItem<F extends ItemFacts = LoadedChain> {

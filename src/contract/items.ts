@@ -24,6 +24,11 @@ export const Abilities = z.object({
   share: z.boolean(),
   delete: z.boolean(),
   move: z.boolean(),
+  moveToRoot: z
+    .boolean()
+    .describe(
+      'Whether a move to the library root is allowed: there the item has only its own sharing, which must leave you some access (docs/RULES.md)',
+    ),
 });
 export type Abilities = z.infer<typeof Abilities>;
 

@@ -24,7 +24,8 @@ export type WorkspaceList = z.infer<typeof WorkspaceList>;
 export const CreateWorkspaceBody = z.strictObject({ name: Name });
 export type CreateWorkspaceBody = z.infer<typeof CreateWorkspaceBody>;
 
-const Domain = Text.trim()
+/** A company domain as `companyDomain` takes it (and as the settings page's options must be). */
+export const Domain = Text.trim()
   .toLowerCase()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'Not a valid domain')
   .meta({ example: 'acme.com' });

@@ -88,10 +88,13 @@ function cap(role: Role, p: EffectivePermission): EffectivePermission {
   return role === 'viewer' && p === 'edit' ? 'view' : p;
 }
 
-/** What the member may do with the item. The abilities map and every check come from here. */
-export function abilitiesFor(permission: EffectivePermission): Abilities {
+/**
+ * What the member may do with the item. The abilities map and every check come from here.
+ * `atRoot`: their permission were the item at the library root (`permissionAtRoot`).
+ */
+export function abilitiesFor(permission: EffectivePermission, atRoot: EffectivePermission): Abilities {
   const edit = permission === 'edit';
-  return { edit, share: edit, delete: edit, move: edit };
+  return { edit, share: edit, delete: edit, move: edit, moveToRoot: edit && atRoot !== 'none' };
 }
 
 export function allows(permission: EffectivePermission, action: ItemAction): boolean {

@@ -24,7 +24,7 @@ interface OperationMedia {
 const binary = { type: 'string', format: 'binary' };
 const contentOf = (types: readonly string[], schema: Json = binary) =>
   Object.fromEntries(types.map((t) => [t, { schema }]));
-const problemJson = { 'application/problem+json': { schema: { type: 'object' } } };
+const problemJson = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
 /** The answers of `serveObject`: the bytes, or not modified, or a failed precondition. */
 const conditional = (types: readonly string[]): Record<string, Json> => ({
@@ -77,8 +77,8 @@ export const MEDIA_OPERATIONS: Record<string, OperationMedia> = {
   },
   'get /api/items/{id}/file': { responses: ranged(videoContentTypes) },
   'get /api/public/videos/{slug}/file': { responses: ranged(videoContentTypes) },
-  'get /api/items/{id}/poster': { responses: conditional(posterContentTypes) },
-  'get /api/public/videos/{slug}/poster': { responses: conditional(posterContentTypes) },
+  'get /api/items/{id}/poster': { responses: ranged(posterContentTypes) },
+  'get /api/public/videos/{slug}/poster': { responses: ranged(posterContentTypes) },
   'get /api/items/{id}/captions/{trackId}/vtt': { responses: vtt },
   'get /api/public/videos/{slug}/captions/{trackId}': { responses: vtt },
 };

@@ -11,7 +11,10 @@ const PROBLEM_SCHEMA = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail', 'code'],
   properties: {
-    type: { type: 'string', description: 'A URI naming the problem: https://troupe.dev/problems/<code>' },
+    type: {
+      type: 'string',
+      description: 'A URI naming the problem: https://troupe.dev/problems/<code with - for _>',
+    },
     title: { type: 'string', description: "The status's reason phrase" },
     status: { type: 'integer' },
     detail: { type: 'string', description: 'What went wrong, for people' },

@@ -144,6 +144,8 @@ test('a Super Admin demoted meanwhile is told so in words, and the page catches 
     const coraId = (await api<{ id: string }>(page, 'GET', '/api/me')).id;
     await page.goto(`/w/${wsId}/settings`);
     await expect(page.getByTestId('workspace-switcher')).toContainText('Super Admin');
+    // Everything the page reads is read (a read refused after the demotion would update it at once).
+    await expect(page.getByTestId('company-domain')).toBeEnabled();
 
     // Ann makes Cora a Viewer; Cora's page still offers what a Super Admin may do, and she saves.
     await api(admin, 'PATCH', `/api/workspaces/${wsId}/members/${coraId}`, { role: 'viewer' });

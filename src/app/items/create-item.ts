@@ -81,6 +81,8 @@ export async function createItem(
         trashRootId: null,
       },
       'edit',
+      // Its owner, wherever it goes.
+      'edit',
     );
   });
 }

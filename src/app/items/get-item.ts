@@ -5,7 +5,7 @@ import type { Db } from '../../data/db.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
-import { decideItem, sessionCaller } from '../gate.ts';
+import { decideItem, rootPermissionOn, sessionCaller } from '../gate.ts';
 import { presentItem } from './item-access.ts';
 
 /**
@@ -21,8 +21,9 @@ export async function getItemWithSession(
   const found = await loadChainWithSession(deps.db, sessionToken, id);
   if (!found || found.caller.expiresAt <= deps.clock.now())
     throw new DomainError('unauthenticated', 'Sign in to continue');
-  const { loaded, permission } = decideItem(sessionCaller(found.caller.userId), found.facts, 'item:view');
-  return presentItem(loaded.item, permission);
+  const caller = sessionCaller(found.caller.userId);
+  const { loaded, permission } = decideItem(caller, found.facts, 'item:view');
+  return presentItem(loaded.item, permission, rootPermissionOn(caller, loaded));
 }
 
 /**
@@ -39,5 +40,5 @@ export async function getItemWithApiKey(
   const found = await loadChainWithApiKey(deps.db, keyHash, id);
   const actor = keyActor(found?.key ?? null);
   const { loaded, permission } = decideItem(actor, found?.facts ?? null, 'item:view');
-  return presentItem(loaded.item, permission);
+  return presentItem(loaded.item, permission, rootPermissionOn(actor, loaded));
 }

@@ -5,9 +5,14 @@ import type { Conn } from '../../data/db.ts';
 import { abilitiesFor } from '../../domain/access.ts';
 import { DomainError } from '../../domain/errors.ts';
 
+/**
+ * An item as the API shows it to a caller with `permission` on it, and `atRoot` were it at the
+ * library root (domain/access.ts `permissionAtRoot`: its own sharing only).
+ */
 export function presentItem(
   record: ItemRecord & { ownerName?: string },
   permission: EffectivePermission,
+  atRoot: EffectivePermission,
 ): Item {
   if (permission === 'none') throw new Error('presentItem: an item the caller cannot see');
   const item: Item = {
@@ -20,7 +25,7 @@ export function presentItem(
     generalAccess: record.generalAccess,
     workspacePermission: record.workspacePermission,
     permission,
-    abilities: abilitiesFor(permission),
+    abilities: abilitiesFor(permission, atRoot),
     createdAt: isoTime(record.createdAt),
     updatedAt: isoTime(record.updatedAt),
   };

@@ -9,7 +9,7 @@ import {
   listOwnedBy,
   listSharedWith,
 } from '../../data/items.repo.ts';
-import { type ChainLink, effectivePermission } from '../../domain/access.ts';
+import { type ChainLink, effectivePermission, permissionAtRoot } from '../../domain/access.ts';
 import { invalid } from '../../domain/errors.ts';
 import type { WorkspaceActor } from '../actor.ts';
 import { requireAccess, requireItem } from '../gate.ts';
@@ -126,7 +126,7 @@ export async function listItems(
         // Inside a trashed folder (a share racing its deletion), or a folder gone: gone, as every read says.
         const gone = !above || above.some((link) => link.trashed);
         const p = gone ? 'none' : effectivePermission({ member, chain: [asLink(r), ...above] });
-        return p === 'none' ? [] : [presentItem(r, p)];
+        return p === 'none' ? [] : [presentItem(r, p, permissionAtRoot(member, asLink(r)))];
       }),
       nextCursor: rows.length > input.limit && last ? encodeCursor([String(last.grantedAt), last.id]) : null,
     };
@@ -160,7 +160,10 @@ export async function listItems(
       after,
       limit: input.limit,
     });
-    return pageOf(rows, (r) => presentItem(r, effectivePermission({ member, chain: [asLink(r)] })));
+    return pageOf(rows, (r) => {
+      const own = effectivePermission({ member, chain: [asLink(r)] });
+      return presentItem(r, own, own);
+    });
   }
 
   let parentChain: ChainLink[] = [];
@@ -190,6 +193,10 @@ export async function listItems(
     limit: input.limit,
   });
   return pageOf(rows, (r) =>
-    presentItem(r, effectivePermission({ member, chain: [asLink(r), ...parentChain] })),
+    presentItem(
+      r,
+      effectivePermission({ member, chain: [asLink(r), ...parentChain] }),
+      permissionAtRoot(member, asLink(r)),
+    ),
   );
 }

@@ -6,7 +6,7 @@ import { lockWorkspaceTree } from '../../data/members.repo.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
-import { permissionOn, requireItem } from '../gate.ts';
+import { permissionOn, requireItem, rootPermissionOn } from '../gate.ts';
 import { presentItem, reload } from './item-access.ts';
 
 /**
@@ -44,6 +44,6 @@ export async function restoreItem(
       );
     }
     const after = await reload(tx, id, actor.userId);
-    return presentItem(after.item, permissionOn(actor, after));
+    return presentItem(after.item, permissionOn(actor, after), rootPermissionOn(actor, after));
   });
 }

@@ -10,7 +10,7 @@ import { DomainError, invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
 import { actorRef } from '../audit/actor-label.ts';
-import { permissionOn, requireItem } from '../gate.ts';
+import { permissionOn, requireItem, rootPermissionOn } from '../gate.ts';
 import { presentItem } from './item-access.ts';
 
 /**
@@ -99,9 +99,9 @@ export async function updateItem(
       const renamed: ItemRecord = Object.assign({}, loaded.item);
       renamed.title = patch.title ?? loaded.item.title;
       renamed.updatedAt = now;
-      return presentItem(renamed, permissionOn(actor, loaded));
+      return presentItem(renamed, permissionOn(actor, loaded), rootPermissionOn(actor, loaded));
     }
     const { loaded: after } = await requireItem(tx, actor, 'item:view', id);
-    return presentItem(after.item, permissionOn(actor, after));
+    return presentItem(after.item, permissionOn(actor, after), rootPermissionOn(actor, after));
   });
 }

@@ -20,8 +20,7 @@ import type { Item } from '../../../../src/contract/index.ts';
 import { errorMessage } from '../../lib/api.ts';
 import { notifySuccess } from '../../lib/notify.ts';
 import { AppModal } from '../../ui/app-modal.tsx';
-import { useSignedInUser } from '../auth/use-me.ts';
-import { type LibraryView, useItemAccess, useItems, useItemTrail, useUpdateItem } from './hooks.ts';
+import { type LibraryView, useItems, useItemTrail, useUpdateItem } from './hooks.ts';
 import { KindIcon } from './kinds.tsx';
 import classes from './library.module.css';
 
@@ -57,27 +56,15 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
     (path.some((f) => f.id === item.id) || (trail.data?.ancestors ?? []).some((a) => a.id === item.id));
   const checking = item.kind === 'folder' && current !== null && trail.isPending;
 
-  // At the library root an item keeps only its own sharing (the server refuses a move there that
-  // leaves the mover without access: domain/access.ts `permissionAtRoot`). The item's access says
-  // whether the mover has any of their own on it: an item-level reason, or anyone-in-the-workspace.
-  const me = useSignedInUser();
+  // At the library root an item keeps only its own sharing: the server refuses a move there that
+  // leaves the mover without access, and says beforehand (`abilities.moveToRoot`).
   const toRoot = !current && view === 'folder' && item.parentId !== null;
-  const access = useItemAccess(item.id, toRoot);
-  const losesAccess =
-    toRoot &&
-    access.data !== undefined &&
-    access.data.generalAccess !== 'workspace' &&
-    !access.data.people.some((p) => p.userId === me.id && p.reasons.some((r) => r.folder === null));
-  const checkingRoot = toRoot && access.isPending;
+  const losesAccess = toRoot && !item.abilities.moveToRoot;
 
   const targetId = current?.id ?? null;
   const alreadyHere = !atSharedTop && targetId === item.parentId;
   const canDrop =
-    atSharedTop || insideItself || checking || losesAccess || checkingRoot
-      ? false
-      : current
-        ? current.abilities.edit
-        : true;
+    atSharedTop || insideItself || checking || losesAccess ? false : current ? current.abilities.edit : true;
   const targetName = current ? `“${current.title}”` : 'Library root';
 
   const close = () => {
@@ -233,13 +220,11 @@ export function MoveModal({ item, onClose }: { item: Item; onClose: () => void }
                   ? 'At the library root it keeps only its own sharing, which does not include you: ask its owner or a Super Admin to move it.'
                   : checking
                     ? 'Checking where this folder is…'
-                    : checkingRoot
-                      ? 'Checking its sharing…'
-                      : alreadyHere
-                        ? 'It is already here.'
-                        : canDrop
-                          ? 'It will take on the sharing of the folder it moves into.'
-                          : 'You can only view this folder, so you cannot move things into it.'}
+                    : alreadyHere
+                      ? 'It is already here.'
+                      : canDrop
+                        ? 'It will take on the sharing of the folder it moves into.'
+                        : 'You can only view this folder, so you cannot move things into it.'}
           </Text>
           <Group gap="sm" wrap="nowrap" style={{ flex: 'none', marginLeft: 'auto' }}>
             <Button variant="default" onClick={close} disabled={update.isPending}>

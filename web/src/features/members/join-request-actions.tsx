@@ -1,23 +1,39 @@
 import { Anchor, Button, Group, Text, Tooltip } from '@mantine/core';
 import { IconCheck, IconX } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { formatDate } from '../../lib/dates.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
+import { queryKeys } from '../../lib/query-keys.ts';
 import { useWorkspace } from '../workspaces/hooks.ts';
 import { useDecideJoinRequest } from './hooks.ts';
 
-/** Whether `expiresAt` has passed, turning true when it does (a page left open past it). */
-function useLapsed(expiresAt: string | number | null | undefined): boolean {
+/**
+ * Whether `expiresAt` has passed, turning true when it does (a page left open past it), by this
+ * browser's clock. When it turns, `onLapse` runs: the caller re-reads the list, and the server (whose
+ * clock decides) drops the request from it, or keeps it if this clock runs ahead.
+ */
+function useLapsed(expiresAt: string | number | null | undefined, onLapse: () => void): boolean {
   const at = expiresAt === null || expiresAt === undefined ? null : new Date(expiresAt).getTime();
   const [lapsed, setLapsed] = useState(() => at !== null && at <= Date.now());
+  const lapse = useRef(onLapse);
+  lapse.current = onLapse;
   useEffect(() => {
     if (at === null) return setLapsed(false);
-    const left = at - Date.now();
-    setLapsed(left <= 0);
-    if (left <= 0) return;
-    // setTimeout holds at most 2^31-1 ms (24.8 days); a request lapses 14 days after it was made.
-    const timer = setTimeout(() => setLapsed(true), Math.min(left, 2 ** 31 - 1));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      const left = at - Date.now();
+      if (left <= 0) {
+        setLapsed(true);
+        lapse.current();
+        return;
+      }
+      setLapsed(false);
+      // setTimeout holds at most 2^31-1 ms (24.8 days): further off, it waits again.
+      timer = setTimeout(arm, Math.min(left, 2 ** 31 - 1));
+    };
+    arm();
     return () => clearTimeout(timer);
   }, [at]);
   return lapsed;
@@ -46,7 +62,10 @@ export function JoinRequestActions({
 }) {
   const workspace = useWorkspace(workspaceId).data;
   const decide = useDecideJoinRequest(workspaceId);
-  const lapsed = useLapsed(expiresAt);
+  const queryClient = useQueryClient();
+  const lapsed = useLapsed(expiresAt, () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.membersOf(workspaceId) });
+  });
   const full = !lapsed && (workspace ? workspace.seatsUsed >= workspace.seats : false);
   const run = (decision: 'approve' | 'deny') =>
     decide.mutate(
