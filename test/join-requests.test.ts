@@ -171,6 +171,16 @@ describe.each(dialects)('join requests on %s', (dialect) => {
     await ask(ann); // day 0
     fx.app.clock.advance(10 * DAY);
     await ask(await verifiedUser(fx.app, 'Bob Middle')); // day 10
+    // Day 10 too: Ann asks to join a second workspace.
+    const other = await createWorkspace(fx.app, fx.admin.cookie, 'Other studio');
+    await fx.app.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${other.id}`,
+      cookie: fx.admin.cookie,
+      body: { requireApproval: true },
+    });
+    const otherLink = await linkOf(fx.app, fx.admin.cookie, other.id);
+    expect((await joinWith(fx.app, otherLink.token, ann.cookie)).json().status).toBe('requested');
     fx.app.clock.advance(JOIN_REQUEST_TTL_MS - 10 * DAY + DAY); // Ann's has lapsed: she asks again
     expect((await ask(ann)).res.json().status).toBe('requested');
     await ask(await verifiedUser(fx.app, 'Cy Late'));
@@ -191,9 +201,12 @@ describe.each(dialects)('join requests on %s', (dialect) => {
       cursor = p.nextCursor;
     }
     expect(names).toEqual(['Cy Late', 'Ann Early', 'Bob Middle']);
-    // Ann's own account says the same request, asked again.
+    // Ann's own account: the request asked again (day 15) before the other workspace's (day 10).
     const account = (await fx.app.request({ method: 'GET', url: '/api/account', cookie: ann.cookie })).json();
-    expect(account.joinRequests).toHaveLength(1);
+    expect(account.joinRequests.map((r: { workspace: { id: string } }) => r.workspace.id)).toEqual([
+      fx.ws.id,
+      other.id,
+    ]);
   });
 
   it('keeps one pending request per person: asking again, even 10 times at once, returns the same one', async () => {

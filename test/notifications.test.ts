@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeNotes } from '../src/app/notifications/notify.ts';
 import { inTransaction } from '../src/data/db.ts';
+import { JOIN_REQUEST_TTL_MS } from '../src/domain/members.ts';
 import { createTroupe } from '../src/troupe.ts';
 import {
   addMember,
@@ -109,6 +110,8 @@ describe.each(dialects)('notifications on %s', (dialect) => {
           role: 'viewer',
           joinRequestId: id,
           requestStatus: 'pending',
+          // When it lapses, as the request says (the panel disables Approve/Deny then).
+          requestExpiresAt: new Date(app.clock.now() + JOIN_REQUEST_TTL_MS).toISOString(),
         },
       });
     }
@@ -118,6 +121,7 @@ describe.each(dialects)('notifications on %s', (dialect) => {
       cookie: second.cookie,
     });
     expect((await notes(admin.cookie)).notifications[0]?.data.requestStatus).toBe('approved');
+    expect((await notes(admin.cookie)).notifications[0]?.data).not.toHaveProperty('requestExpiresAt');
     const mine = await notes(person.cookie);
     expect(mine.notifications.map((n) => [n.kind, n.data])).toEqual([
       ['join_request_approved', { workspace: { id: ws.id, name: 'Studio' }, role: 'viewer' }],

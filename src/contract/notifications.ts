@@ -29,6 +29,10 @@ export const notificationData = {
     requestStatus: z
       .enum(['pending', 'approved', 'denied', 'expired'])
       .describe('The request as it is now (decided by anyone since)'),
+    requestExpiresAt: z
+      .string()
+      .optional()
+      .describe('While pending: when the request lapses (ISO 8601), unless approved or denied first'),
   }),
   /** To the requester. */
   join_request_approved: z.object({ workspace: WorkspaceRef, role: Role }),

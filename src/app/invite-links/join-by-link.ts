@@ -1,5 +1,6 @@
 import type { JoinResult } from '../../contract/invitations.ts';
 import { type Role, roleLabels } from '../../contract/roles.ts';
+import { isoTime } from '../../contract/time.ts';
 import { insertAuditEvents } from '../../data/audit.repo.ts';
 import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { newId } from '../../data/ids.ts';
@@ -160,7 +161,14 @@ export async function joinByLink(deps: JoinDeps, actor: Actor, token: string): P
           admins,
           ws,
           'join_request',
-          { workspace, requester, role, joinRequestId: id, requestStatus: 'pending' },
+          {
+            workspace,
+            requester,
+            role,
+            joinRequestId: id,
+            requestStatus: 'pending',
+            requestExpiresAt: isoTime(expiresAt),
+          },
           { subjectId: id },
         );
         // Email too, unless they asked here in the last day (a denied person asking again).

@@ -65,6 +65,10 @@ export function presentNotification(row: NotificationRow | NotificationView, now
     const status = v.request_status;
     const gone = status === null || (status === 'pending' && (v.request_expires_at ?? 0) <= now);
     data.requestStatus = status === undefined ? 'pending' : gone ? 'expired' : status;
+    // As the request is now (a lapsed request asked again lapses later), when read with it; a row
+    // just written keeps the new request's own; none once decided or lapsed.
+    if (data.requestStatus !== 'pending') delete data.requestExpiresAt;
+    else if (typeof v.request_expires_at === 'number') data.requestExpiresAt = isoTime(v.request_expires_at);
   }
   return {
     id: row.id,

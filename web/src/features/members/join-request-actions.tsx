@@ -65,6 +65,7 @@ export function JoinRequestActions({
   const queryClient = useQueryClient();
   const lapsed = useLapsed(expiresAt, () => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.membersOf(workspaceId) });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
   });
   const full = !lapsed && (workspace ? workspace.seatsUsed >= workspace.seats : false);
   const run = (decision: 'approve' | 'deny') =>

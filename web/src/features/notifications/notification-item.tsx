@@ -34,6 +34,7 @@ export function NotificationItem({ note, onNavigate }: { note: Notification; onN
             workspaceId={note.workspaceId}
             requestId={note.data.joinRequestId}
             who={note.data.requester.name}
+            expiresAt={note.data.requestExpiresAt}
             size="compact-xs"
             onDecided={read}
           />
