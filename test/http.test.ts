@@ -177,7 +177,7 @@ describe.each(dialects)('http surface on %s', (dialect) => {
     expect(doc.components.schemas.Problem.properties.code.enum).toContain(body.code);
   });
 
-  it('throws, naming it, for a media description of an operation the document lacks (onReady builds the document: the server does not start)', () => {
+  it('throws, naming it, for a media description of an operation the document lacks (the document then fails to build)', () => {
     const doc = { paths: { '/api/items/{id}/file': { get: { responses: {} } } } };
     expect(() => withMediaTypes(doc, { 'get /api/items/{id}/film': { responses: {} } })).toThrow(
       /no operation get \/api\/items\/\{id\}\/film/,

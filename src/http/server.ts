@@ -264,11 +264,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     uiConfig: { deepLinking: true, displayRequestDuration: true, tryItOutEnabled: false },
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  // The document is built at start, not on its first request: what openapi-media.ts names and the
-  // routes lack stops the server here (a route renamed), instead of a 500 on every docs request.
-  app.addHook('onReady', async () => {
-    app.swagger();
-  });
 
   healthRoutes(app, deps);
   authRoutes(app, deps);

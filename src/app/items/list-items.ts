@@ -125,8 +125,9 @@ export async function listItems(
         const above = r.parentId ? parents.get(r.parentId)?.chain : [];
         // Inside a trashed folder (a share racing its deletion), or a folder gone: gone, as every read says.
         const gone = !above || above.some((link) => link.trashed);
-        const p = gone ? 'none' : effectivePermission({ member, chain: [asLink(r), ...above] });
-        return p === 'none' ? [] : [presentItem(r, p, permissionAtRoot(member, asLink(r)))];
+        const link = asLink(r);
+        const p = gone ? 'none' : effectivePermission({ member, chain: [link, ...above] });
+        return p === 'none' ? [] : [presentItem(r, p, permissionAtRoot(member, link))];
       }),
       nextCursor: rows.length > input.limit && last ? encodeCursor([String(last.grantedAt), last.id]) : null,
     };
@@ -192,11 +193,12 @@ export async function listItems(
     after,
     limit: input.limit,
   });
-  return pageOf(rows, (r) =>
-    presentItem(
+  return pageOf(rows, (r) => {
+    const link = asLink(r);
+    return presentItem(
       r,
-      effectivePermission({ member, chain: [asLink(r), ...parentChain] }),
-      permissionAtRoot(member, asLink(r)),
-    ),
-  );
+      effectivePermission({ member, chain: [link, ...parentChain] }),
+      permissionAtRoot(member, link),
+    );
+  });
 }

@@ -5,7 +5,7 @@ import { type Db, type Dialect, inTransaction } from '../../data/db.ts';
 import { subtreeHeight, titleKey, updateItemPart } from '../../data/items.repo.ts';
 import { lockWorkspaceTree } from '../../data/members.repo.ts';
 import { writeTogether } from '../../data/write-together.ts';
-import { type ChainLink, MAX_DEPTH, nestsTooDeep, permissionAtRoot } from '../../domain/access.ts';
+import { MAX_DEPTH, nestsTooDeep } from '../../domain/access.ts';
 import { DomainError, invalid } from '../../domain/errors.ts';
 import type { Clock } from '../../infra/clock.ts';
 import type { Actor } from '../actor.ts';
@@ -32,7 +32,7 @@ export async function updateItem(
   return inTransaction(deps.db, async (tx) => {
     if (input.parentId !== undefined)
       await lockWorkspaceTree(tx, deps.dialect, { itemId: id, userId: actor.userId });
-    const { loaded, role } = await requireItem(tx, actor, 'item:edit', id);
+    const { loaded } = await requireItem(tx, actor, 'item:edit', id);
     const ws = loaded.item.workspaceId;
     const patch: Parameters<typeof updateItemPart>[3] = {};
     let folderTitle: string | null = null;
@@ -59,7 +59,7 @@ export async function updateItem(
         if (nestsTooDeep(target.loaded.chain.length, height))
           throw invalid('parentId', `Folders nest at most ${MAX_DEPTH} deep`);
         folderTitle = target.loaded.item.title;
-      } else if (permissionAtRoot({ userId: actor.userId, role }, loaded.chain[0] as ChainLink) === 'none') {
+      } else if (rootPermissionOn(actor, loaded) === 'none') {
         throw new DomainError(
           'forbidden',
           `Moving “${loaded.item.title}” to the library root would leave you without access to it: there it keeps only its own sharing, which does not include you. Ask its owner or a Super Admin to move it.`,
